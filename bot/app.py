@@ -1,0 +1,95 @@
+"""The one aiohttp application: Slack requests, health checks and (later) the creator portal."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot import handlers
+from bot.settings import Settings
+from storage.db import create_engine, create_sessionmaker
+
+log = logging.getLogger(__name__)
+
+SETTINGS_KEY = web.AppKey("settings", Settings)
+ENGINE_KEY = web.AppKey("engine", AsyncEngine)
+SESSIONS_KEY = web.AppKey("sessions", async_sessionmaker[AsyncSession])
+BOLT_KEY = web.AppKey("bolt", AsyncApp)
+
+
+def create_slack_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
+    client = AsyncWebClient(token=token, base_url=settings.slack_api_url, timeout=10)
+    # Slack answers 429 with Retry-After under load; the handlers wait and retry for us
+    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
+    client.retry_handlers.append(AsyncConnectionErrorRetryHandler(max_retry_count=2))
+    client.retry_handlers.append(AsyncServerErrorRetryHandler(max_retry_count=2))
+    return client
+
+
+def create_bolt_app(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> AsyncApp:
+    bolt = AsyncApp(
+        name="liteproject",
+        signing_secret=settings.slack_signing_secret,
+        token=settings.slack_bot_token,
+        client=create_slack_client(settings, settings.slack_bot_token),
+    )
+
+    @bolt.middleware
+    async def provide_dependencies(context, next):  # type: ignore[no-untyped-def]
+        context["settings"] = settings
+        context["sessions"] = sessions
+        return await next()
+
+    handlers.register(bolt)
+    return bolt
+
+
+def create_web_app(settings: Settings) -> web.Application:
+    engine = create_engine(settings.database_url)
+    sessions = create_sessionmaker(engine)
+    bolt = create_bolt_app(settings, sessions)
+
+    app = web.Application(client_max_size=1024**2)
+    app[SETTINGS_KEY] = settings
+    app[ENGINE_KEY] = engine
+    app[SESSIONS_KEY] = sessions
+    app[BOLT_KEY] = bolt
+
+    async def slack_events(request: web.Request) -> web.Response:
+        bolt_response = await bolt.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    app.router.add_post("/slack/events", slack_events)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.on_cleanup.append(_dispose_engine)
+    return app
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"ok": True})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    try:
+        async with request.app[ENGINE_KEY].connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except Exception as exc:  # any failure means "not ready"; the reason goes to the log
+        log.warning("readiness check failed: %s", exc)
+        return web.json_response({"ok": False, "database": "unreachable"}, status=503)
+    return web.json_response({"ok": True, "database": "ok"})
+
+
+async def _dispose_engine(app: web.Application) -> None:
+    await app[ENGINE_KEY].dispose()

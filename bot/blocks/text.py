@@ -1,0 +1,12 @@
+"""Small text helpers shared by the renderers."""
+
+from __future__ import annotations
+
+
+def escape(text: str) -> str:
+    """Escape user text for mrkdwn: Slack reads &, < and > as markup."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

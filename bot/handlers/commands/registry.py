@@ -1,0 +1,75 @@
+"""The one registry of `/liteproject` subcommands: it drives dispatch, help and the manifest hint."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+COMMAND = "/liteproject"
+
+
+@dataclass
+class Invocation:
+    """One `/liteproject <name> <args>` call, with what Bolt injected for it."""
+
+    name: str
+    args: str
+    body: dict[str, Any]
+    ack: AsyncAck
+    respond: AsyncRespond
+    client: AsyncWebClient
+    context: AsyncBoltContext
+
+
+Run = Callable[[Invocation], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    name: str
+    usage: str
+    description: str
+    run: Run = field(compare=False)
+    aliases: tuple[str, ...] = ()
+
+
+SUBCOMMANDS: dict[str, Subcommand] = {}
+
+
+def subcommand(
+    name: str, *, usage: str, description: str, aliases: tuple[str, ...] = ()
+) -> Callable[[Run], Run]:
+    """Register a subcommand; `usage` is what follows `/liteproject` (e.g. `show <project>`)."""
+
+    def decorate(run: Run) -> Run:
+        entry = Subcommand(name=name, usage=usage, description=description, run=run, aliases=aliases)
+        for key in (name, *aliases):
+            if key in SUBCOMMANDS:
+                raise ValueError(f"subcommand {key!r} registered twice")
+            SUBCOMMANDS[key] = entry
+        return run
+
+    return decorate
+
+
+def listed() -> list[Subcommand]:
+    """Each subcommand once, in registration order (aliases folded in)."""
+    seen: dict[str, Subcommand] = {}
+    for entry in SUBCOMMANDS.values():
+        seen.setdefault(entry.name, entry)
+    return list(seen.values())
+
+
+def find(name: str) -> Subcommand | None:
+    return SUBCOMMANDS.get(name.lower())
+
+
+def suggest(name: str) -> str | None:
+    """The closest subcommand name to a mistyped one, if any is close enough."""
+    matches = difflib.get_close_matches(name.lower(), list(SUBCOMMANDS), n=1, cutoff=0.6)
+    return SUBCOMMANDS[matches[0]].name if matches else None

@@ -1,0 +1,17 @@
+"""Events API listeners, one module each; the manifest subscribes to exactly these events."""
+
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.handlers.events.app_home_opened import publish_home
+
+LISTENERS: dict[str, Callable[..., Any]] = {
+    "app_home_opened": publish_home,
+}
+
+
+def register(app: AsyncApp) -> None:
+    for event_type, listener in LISTENERS.items():
+        app.event(event_type)(listener)

@@ -1,0 +1,126 @@
+"""Runtime settings: the contract in DESIGN.md, read from the environment (and `.env`)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Literal
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+FIXES = {
+    "SLACK_BOT_TOKEN": "set it to the app's Bot User OAuth Token (xoxb-…), under OAuth & Permissions",
+    "SLACK_SIGNING_SECRET": "set it to the app's Signing Secret, under Basic Information",
+    "SLACK_CLIENT_ID": "set it to the app's Client ID, under Basic Information",
+    "SLACK_CLIENT_SECRET": "set it to the app's Client Secret, under Basic Information",
+    "SLACK_STATE_SECRET": "set it to a long random string used to sign OAuth state",
+    "SLACK_API_URL": "set it to an http(s) URL ending in /api/, e.g. https://slack.com/api/",
+    "DATABASE_URL": "use sqlite+aiosqlite:///./liteproject.db or postgresql+asyncpg://user@host/db",
+    "PUBLIC_BASE_URL": "set it to the public http(s) address creators reach, e.g. https://lite.example.com",
+    "PORT": "use a port number between 1 and 65535",
+    "HOST": "use an address to listen on, e.g. 127.0.0.1 or 0.0.0.0",
+    "LINKING_REQUESTS_ENABLED": "use true or false",
+    "LOG_LEVEL": "use DEBUG, INFO, WARNING or ERROR",
+}
+
+
+class ConfigError(Exception):
+    """A setting is missing or invalid; the message is one line for the operator."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
+    slack_state_secret: str | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    database_url: str = "sqlite+aiosqlite:///./liteproject.db"
+    public_base_url: str = "http://localhost:3000"
+    host: str = "127.0.0.1"
+    port: int = Field(default=3000, ge=1, le=65535)
+    linking_requests_enabled: bool = False
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("slack_api_url", "public_base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url_trailing_slash(cls, value: str) -> str:
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("needs an async driver")
+        return value
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("xoxb-"):
+            raise ValueError("is not a bot token (xoxb-…)")
+        return value
+
+    @model_validator(mode="after")
+    def _one_mode(self) -> Settings:
+        needed = (
+            ("slack_client_id", "slack_client_secret", "slack_state_secret")
+            if self.oauth_enabled
+            else ("slack_bot_token",)
+        ) + ("slack_signing_secret",)
+        missing = [name.upper() for name in needed if not getattr(self, name)]
+        if missing:
+            raise ValueError(f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing")
+        return self
+
+    @property
+    def oauth_enabled(self) -> bool:
+        return bool(self.slack_client_id)
+
+    @cached_property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings() -> Settings:
+    """Read the settings or raise ConfigError with one line naming the setting and its fix."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise ConfigError(describe_validation_error(exc)) from None
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    if error["loc"]:
+        name = str(error["loc"][0]).upper()
+        problem = f"{name} is invalid ({error['msg']})"
+    else:
+        # model-level checks name the missing setting in their message
+        message = str(error["msg"]).removeprefix("Value error, ")
+        name = message.split(" ", 1)[0]
+        problem = message
+    if problem.startswith("SLACK_BOT_TOKEN and"):
+        fix = (
+            "set both from the Slack app's settings (OAuth & Permissions, Basic Information), "
+            "or set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET for multi-workspace mode"
+        )
+    elif " and " in problem:
+        fix = "set them from the Slack app's Basic Information page"
+    else:
+        fix = FIXES.get(name, "see the settings table in README.md")
+    return f"{problem}: {fix}"

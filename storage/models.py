@@ -1,0 +1,388 @@
+"""The domain tables, with a Base/Create/Update/Public ladder for the entities users edit.
+
+Immutable fields are simply absent from the `…Update` models, so no code path can carry them
+into an update. Every row belongs to a workspace; queries are scoped by it (see storage/crud).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Index, TypeDecorator, UniqueConstraint
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy.engine import Dialect
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Stores aware UTC datetimes and always returns them aware (SQLite drops the offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use aware UTC datetimes")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def utc_field(*, nullable: bool = False, index: bool = False, default_now: bool = False) -> Any:
+    column: Column[dt.datetime] = Column(UTCDateTime(), nullable=nullable, index=index)
+    if default_now:
+        return Field(default_factory=utcnow, sa_column=column)
+    return Field(default=None, sa_column=column)
+
+
+def enum_field(enum_type: type[enum.Enum], default: Any = ...) -> Any:
+    """Store an enum as its value in a plain string column: new values need no type migration."""
+    column_type = SAEnum(
+        enum_type,
+        native_enum=False,
+        create_constraint=False,
+        length=32,
+        values_callable=lambda members: [member.value for member in members],
+    )
+    return Field(default=default, sa_type=column_type)
+
+
+class AuthorizationPeriod(enum.IntEnum):
+    """TikTok's ad authorization durations, in days."""
+
+    WEEK = 7
+    MONTH = 30
+    TWO_MONTHS = 60
+    YEAR = 365
+
+
+class AnchorKind(enum.StrEnum):
+    WEBPAGE = "webpage"
+    APP_DOWNLOAD = "app_download"
+    GAMING = "gaming"
+    TIKTOK_SHOP = "tiktok_shop"
+
+
+class VideoSource(enum.StrEnum):
+    INVITE_LINK = "invite_link"
+    LINKING_REQUEST = "linking_request"
+
+
+class VideoStatus(enum.StrEnum):
+    DELIVERED = "delivered"
+    PENDING_AUTHORIZATION = "pending_authorization"
+    AUTHORIZED = "authorized"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+
+
+class ReviewState(enum.StrEnum):
+    UNREVIEWED = "unreviewed"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class LinkingRequestStatus(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+
+
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+# --- workspaces -------------------------------------------------------------------------------
+
+
+class Workspace(SQLModel, table=True):
+    __tablename__ = "workspaces"
+    __table_args__ = (UniqueConstraint("enterprise_id", "team_id", name="uq_workspace_team"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    # '' rather than NULL so the unique constraint holds for non-Grid workspaces too
+    enterprise_id: str = Field(default="", max_length=32)
+    name: str = Field(default="", max_length=200)
+    created_at: dt.datetime = utc_field(default_now=True)
+
+
+# --- brand profiles ---------------------------------------------------------------------------
+
+
+class BrandProfileBase(SQLModel):
+    name: str = Field(min_length=1, max_length=100)
+    website: str = Field(max_length=500)
+    contact_email: str = Field(max_length=254)
+    logo_url: str | None = Field(default=None, max_length=1000)
+
+
+class BrandProfileCreate(BrandProfileBase):
+    pass
+
+
+class BrandProfileUpdate(SQLModel):
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    website: str | None = Field(default=None, max_length=500)
+    contact_email: str | None = Field(default=None, max_length=254)
+    logo_url: str | None = Field(default=None, max_length=1000)
+
+
+class BrandProfile(BrandProfileBase, table=True):
+    __tablename__ = "brand_profiles"
+    __table_args__ = (UniqueConstraint("workspace_id", "name", name="uq_brand_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id", index=True)
+    domain: str = Field(max_length=253)
+    created_by: str = Field(default="", max_length=32)
+    created_at: dt.datetime = utc_field(default_now=True)
+    updated_at: dt.datetime = utc_field(default_now=True)
+
+
+class BrandProfilePublic(BrandProfileBase):
+    id: int
+    domain: str
+
+
+# --- TikTok Ads Manager accounts ----------------------------------------------------------------
+
+
+class AdsAccountBase(SQLModel):
+    advertiser_id: str = Field(min_length=1, max_length=32)
+    display_name: str = Field(min_length=1, max_length=100)
+
+
+class AdsAccountCreate(AdsAccountBase):
+    pass
+
+
+class AdsAccountUpdate(SQLModel):
+    display_name: str | None = Field(default=None, min_length=1, max_length=100)
+
+
+class AdsAccount(AdsAccountBase, table=True):
+    __tablename__ = "ads_accounts"
+    __table_args__ = (UniqueConstraint("workspace_id", "advertiser_id", name="uq_ads_account_advertiser"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id", index=True)
+    created_by: str = Field(default="", max_length=32)
+    created_at: dt.datetime = utc_field(default_now=True)
+
+
+class AdsAccountPublic(AdsAccountBase):
+    id: int
+
+
+# --- anchors --------------------------------------------------------------------------------
+
+
+class AnchorBase(SQLModel):
+    kind: AnchorKind = enum_field(AnchorKind)
+    name: str = Field(min_length=1, max_length=100)
+    country: str = Field(min_length=2, max_length=2)
+    url: str | None = Field(default=None, max_length=1000)
+    ios_url: str | None = Field(default=None, max_length=1000)
+    android_url: str | None = Field(default=None, max_length=1000)
+    product_id: str | None = Field(default=None, max_length=64)
+
+
+class AnchorCreate(AnchorBase):
+    pass
+
+
+class Anchor(AnchorBase, table=True):
+    __tablename__ = "anchors"
+    __table_args__ = (UniqueConstraint("workspace_id", "name", name="uq_anchor_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id", index=True)
+    created_by: str = Field(default="", max_length=32)
+    created_at: dt.datetime = utc_field(default_now=True)
+
+
+class AnchorPublic(AnchorBase):
+    id: int
+
+
+# --- lite projects ----------------------------------------------------------------------------
+
+
+class LiteProjectBase(SQLModel):
+    """Fields editable after creation (TikTok One's "Edit details")."""
+
+    link_name: str = Field(min_length=1, max_length=100)
+    description: str = Field(default="", max_length=3000)
+    deliverable: str = Field(default="", max_length=1000)
+    requirements: str = Field(default="", max_length=2000)
+    deadline: dt.date | None = None
+    contact: str = Field(default="", max_length=254)
+    channel_id: str = Field(max_length=32)
+
+
+class LiteProjectCreate(LiteProjectBase):
+    # brand, authorization period and anchor are fixed at creation: not in LiteProjectUpdate
+    brand_id: int
+    authorization_days: AuthorizationPeriod
+    anchor_id: int
+    ads_account_ids: list[int] = Field(min_length=1)
+
+
+class LiteProjectUpdate(SQLModel):
+    link_name: str | None = Field(default=None, min_length=1, max_length=100)
+    description: str | None = Field(default=None, max_length=3000)
+    deliverable: str | None = Field(default=None, max_length=1000)
+    requirements: str | None = Field(default=None, max_length=2000)
+    deadline: dt.date | None = None
+    contact: str | None = Field(default=None, max_length=254)
+    channel_id: str | None = Field(default=None, max_length=32)
+    ads_account_ids: list[int] | None = Field(default=None, min_length=1)
+
+
+class LiteProject(LiteProjectBase, table=True):
+    __tablename__ = "lite_projects"
+    __table_args__ = (Index("ix_lite_projects_workspace_created", "workspace_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id", index=True)
+    brand_id: int = Field(foreign_key="brand_profiles.id")
+    authorization_days: int
+    anchor_id: int = Field(foreign_key="anchors.id")
+    invite_token: str = Field(max_length=64, unique=True)
+    active: bool = True
+    created_by: str = Field(max_length=32)
+    created_at: dt.datetime = utc_field(default_now=True)
+    updated_at: dt.datetime = utc_field(default_now=True)
+    # the project card in its channel, once posted (kept in place with chat.update)
+    card_channel_id: str | None = Field(default=None, max_length=32)
+    card_ts: str | None = Field(default=None, max_length=32)
+
+
+class LiteProjectPublic(LiteProjectBase):
+    id: int
+    brand_id: int
+    authorization_days: int
+    anchor_id: int
+    active: bool
+    created_by: str
+    created_at: dt.datetime
+
+
+class ProjectAdsAccount(SQLModel, table=True):
+    __tablename__ = "project_ads_accounts"
+
+    project_id: int = Field(foreign_key="lite_projects.id", primary_key=True, ondelete="CASCADE")
+    ads_account_id: int = Field(foreign_key="ads_accounts.id", primary_key=True)
+
+
+# --- videos and linking requests ----------------------------------------------------------------
+
+
+class LinkingRequest(SQLModel, table=True):
+    __tablename__ = "linking_requests"
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id", index=True)
+    project_id: int = Field(foreign_key="lite_projects.id", index=True)
+    token: str = Field(max_length=64, unique=True)
+    creator_handle: str = Field(max_length=32)
+    status: LinkingRequestStatus = enum_field(LinkingRequestStatus, LinkingRequestStatus.PENDING)
+    created_by: str = Field(max_length=32)
+    created_at: dt.datetime = utc_field(default_now=True)
+    expires_at: dt.datetime = utc_field()
+    answered_at: dt.datetime | None = utc_field(nullable=True)
+
+
+class Video(SQLModel, table=True):
+    __tablename__ = "videos"
+    __table_args__ = (
+        UniqueConstraint("project_id", "video_key", name="uq_video_per_project"),
+        Index("ix_videos_project_status", "project_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id", index=True)
+    project_id: int = Field(foreign_key="lite_projects.id")
+    # the TikTok video id when known, else the short link as given (resolved later)
+    video_key: str = Field(max_length=300)
+    tiktok_video_id: str | None = Field(default=None, max_length=32)
+    url: str = Field(max_length=300)
+    needs_resolution: bool = False
+    creator_handle: str = Field(max_length=32)
+    creator_email: str | None = Field(default=None, max_length=254)
+    spark_code: str | None = Field(default=None, max_length=200)
+    source: VideoSource = enum_field(VideoSource)
+    status: VideoStatus = enum_field(VideoStatus)
+    review_state: ReviewState = enum_field(ReviewState, ReviewState.UNREVIEWED)
+    linking_request_id: int | None = Field(default=None, foreign_key="linking_requests.id")
+    delivered_at: dt.datetime = utc_field(default_now=True)
+    authorized_at: dt.datetime | None = utc_field(nullable=True)
+
+
+# --- notifications ------------------------------------------------------------------------------
+
+
+class Subscription(SQLModel, table=True):
+    __tablename__ = "subscriptions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id", index=True)
+    channel_id: str = Field(max_length=32)
+    project_id: int | None = Field(default=None, foreign_key="lite_projects.id")
+    events: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    creator_handle: str | None = Field(default=None, max_length=32)
+    created_by: str = Field(max_length=32)
+    created_at: dt.datetime = utc_field(default_now=True)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A notification, written in the same transaction as the change that causes it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id", index=True)
+    dedup_key: str = Field(max_length=200, unique=True)
+    kind: str = Field(max_length=50)
+    channel_id: str = Field(max_length=32)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    status: OutboxStatus = enum_field(OutboxStatus, OutboxStatus.PENDING)
+    attempts: int = 0
+    last_error: str | None = Field(default=None, max_length=500)
+    slack_ts: str | None = Field(default=None, max_length=32)
+    created_at: dt.datetime = utc_field(default_now=True)
+    next_attempt_at: dt.datetime = utc_field(default_now=True)
+    sent_at: dt.datetime | None = utc_field(nullable=True)
+
+
+class AuditEvent(SQLModel, table=True):
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_target", "workspace_id", "target_type", "target_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id")
+    # a Slack user id, or "creator:<handle>" for what creators do on the portal
+    actor: str = Field(max_length=64)
+    action: str = Field(max_length=50)
+    target_type: str = Field(max_length=30)
+    target_id: int
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    created_at: dt.datetime = utc_field(default_now=True)

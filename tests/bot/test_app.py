@@ -1,0 +1,30 @@
+"""Health and readiness of the real server."""
+
+from __future__ import annotations
+
+import aiohttp
+
+from tests.harness.fake_slack import FakeSlack
+from tests.harness.server import RunningServer, start_server
+
+
+async def test_healthz_and_readyz_answer_200(server: RunningServer) -> None:
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"{server.url}/healthz") as health:
+            assert health.status == 200
+        async with http.get(f"{server.url}/readyz") as ready:
+            assert ready.status == 200
+            assert await ready.json() == {"ok": True, "database": "ok"}
+
+
+async def test_readyz_is_503_when_the_database_is_unreachable(fake_slack: FakeSlack, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    running = await start_server(fake_slack, f"sqlite+aiosqlite:///{tmp_path}/missing-dir/x.db")
+    try:
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"{running.url}/healthz") as health:
+                assert health.status == 200
+            async with http.get(f"{running.url}/readyz") as ready:
+                assert ready.status == 503
+                assert (await ready.json())["database"] == "unreachable"
+    finally:
+        await running.stop()

@@ -1,0 +1,91 @@
+"""Settings: the runtime contract, and refusing unsafe or half-set configurations."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.settings import ConfigError, Settings, load_settings
+
+
+@pytest.fixture(autouse=True)
+def no_ambient_settings(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    for name in Settings.model_fields:
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.chdir(tmp_path)  # no stray .env
+
+
+def test_defaults_follow_the_runtime_contract(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "secret")
+
+    settings = load_settings()
+
+    assert settings.database_url == "sqlite+aiosqlite:///./liteproject.db"
+    assert settings.public_base_url == "http://localhost:3000"
+    assert (settings.host, settings.port) == ("127.0.0.1", 3000)
+    assert settings.slack_api_url == "https://slack.com/api/"
+    assert settings.oauth_enabled is False
+    assert settings.linking_requests_enabled is False
+
+
+def test_urls_are_normalised(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "secret")
+    monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9/api")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://lite.example.com/")
+
+    settings = load_settings()
+
+    assert settings.slack_api_url == "http://127.0.0.1:9/api/"
+    assert settings.public_base_url == "https://lite.example.com"
+
+
+def test_nothing_set_names_both_single_workspace_settings() -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_settings()
+
+    assert str(raised.value).startswith("SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are missing")
+
+
+def test_oauth_mode_needs_all_its_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_CLIENT_ID", "123.456")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "secret")
+
+    with pytest.raises(ConfigError) as raised:
+        load_settings()
+
+    assert str(raised.value).startswith("SLACK_CLIENT_SECRET and SLACK_STATE_SECRET are missing")
+
+
+def test_oauth_mode_without_a_bot_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in {
+        "SLACK_CLIENT_ID": "123.456",
+        "SLACK_CLIENT_SECRET": "s",
+        "SLACK_STATE_SECRET": "t",
+        "SLACK_SIGNING_SECRET": "u",
+    }.items():
+        monkeypatch.setenv(name, value)
+
+    assert load_settings().oauth_enabled is True
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("PUBLIC_BASE_URL", "lite.example.com", "PUBLIC_BASE_URL is invalid"),
+        ("DATABASE_URL", "postgresql://u@h/db", "DATABASE_URL is invalid"),
+        ("PORT", "0", "PORT is invalid"),
+    ],
+)
+def test_invalid_values_name_the_setting(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, expected: str
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "secret")
+    monkeypatch.setenv(name, value)
+
+    with pytest.raises(ConfigError) as raised:
+        load_settings()
+
+    assert str(raised.value).startswith(expected)
+    assert "\n" not in str(raised.value)

@@ -1,0 +1,260 @@
+"""A local fake of Slack's Web API: records every call, answers like Slack, fails on demand.
+
+Every `blocks` and `view` argument is checked with slack_sdk's models; an invalid one is answered
+with `invalid_blocks` (as Slack does) and recorded in `invalid`, which the fixtures assert empty.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+from slack_sdk.errors import SlackObjectFormationError
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
+BOT_TOKEN = "xoxb-test-token"
+TEAM_ID = "T0LITE001"
+BOT_USER_ID = "U0LITEBOT"
+BOT_ID = "B0LITEBOT"
+MESSAGE_BLOCK_LIMIT = 50
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+    token: str | None
+    at: float  # time.monotonic() when the fake received it
+
+
+@dataclass
+class Scripted:
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def check_blocks(blocks: Any, *, limit: int | None = MESSAGE_BLOCK_LIMIT) -> str | None:
+    """Why a `blocks` argument is invalid Block Kit, or None when it is valid."""
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    if not isinstance(blocks, list):
+        return "blocks must be a list"
+    if limit is not None and len(blocks) > limit:
+        return f"{len(blocks)} blocks, over the limit of {limit}"
+    for raw in blocks:
+        try:
+            block = Block.parse(raw)
+            if block is None:
+                return f"unknown block {raw!r}"
+            block.validate_json()
+        except (SlackObjectFormationError, KeyError, TypeError, ValueError) as exc:
+            return f"invalid block {raw.get('type') if isinstance(raw, dict) else raw!r}: {exc}"
+    return None
+
+
+def check_view(view: Any) -> str | None:
+    """Why a `view` argument is invalid, or None when it is valid."""
+    if isinstance(view, str):
+        view = json.loads(view)
+    try:
+        View(**view).validate_json()
+    except (SlackObjectFormationError, TypeError, ValueError) as exc:
+        return f"invalid view: {exc}"
+    return check_blocks(view.get("blocks", []), limit=100)
+
+
+class FakeSlack:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.invalid: list[tuple[str, str]] = []
+        self._scripts: dict[str, deque[Scripted]] = {}
+        self._ts = itertools.count(1)
+        self._views = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+        self.users: dict[str, dict[str, Any]] = {}
+        self.uploads: dict[str, bytes] = {}
+        self.new_call = asyncio.Event()
+
+    # --- life cycle -------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application(client_max_size=50 * 1024**2)
+        app.router.add_post("/api/{method}", self._handle)
+        app.router.add_post("/upload/{file_id}", self._upload)
+        # response_url posts (Bolt's respond()) are recorded as the pseudo-method "respond"
+        app.router.add_post("/commands/{team}/{n}", self._respond)
+        app.router.add_post("/actions/{team}/{n}", self._respond)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://127.0.0.1:{port}/api/"
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # --- what tests ask of it -----------------------------------------------------------------
+
+    def script(self, method: str, *answers: Scripted) -> None:
+        """Answer the next calls of `method` with these, in order, then as usual."""
+        self._scripts.setdefault(method, deque()).extend(answers)
+
+    def rate_limit(self, method: str, *, retry_after: int = 1, times: int = 1) -> None:
+        for _ in range(times):
+            self.script(
+                method,
+                Scripted(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)}),
+            )
+
+    def server_error(self, method: str, *, status: int = 503, times: int = 1) -> None:
+        for _ in range(times):
+            self.script(method, Scripted(status, {"ok": False, "error": "service_unavailable"}))
+
+    def fail(self, method: str, error: str, *, times: int = 1) -> None:
+        for _ in range(times):
+            self.script(method, Scripted(200, {"ok": False, "error": error}))
+
+    def of(self, method: str) -> list[Call]:
+        return [call for call in self.calls if call.method == method]
+
+    async def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        """Wait until `method` has been called `count` times (work after an ack is asynchronous)."""
+        deadline = time.monotonic() + timeout
+        while len(self.of(method)) < count:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                seen = sorted({call.method for call in self.calls})
+                raise AssertionError(
+                    f"{method} called {len(self.of(method))} times, wanted {count}; saw {seen}"
+                )
+            self.new_call.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.new_call.wait(), timeout=min(remaining, 0.1))
+        return self.of(method)
+
+    # --- the API ------------------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args = await self._read_args(request)
+        auth = request.headers.get("Authorization", "")
+        token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else args.pop("token", None)
+        self.calls.append(Call(method, args, token, time.monotonic()))
+        self.new_call.set()
+
+        script = self._scripts.get(method)
+        if script:
+            answer = script.popleft()
+            return web.json_response(answer.body, status=answer.status, headers=answer.headers)
+        if token != BOT_TOKEN:
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        problem = self._check(method, args)
+        if problem is not None:
+            self.invalid.append((method, problem))
+            return web.json_response({"ok": False, "error": "invalid_blocks", "errors": [problem]})
+        return web.json_response(self._answer(method, args))
+
+    async def _read_args(self, request: web.Request) -> dict[str, Any]:
+        if request.content_type == "application/json":
+            return dict(await request.json())
+        form = await request.post()
+        args: dict[str, Any] = {}
+        for key, value in form.items():
+            args[key] = value if isinstance(value, str) else value.file.read()
+        for key in ("blocks", "view", "attachments", "files"):
+            if isinstance(args.get(key), str):
+                args[key] = json.loads(args[key])
+        return args
+
+    def _check(self, method: str, args: dict[str, Any]) -> str | None:
+        if "view" in args:
+            return check_view(args["view"])
+        if "blocks" in args:
+            return check_blocks(args["blocks"])
+        if method in ("chat.postMessage", "chat.postEphemeral", "chat.update") and not args.get("text"):
+            # Slack accepts it, but a message without a text fallback is silent in notifications
+            return "message without a text fallback"
+        return None
+
+    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "url": "https://lite-test.slack.com/",
+                "team": "Lite Test",
+                "user": "liteproject",
+                "team_id": TEAM_ID,
+                "user_id": BOT_USER_ID,
+                "bot_id": BOT_ID,
+                "is_enterprise_install": False,
+            }
+        if method in ("chat.postMessage", "chat.update"):
+            if not args.get("channel"):
+                return {"ok": False, "error": "channel_not_found"}
+            ts = args.get("ts") or f"{1_700_000_000 + next(self._ts)}.000100"
+            return {
+                "ok": True,
+                "channel": args["channel"],
+                "ts": ts,
+                "message": {"text": args.get("text", "")},
+            }
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": f"{1_700_000_000 + next(self._ts)}.000200"}
+        if method == "chat.getPermalink":
+            return {"ok": True, "permalink": f"https://lite-test.slack.com/archives/{args.get('channel')}/p1"}
+        if method.startswith("views."):
+            view = dict(args.get("view") or {})
+            view_id = args.get("view_id") or f"V{next(self._views):08d}"
+            return {"ok": True, "view": {**view, "id": view_id, "hash": f"h{view_id}"}}
+        if method == "users.info":
+            user_id = args.get("user", "")
+            user = self.users.get(
+                user_id,
+                {"id": user_id, "name": user_id.lower(), "is_admin": False, "is_owner": False, "tz": "UTC"},
+            )
+            return {"ok": True, "user": user}
+        if method == "conversations.info":
+            return {"ok": True, "channel": {"id": args.get("channel"), "name": "general", "is_channel": True}}
+        if method == "conversations.join":
+            return {"ok": True, "channel": {"id": args.get("channel")}}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._views):08d}"
+            return {"ok": True, "upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            return {
+                "ok": True,
+                "files": [
+                    {"id": item["id"], "title": item.get("title", "")} for item in args.get("files", [])
+                ],
+            }
+        return {"ok": True}
+
+    @property
+    def base_url(self) -> str:
+        return self.url.removesuffix("/api/")
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        args = dict(await request.json())
+        self.calls.append(Call("respond", args, None, time.monotonic()))
+        self.new_call.set()
+        problem = check_blocks(args["blocks"]) if "blocks" in args else None
+        if problem is not None:
+            self.invalid.append(("respond", problem))
+            return web.json_response({"ok": False, "error": "invalid_blocks"}, status=400)
+        return web.Response(text="ok")
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        self.uploads[request.match_info["file_id"]] = await request.read()
+        return web.Response(text="OK - uploaded")

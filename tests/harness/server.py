@@ -1,0 +1,60 @@
+"""Start the real liteproject server on a free loopback port, against a fake Slack."""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.app import SESSIONS_KEY, create_web_app
+from bot.settings import Settings
+from tests.harness.fake_slack import BOT_TOKEN, FakeSlack
+from tests.harness.slack_requests import SIGNING_SECRET, SlackRequests
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def make_settings(*, database_url: str, slack_api_url: str, port: int, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "slack_bot_token": BOT_TOKEN,
+        "slack_signing_secret": SIGNING_SECRET,
+        "slack_api_url": slack_api_url,
+        "database_url": database_url,
+        "public_base_url": f"http://127.0.0.1:{port}",
+        "host": "127.0.0.1",
+        "port": port,
+        **overrides,
+    }
+    return Settings(_env_file=None, **values)  # type: ignore[arg-type]
+
+
+@dataclass
+class RunningServer:
+    url: str
+    settings: Settings
+    slack: SlackRequests
+    fake: FakeSlack
+    sessions: async_sessionmaker[AsyncSession]
+    runner: web.AppRunner
+
+    async def stop(self) -> None:
+        await self.runner.cleanup()
+
+
+async def start_server(fake: FakeSlack, database_url: str, **overrides: object) -> RunningServer:
+    port = free_port()
+    settings = make_settings(database_url=database_url, slack_api_url=fake.url, port=port, **overrides)
+    app = create_web_app(settings)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    url = f"http://127.0.0.1:{port}"
+    slack = SlackRequests(f"{url}/slack/events")
+    slack.response_url_base = fake.base_url
+    return RunningServer(url, settings, slack, fake, app[SESSIONS_KEY], runner)

@@ -1,0 +1,85 @@
+"""manifest.yml against what the code registers and calls."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.handlers.commands.registry import COMMAND, listed
+from bot.handlers.events import LISTENERS
+
+ROOT = Path(__file__).resolve().parents[1]
+SLACK_URL = "https://YOUR-HOST/slack/events"
+
+# the bot scope each Web API method needs (methods needing none are absent)
+SCOPE_OF_METHOD = {
+    "chat_postMessage": "chat:write",
+    "chat_update": "chat:write",
+    "chat_postEphemeral": "chat:write",
+    "chat_getPermalink": None,
+    "conversations_info": "channels:read",
+    "conversations_join": "channels:join",
+    "users_info": "users:read",
+    "files_upload_v2": "files:write",
+    "chat_unfurl": "links:write",
+    "views_open": None,
+    "views_push": None,
+    "views_update": None,
+    "views_publish": None,
+    "auth_test": None,
+}
+CLIENT_CALL = re.compile(r"\bclient\.([a-z]+_[A-Za-z0-9_]+)\(")
+
+
+def load_manifest() -> dict[str, Any]:
+    return yaml.safe_load((ROOT / "manifest.yml").read_text())
+
+
+def methods_called_by_the_code() -> set[str]:
+    methods: set[str] = set()
+    for path in (ROOT / "bot").rglob("*.py"):
+        methods.update(CLIENT_CALL.findall(path.read_text()))
+    return methods
+
+
+def test_slash_command_matches_the_registry() -> None:
+    (command,) = load_manifest()["features"]["slash_commands"]
+
+    assert command["command"] == COMMAND
+    assert command["url"] == SLACK_URL
+    assert command["usage_hint"].split(" ", 1)[0] in {entry.name for entry in listed()}
+    assert command["description"]
+
+
+def test_every_url_points_at_the_one_events_endpoint() -> None:
+    settings = load_manifest()["settings"]
+
+    assert settings["interactivity"] == {"is_enabled": True, "request_url": SLACK_URL}
+    assert settings["event_subscriptions"]["request_url"] == SLACK_URL
+
+
+def test_subscribed_events_are_exactly_the_registered_listeners() -> None:
+    events = load_manifest()["settings"]["event_subscriptions"]["bot_events"]
+
+    assert sorted(events) == sorted(LISTENERS)
+
+
+def test_home_tab_is_on_because_app_home_opened_is_handled() -> None:
+    features = load_manifest()["features"]
+
+    assert features["app_home"]["home_tab_enabled"] is True
+    assert features["bot_user"]["display_name"]
+
+
+def test_bot_scopes_are_exactly_those_the_code_needs() -> None:
+    called = methods_called_by_the_code()
+    unknown = called - set(SCOPE_OF_METHOD)
+    assert not unknown, f"add these Web API methods to SCOPE_OF_METHOD with their scope: {unknown}"
+    needed = {"commands"} | {scope for method in called if (scope := SCOPE_OF_METHOD[method])}
+
+    scopes = load_manifest()["oauth_config"]["scopes"]["bot"]
+
+    assert sorted(scopes) == sorted(needed)
