@@ -1,0 +1,483 @@
+"""Brand profiles, Ads Manager accounts and anchors: their modals, lists and confirmations."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    Block,
+    ButtonElement,
+    ContextBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.blocks.text import escape, truncate
+from bot.services.assets import NextStep
+from storage.models import AdsAccount, Anchor, AnchorKind, BrandProfile
+
+COMMAND = "/liteproject"
+
+# view callback ids; block ids are the service's field names, so errors map onto them directly
+BRAND_ADD = "brand_add"
+BRAND_EDIT = "brand_edit"
+ADS_ACCOUNT_ADD = "ads_account_add"
+ANCHOR_ADD = "anchor_add"
+# the Edit button on each brand of the `brands` list; its value is the brand id
+EDIT_BRAND = "brand_edit_open"
+
+# a message holds at most 50 blocks: the intro and the footer take two
+LIST_BLOCK_BUDGET = 45
+SECTION_BUDGET = 2800
+
+ANCHOR_KIND_LABELS = {
+    AnchorKind.WEBPAGE: "Webpage",
+    AnchorKind.APP_DOWNLOAD: "App download",
+    AnchorKind.GAMING: "Gaming",
+    AnchorKind.TIKTOK_SHOP: "TikTok Shop product",
+}
+
+# the markets offered in the anchor modal (a select holds at most 100 options), by name
+MARKETS = {
+    "AR": "Argentina",
+    "AU": "Australia",
+    "AT": "Austria",
+    "BH": "Bahrain",
+    "BD": "Bangladesh",
+    "BE": "Belgium",
+    "BR": "Brazil",
+    "BG": "Bulgaria",
+    "KH": "Cambodia",
+    "CA": "Canada",
+    "CL": "Chile",
+    "CO": "Colombia",
+    "CR": "Costa Rica",
+    "HR": "Croatia",
+    "CY": "Cyprus",
+    "CZ": "Czechia",
+    "DK": "Denmark",
+    "DO": "Dominican Republic",
+    "EC": "Ecuador",
+    "EG": "Egypt",
+    "EE": "Estonia",
+    "FI": "Finland",
+    "FR": "France",
+    "DE": "Germany",
+    "GH": "Ghana",
+    "GR": "Greece",
+    "GT": "Guatemala",
+    "HK": "Hong Kong",
+    "HU": "Hungary",
+    "IS": "Iceland",
+    "ID": "Indonesia",
+    "IQ": "Iraq",
+    "IE": "Ireland",
+    "IL": "Israel",
+    "IT": "Italy",
+    "JP": "Japan",
+    "JO": "Jordan",
+    "KZ": "Kazakhstan",
+    "KE": "Kenya",
+    "KW": "Kuwait",
+    "LV": "Latvia",
+    "LB": "Lebanon",
+    "LT": "Lithuania",
+    "LU": "Luxembourg",
+    "MY": "Malaysia",
+    "MT": "Malta",
+    "MX": "Mexico",
+    "MA": "Morocco",
+    "NL": "Netherlands",
+    "NZ": "New Zealand",
+    "NG": "Nigeria",
+    "NO": "Norway",
+    "OM": "Oman",
+    "PK": "Pakistan",
+    "PA": "Panama",
+    "PE": "Peru",
+    "PH": "Philippines",
+    "PL": "Poland",
+    "PT": "Portugal",
+    "PR": "Puerto Rico",
+    "QA": "Qatar",
+    "RO": "Romania",
+    "SA": "Saudi Arabia",
+    "RS": "Serbia",
+    "SG": "Singapore",
+    "SK": "Slovakia",
+    "SI": "Slovenia",
+    "ZA": "South Africa",
+    "KR": "South Korea",
+    "ES": "Spain",
+    "LK": "Sri Lanka",
+    "SE": "Sweden",
+    "CH": "Switzerland",
+    "TW": "Taiwan",
+    "TH": "Thailand",
+    "TR": "Türkiye",
+    "UA": "Ukraine",
+    "AE": "United Arab Emirates",
+    "GB": "United Kingdom",
+    "US": "United States",
+    "UY": "Uruguay",
+    "UZ": "Uzbekistan",
+    "VN": "Vietnam",
+}
+
+NEXT_STEPS = {
+    NextStep.ADD_BRAND: (f"{COMMAND} brand add", "adds the brand profile creators will see."),
+    NextStep.ADD_ADS_ACCOUNT: (
+        f"{COMMAND} account add",
+        "adds the TikTok Ads Manager account that runs the ads.",
+    ),
+    NextStep.ADD_ANCHOR: (f"{COMMAND} anchor add", "adds the anchor the videos will promote."),
+    NextStep.CREATE_PROJECT: (f"{COMMAND} create", "creates a lite project with it."),
+}
+
+
+# --- private_metadata: only ids -------------------------------------------------------------------
+
+
+def modal_metadata(*, channel_id: str | None, brand_id: int | None = None) -> str:
+    """The ids a modal carries: where to confirm, and which brand is being edited."""
+    data: dict[str, Any] = {}
+    if channel_id:
+        data["channel_id"] = channel_id
+    if brand_id is not None:
+        data["brand_id"] = brand_id
+    return json.dumps(data, separators=(",", ":"))
+
+
+def read_metadata(raw: str | None) -> dict[str, Any]:
+    try:
+        data = json.loads(raw or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+# --- modals ----------------------------------------------------------------------------------------
+
+
+def _text_input(
+    block_id: str,
+    label: str,
+    *,
+    hint: str | None = None,
+    placeholder: str | None = None,
+    initial: str | None = None,
+    max_length: int | None = None,
+    optional: bool = False,
+) -> InputBlock:
+    return InputBlock(
+        block_id=block_id,
+        label=label,
+        hint=hint,
+        optional=optional,
+        element=PlainTextInputElement(
+            action_id=block_id,
+            placeholder=placeholder,
+            initial_value=initial or None,
+            max_length=max_length,
+        ),
+    )
+
+
+def render_brand_modal(*, channel_id: str | None, brand: BrandProfile | None = None) -> dict[str, Any]:
+    """ "Add brand profile", or the same form prefilled to edit `brand`."""
+    blocks: list[Block] = [
+        _text_input(
+            "name",
+            "Brand name",
+            hint="Creators see it in the invite. One profile per brand in this workspace.",
+            placeholder="GlowCo",
+            initial=brand.name if brand else None,
+            max_length=100,
+        ),
+        _text_input(
+            "website",
+            "Website",
+            hint="Its domain (e.g. glowco.com) is what creators are told to expect in emails from you.",
+            placeholder="https://www.glowco.com",
+            initial=brand.website if brand else None,
+            max_length=500,
+        ),
+        _text_input(
+            "contact_email",
+            "Contact email",
+            hint="An address on the website's domain, so creators can check it's really the brand.",
+            placeholder="partners@glowco.com",
+            initial=brand.contact_email if brand else None,
+            max_length=254,
+        ),
+        _text_input(
+            "logo_url",
+            "Logo URL",
+            hint="Optional: an https:// link to the brand's logo.",
+            placeholder="https://www.glowco.com/logo.png",
+            initial=brand.logo_url if brand else None,
+            max_length=1000,
+            optional=True,
+        ),
+    ]
+    view = View(
+        type="modal",
+        callback_id=BRAND_EDIT if brand else BRAND_ADD,
+        title="Edit brand profile" if brand else "Add brand profile",
+        submit="Save" if brand else "Add brand",
+        close="Cancel",
+        private_metadata=modal_metadata(channel_id=channel_id, brand_id=brand.id if brand else None),
+        blocks=blocks,
+    )
+    return view.to_dict()
+
+
+def render_ads_account_modal(*, channel_id: str | None) -> dict[str, Any]:
+    blocks: list[Block] = [
+        _text_input(
+            "advertiser_id",
+            "Advertiser ID",
+            hint="The account's numeric ID in TikTok Ads Manager (6 to 20 digits).",
+            placeholder="7123456789012345678",
+            max_length=20,
+        ),
+        _text_input(
+            "display_name",
+            "Display name",
+            hint="How your team will recognise it when creating a project.",
+            placeholder="GlowCo US",
+            max_length=100,
+        ),
+    ]
+    view = View(
+        type="modal",
+        callback_id=ADS_ACCOUNT_ADD,
+        title="Add Ads Manager account",
+        submit="Add account",
+        close="Cancel",
+        private_metadata=modal_metadata(channel_id=channel_id),
+        blocks=blocks,
+    )
+    return view.to_dict()
+
+
+def render_anchor_modal(*, channel_id: str | None) -> dict[str, Any]:
+    kinds = [Option(value=kind.value, label=label) for kind, label in ANCHOR_KIND_LABELS.items()]
+    markets = [
+        Option(value=code, label=f"{name} ({code})")
+        for code, name in sorted(MARKETS.items(), key=lambda item: item[1])
+    ]
+    blocks: list[Block] = [
+        InputBlock(
+            block_id="kind",
+            label="Anchor type",
+            hint="What the videos promote. It decides which link below is needed.",
+            element=StaticSelectElement(action_id="kind", placeholder="Choose a type", options=kinds),
+        ),
+        _text_input(
+            "name",
+            "Anchor name",
+            hint="Internal only: creators don't see it. You pick the anchor by this name when creating a project.",
+            placeholder="Serum landing page",
+            max_length=100,
+        ),
+        InputBlock(
+            block_id="country",
+            label="Country",
+            hint="Where the anchor is visible.",
+            element=StaticSelectElement(action_id="country", placeholder="Choose a country", options=markets),
+        ),
+        _text_input(
+            "url",
+            "Webpage URL",
+            hint="Webpage anchors: the page the anchor links to.",
+            placeholder="https://www.glowco.com/serum",
+            max_length=1000,
+            optional=True,
+        ),
+        _text_input(
+            "ios_url",
+            "App Store URL",
+            hint="App download and gaming anchors: the apps.apple.com link. Add it, the Google Play link, or both.",
+            placeholder="https://apps.apple.com/us/app/…",
+            max_length=1000,
+            optional=True,
+        ),
+        _text_input(
+            "android_url",
+            "Google Play URL",
+            hint="App download and gaming anchors: the play.google.com link.",
+            placeholder="https://play.google.com/store/apps/details?id=…",
+            max_length=1000,
+            optional=True,
+        ),
+        _text_input(
+            "product_id",
+            "TikTok Shop product ID",
+            hint="TikTok Shop product anchors: the product's numeric ID.",
+            placeholder="1729384756102938475",
+            max_length=64,
+            optional=True,
+        ),
+    ]
+    view = View(
+        type="modal",
+        callback_id=ANCHOR_ADD,
+        title="Add anchor",
+        submit="Add anchor",
+        close="Cancel",
+        private_metadata=modal_metadata(channel_id=channel_id),
+        blocks=blocks,
+    )
+    return view.to_dict()
+
+
+# --- lists (ephemeral answers) ------------------------------------------------------------------
+
+
+def _ephemeral(text: str, blocks: Sequence[Block]) -> dict[str, Any]:
+    return {"response_type": "ephemeral", "text": text, "blocks": [block.to_dict() for block in blocks]}
+
+
+def _empty(what: str, add: str) -> dict[str, Any]:
+    text = f"No {what} yet. `{COMMAND} {add}` adds one."
+    return _ephemeral(text, [SectionBlock(text=MarkdownTextObject(text=text))])
+
+
+def _footer(shown: int, total: int, what: str, add: str) -> ContextBlock:
+    lead = f"Showing {shown} of {total} {what}. " if shown < total else ""
+    return ContextBlock(
+        elements=[
+            MarkdownTextObject(text=f"{lead}`{COMMAND} {add}` adds another. Only you can see this message.")
+        ]
+    )
+
+
+def _line_sections(lines: Sequence[str]) -> tuple[list[Block], int]:
+    """Lines packed into as few sections as fit; returns the blocks and how many lines they hold."""
+    blocks: list[Block] = []
+    chunk = ""
+    shown = 0
+    for line in lines:
+        if chunk and len(chunk) + len(line) + 1 > SECTION_BUDGET:
+            if len(blocks) + 1 >= LIST_BLOCK_BUDGET:
+                break
+            blocks.append(SectionBlock(text=MarkdownTextObject(text=chunk.rstrip())))
+            chunk = ""
+        chunk += line + "\n"
+        shown += 1
+    if chunk:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=chunk.rstrip())))
+    return blocks, shown
+
+
+def render_brand_list(brands: Sequence[BrandProfile]) -> dict[str, Any]:
+    if not brands:
+        return _empty("brand profiles", "brand add")
+    count = len(brands)
+    title = f"*Brand profiles* ({count})"
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=title))]
+    for brand in brands[:LIST_BLOCK_BUDGET]:
+        logo = " · logo" if brand.logo_url else ""
+        blocks.append(
+            SectionBlock(
+                block_id=f"brand_{brand.id}",
+                text=MarkdownTextObject(
+                    text=f"*{escape(truncate(brand.name, 100))}*\n"
+                    f"{escape(brand.domain)} · {escape(brand.contact_email)}{logo}"
+                ),
+                accessory=ButtonElement(text="Edit", action_id=EDIT_BRAND, value=str(brand.id)),
+            )
+        )
+    shown = min(count, LIST_BLOCK_BUDGET)
+    blocks.append(_footer(shown, count, "brand profiles", "brand add"))
+    names = ", ".join(brand.name for brand in brands[:shown])
+    return _ephemeral(truncate(f"Brand profiles ({count}): {names}", 3000), blocks)
+
+
+def render_ads_account_list(accounts: Sequence[AdsAccount]) -> dict[str, Any]:
+    if not accounts:
+        return _empty("TikTok Ads Manager accounts", "account add")
+    count = len(accounts)
+    lines = [f"*{escape(a.display_name)}* · advertiser ID `{a.advertiser_id}`" for a in accounts]
+    sections, shown = _line_sections(lines)
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=f"*TikTok Ads Manager accounts* ({count})")),
+        *sections,
+        _footer(shown, count, "accounts", "account add"),
+    ]
+    names = ", ".join(f"{a.display_name} ({a.advertiser_id})" for a in accounts[:shown])
+    return _ephemeral(truncate(f"TikTok Ads Manager accounts ({count}): {names}", 3000), blocks)
+
+
+def anchor_links(anchor: Anchor) -> list[str]:
+    if anchor.kind is AnchorKind.TIKTOK_SHOP:
+        return [f"product ID {anchor.product_id}"] if anchor.product_id else []
+    links = [("", anchor.url), ("App Store: ", anchor.ios_url), ("Google Play: ", anchor.android_url)]
+    return [f"{label}{url}" for label, url in links if url]
+
+
+def render_anchor_list(anchors: Sequence[Anchor]) -> dict[str, Any]:
+    if not anchors:
+        return _empty("anchors", "anchor add")
+    count = len(anchors)
+    lines = []
+    for anchor in anchors:
+        links = " · ".join(escape(truncate(link, 300)) for link in anchor_links(anchor))
+        lines.append(
+            f"*{escape(anchor.name)}* · {ANCHOR_KIND_LABELS[anchor.kind]} · {anchor.country}\n{links}".rstrip()
+        )
+    sections, shown = _line_sections(lines)
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=f"*Anchors* ({count})")),
+        *sections,
+        _footer(shown, count, "anchors", "anchor add"),
+    ]
+    names = ", ".join(anchor.name for anchor in anchors[:shown])
+    return _ephemeral(truncate(f"Anchors ({count}): {names}", 3000), blocks)
+
+
+# --- usage and confirmations ----------------------------------------------------------------------
+
+
+def render_usage(noun: str, plural: str, what: str) -> dict[str, Any]:
+    """`/liteproject brand` with no or unknown words: what the command takes."""
+    text = f"`{COMMAND} {noun} add` adds {what}; `{COMMAND} {plural}` lists them."
+    return _ephemeral(text, [SectionBlock(text=MarkdownTextObject(text=text))])
+
+
+def _confirmation(line: str, step: NextStep) -> dict[str, Any]:
+    command, purpose = NEXT_STEPS[step]
+    next_line = f"Next: `{command}` {purpose}"
+    blocks = [
+        SectionBlock(text=MarkdownTextObject(text=f":white_check_mark: {line}")),
+        ContextBlock(elements=[MarkdownTextObject(text=next_line)]),
+    ]
+    plain = line.replace("*", "")
+    return {"text": f"{plain} Next: {command}", "blocks": [block.to_dict() for block in blocks]}
+
+
+def render_brand_saved(brand: BrandProfile, *, created: bool, next_step: NextStep) -> dict[str, Any]:
+    verb = "Added" if created else "Saved"
+    line = (
+        f"{verb} brand profile *{escape(brand.name)}*. Creators will be told to expect emails from "
+        f"{escape(brand.domain)}."
+    )
+    return _confirmation(line, next_step)
+
+
+def render_ads_account_saved(account: AdsAccount, *, next_step: NextStep) -> dict[str, Any]:
+    line = f"Added TikTok Ads Manager account *{escape(account.display_name)}* ({account.advertiser_id})."
+    return _confirmation(line, next_step)
+
+
+def render_anchor_saved(anchor: Anchor, *, next_step: NextStep) -> dict[str, Any]:
+    line = f"Added anchor *{escape(anchor.name)}* ({ANCHOR_KIND_LABELS[anchor.kind]}, {anchor.country})."
+    return _confirmation(line, next_step)

@@ -1,0 +1,430 @@
+"""Reusable assets a lite project is built from: brand profiles, TikTok Ads Manager accounts, anchors.
+
+They are added once per workspace and chosen in the create modal (see TikTok One's "Assets").
+The rules live here: a brand's contact email is on its website's domain (creators are told to
+expect emails from it), advertiser IDs are numeric, an anchor carries the link(s) its kind needs.
+Every change writes its audit event in the caller's transaction; bad input stores nothing.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.errors import InvalidInput, NotFound
+from bot.services.validation import FieldError, clean_email, clean_text, clean_url, domain_of, email_on_domain
+from bot.services.workspaces import Actor, workspace_of
+from storage import crud
+from storage.assets import count_assets
+from storage.models import AdsAccount, Anchor, AnchorKind, BrandProfile, utcnow
+
+NAME_MAX = 100
+WEBSITE_MAX = 500
+ADVERTISER_ID = re.compile(r"^[0-9]{6,20}$")
+PRODUCT_ID = re.compile(r"^[0-9]{1,64}$")
+APP_STORE_HOSTS = ("apps.apple.com",)
+GOOGLE_PLAY_HOSTS = ("play.google.com",)
+STORE_KINDS = (AnchorKind.APP_DOWNLOAD, AnchorKind.GAMING)
+
+# ISO 3166-1 alpha-2: every officially assigned code
+_ISO_3166_ALPHA_2 = """
+    AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS
+    BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE
+    EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM
+    HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC
+    LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA
+    NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW
+    SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO
+    TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW
+"""
+COUNTRY_CODES = frozenset(_ISO_3166_ALPHA_2.split())
+
+
+class NextStep(enum.StrEnum):
+    """What a workspace still needs before (or to) run a lite project, in the order to do it."""
+
+    ADD_BRAND = "add_brand"
+    ADD_ADS_ACCOUNT = "add_ads_account"
+    ADD_ANCHOR = "add_anchor"
+    CREATE_PROJECT = "create_project"
+
+
+# --- drafts: what the modals collect; field names are the modals' block ids ---------------------
+
+
+@dataclass
+class BrandDraft:
+    name: str | None = None
+    website: str | None = None
+    contact_email: str | None = None
+    logo_url: str | None = None
+
+
+@dataclass
+class AdsAccountDraft:
+    advertiser_id: str | None = None
+    display_name: str | None = None
+
+
+@dataclass
+class AnchorDraft:
+    kind: str | None = None
+    name: str | None = None
+    country: str | None = None
+    url: str | None = None
+    ios_url: str | None = None
+    android_url: str | None = None
+    product_id: str | None = None
+
+
+# --- brand profiles -----------------------------------------------------------------------------
+
+
+def brand_snapshot(brand: BrandProfile) -> dict[str, Any]:
+    return {
+        "name": brand.name,
+        "website": brand.website,
+        "domain": brand.domain,
+        "contact_email": brand.contact_email,
+        "logo_url": brand.logo_url,
+    }
+
+
+async def list_brands(session: AsyncSession, *, actor: Actor) -> Sequence[BrandProfile]:
+    workspace = await workspace_of(session, actor)
+    assert workspace.id is not None
+    return await crud.list_brands(session, workspace_id=workspace.id)
+
+
+async def get_brand(session: AsyncSession, *, actor: Actor, brand_id: int) -> BrandProfile:
+    """A brand profile of the actor's workspace; an id from another workspace is simply not found."""
+    workspace = await workspace_of(session, actor)
+    assert workspace.id is not None
+    brand = await crud.get_brand(session, workspace_id=workspace.id, brand_id=brand_id)
+    if brand is None:
+        raise NotFound("That brand profile doesn't exist any more, or isn't in this workspace.")
+    return brand
+
+
+async def add_brand(session: AsyncSession, *, actor: Actor, draft: BrandDraft) -> BrandProfile:
+    workspace = await workspace_of(session, actor)
+    assert workspace.id is not None
+    values = await _clean_brand(session, workspace_id=workspace.id, draft=draft, brand_id=None)
+    brand = BrandProfile(workspace_id=workspace.id, created_by=actor.user_id, **values)
+    session.add(brand)
+    await _flush_unique(session, field="name", message=_taken("a brand profile", values["name"]))
+    assert brand.id is not None
+    crud.add_audit_event(
+        session,
+        workspace_id=workspace.id,
+        actor=actor.user_id,
+        action="brand.created",
+        target_type="brand",
+        target_id=brand.id,
+        after=brand_snapshot(brand),
+    )
+    await session.flush()
+    return brand
+
+
+async def update_brand(
+    session: AsyncSession, *, actor: Actor, brand_id: int, draft: BrandDraft
+) -> BrandProfile:
+    """Save the edit modal: the same checks as adding; nothing changes when nothing differs."""
+    brand = await get_brand(session, actor=actor, brand_id=brand_id)
+    assert brand.id is not None
+    values = await _clean_brand(session, workspace_id=brand.workspace_id, draft=draft, brand_id=brand.id)
+    before = brand_snapshot(brand)
+    for name, value in values.items():
+        setattr(brand, name, value)
+    after = brand_snapshot(brand)
+    if after == before:
+        return brand
+    brand.updated_at = utcnow()
+    await _flush_unique(session, field="name", message=_taken("a brand profile", values["name"]))
+    crud.add_audit_event(
+        session,
+        workspace_id=brand.workspace_id,
+        actor=actor.user_id,
+        action="brand.updated",
+        target_type="brand",
+        target_id=brand.id,
+        before={k: v for k, v in before.items() if after[k] != v},
+        after={k: v for k, v in after.items() if before[k] != v},
+    )
+    await session.flush()
+    return brand
+
+
+async def _clean_brand(
+    session: AsyncSession, *, workspace_id: int, draft: BrandDraft, brand_id: int | None
+) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    try:
+        values["name"] = clean_text(draft.name, label="Brand name", max_length=NAME_MAX, required=True)
+    except FieldError as exc:
+        errors["name"] = str(exc)
+    else:
+        same = await crud.find_brand_by_name(session, workspace_id=workspace_id, name=values["name"])
+        if same is not None and same.id != brand_id:
+            errors["name"] = _taken("a brand profile", same.name)
+
+    domain: str | None = None
+    try:
+        website = clean_url(draft.website, label="Website")
+        assert website is not None
+        if len(website) > WEBSITE_MAX:
+            raise FieldError(f"Website is {len(website)} characters; keep it to {WEBSITE_MAX}.")
+        values["website"] = website
+        values["domain"] = domain = domain_of(website)
+    except FieldError as exc:
+        errors["website"] = str(exc)
+
+    try:
+        email = clean_email(draft.contact_email, label="Contact email")
+        if domain is not None and not email_on_domain(email, domain):
+            raise FieldError(
+                f"Use an address on {domain} (e.g. partners@{domain}): creators are told to expect "
+                "emails from the brand's website domain."
+            )
+        values["contact_email"] = email
+    except FieldError as exc:
+        errors["contact_email"] = str(exc)
+
+    try:
+        values["logo_url"] = _clean_logo_url(draft.logo_url)
+    except FieldError as exc:
+        errors["logo_url"] = str(exc)
+
+    if errors:
+        raise InvalidInput(errors)
+    return values
+
+
+def _clean_logo_url(value: str | None) -> str | None:
+    text = (value or "").strip()
+    if text and "://" in text and not text.lower().startswith("https://"):
+        raise FieldError("Logo URL should start with https://.")
+    return clean_url(text, label="Logo URL", required=False)
+
+
+# --- TikTok Ads Manager accounts --------------------------------------------------------------
+
+
+def ads_account_snapshot(account: AdsAccount) -> dict[str, Any]:
+    return {"advertiser_id": account.advertiser_id, "display_name": account.display_name}
+
+
+async def list_ads_accounts(session: AsyncSession, *, actor: Actor) -> Sequence[AdsAccount]:
+    workspace = await workspace_of(session, actor)
+    assert workspace.id is not None
+    return await crud.list_ads_accounts(session, workspace_id=workspace.id)
+
+
+async def add_ads_account(session: AsyncSession, *, actor: Actor, draft: AdsAccountDraft) -> AdsAccount:
+    workspace = await workspace_of(session, actor)
+    assert workspace.id is not None
+    errors: dict[str, str] = {}
+    advertiser_id = (draft.advertiser_id or "").strip()
+    if not advertiser_id:
+        errors["advertiser_id"] = "Advertiser ID is required."
+    elif not ADVERTISER_ID.match(advertiser_id):
+        errors["advertiser_id"] = (
+            "TikTok advertiser IDs are numbers only, 6 to 20 digits (e.g. 7123456789012345678)."
+        )
+    else:
+        same = await crud.find_ads_account(session, workspace_id=workspace.id, advertiser_id=advertiser_id)
+        if same is not None:
+            errors["advertiser_id"] = f"This advertiser ID is already added, as “{same.display_name}”."
+    try:
+        display_name = clean_text(
+            draft.display_name, label="Display name", max_length=NAME_MAX, required=True
+        )
+    except FieldError as exc:
+        errors["display_name"] = str(exc)
+    if errors:
+        raise InvalidInput(errors)
+
+    account = AdsAccount(
+        workspace_id=workspace.id,
+        advertiser_id=advertiser_id,
+        display_name=display_name,
+        created_by=actor.user_id,
+    )
+    session.add(account)
+    await _flush_unique(session, field="advertiser_id", message="This advertiser ID is already added.")
+    assert account.id is not None
+    crud.add_audit_event(
+        session,
+        workspace_id=workspace.id,
+        actor=actor.user_id,
+        action="ads_account.created",
+        target_type="ads_account",
+        target_id=account.id,
+        after=ads_account_snapshot(account),
+    )
+    await session.flush()
+    return account
+
+
+# --- anchors ------------------------------------------------------------------------------------
+
+
+def anchor_snapshot(anchor: Anchor) -> dict[str, Any]:
+    return {
+        "kind": anchor.kind.value,
+        "name": anchor.name,
+        "country": anchor.country,
+        "url": anchor.url,
+        "ios_url": anchor.ios_url,
+        "android_url": anchor.android_url,
+        "product_id": anchor.product_id,
+    }
+
+
+async def list_anchors(session: AsyncSession, *, actor: Actor) -> Sequence[Anchor]:
+    workspace = await workspace_of(session, actor)
+    assert workspace.id is not None
+    return await crud.list_anchors(session, workspace_id=workspace.id)
+
+
+async def add_anchor(session: AsyncSession, *, actor: Actor, draft: AnchorDraft) -> Anchor:
+    """Links that the chosen kind doesn't use are dropped, not stored."""
+    workspace = await workspace_of(session, actor)
+    assert workspace.id is not None
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+
+    try:
+        kind: AnchorKind | None = AnchorKind(draft.kind or "")
+    except ValueError:
+        kind = None
+        errors["kind"] = "Choose the anchor type: Webpage, App download, Gaming or TikTok Shop product."
+
+    try:
+        values["name"] = clean_text(draft.name, label="Anchor name", max_length=NAME_MAX, required=True)
+    except FieldError as exc:
+        errors["name"] = str(exc)
+    else:
+        same = await crud.find_anchor_by_name(session, workspace_id=workspace.id, name=values["name"])
+        if same is not None:
+            errors["name"] = _taken("an anchor", same.name)
+
+    country = (draft.country or "").strip().upper()
+    if country not in COUNTRY_CODES:
+        errors["country"] = "Choose the country where the anchor is visible."
+    values["country"] = country
+
+    if kind is not None:
+        values.update(_clean_anchor_links(kind, draft, errors))
+    if errors:
+        raise InvalidInput(errors)
+    assert kind is not None
+
+    anchor = Anchor(workspace_id=workspace.id, kind=kind, created_by=actor.user_id, **values)
+    session.add(anchor)
+    await _flush_unique(session, field="name", message=_taken("an anchor", values["name"]))
+    assert anchor.id is not None
+    crud.add_audit_event(
+        session,
+        workspace_id=workspace.id,
+        actor=actor.user_id,
+        action="anchor.created",
+        target_type="anchor",
+        target_id=anchor.id,
+        after=anchor_snapshot(anchor),
+    )
+    await session.flush()
+    return anchor
+
+
+def _clean_anchor_links(
+    kind: AnchorKind, draft: AnchorDraft, errors: dict[str, str]
+) -> dict[str, str | None]:
+    links: dict[str, str | None] = {"url": None, "ios_url": None, "android_url": None, "product_id": None}
+    if kind is AnchorKind.WEBPAGE:
+        try:
+            links["url"] = clean_url(draft.url, label="Webpage URL", required=False)
+            if links["url"] is None:
+                raise FieldError("Webpage anchors need the URL of the page they link to.")
+        except FieldError as exc:
+            errors["url"] = str(exc)
+    elif kind in STORE_KINDS:
+        stores = (
+            ("ios_url", draft.ios_url, "App Store URL", APP_STORE_HOSTS, "https://apps.apple.com/…"),
+            (
+                "android_url",
+                draft.android_url,
+                "Google Play URL",
+                GOOGLE_PLAY_HOSTS,
+                "https://play.google.com/…",
+            ),
+        )
+        for field, value, label, hosts, example in stores:
+            try:
+                links[field] = _clean_store_url(value, label=label, hosts=hosts, example=example)
+            except FieldError as exc:
+                errors[field] = str(exc)
+        if not any(field in errors for field, *_ in stores) and not (
+            links["ios_url"] or links["android_url"]
+        ):
+            missing = "App download and gaming anchors need an App Store link, a Google Play link, or both."
+            errors["ios_url"] = errors["android_url"] = missing
+    else:
+        product_id = (draft.product_id or "").strip()
+        if not product_id:
+            errors["product_id"] = "TikTok Shop anchors need the product's ID."
+        elif not PRODUCT_ID.match(product_id):
+            errors["product_id"] = "A TikTok Shop product ID is numbers only (e.g. 1729384756102938475)."
+        else:
+            links["product_id"] = product_id
+    return links
+
+
+def _clean_store_url(value: str | None, *, label: str, hosts: tuple[str, ...], example: str) -> str | None:
+    url = clean_url(value, label=label, required=False)
+    if url is not None and (urlsplit(url).hostname or "").lower() not in hosts:
+        raise FieldError(f"{label} should be a {hosts[0]} link, like {example}")
+    return url
+
+
+# --- what to do next ------------------------------------------------------------------------------
+
+
+async def next_step(session: AsyncSession, *, actor: Actor) -> NextStep:
+    workspace = await workspace_of(session, actor)
+    assert workspace.id is not None
+    counts = await count_assets(session, workspace_id=workspace.id)
+    if not counts.brands:
+        return NextStep.ADD_BRAND
+    if not counts.ads_accounts:
+        return NextStep.ADD_ADS_ACCOUNT
+    if not counts.anchors:
+        return NextStep.ADD_ANCHOR
+    return NextStep.CREATE_PROJECT
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _taken(what: str, name: str) -> str:
+    return f"There is already {what} called “{name}” in this workspace; choose another name."
+
+
+async def _flush_unique(session: AsyncSession, *, field: str, message: str) -> None:
+    """Flush; a unique constraint hit by a concurrent twin becomes the same inline error.
+
+    The caller's transaction is rolled back when InvalidInput leaves it, so nothing is stored.
+    """
+    try:
+        await session.flush()
+    except IntegrityError:
+        raise InvalidInput({field: message}) from None
