@@ -1,0 +1,10 @@
+"""The creator pages behind invite links (`/i/{token}`)."""
+
+from aiohttp import web
+
+
+def setup(app: web.Application) -> None:
+    """Add the creator routes to the one aiohttp application (its settings and sessions are set)."""
+    from bot.portal.routes import add_routes  # bot.app imports this package: import late
+
+    add_routes(app)

@@ -1,0 +1,222 @@
+"""Messages and modals about delivered videos: the new-video alert, details, the videos list."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ConfirmObject,
+    ContextBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from bot.blocks.text import escape, slack_date, truncate
+from storage.models import LiteProject, ReviewState, Video, VideoSource, VideoStatus
+
+# action ids of the video buttons; each button's value is the video id
+VIDEO_DETAILS = "video_details"
+VIDEO_COPY_SPARK_CODE = "video_copy_spark_code"
+VIDEO_APPROVE = "video_approve"
+VIDEO_REJECT = "video_reject"
+
+VIDEO_LIST_LIMIT = 95  # a modal holds 100 blocks: the videos, plus the lines around them
+
+REVIEW_LABELS = {
+    ReviewState.UNREVIEWED: ":hourglass_flowing_sand: Not reviewed yet",
+    ReviewState.APPROVED: ":white_check_mark: Approved",
+    ReviewState.REJECTED: ":x: Rejected",
+}
+STATUS_LABELS = {
+    VideoStatus.DELIVERED: "Delivered",
+    VideoStatus.PENDING_AUTHORIZATION: "Waiting for authorization",
+    VideoStatus.AUTHORIZED: "Authorized",
+    VideoStatus.DECLINED: "Declined",
+    VideoStatus.EXPIRED: "Authorization expired",
+}
+SOURCE_LABELS = {VideoSource.INVITE_LINK: "Invite link", VideoSource.LINKING_REQUEST: "Linking request"}
+
+
+def review_label(video: Video) -> str:
+    return REVIEW_LABELS[ReviewState(video.review_state)]
+
+
+def spark_code_label(video: Video, project: LiteProject) -> str:
+    if video.spark_code:
+        return ":key: Received"
+    return f":warning: Missing — ask for a code of at least {project.authorization_days} days"
+
+
+def video_link(video: Video, label: str = "Open on TikTok") -> str:
+    return f"<{video.url}|{escape(label)}>"
+
+
+def creator_label(video: Video) -> str:
+    return f"<https://www.tiktok.com/@{video.creator_handle}|@{escape(video.creator_handle)}>"
+
+
+def delivered_label(video: Video) -> str:
+    return slack_date(video.delivered_at, video.delivered_at.strftime("%Y-%m-%d %H:%M UTC"))
+
+
+def _fallback_text(video: Video, project: LiteProject) -> str:
+    code = "spark code received" if video.spark_code else "no spark code yet"
+    return truncate(
+        f"New video for {project.link_name} from @{video.creator_handle}: {video.url} ({code}; "
+        f"{ReviewState(video.review_state).value})",
+        3000,
+    )
+
+
+def video_buttons(video: Video) -> ActionsBlock:
+    value = str(video.id)
+    buttons = [ButtonElement(text="View details", action_id=VIDEO_DETAILS, value=value)]
+    if video.spark_code:
+        buttons.append(ButtonElement(text="Copy spark code", action_id=VIDEO_COPY_SPARK_CODE, value=value))
+    if video.review_state != ReviewState.APPROVED:
+        buttons.append(ButtonElement(text="Approve", action_id=VIDEO_APPROVE, value=value, style="primary"))
+    if video.review_state != ReviewState.REJECTED:
+        buttons.append(
+            ButtonElement(
+                text="Reject",
+                action_id=VIDEO_REJECT,
+                value=value,
+                style="danger",
+                confirm=ConfirmObject(
+                    title="Reject this video?",
+                    text="The video is marked rejected in liteproject. The creator isn't told by the app.",
+                    confirm="Reject",
+                    deny="Cancel",
+                ),
+            )
+        )
+    return ActionsBlock(block_id=f"video_actions_{video.id}", elements=buttons)
+
+
+def render_video_alert(
+    video: Video, project: LiteProject, *, reviewed_by: str | None = None
+) -> dict[str, Any]:
+    """The new-video alert posted in the project's channel; re-rendered when it is reviewed."""
+    fields = [
+        MarkdownTextObject(text=f"*Creator*\n{creator_label(video)}"),
+        MarkdownTextObject(text=f"*Video*\n{video_link(video)}"),
+        MarkdownTextObject(text=f"*Spark code*\n{spark_code_label(video, project)}"),
+        MarkdownTextObject(text=f"*Delivered*\n{delivered_label(video)}"),
+        MarkdownTextObject(text=f"*Review*\n{review_label(video)}"),
+    ]
+    blocks: list[Block] = [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=truncate(
+                    f":clapper: New video for *{escape(project.link_name)}* from *@{escape(video.creator_handle)}*",
+                    3000,
+                )
+            )
+        ),
+        SectionBlock(fields=fields),
+    ]
+    notes = []
+    if video.needs_resolution:
+        notes.append("Delivered as a short link; the video id is looked up later.")
+    if reviewed_by and video.review_state != ReviewState.UNREVIEWED:
+        notes.append(f"{ReviewState(video.review_state).value.capitalize()} by <@{reviewed_by}>.")
+    if notes:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=" ".join(notes))]))
+    blocks.append(video_buttons(video))
+    return {"text": _fallback_text(video, project), "blocks": [block.to_dict() for block in blocks]}
+
+
+def render_video_gone(project: LiteProject) -> dict[str, Any]:
+    text = f"A video was delivered to {project.link_name}, but it has since been removed."
+    return {"text": text, "blocks": [SectionBlock(text=MarkdownTextObject(text=escape(text))).to_dict()]}
+
+
+def render_video_details(video: Video, project: LiteProject) -> dict[str, Any]:
+    """The "View details" modal: every field, and the spark code in a code block to copy."""
+    details = [
+        f"*Creator*\n{creator_label(video)}",
+        f"*Email*\n{escape(video.creator_email or '—')}",
+        f"*Video*\n{video_link(video, video.url)}",
+        f"*Status*\n{STATUS_LABELS[VideoStatus(video.status)]}",
+        f"*Review*\n{review_label(video)}",
+        f"*Source*\n{SOURCE_LABELS[VideoSource(video.source)]}",
+        f"*Delivered*\n{delivered_label(video)}",
+        f"*Project*\n{escape(project.link_name)}",
+    ]
+    blocks: list[Block] = [
+        SectionBlock(fields=[MarkdownTextObject(text=truncate(item, 2000)) for item in details]),
+    ]
+    if video.spark_code:
+        blocks += [
+            SectionBlock(text=MarkdownTextObject(text="*Spark code* (paste it in TikTok Ads Manager)")),
+            SectionBlock(text=MarkdownTextObject(text=f"```{video.spark_code}```")),
+        ]
+    else:
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=f"*Spark code*\nNone yet. Ask the creator for a code of at least "
+                    f"{project.authorization_days} days; they can deliver the same video again with it."
+                )
+            )
+        )
+    if video.needs_resolution:
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(text="Delivered as a short link; the video id is looked up later.")
+                ]
+            )
+        )
+    view = View(
+        type="modal",
+        callback_id="video_details",
+        title="Video details",
+        close="Close",
+        blocks=blocks,
+        private_metadata=str(video.id),
+    )
+    return view.to_dict()
+
+
+def render_video_list(project: LiteProject, videos: Sequence[Video], total: int) -> dict[str, Any]:
+    """The project's videos, newest first, each with a way to its details."""
+    intro = f"*{escape(project.link_name)}* · {total} video{'' if total == 1 else 's'}"
+    if len(videos) < total:
+        intro += f" · showing the latest {len(videos)}"
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=truncate(intro, 3000)))]
+    if not videos:
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text="No videos yet. Share the invite link with creators; their deliveries appear here."
+                )
+            )
+        )
+    for video in videos[:VIDEO_LIST_LIMIT]:
+        code = ":key: spark code" if video.spark_code else "no spark code"
+        line = (
+            f"{creator_label(video)} · {video_link(video, 'video')} · {STATUS_LABELS[VideoStatus(video.status)]}"
+            f"\n{review_label(video)} · {code} · {delivered_label(video)}"
+        )
+        blocks.append(
+            SectionBlock(
+                block_id=f"video_{video.id}",
+                text=MarkdownTextObject(text=truncate(line, 3000)),
+                accessory=ButtonElement(text="View details", action_id=VIDEO_DETAILS, value=str(video.id)),
+            )
+        )
+    view = View(
+        type="modal",
+        callback_id="project_videos",
+        title="Videos",
+        close="Close",
+        blocks=blocks,
+        private_metadata=str(project.id),
+    )
+    return view.to_dict()

@@ -1,0 +1,113 @@
+"""Buttons on new-video alerts and in the videos list: details, spark code, approve, reject."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.blocks.projects import SHOW_VIDEOS
+from bot.blocks.videos import (
+    VIDEO_APPROVE,
+    VIDEO_COPY_SPARK_CODE,
+    VIDEO_DETAILS,
+    VIDEO_LIST_LIMIT,
+    VIDEO_REJECT,
+    render_video_alert,
+    render_video_details,
+    render_video_list,
+)
+from bot.services import reviews
+from bot.services.errors import NotFound
+from bot.services.workspaces import Actor
+from storage.models import ReviewState
+
+
+def _id_of(body: dict[str, Any], what: str) -> int:
+    """The id in the clicked button's value (set by our renderers)."""
+    value = str(body["actions"][0].get("value") or "")
+    if not value.isdigit():
+        raise NotFound(f"That {what} doesn't exist any more, or isn't in this workspace.")
+    return int(value)
+
+
+def _in_modal(body: dict[str, Any]) -> bool:
+    return (body.get("container") or {}).get("type") == "view"
+
+
+async def _review(
+    state: ReviewState, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, respond: AsyncRespond
+) -> None:
+    await ack()
+    video_id = _id_of(body, "video")
+    actor = Actor.from_context(context)
+    async with context["sessions"].begin() as session:
+        change = await reviews.set_review(session, actor=actor, video_id=video_id, state=state)
+        alert = render_video_alert(change.video, change.project, reviewed_by=actor.user_id)
+    if not _in_modal(body):
+        await respond(replace_original=True, **alert)
+
+
+async def approve(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, respond: AsyncRespond
+) -> None:
+    await _review(ReviewState.APPROVED, ack, body, context, respond)
+
+
+async def reject(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, respond: AsyncRespond
+) -> None:
+    await _review(ReviewState.REJECTED, ack, body, context, respond)
+
+
+async def view_details(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
+    await ack()
+    video_id = _id_of(body, "video")
+    async with context["sessions"]() as session:
+        details = await reviews.get_video(session, actor=Actor.from_context(context), video_id=video_id)
+    view = render_video_details(details.video, details.project)
+    if _in_modal(body):
+        await client.views_push(trigger_id=body["trigger_id"], view=view)
+    else:
+        await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+async def copy_spark_code(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, respond: AsyncRespond
+) -> None:
+    await ack()
+    video_id = _id_of(body, "video")
+    async with context["sessions"]() as session:
+        details = await reviews.get_video(session, actor=Actor.from_context(context), video_id=video_id)
+    code = details.video.spark_code
+    if not code:
+        raise NotFound("This video has no spark code yet.")
+    # the code alone, so a long press or a triple click copies exactly it
+    await respond(response_type="ephemeral", replace_original=False, text=code)
+
+
+async def show_videos(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
+    await ack()
+    project_id = _id_of(body, "project")
+    async with context["sessions"]() as session:
+        listing = await reviews.list_videos(
+            session, actor=Actor.from_context(context), project_id=project_id, limit=VIDEO_LIST_LIMIT
+        )
+    view = render_video_list(listing.project, listing.videos, listing.total)
+    if _in_modal(body):
+        await client.views_push(trigger_id=body["trigger_id"], view=view)
+    else:
+        await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def register(app: AsyncApp) -> None:
+    app.action(VIDEO_APPROVE)(approve)
+    app.action(VIDEO_REJECT)(reject)
+    app.action(VIDEO_DETAILS)(view_details)
+    app.action(VIDEO_COPY_SPARK_CODE)(copy_spark_code)
+    app.action(SHOW_VIDEOS)(show_videos)

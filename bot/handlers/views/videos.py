@@ -1,0 +1,5 @@
+from slack_bolt.async_app import AsyncApp
+
+
+def register(app: AsyncApp) -> None:
+    pass

@@ -1,0 +1,27 @@
+"""Render the new-video alert for an outbox row, from the video as it is when it is sent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.blocks.videos import render_video_alert, render_video_gone
+from bot.settings import Settings
+from storage import videos as video_queries
+from storage.models import LiteProject
+
+
+async def render_video_delivered(
+    session: AsyncSession, project: LiteProject, payload: dict[str, Any], settings: Settings
+) -> dict[str, Any]:
+    """Return {"text": ..., "blocks": [...]} for the video in payload["video_id"]."""
+    video_id = payload.get("video_id")
+    video = (
+        await video_queries.get_video(session, workspace_id=project.workspace_id, video_id=int(video_id))
+        if isinstance(video_id, int)
+        else None
+    )
+    if video is None or video.project_id != project.id:
+        return render_video_gone(project)
+    return render_video_alert(video, project)

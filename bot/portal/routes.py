@@ -1,0 +1,254 @@
+"""`GET/POST /i/{token}`: the brief and the delivery form. Thin: the rules are in the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+from urllib.parse import parse_qs
+
+import jinja2
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.portal.security import MAX_BODY_BYTES, SECURITY_HEADERS, FormTokens, RateLimits
+from bot.services import deliveries
+from bot.services.deliveries import Brief, Delivery, ProjectPaused, VideoOfAnotherCreator
+from bot.services.errors import InvalidInput, NotFound
+from bot.tiktok.spark_codes import MAX_LENGTH as SPARK_CODE_MAX_LENGTH
+from storage.models import AnchorKind
+
+RATE_LIMITS_KEY = web.AppKey("portal_rate_limits", RateLimits)
+FORM_TOKENS_KEY = web.AppKey("portal_form_tokens", FormTokens)
+FORM_FIELDS = ("url", "creator_handle", "creator_email", "spark_code")
+CSRF_FIELD = "form_token"
+
+ANCHOR_KINDS = {
+    AnchorKind.WEBPAGE: "Web page",
+    AnchorKind.APP_DOWNLOAD: "App download",
+    AnchorKind.GAMING: "Game",
+    AnchorKind.TIKTOK_SHOP: "TikTok Shop product",
+}
+
+templates = jinja2.Environment(
+    loader=jinja2.PackageLoader("bot.portal", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def add_routes(app: web.Application) -> None:
+    from bot.app import DISPATCHER_KEY, SESSIONS_KEY, SETTINGS_KEY
+
+    settings = app[SETTINGS_KEY]
+    app[RATE_LIMITS_KEY] = RateLimits()
+    app[FORM_TOKENS_KEY] = FormTokens(settings.slack_signing_secret or "")
+    sessions = app[SESSIONS_KEY]
+
+    async def show(request: web.Request) -> web.StreamResponse:
+        return await show_brief(request, sessions)
+
+    async def deliver(request: web.Request) -> web.StreamResponse:
+        response = await receive_delivery(request, sessions)
+        if response.status == 200 and DISPATCHER_KEY in request.app:
+            request.app[DISPATCHER_KEY].wake()  # send the alert now rather than at the next poll
+        return response
+
+    # `.*` so that malformed tokens get the same generic page as unknown ones
+    app.router.add_get("/i/{token:.*}", with_headers(show))
+    app.router.add_post("/i/{token:.*}", with_headers(deliver))
+
+
+def with_headers(handler: Handler) -> Handler:
+    async def wrapped(request: web.Request) -> web.StreamResponse:
+        try:
+            response = await handler(request)
+        except web.HTTPException as exc:  # aiohttp's own refusals get the same headers
+            exc.headers.update(SECURITY_HEADERS)
+            raise
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
+    return wrapped
+
+
+def page(
+    template: str, *, status: int = 200, headers: Mapping[str, str] | None = None, **values: Any
+) -> web.Response:
+    body = templates.get_template(template).render(**values)
+    return web.Response(text=body, status=status, content_type="text/html", charset="utf-8", headers=headers)
+
+
+def not_found() -> web.Response:
+    return page("not_found.html", status=404)
+
+
+def too_many(retry_after: int) -> web.Response:
+    return page(
+        "message.html",
+        status=429,
+        headers={"Retry-After": str(retry_after)},
+        title="Too many tries",
+        message=f"Too many requests from here. Wait {retry_after} seconds, then try again.",
+        back_url=None,
+    )
+
+
+def client_address(request: web.Request) -> str:
+    return request.remote or "unknown"
+
+
+# --- GET: the brief ---------------------------------------------------------------------------
+
+
+async def show_brief(request: web.Request, sessions: async_sessionmaker[AsyncSession]) -> web.StreamResponse:
+    wait = request.app[RATE_LIMITS_KEY].check_view(client_address(request))
+    if wait:
+        return too_many(wait)
+    token = request.match_info["token"]
+    try:
+        async with sessions() as session:
+            brief = await deliveries.get_brief(session, invite_token=token)
+    except NotFound:
+        return not_found()
+    return brief_page(request, brief, values={}, errors={})
+
+
+def brief_page(
+    request: web.Request,
+    brief: Brief,
+    *,
+    values: Mapping[str, str],
+    errors: Mapping[str, str],
+    status: int = 200,
+    refusal: str | None = None,
+) -> web.Response:
+    project = brief.project
+    return page(
+        "brief.html",
+        status=status,
+        project=project,
+        brand=brief.brand,
+        logo_url=brief.brand.logo_url if (brief.brand.logo_url or "").startswith("https://") else None,
+        anchor=brief.anchor,
+        anchor_kind=ANCHOR_KINDS.get(brief.anchor.kind, "Link"),
+        anchor_url=_safe_link(brief.anchor.url),
+        website_url=_safe_link(brief.brand.website),
+        deadline=_long_date(project.deadline),
+        form_token=request.app[FORM_TOKENS_KEY].issue(project.invite_token),
+        values=values,
+        errors=errors,
+        refusal=refusal,
+        limits=deliveries.FIELD_LIMITS | {"spark_code": SPARK_CODE_MAX_LENGTH},
+    )
+
+
+def _safe_link(url: str | None) -> str | None:
+    return url if url and url.startswith(("https://", "http://")) else None
+
+
+def _long_date(day: dt.date | None) -> str | None:
+    return f"{day.strftime('%A')}, {day.strftime('%B')} {day.day}, {day.year}" if day else None
+
+
+# --- POST: a delivery -------------------------------------------------------------------------
+
+
+async def receive_delivery(
+    request: web.Request, sessions: async_sessionmaker[AsyncSession]
+) -> web.StreamResponse:
+    token = request.match_info["token"]
+    wait = request.app[RATE_LIMITS_KEY].check_post(client_address(request), token)
+    if wait:
+        return too_many(wait)
+    if not deliveries.is_plausible_token(token):
+        return not_found()
+    form = await read_form(request)
+    if form is None:
+        return page(
+            "message.html",
+            status=413,
+            title="Too much to send",
+            message="That was more than this form takes. Go back, keep each answer short, and send it again.",
+            back_url=request.path,
+        )
+    if not request.app[FORM_TOKENS_KEY].check(token, form.get(CSRF_FIELD)):
+        return page(
+            "message.html",
+            status=403,
+            title="Please reload the form",
+            message="This form expired or didn't come from this page, so nothing was sent. "
+            "Open the invite link again and send your video from there.",
+            back_url=request.path,
+        )
+    values = {name: form.get(name, "") for name in FORM_FIELDS}
+    try:
+        async with sessions.begin() as session:
+            delivery = await deliveries.deliver_video(
+                session,
+                invite_token=token,
+                url=values["url"],
+                creator_handle=values["creator_handle"],
+                creator_email=values["creator_email"],
+                spark_code=values["spark_code"],
+            )
+    except NotFound:
+        return not_found()
+    except ProjectPaused as exc:
+        return await _refusal(request, sessions, token, values, status=409, message=exc.message)
+    except VideoOfAnotherCreator as exc:
+        return await _refusal(request, sessions, token, values, status=409, errors={"url": exc.message})
+    except InvalidInput as exc:
+        return await _refusal(request, sessions, token, values, status=422, errors=exc.errors)
+    return received_page(delivery)
+
+
+async def _refusal(
+    request: web.Request,
+    sessions: async_sessionmaker[AsyncSession],
+    token: str,
+    values: Mapping[str, str],
+    *,
+    status: int,
+    errors: Mapping[str, str] | None = None,
+    message: str | None = None,
+) -> web.Response:
+    """The brief again, with what was typed and why it was refused."""
+    try:
+        async with sessions() as session:
+            brief = await deliveries.get_brief(session, invite_token=token)
+    except NotFound:
+        return not_found()
+    return brief_page(request, brief, values=values, errors=errors or {}, status=status, refusal=message)
+
+
+async def read_form(request: web.Request) -> dict[str, str] | None:
+    """The urlencoded form, first value per name; None when it is over the size limit."""
+    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+        return None
+    body = await request.content.read(MAX_BODY_BYTES + 1)
+    if len(body) > MAX_BODY_BYTES:
+        return None
+    if request.content_type != "application/x-www-form-urlencoded":
+        return {}
+    try:
+        parsed = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=20)
+    except (UnicodeDecodeError, ValueError):
+        return {}
+    return {name: values[0] for name, values in parsed.items()}
+
+
+def received_page(delivery: Delivery) -> web.Response:
+    video = delivery.video
+    return page(
+        "received.html",
+        project=delivery.project,
+        video=video,
+        created=delivery.created,
+        spark_code_added=delivery.spark_code_added,
+        delivered=f"{_long_date(video.delivered_at.date())}, {video.delivered_at.strftime('%H:%M')} UTC",
+    )

@@ -1,0 +1,248 @@
+"""Deliveries through the invite link: what a creator sees, and what happens when they submit.
+
+The creator pages know nothing but the invite token, so every lookup here starts from it (and
+says nothing about whether a project exists when it doesn't match). A delivery writes the video,
+its audit event, the new-video alert and the card refresh in the caller's one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.errors import Conflict, InvalidInput, NotFound
+from bot.services.notices import NoticeKind, queue_card_refresh, queue_notice
+from bot.services.validation import FieldError, clean_email
+from bot.tiktok.spark_codes import SparkCodeError, clean_spark_code
+from bot.tiktok.urls import TikTokUrlError, VideoUrl, clean_handle, parse_video_url
+from storage import crud
+from storage import videos as video_queries
+from storage.models import (
+    Anchor,
+    BrandProfile,
+    LiteProject,
+    Video,
+    VideoSource,
+    VideoStatus,
+    utcnow,
+)
+
+# invite tokens are secrets.token_urlsafe(24): 32 URL-safe characters; allow some slack
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+# the longest value each delivery field accepts (the form says the same with maxlength)
+FIELD_LIMITS = {"url": 500, "creator_handle": 30, "creator_email": 254, "spark_code": 200}
+NOT_FOUND_MESSAGE = "This invite link isn't valid."
+
+
+class ProjectPaused(Conflict):
+    """The project's Active invite link is off: creators can't deliver."""
+
+
+class VideoOfAnotherCreator(Conflict):
+    """Someone else already delivered this video to the project."""
+
+
+@dataclass(frozen=True)
+class Brief:
+    """What the invite page shows a creator."""
+
+    project: LiteProject
+    brand: BrandProfile
+    anchor: Anchor
+
+
+@dataclass(frozen=True)
+class Delivery:
+    project: LiteProject
+    video: Video
+    created: bool  # False: the project already had this video from this creator
+    spark_code_added: bool = False  # a repeat delivery brought the spark code the first lacked
+
+
+def is_plausible_token(invite_token: str) -> bool:
+    return bool(TOKEN.match(invite_token))
+
+
+async def _project_by_token(session: AsyncSession, invite_token: str) -> LiteProject:
+    if not is_plausible_token(invite_token):
+        raise NotFound(NOT_FOUND_MESSAGE)
+    project = await crud.get_project_by_token(session, invite_token=invite_token)
+    if project is None:
+        raise NotFound(NOT_FOUND_MESSAGE)
+    return project
+
+
+async def get_brief(session: AsyncSession, *, invite_token: str) -> Brief:
+    project = await _project_by_token(session, invite_token)
+    brand = await crud.get_brand(session, workspace_id=project.workspace_id, brand_id=project.brand_id)
+    anchor = await crud.get_anchor(session, workspace_id=project.workspace_id, anchor_id=project.anchor_id)
+    if brand is None or anchor is None:  # can't happen with foreign keys on; never show half a brief
+        raise NotFound(NOT_FOUND_MESSAGE)
+    return Brief(project=project, brand=brand, anchor=anchor)
+
+
+def require_accepting(project: LiteProject) -> None:
+    if not project.active:
+        raise ProjectPaused(
+            f"“{project.link_name}” is paused and isn't accepting videos right now. "
+            "Nothing was sent; try again when the brand resumes it."
+        )
+
+
+@dataclass(frozen=True)
+class _Fields:
+    link: VideoUrl
+    handle: str
+    email: str
+    spark_code: str | None
+
+
+def _clean_fields(url: str | None, handle: str | None, email: str | None, spark_code: str | None) -> _Fields:
+    errors: dict[str, str] = {}
+    raw = {"url": url, "creator_handle": handle, "creator_email": email, "spark_code": spark_code}
+    for name, value in raw.items():
+        if value is not None and len(value) > FIELD_LIMITS[name]:
+            errors[name] = f"This is {len(value)} characters; the limit is {FIELD_LIMITS[name]}."
+    clean_handle_value = link = clean_email_value = code = None
+    if "creator_handle" not in errors:
+        try:
+            clean_handle_value = clean_handle(handle)
+        except TikTokUrlError as exc:
+            errors["creator_handle"] = str(exc)
+    if "url" not in errors:
+        try:
+            link = parse_video_url(url)
+        except TikTokUrlError as exc:
+            errors["url"] = str(exc)
+    if "creator_email" not in errors:
+        try:
+            clean_email_value = clean_email(email, label="Email")
+        except FieldError as exc:
+            errors["creator_email"] = str(exc)
+    if "spark_code" not in errors:
+        try:
+            code = clean_spark_code(spark_code)
+        except SparkCodeError as exc:
+            errors["spark_code"] = str(exc)
+    if link is not None and clean_handle_value is not None:
+        if link.handle is not None and link.handle != clean_handle_value:
+            errors["url"] = (
+                f"This video is on @{link.handle}'s account, not @{clean_handle_value}'s. "
+                "Deliver your own videos, with the handle they're posted under."
+            )
+        link = link.with_handle(clean_handle_value)
+    if errors:
+        raise InvalidInput(errors)
+    assert link is not None and clean_handle_value is not None and clean_email_value is not None
+    return _Fields(link, clean_handle_value, clean_email_value, code)
+
+
+async def deliver_video(
+    session: AsyncSession,
+    *,
+    invite_token: str,
+    url: str | None,
+    creator_handle: str | None,
+    creator_email: str | None,
+    spark_code: str | None,
+    now: dt.datetime | None = None,
+) -> Delivery:
+    """A creator delivers a video through the invite link.
+
+    Unknown token: NotFound. Paused project: ProjectPaused, nothing stored. Bad fields:
+    InvalidInput keyed by field. The same video again from the same creator: the stored one,
+    `created=False` (a spark code it lacked is added). Someone else's video: VideoOfAnotherCreator.
+    """
+    project = await _project_by_token(session, invite_token)
+    require_accepting(project)
+    fields = _clean_fields(url, creator_handle, creator_email, spark_code)
+    assert project.id is not None
+    now = now or utcnow()
+
+    existing = await video_queries.get_video_by_key(session, project_id=project.id, video_key=fields.link.key)
+    if existing is not None:
+        return await _repeat_delivery(session, project, existing, fields)
+
+    video = Video(
+        workspace_id=project.workspace_id,
+        project_id=project.id,
+        video_key=fields.link.key,
+        tiktok_video_id=fields.link.video_id,
+        url=fields.link.url,
+        needs_resolution=fields.link.needs_resolution,
+        creator_handle=fields.handle,
+        creator_email=fields.email,
+        spark_code=fields.spark_code,
+        source=VideoSource.INVITE_LINK,
+        status=VideoStatus.DELIVERED,
+        delivered_at=now,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(video)
+            await session.flush()
+    except IntegrityError:
+        # the same video arrived twice at once: the other request stored it first
+        existing = await video_queries.get_video_by_key(
+            session, project_id=project.id, video_key=fields.link.key
+        )
+        if existing is None:
+            raise
+        return await _repeat_delivery(session, project, existing, fields)
+    assert video.id is not None
+
+    crud.add_audit_event(
+        session,
+        workspace_id=project.workspace_id,
+        actor=f"creator:{fields.handle}",
+        action="video.delivered",
+        target_type="video",
+        target_id=video.id,
+        after={
+            "project_id": project.id,
+            "url": video.url,
+            "needs_resolution": video.needs_resolution,
+            "spark_code": video.spark_code is not None,
+        },
+    )
+    await queue_notice(
+        session,
+        project=project,
+        kind=NoticeKind.VIDEO_DELIVERED,
+        dedup_key=f"video-delivered:{video.id}",
+        creator_handle=fields.handle,
+        video_id=video.id,
+    )
+    await queue_card_refresh(session, project=project, reason=f"video-{video.id}")
+    await session.flush()
+    return Delivery(project=project, video=video, created=True)
+
+
+async def _repeat_delivery(
+    session: AsyncSession, project: LiteProject, video: Video, fields: _Fields
+) -> Delivery:
+    if video.creator_handle != fields.handle:
+        raise VideoOfAnotherCreator(
+            "This video was already delivered to this project by another creator. "
+            "If it's yours, contact the brand using the details on this page."
+        )
+    if fields.spark_code is None or video.spark_code is not None:
+        return Delivery(project=project, video=video, created=False)
+    assert video.id is not None
+    video.spark_code = fields.spark_code
+    crud.add_audit_event(
+        session,
+        workspace_id=project.workspace_id,
+        actor=f"creator:{fields.handle}",
+        action="video.spark_code_added",
+        target_type="video",
+        target_id=video.id,
+        before={"spark_code": False},
+        after={"spark_code": True},
+    )
+    await session.flush()
+    return Delivery(project=project, video=video, created=False, spark_code_added=True)

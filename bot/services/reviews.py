@@ -1,0 +1,110 @@
+"""The team's side of delivered videos: look at them, approve or reject them.
+
+Every lookup is scoped by the workspace of the verified Slack request: a video id from another
+workspace is simply not found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.errors import InvalidInput, NotFound
+from bot.services.notices import queue_card_refresh
+from bot.services.projects import get_project
+from bot.services.workspaces import Actor, workspace_of
+from storage import crud
+from storage import videos as video_queries
+from storage.models import LiteProject, ReviewState, Video
+
+VIDEO_NOT_FOUND = "That video doesn't exist any more, or isn't in this workspace."
+REVIEW_STATES = (ReviewState.APPROVED, ReviewState.REJECTED)
+
+
+@dataclass(frozen=True)
+class VideoDetails:
+    video: Video
+    project: LiteProject
+
+
+@dataclass(frozen=True)
+class ReviewChange:
+    video: Video
+    project: LiteProject
+    changed: bool
+
+
+@dataclass(frozen=True)
+class VideoList:
+    project: LiteProject
+    videos: Sequence[Video]
+    total: int
+
+    @property
+    def truncated(self) -> bool:
+        return len(self.videos) < self.total
+
+
+async def get_video(session: AsyncSession, *, actor: Actor, video_id: int) -> VideoDetails:
+    workspace = await workspace_of(session, actor)
+    assert workspace.id is not None
+    video = await video_queries.get_video(session, workspace_id=workspace.id, video_id=video_id)
+    if video is None:
+        raise NotFound(VIDEO_NOT_FOUND)
+    project = await crud.get_project(session, workspace_id=workspace.id, project_id=video.project_id)
+    if project is None:
+        raise NotFound(VIDEO_NOT_FOUND)
+    return VideoDetails(video=video, project=project)
+
+
+async def list_videos(session: AsyncSession, *, actor: Actor, project_id: int, limit: int = 50) -> VideoList:
+    """The project's videos, newest first, at most `limit` of them, and how many there are."""
+    project = await get_project(session, actor=actor, project_id=project_id)
+    assert project.id is not None
+    videos = await video_queries.list_project_videos(
+        session, workspace_id=project.workspace_id, project_id=project.id, limit=limit
+    )
+    total = await video_queries.count_project_videos(
+        session, workspace_id=project.workspace_id, project_id=project.id
+    )
+    return VideoList(project=project, videos=videos, total=total)
+
+
+async def set_review(
+    session: AsyncSession, *, actor: Actor, video_id: int, state: ReviewState | str
+) -> ReviewChange:
+    """Approve or reject a video. Doing it twice is a no-op; changing one's mind is allowed."""
+    try:
+        state = ReviewState(state)
+    except ValueError:
+        state = ReviewState.UNREVIEWED
+    if state not in REVIEW_STATES:
+        raise InvalidInput({"review_state": "A video can be approved or rejected."})
+    workspace = await workspace_of(session, actor)
+    assert workspace.id is not None
+    video = await video_queries.get_video_for_update(session, workspace_id=workspace.id, video_id=video_id)
+    if video is None:
+        raise NotFound(VIDEO_NOT_FOUND)
+    project = await crud.get_project(session, workspace_id=workspace.id, project_id=video.project_id)
+    if project is None:
+        raise NotFound(VIDEO_NOT_FOUND)
+    if video.review_state == state:
+        return ReviewChange(video=video, project=project, changed=False)
+    assert video.id is not None
+    before = video.review_state
+    video.review_state = state
+    event = crud.add_audit_event(
+        session,
+        workspace_id=workspace.id,
+        actor=actor.user_id,
+        action=f"video.{state.value}",
+        target_type="video",
+        target_id=video.id,
+        before={"review_state": ReviewState(before).value},
+        after={"review_state": state.value},
+    )
+    await session.flush()
+    await queue_card_refresh(session, project=project, reason=f"audit-{event.id}")
+    return ReviewChange(video=video, project=project, changed=True)

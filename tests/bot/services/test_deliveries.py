@@ -1,0 +1,404 @@
+"""Deliveries through the invite link and reviews, on the services against a real SQLite file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.services import deliveries, reviews
+from bot.services.deliveries import ProjectPaused, VideoOfAnotherCreator
+from bot.services.errors import InvalidInput, NotFound
+from bot.services.workspaces import Actor
+from storage.db import create_engine, create_sessionmaker
+from storage.models import (
+    AuditEvent,
+    LiteProject,
+    OutboxMessage,
+    ReviewState,
+    Video,
+    VideoSource,
+    VideoStatus,
+)
+from tests.factories import make_project, make_video, make_workspace
+from tests.harness.fake_slack import TEAM_ID
+from tests.harness.slack_requests import USER_ID
+
+VIDEO_ID = "7301234567890123456"
+URL = f"https://www.tiktok.com/@glow.maker/video/{VIDEO_ID}?is_from_webapp=1"
+CODE = "#4lrl4IIbnY3H31X1KfPKGpyupUzbnHF5S7T/UbUsEBnnUOP4tYz9+Ek7tt6i7ms="
+ACTOR = Actor(team_id=TEAM_ID, user_id=USER_ID)
+
+
+@pytest.fixture
+async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = create_engine(database_url)
+    yield create_sessionmaker(engine)
+    await engine.dispose()
+
+
+async def new_project(sessions: async_sessionmaker[AsyncSession], **kwargs: Any) -> LiteProject:
+    async with sessions.begin() as session:
+        return await make_project(session, **kwargs)
+
+
+async def rows(sessions: async_sessionmaker[AsyncSession], model: Any) -> list[Any]:
+    async with sessions() as session:
+        return list((await session.execute(select(model).order_by(model.id))).scalars().all())
+
+
+async def count(sessions: async_sessionmaker[AsyncSession], model: Any) -> int:
+    async with sessions() as session:
+        return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
+
+
+async def deliver(sessions: async_sessionmaker[AsyncSession], project: LiteProject, **fields: Any) -> Any:
+    values: dict[str, Any] = {
+        "url": URL,
+        "creator_handle": "@glow.maker",
+        "creator_email": "maker@example.com",
+        "spark_code": CODE,
+    }
+    values.update(fields)
+    async with sessions.begin() as session:
+        return await deliveries.deliver_video(session, invite_token=project.invite_token, **values)
+
+
+# --- a delivery -------------------------------------------------------------------------------
+
+
+async def test_a_delivery_stores_the_video_its_audit_event_its_alert_and_a_card_refresh(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    project = await new_project(sessions)
+    now = dt.datetime(2026, 5, 4, 9, 30, tzinfo=dt.UTC)
+
+    delivery = await deliver(sessions, project, now=now)
+
+    assert delivery.created is True
+    [video] = await rows(sessions, Video)
+    assert video.id == delivery.video.id
+    assert video.project_id == project.id
+    assert video.workspace_id == project.workspace_id
+    assert video.video_key == VIDEO_ID
+    assert video.tiktok_video_id == VIDEO_ID
+    assert video.url == f"https://www.tiktok.com/@glow.maker/video/{VIDEO_ID}"
+    assert video.needs_resolution is False
+    assert video.creator_handle == "glow.maker"
+    assert video.creator_email == "maker@example.com"
+    assert video.spark_code == CODE
+    assert video.source == VideoSource.INVITE_LINK
+    assert video.status == VideoStatus.DELIVERED
+    assert video.review_state == ReviewState.UNREVIEWED
+    assert video.delivered_at == now
+
+    [event] = await rows(sessions, AuditEvent)
+    assert (event.actor, event.action, event.target_type, event.target_id) == (
+        "creator:glow.maker",
+        "video.delivered",
+        "video",
+        video.id,
+    )
+    outbox = {row.kind: row for row in await rows(sessions, OutboxMessage)}
+    assert set(outbox) == {"video_delivered", "project_card"}
+    alert = outbox["video_delivered"]
+    assert alert.dedup_key == f"video-delivered:{video.id}"
+    assert alert.payload["project_id"] == project.id
+    assert alert.payload["video_id"] == video.id
+    assert alert.channel_id == project.channel_id
+
+
+async def test_a_short_link_is_stored_as_given_and_marked_to_resolve(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    project = await new_project(sessions)
+
+    delivery = await deliver(sessions, project, url="vm.tiktok.com/ZMabc123/?k=1", spark_code="")
+
+    video = delivery.video
+    assert video.needs_resolution is True
+    assert video.url == video.video_key == "https://vm.tiktok.com/ZMabc123/"
+    assert video.tiktok_video_id is None
+    assert video.spark_code is None
+
+
+async def test_an_embed_link_gets_the_canonical_address_with_the_creators_handle(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    project = await new_project(sessions)
+
+    delivery = await deliver(sessions, project, url=f"https://www.tiktok.com/embed/v2/{VIDEO_ID}")
+
+    assert delivery.video.url == f"https://www.tiktok.com/@glow.maker/video/{VIDEO_ID}"
+
+
+# --- the same video again -----------------------------------------------------------------------
+
+
+async def test_the_same_video_from_the_same_creator_is_already_received(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    project = await new_project(sessions)
+    first = await deliver(sessions, project)
+
+    # a different form of the same link, and the handle typed differently
+    again = await deliver(
+        sessions, project, url=f"https://m.tiktok.com/v/{VIDEO_ID}.html", creator_handle="Glow.Maker"
+    )
+
+    assert again.created is False
+    assert again.spark_code_added is False
+    assert again.video.id == first.video.id
+    assert await count(sessions, Video) == 1
+    assert await count(sessions, AuditEvent) == 1
+    assert [row.kind for row in await rows(sessions, OutboxMessage)].count("video_delivered") == 1
+
+
+async def test_a_repeat_delivery_adds_a_spark_code_the_first_lacked(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    project = await new_project(sessions)
+    await deliver(sessions, project, spark_code=None)
+
+    again = await deliver(sessions, project, spark_code=f"  {CODE} ")
+
+    assert again.created is False
+    assert again.spark_code_added is True
+    [video] = await rows(sessions, Video)
+    assert video.spark_code == CODE
+    assert [event.action for event in await rows(sessions, AuditEvent)] == [
+        "video.delivered",
+        "video.spark_code_added",
+    ]
+    assert await count(sessions, OutboxMessage) == 2  # the first delivery's alert and card refresh
+
+
+async def test_a_repeat_delivery_never_replaces_a_stored_spark_code(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    project = await new_project(sessions)
+    await deliver(sessions, project)
+
+    again = await deliver(sessions, project, spark_code="#AnotherCode123")
+
+    assert again.spark_code_added is False
+    [video] = await rows(sessions, Video)
+    assert video.spark_code == CODE
+
+
+async def test_another_creator_cant_deliver_a_video_already_delivered(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    project = await new_project(sessions)
+    await deliver(sessions, project, url=f"https://www.tiktok.com/embed/v2/{VIDEO_ID}")
+
+    with pytest.raises(VideoOfAnotherCreator):
+        await deliver(
+            sessions,
+            project,
+            url=f"https://www.tiktok.com/embed/v2/{VIDEO_ID}",
+            creator_handle="someone.else",
+        )
+
+    [video] = await rows(sessions, Video)
+    assert video.creator_handle == "glow.maker"
+    assert await count(sessions, AuditEvent) == 1
+
+
+async def test_a_creator_cant_deliver_a_video_from_someone_elses_account(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    project = await new_project(sessions)
+
+    with pytest.raises(InvalidInput) as caught:
+        await deliver(sessions, project, creator_handle="someone.else")
+
+    assert "@glow.maker's account" in caught.value.errors["url"]
+    assert await count(sessions, Video) == 0
+
+
+async def test_the_same_video_in_two_projects_is_two_videos(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    first = await new_project(sessions)
+    second = await new_project(sessions)
+
+    await deliver(sessions, first)
+    delivery = await deliver(sessions, second)
+
+    assert delivery.created is True
+    assert await count(sessions, Video) == 2
+
+
+# --- refusals -----------------------------------------------------------------------------------
+
+
+async def test_a_paused_project_refuses_and_stores_nothing(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    project = await new_project(sessions, active=False)
+
+    with pytest.raises(ProjectPaused, match="paused"):
+        await deliver(sessions, project)
+
+    assert await count(sessions, Video) == 0
+    assert await count(sessions, AuditEvent) == 0
+    assert await count(sessions, OutboxMessage) == 0
+
+
+@pytest.mark.parametrize("token", ["", "short", "x" * 32, "../../etc/passwd", "a" * 65])
+async def test_an_unknown_or_malformed_token_is_not_found(
+    sessions: async_sessionmaker[AsyncSession], token: str
+) -> None:
+    await new_project(sessions)
+
+    with pytest.raises(NotFound):
+        async with sessions.begin() as session:
+            await deliveries.deliver_video(
+                session,
+                invite_token=token,
+                url=URL,
+                creator_handle="glow.maker",
+                creator_email="maker@example.com",
+                spark_code=None,
+            )
+    with pytest.raises(NotFound):
+        async with sessions() as session:
+            await deliveries.get_brief(session, invite_token=token)
+
+
+async def test_every_bad_field_is_reported_at_once(sessions: async_sessionmaker[AsyncSession]) -> None:
+    project = await new_project(sessions)
+
+    with pytest.raises(InvalidInput) as caught:
+        await deliver(
+            sessions,
+            project,
+            url="https://www.tiktok.com/@glow.maker/photo/7301234567890123456",
+            creator_handle="not a handle",
+            creator_email="nope",
+            spark_code="#bad code!",
+        )
+
+    errors = caught.value.errors
+    assert set(errors) == {"url", "creator_handle", "creator_email", "spark_code"}
+    assert "photo post" in errors["url"]
+    assert await count(sessions, Video) == 0
+
+
+async def test_overlong_fields_are_refused_before_anything_else(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    project = await new_project(sessions)
+
+    with pytest.raises(InvalidInput) as caught:
+        await deliver(sessions, project, creator_email="a" * 300 + "@example.com", url="x" * 501)
+
+    assert "limit is 254" in caught.value.errors["creator_email"]
+    assert "limit is 500" in caught.value.errors["url"]
+
+
+async def test_the_brief_has_the_project_its_brand_and_anchor(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    project = await new_project(sessions)
+
+    async with sessions() as session:
+        brief = await deliveries.get_brief(session, invite_token=project.invite_token)
+
+    assert brief.project.id == project.id
+    assert brief.brand.id == project.brand_id
+    assert brief.anchor.id == project.anchor_id
+
+
+# --- reviews ------------------------------------------------------------------------------------
+
+
+async def test_approving_stores_the_state_audits_it_and_refreshes_the_card(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as session:
+        project = await make_project(session)
+        video = await make_video(session, project=project)
+
+    async with sessions.begin() as session:
+        change = await reviews.set_review(session, actor=ACTOR, video_id=video.id, state=ReviewState.APPROVED)  # type: ignore[arg-type]
+
+    assert change.changed is True
+    [stored] = await rows(sessions, Video)
+    assert stored.review_state == ReviewState.APPROVED
+    [event] = await rows(sessions, AuditEvent)
+    assert (event.actor, event.action, event.before, event.after) == (
+        USER_ID,
+        "video.approved",
+        {"review_state": "unreviewed"},
+        {"review_state": "approved"},
+    )
+    [card] = await rows(sessions, OutboxMessage)
+    assert card.kind == "project_card"
+
+
+async def test_reviewing_twice_the_same_way_changes_nothing(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as session:
+        project = await make_project(session)
+        video = await make_video(session, project=project, review_state=ReviewState.REJECTED)
+
+    async with sessions.begin() as session:
+        change = await reviews.set_review(session, actor=ACTOR, video_id=video.id, state="rejected")  # type: ignore[arg-type]
+
+    assert change.changed is False
+    assert await count(sessions, AuditEvent) == 0
+    assert await count(sessions, OutboxMessage) == 0
+
+
+@pytest.mark.parametrize("state", ["unreviewed", "maybe"])
+async def test_a_review_is_approve_or_reject(sessions: async_sessionmaker[AsyncSession], state: str) -> None:
+    async with sessions.begin() as session:
+        project = await make_project(session)
+        video = await make_video(session, project=project)
+
+    with pytest.raises(InvalidInput):
+        async with sessions.begin() as session:
+            await reviews.set_review(session, actor=ACTOR, video_id=video.id, state=state)  # type: ignore[arg-type]
+
+
+async def test_a_video_of_another_workspace_is_not_found(sessions: async_sessionmaker[AsyncSession]) -> None:
+    async with sessions.begin() as session:
+        other = await make_workspace(session, team_id="T0OTHER01")
+        project = await make_project(session, workspace=other)
+        video = await make_video(session, project=project)
+
+    with pytest.raises(NotFound):
+        async with sessions.begin() as session:
+            await reviews.set_review(session, actor=ACTOR, video_id=video.id, state="approved")  # type: ignore[arg-type]
+    with pytest.raises(NotFound):
+        async with sessions() as session:
+            await reviews.get_video(session, actor=ACTOR, video_id=video.id)  # type: ignore[arg-type]
+    with pytest.raises(NotFound):
+        async with sessions() as session:
+            await reviews.list_videos(session, actor=ACTOR, project_id=project.id)  # type: ignore[arg-type]
+    [stored] = await rows(sessions, Video)
+    assert stored.review_state == ReviewState.UNREVIEWED
+
+
+async def test_the_videos_list_is_newest_first_and_knows_the_total(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    start = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
+    async with sessions.begin() as session:
+        project = await make_project(session)
+        for day in range(5):
+            await make_video(session, project=project, delivered_at=start + dt.timedelta(days=day))
+
+    async with sessions() as session:
+        listing = await reviews.list_videos(session, actor=ACTOR, project_id=project.id, limit=3)  # type: ignore[arg-type]
+
+    assert listing.total == 5
+    assert listing.truncated is True
+    assert [video.delivered_at.day for video in listing.videos] == [5, 4, 3]
