@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -16,7 +17,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot import handlers
+from bot import handlers, portal
+from bot.handlers.errors import guard
+from bot.notify.dispatcher import DispatcherConfig, OutboxDispatcher
 from bot.settings import Settings
 from storage.db import create_engine, create_sessionmaker
 
@@ -26,10 +29,16 @@ SETTINGS_KEY = web.AppKey("settings", Settings)
 ENGINE_KEY = web.AppKey("engine", AsyncEngine)
 SESSIONS_KEY = web.AppKey("sessions", async_sessionmaker[AsyncSession])
 BOLT_KEY = web.AppKey("bolt", AsyncApp)
+DISPATCHER_KEY = web.AppKey("dispatcher", OutboxDispatcher)
 
 
-def create_slack_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
+def create_slack_client(
+    settings: Settings, token: str | None = None, *, retries: bool = True
+) -> AsyncWebClient:
     client = AsyncWebClient(token=token, base_url=settings.slack_api_url, timeout=10)
+    if not retries:
+        # the outbox dispatcher retries on its own terms: a blind resend could post twice
+        return client
     # Slack answers 429 with Retry-After under load; the handlers wait and retry for us
     client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
     client.retry_handlers.append(AsyncConnectionErrorRetryHandler(max_retry_count=2))
@@ -37,11 +46,17 @@ def create_slack_client(settings: Settings, token: str | None = None) -> AsyncWe
     return client
 
 
+class GuardedAsyncApp(AsyncApp):
+    """Bolt's AsyncApp with every listener wrapped by `guard` (one error path, acks kept)."""
+
+    def _register_listener(self, functions: Any, *rest: Any, **kwargs: Any) -> Any:
+        return super()._register_listener([guard(function) for function in functions], *rest, **kwargs)
+
+
 def create_bolt_app(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> AsyncApp:
-    bolt = AsyncApp(
+    bolt = GuardedAsyncApp(
         name="liteproject",
         signing_secret=settings.slack_signing_secret,
-        token=settings.slack_bot_token,
         client=create_slack_client(settings, settings.slack_bot_token),
     )
 
@@ -55,16 +70,25 @@ def create_bolt_app(settings: Settings, sessions: async_sessionmaker[AsyncSessio
     return bolt
 
 
-def create_web_app(settings: Settings) -> web.Application:
+def create_web_app(
+    settings: Settings, *, dispatcher_config: DispatcherConfig | None = None
+) -> web.Application:
     engine = create_engine(settings.database_url)
     sessions = create_sessionmaker(engine)
     bolt = create_bolt_app(settings, sessions)
+    dispatcher = OutboxDispatcher(
+        sessions=sessions,
+        client=create_slack_client(settings, settings.slack_bot_token, retries=False),
+        settings=settings,
+        config=dispatcher_config or DispatcherConfig(lease_seconds=settings.outbox_lease_seconds),
+    )
 
     app = web.Application(client_max_size=1024**2)
     app[SETTINGS_KEY] = settings
     app[ENGINE_KEY] = engine
     app[SESSIONS_KEY] = sessions
     app[BOLT_KEY] = bolt
+    app[DISPATCHER_KEY] = dispatcher
 
     async def slack_events(request: web.Request) -> web.Response:
         bolt_response = await bolt.async_dispatch(await to_bolt_request(request))
@@ -73,6 +97,10 @@ def create_web_app(settings: Settings) -> web.Application:
     app.router.add_post("/slack/events", slack_events)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
+    portal.setup(app)
+    app.on_startup.append(dispatcher.start)
+    # stop sending before the engine goes away
+    app.on_cleanup.append(dispatcher.stop)
     app.on_cleanup.append(_dispose_engine)
     return app
 

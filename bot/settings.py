@@ -21,6 +21,7 @@ FIXES = {
     "HOST": "use an address to listen on, e.g. 127.0.0.1 or 0.0.0.0",
     "LINKING_REQUESTS_ENABLED": "use true or false",
     "LOG_LEVEL": "use DEBUG, INFO, WARNING or ERROR",
+    "OUTBOX_LEASE_SECONDS": "use a number of seconds between 1 and 3600",
 }
 
 
@@ -42,6 +43,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=3000, ge=1, le=65535)
     linking_requests_enabled: bool = False
+    # how long a replica owns the notifications it picked up; another takes them over after it
+    outbox_lease_seconds: float = Field(default=30.0, ge=1.0, le=3600.0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator("slack_api_url", "public_base_url")

@@ -370,6 +370,39 @@ class OutboxMessage(SQLModel, table=True):
     created_at: dt.datetime = utc_field(default_now=True)
     next_attempt_at: dt.datetime = utc_field(default_now=True)
     sent_at: dt.datetime | None = utc_field(nullable=True)
+    # set when a send starts; a row found with it set and unsent may have reached Slack before a
+    # crash, so the dispatcher looks for it in the channel (by its metadata) before sending again
+    in_flight_since: dt.datetime | None = utc_field(nullable=True)
+    # the event subscriptions filter on (delivered, paused…), and rows folded into one digest
+    event: str | None = Field(default=None, max_length=30)
+    digest_key: str | None = Field(default=None, max_length=100, index=True)
+
+
+class ChannelSettings(SQLModel, table=True):
+    """Per-channel notification choices."""
+
+    __tablename__ = "channel_settings"
+    __table_args__ = (UniqueConstraint("workspace_id", "channel_id", name="uq_channel_settings"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id")
+    channel_id: str = Field(max_length=32)
+    # events that are also broadcast to the channel, not only posted in the card's thread
+    broadcast_events: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    updated_by: str = Field(default="", max_length=32)
+    updated_at: dt.datetime = utc_field(default_now=True)
+
+
+class UserSettings(SQLModel, table=True):
+    __tablename__ = "user_settings"
+    __table_args__ = (UniqueConstraint("workspace_id", "user_id", name="uq_user_settings"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id")
+    user_id: str = Field(max_length=32)
+    # direct messages for what needs this person's action (reviews, expiring authorizations)
+    action_dms: bool = True
+    updated_at: dt.datetime = utc_field(default_now=True)
 
 
 class AuditEvent(SQLModel, table=True):

@@ -1,4 +1,4 @@
-"""Short ephemeral answers for things that went wrong."""
+"""Short ephemeral answers: confirmations and things that went wrong."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ from typing import Any
 
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 
+from bot.blocks.text import escape
+
 
 def render_error_message(message: str) -> dict[str, Any]:
     return {
         "text": message,
-        "blocks": [SectionBlock(text=MarkdownTextObject(text=f":warning: {message}")).to_dict()],
+        "blocks": [SectionBlock(text=MarkdownTextObject(text=f":warning: {escape(message)}")).to_dict()],
     }
 
 
@@ -19,3 +21,23 @@ def render_unexpected_error_message() -> dict[str, Any]:
         "Something went wrong on our side and nothing was changed. Try again in a minute; "
         "if it keeps happening, tell whoever runs liteproject for your workspace."
     )
+
+
+def render_notice(message: str) -> dict[str, Any]:
+    """A one-line ephemeral confirmation."""
+    return {
+        "response_type": "ephemeral",
+        "replace_original": False,
+        "text": message,
+        "blocks": [SectionBlock(text=MarkdownTextObject(text=escape(message))).to_dict()],
+    }
+
+
+def render_error_modal(message: dict[str, Any]) -> dict[str, Any]:
+    """The same answer as a small modal, for buttons that have no message to answer in."""
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "liteproject"},
+        "close": {"type": "plain_text", "text": "OK"},
+        "blocks": message["blocks"],
+    }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 
 def escape(text: str) -> str:
     """Escape user text for mrkdwn: Slack reads &, < and > as markup."""
@@ -10,3 +12,8 @@ def escape(text: str) -> str:
 
 def truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def slack_date(moment: dt.datetime, fallback: str) -> str:
+    """A date each reader sees in their own time zone."""
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}}|{fallback}>"

@@ -2,10 +2,12 @@
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.handlers import commands, errors, events
+from bot.handlers import actions, commands, errors, events, views
 
 
 def register(app: AsyncApp) -> None:
     commands.register(app)
+    actions.register(app)
+    views.register(app)
     events.register(app)
     errors.register(app)

@@ -1,18 +1,34 @@
-"""The one error handler: domain errors are told to the person, anything else is logged."""
+"""The one error path: domain errors are told to the person, anything else is logged.
+
+Every listener is registered through `guard` (see bot/app.py), which catches what the listener
+raises and hands it here. Letting it escape instead would reach Bolt's runner, which forgets an
+ack already given when a listener fails right after it, and Slack would show the person an error.
+"""
 
 from __future__ import annotations
 
+import functools
+import inspect
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.kwargs_injection.async_args import AsyncArgs
+from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks.errors import render_error_message, render_unexpected_error_message
+from bot.blocks.errors import render_error_message, render_error_modal, render_unexpected_error_message
 from bot.services.errors import DomainError
+
+Listener = Callable[..., Awaitable[Any]]
 
 
 async def handle_error(
-    error: Exception, body: dict[str, Any], context: AsyncBoltContext, logger: logging.Logger
+    error: Exception,
+    body: dict[str, Any],
+    context: AsyncBoltContext,
+    logger: logging.Logger,
+    client: AsyncWebClient | None = None,
 ) -> None:
     if isinstance(error, DomainError):
         message = render_error_message(error.message)
@@ -21,9 +37,40 @@ async def handle_error(
             "unhandled error for a %s request", body.get("type") or body.get("command"), exc_info=error
         )
         message = render_unexpected_error_message()
-    if context.respond is not None:
+    if context.respond is not None and (body.get("response_url") or body.get("command")):
         await context.respond(response_type="ephemeral", replace_original=False, **message)
+    elif client is not None and body.get("trigger_id"):
+        # a button in a modal or on App Home has no message to answer in: show a small modal
+        view = render_error_modal(message)
+        if (body.get("view") or {}).get("type") == "modal":
+            await client.views_push(trigger_id=body["trigger_id"], view=view)
+        else:
+            await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def guard(listener: Listener) -> Listener:
+    """Wrap a listener so its errors take the one error path; arguments are injected as before."""
+    names = list(inspect.signature(listener).parameters)
+
+    @functools.wraps(listener)
+    async def guarded(args: AsyncArgs) -> Any:
+        kwargs = {
+            name: getattr(args, name) if hasattr(args, name) else args.context.get(name) for name in names
+        }
+        try:
+            return await listener(**kwargs)
+        except Exception as error:
+            await handle_error(error, args.body, args.context, args.logger, args.client)
+            return None
+
+    # Bolt reads the signature to inject arguments: it must see `args`, not the listener's own
+    del guarded.__wrapped__
+    guarded.__signature__ = inspect.Signature(  # type: ignore[attr-defined,unused-ignore]
+        [inspect.Parameter("args", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    )
+    return guarded
 
 
 def register(app: AsyncApp) -> None:
+    # errors outside listeners (middleware, matchers) still end up here
     app.error(handle_error)

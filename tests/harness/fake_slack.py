@@ -12,6 +12,7 @@ import itertools
 import json
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,7 @@ class Call:
     args: dict[str, Any]
     token: str | None
     at: float  # time.monotonic() when the fake received it
+    answer: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -84,6 +86,11 @@ class FakeSlack:
         self.users: dict[str, dict[str, Any]] = {}
         self.uploads: dict[str, bytes] = {}
         self.new_call = asyncio.Event()
+        # what was posted, per channel, as Slack would keep it (for conversations.history/replies)
+        self.messages: dict[str, list[dict[str, Any]]] = {}
+        self.patterns: dict[str, Callable[[int], Scripted | None]] = {}
+        self.delay = 0.0
+        self.members: set[str] | None = None  # channels the bot is in; None: every channel
 
     # --- life cycle -------------------------------------------------------------------------
 
@@ -126,6 +133,10 @@ class FakeSlack:
         for _ in range(times):
             self.script(method, Scripted(200, {"ok": False, "error": error}))
 
+    def pattern(self, method: str, answer: Callable[[int], Scripted | None]) -> None:
+        """Answer the n-th call (1-based) of `method` with `answer(n)`, when it returns one."""
+        self.patterns[method] = answer
+
     def of(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
 
@@ -151,20 +162,31 @@ class FakeSlack:
         args = await self._read_args(request)
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else args.pop("token", None)
-        self.calls.append(Call(method, args, token, time.monotonic()))
+        call = Call(method, args, token, time.monotonic())
+        self.calls.append(call)
         self.new_call.set()
 
+        pattern = self.patterns.get(method)
+        patterned = pattern(len(self.of(method))) if pattern else None
         script = self._scripts.get(method)
+        if patterned is not None:
+            call.answer = patterned.body
+            return web.json_response(patterned.body, status=patterned.status, headers=patterned.headers)
         if script:
-            answer = script.popleft()
-            return web.json_response(answer.body, status=answer.status, headers=answer.headers)
+            scripted = script.popleft()
+            call.answer = scripted.body
+            return web.json_response(scripted.body, status=scripted.status, headers=scripted.headers)
         if token != BOT_TOKEN:
-            return web.json_response({"ok": False, "error": "invalid_auth"})
-        problem = self._check(method, args)
-        if problem is not None:
+            call.answer = {"ok": False, "error": "invalid_auth"}
+        elif (problem := self._check(method, args)) is not None:
             self.invalid.append((method, problem))
-            return web.json_response({"ok": False, "error": "invalid_blocks", "errors": [problem]})
-        return web.json_response(self._answer(method, args))
+            call.answer = {"ok": False, "error": "invalid_blocks", "errors": [problem]}
+        else:
+            call.answer = self._answer(method, args)
+        if self.delay:
+            # the work is done (a message is kept) before the answer is slow to come back
+            await asyncio.sleep(self.delay)
+        return web.json_response(call.answer)
 
     async def _read_args(self, request: web.Request) -> dict[str, Any]:
         if request.content_type == "application/json":
@@ -228,7 +250,12 @@ class FakeSlack:
         if method == "conversations.info":
             return {"ok": True, "channel": {"id": args.get("channel"), "name": "general", "is_channel": True}}
         if method == "conversations.join":
-            return {"ok": True, "channel": {"id": args.get("channel")}}
+            channel = args.get("channel", "")
+            if not channel.startswith("C"):
+                return {"ok": False, "error": "method_not_supported_for_channel_type"}
+            if self.members is not None:
+                self.members.add(channel)
+            return {"ok": True, "channel": {"id": channel}}
         if method == "files.getUploadURLExternal":
             file_id = f"F{next(self._views):08d}"
             return {"ok": True, "upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}

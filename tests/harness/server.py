@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
+import time
 from dataclasses import dataclass
 
 from aiohttp import web
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import select
 
 from bot.app import SESSIONS_KEY, create_web_app
+from bot.notify.dispatcher import DispatcherConfig
 from bot.settings import Settings
+from storage.models import OutboxMessage, OutboxStatus
 from tests.harness.fake_slack import BOT_TOKEN, FakeSlack
 from tests.harness.slack_requests import SIGNING_SECRET, SlackRequests
+
+# quick polling and short backoffs so tests don't wait on production timings
+FAST_DISPATCH = DispatcherConfig(
+    poll_seconds=0.02, backoff_base=0.05, backoff_cap=0.5, channel_rate=50.0, channel_burst=50
+)
 
 
 def free_port() -> int:
@@ -46,11 +57,34 @@ class RunningServer:
     async def stop(self) -> None:
         await self.runner.cleanup()
 
+    async def settle(self, timeout: float = 5.0) -> None:
+        """Wait until the outbox has nothing pending that is due (work after an ack is async)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            async with self.sessions() as session:
+                query = (
+                    select(func.count())
+                    .select_from(OutboxMessage)
+                    .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.attempts == 0)
+                )
+                pending = (await session.execute(query)).scalar_one()
+            if not pending:
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{pending} outbox messages still pending after {timeout}s")
+            await asyncio.sleep(0.02)
 
-async def start_server(fake: FakeSlack, database_url: str, **overrides: object) -> RunningServer:
+
+async def start_server(
+    fake: FakeSlack,
+    database_url: str,
+    *,
+    dispatcher_config: DispatcherConfig | None = None,
+    **overrides: object,
+) -> RunningServer:
     port = free_port()
     settings = make_settings(database_url=database_url, slack_api_url=fake.url, port=port, **overrides)
-    app = create_web_app(settings)
+    app = create_web_app(settings, dispatcher_config=dispatcher_config or FAST_DISPATCH)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()

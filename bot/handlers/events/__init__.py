@@ -5,10 +5,10 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.handlers.events.app_home_opened import publish_home
+from bot.handlers.events.app_home_opened import publish_home_on_open
 
 LISTENERS: dict[str, Callable[..., Any]] = {
-    "app_home_opened": publish_home,
+    "app_home_opened": publish_home_on_open,
 }
 
 

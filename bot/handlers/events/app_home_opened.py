@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from slack_bolt.async_app import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks.home import render_home
-from bot.handlers.commands.registry import listed
+from bot.handlers.common import publish_home
 
 
-async def publish_home(event: dict[str, Any], client: AsyncWebClient) -> None:
+async def publish_home_on_open(
+    event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
     if event.get("tab") != "home":
         return
-    await client.views_publish(user_id=event["user"], view=render_home(listed()))
+    await publish_home(client, context, user_id=event["user"])

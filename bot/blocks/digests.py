@@ -1,0 +1,50 @@
+"""A digest of deliveries, sent instead of one alert each when a channel gets many at once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
+
+from bot.blocks.text import escape, truncate
+from storage.models import LiteProject, Video
+
+LINES_PER_SECTION = 10
+MAX_SECTIONS = 40  # keeps the message within Slack's 50 blocks
+
+
+def render_delivery_digest(items: Sequence[tuple[LiteProject, Video]]) -> dict[str, Any]:
+    count = len(items)
+    header = f":inbox_tray: *{count} new videos* were delivered in the last minute:"
+    lines = []
+    for project, video in items:
+        spark = "spark code ✓" if video.spark_code else "no spark code yet"
+        lines.append(
+            f"• *{escape(truncate(project.link_name, 60))}* · @{escape(video.creator_handle)} · "
+            f"<{video.url}|video> · {spark}"
+        )
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=header))]
+    shown = lines[: LINES_PER_SECTION * MAX_SECTIONS]
+    for start in range(0, len(shown), LINES_PER_SECTION):
+        blocks.append(
+            SectionBlock(text=MarkdownTextObject(text="\n".join(shown[start : start + LINES_PER_SECTION])))
+        )
+    if len(lines) > len(shown):
+        blocks.append(
+            ContextBlock(elements=[MarkdownTextObject(text=f"…and {len(lines) - len(shown)} more.")])
+        )
+    blocks.append(
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text="Deliveries are grouped when a channel gets many at once. "
+                    "`/liteproject videos <project>` lists them all."
+                )
+            ]
+        )
+    )
+    text = f"{count} new videos delivered: " + ", ".join(
+        f"@{video.creator_handle}" for _, video in items[:20]
+    )
+    return {"text": truncate(text, 3000), "blocks": [block.to_dict() for block in blocks]}

@@ -1,0 +1,403 @@
+"""Modals for lite projects: Create, Manage project link (Edit details), invite message."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    Block,
+    ButtonElement,
+    ContextBlock,
+    ConversationFilter,
+    ConversationSelectElement,
+    DatePickerElement,
+    DividerBlock,
+    HeaderBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    RadioButtonsElement,
+    SectionBlock,
+    StaticMultiSelectElement,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.blocks.projects import ANCHOR_KIND_LABELS
+from bot.blocks.text import escape, truncate
+from bot.services.invites import InviteMessage
+from bot.services.projects import AUTHORIZATION_PERIODS, ProjectOverview
+from storage.models import AdsAccount, Anchor, BrandProfile, LiteProject
+
+CREATE_CALLBACK = "project_create"
+MANAGE_CALLBACK = "project_manage"
+INVITE_CALLBACK = "project_invite_message"
+TOGGLE_ACTIVE = "project_manage_toggle"
+OPTION_LIMIT = 100  # Slack's static select limit
+
+IMMUTABLE_NOTE = "Can't be changed after the project is created."
+
+
+def _option(text: str, value: str) -> Option:
+    return Option(text=truncate(text, 75), value=value)
+
+
+def _period_options() -> list[Option]:
+    return [_option(f"{days} days", str(days)) for days in AUTHORIZATION_PERIODS]
+
+
+def _account_option(account: AdsAccount) -> Option:
+    return _option(f"{account.display_name} ({account.advertiser_id})", str(account.id))
+
+
+def _text_input(
+    block_id: str,
+    label: str,
+    *,
+    max_length: int,
+    initial: str | None = None,
+    multiline: bool = False,
+    optional: bool = False,
+    hint: str | None = None,
+    placeholder: str | None = None,
+) -> InputBlock:
+    return InputBlock(
+        block_id=block_id,
+        label=label,
+        optional=optional,
+        hint=hint,
+        element=PlainTextInputElement(
+            action_id="value",
+            max_length=max_length,
+            multiline=multiline,
+            initial_value=initial or None,
+            placeholder=placeholder,
+        ),
+    )
+
+
+def _editable_inputs(
+    accounts: Sequence[AdsAccount],
+    *,
+    project: LiteProject | None = None,
+    selected_accounts: Sequence[AdsAccount] = (),
+    channel_id: str | None = None,
+) -> dict[str, InputBlock]:
+    account_options = [_account_option(account) for account in accounts[:OPTION_LIMIT]]
+    chosen = [_account_option(account) for account in selected_accounts]
+    channel = project.channel_id if project else channel_id
+    return {
+        "link_name": _text_input(
+            "link_name",
+            "Link name",
+            max_length=100,
+            initial=project.link_name if project else None,
+            hint="Creators see this name in the invite link and in linking requests.",
+            placeholder="e.g. Summer glow serum launch",
+        ),
+        "ads_accounts": InputBlock(
+            block_id="ads_accounts",
+            label="TikTok Ads Manager accounts",
+            hint="The advertiser accounts that can use the videos as Spark Ads.",
+            element=StaticMultiSelectElement(
+                action_id="value",
+                placeholder="Choose one or more",
+                options=account_options,
+                initial_options=chosen or None,
+            ),
+        ),
+        "description": _text_input(
+            "description",
+            "Description",
+            max_length=3000,
+            multiline=True,
+            initial=project.description if project else None,
+            hint="Product positioning, target audiences, core features.",
+        ),
+        "deliverable": _text_input(
+            "deliverable",
+            "Deliverable",
+            max_length=1000,
+            optional=True,
+            initial=project.deliverable if project else None,
+            placeholder="e.g. One 30–60 s video of your morning routine",
+        ),
+        "requirements": _text_input(
+            "requirements",
+            "Key requirements",
+            max_length=2000,
+            multiline=True,
+            optional=True,
+            initial=project.requirements if project else None,
+        ),
+        "deadline": InputBlock(
+            block_id="deadline",
+            label="Deadline",
+            optional=True,
+            element=DatePickerElement(
+                action_id="value",
+                initial_date=project.deadline.isoformat() if project and project.deadline else None,
+            ),
+        ),
+        "contact": _text_input(
+            "contact",
+            "Contact email or phone for creators",
+            max_length=254,
+            initial=project.contact if project else None,
+            hint="Creators use it to check the invite really comes from the brand.",
+        ),
+        "channel": InputBlock(
+            block_id="channel",
+            label="Channel for notifications",
+            hint="Gets the invite card, pause notices and an alert for every video.",
+            element=ConversationSelectElement(
+                action_id="value",
+                initial_conversation=channel or None,
+                filter=ConversationFilter(include=["public", "private"], exclude_bot_users=True),
+            ),
+        ),
+    }
+
+
+def render_create_modal(
+    *,
+    brands: Sequence[BrandProfile],
+    anchors: Sequence[Anchor],
+    accounts: Sequence[AdsAccount],
+    channel_id: str | None,
+) -> dict[str, Any]:
+    missing = [
+        what
+        for what, present in (
+            ("a brand profile — `/liteproject brand add`", brands),
+            ("an anchor — `/liteproject anchor add`", anchors),
+            ("a TikTok Ads Manager account — `/liteproject account add`", accounts),
+        )
+        if not present
+    ]
+    if missing:
+        lines = "\n".join(f"• {item}" for item in missing)
+        return View(
+            type="modal",
+            callback_id=f"{CREATE_CALLBACK}_setup",
+            title="Create lite project",
+            close="Close",
+            blocks=[
+                SectionBlock(
+                    text=MarkdownTextObject(
+                        text=f"A lite project uses assets you set up once. Add these first, then run "
+                        f"`/liteproject create` again:\n{lines}"
+                    )
+                )
+            ],
+        ).to_dict()
+    inputs = _editable_inputs(accounts, channel_id=channel_id)
+    blocks: list[Block] = [
+        inputs["link_name"],
+        InputBlock(
+            block_id="brand",
+            label="Brand name",
+            hint=f"The brand profile creators see. {IMMUTABLE_NOTE}",
+            element=StaticSelectElement(
+                action_id="value",
+                placeholder="Choose a brand profile",
+                options=[_option(brand.name, str(brand.id)) for brand in brands[:OPTION_LIMIT]],
+                initial_option=_option(brands[0].name, str(brands[0].id)) if len(brands) == 1 else None,
+            ),
+        ),
+        InputBlock(
+            block_id="authorization_days",
+            label="Ad authorization period",
+            hint=f"How long creators authorize Spark Ads use of their videos. {IMMUTABLE_NOTE}",
+            element=StaticSelectElement(
+                action_id="value", placeholder="Choose a period", options=_period_options()
+            ),
+        ),
+        InputBlock(
+            block_id="anchor",
+            label="Anchor",
+            hint=f"What the videos promote. {IMMUTABLE_NOTE}",
+            element=StaticSelectElement(
+                action_id="value",
+                placeholder="Choose an anchor",
+                options=[
+                    _option(
+                        f"{anchor.name} ({ANCHOR_KIND_LABELS[anchor.kind]}, {anchor.country})", str(anchor.id)
+                    )
+                    for anchor in anchors[:OPTION_LIMIT]
+                ],
+            ),
+        ),
+        inputs["ads_accounts"],
+        inputs["description"],
+        inputs["deliverable"],
+        inputs["requirements"],
+        inputs["deadline"],
+        inputs["contact"],
+        inputs["channel"],
+    ]
+    return View(
+        type="modal",
+        callback_id=CREATE_CALLBACK,
+        title="Create lite project",
+        submit="Create",
+        close="Cancel",
+        blocks=blocks,
+    ).to_dict()
+
+
+def render_created_view(project: LiteProject, invite_url: str) -> dict[str, Any]:
+    return View(
+        type="modal",
+        callback_id=f"{CREATE_CALLBACK}_done",
+        title="Lite project created",
+        close="Done",
+        blocks=[
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=f":white_check_mark: *{escape(project.link_name)}* is ready. Its invite card is on its way "
+                    f"to <#{project.channel_id}>."
+                )
+            ),
+            SectionBlock(
+                text=MarkdownTextObject(text=f"*Invite link* — share it with creators:\n```{invite_url}```")
+            ),
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text=f"`/liteproject link {escape(truncate(project.link_name, 60))}` shows it again with a "
+                        "ready-to-send invite message."
+                    )
+                ]
+            ),
+        ],
+    ).to_dict()
+
+
+def render_manage_modal(overview: ProjectOverview, accounts: Sequence[AdsAccount]) -> dict[str, Any]:
+    """Manage project link: the Active invite link switch and Edit details."""
+    project = overview.project
+    if project.active:
+        state = ":large_green_circle: *Active invite link: on* — creators can deliver videos."
+        toggle = ButtonElement(
+            text="Pause link", action_id=TOGGLE_ACTIVE, value=f"{project.id}:off", style="danger"
+        )
+    else:
+        state = (
+            ":double_vertical_bar: *Active invite link: off* — the project is paused; creators can't deliver."
+        )
+        toggle = ButtonElement(
+            text="Resume link", action_id=TOGGLE_ACTIVE, value=f"{project.id}:on", style="primary"
+        )
+    inputs = _editable_inputs(accounts, project=project, selected_accounts=overview.accounts)
+    fixed = (
+        f"*Brand:* {escape(overview.brand.name)} · *Ad authorization period:* {project.authorization_days} days · "
+        f"*Anchor:* {escape(overview.anchor.name)}\nThese can't be changed after creation."
+    )
+    blocks: list[Block] = [
+        SectionBlock(block_id="active", text=MarkdownTextObject(text=state), accessory=toggle),
+        DividerBlock(),
+        HeaderBlock(text="Edit details"),
+        ContextBlock(elements=[MarkdownTextObject(text=fixed)]),
+        *(
+            inputs[name]
+            for name in ("link_name", "description", "ads_accounts", "deliverable", "requirements")
+        ),
+        *(inputs[name] for name in ("deadline", "contact", "channel")),
+    ]
+    return View(
+        type="modal",
+        callback_id=MANAGE_CALLBACK,
+        private_metadata=json.dumps({"project_id": project.id}),
+        title="Manage project link",
+        submit="Save",
+        close="Close",
+        blocks=blocks,
+    ).to_dict()
+
+
+def render_invite_message_modal(project: LiteProject, *, sender_email: str | None = None) -> dict[str, Any]:
+    blocks: list[Block] = [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=f"Compose the message that goes with the invite link for *{escape(project.link_name)}*. "
+                "Creators are wary of unfamiliar links: TikTok One advises sending from an official company "
+                "email on the brand's domain and explaining the project."
+            )
+        ),
+        _text_input("sender_name", "Your name", max_length=100, placeholder="e.g. Maya Chen"),
+        _text_input(
+            "sender_email",
+            "Your company email",
+            max_length=254,
+            initial=sender_email,
+            hint="Use an address on the brand's domain, not a free-mail one.",
+        ),
+        InputBlock(
+            block_id="style",
+            label="Sending by",
+            element=RadioButtonsElement(
+                action_id="value",
+                options=[_option("Email", "email"), _option("WhatsApp or text", "chat")],
+                initial_option=_option("Email", "email"),
+            ),
+        ),
+    ]
+    return View(
+        type="modal",
+        callback_id=INVITE_CALLBACK,
+        private_metadata=json.dumps({"project_id": project.id}),
+        title="Invite message",
+        submit="Compose",
+        close="Cancel",
+        blocks=blocks,
+    ).to_dict()
+
+
+def render_composed_invite(message: InviteMessage) -> dict[str, Any]:
+    blocks: list[Block] = []
+    for warning in message.warnings:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f":warning: {escape(warning)}")]))
+    if message.subject:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=f"*Subject*\n```{message.subject}```")))
+    blocks.append(
+        SectionBlock(text=MarkdownTextObject(text=truncate(f"*Message*\n```{message.body}```", 3000)))
+    )
+    blocks.append(
+        ContextBlock(
+            elements=[PlainTextObject(text="Select the text above and copy it into your email or chat.")]
+        )
+    )
+    return View(
+        type="modal",
+        callback_id=f"{INVITE_CALLBACK}_done",
+        title="Invite message",
+        close="Done",
+        blocks=blocks,
+    ).to_dict()
+
+
+def render_link_modal(project: LiteProject, invite_url: str) -> dict[str, Any]:
+    """The invite link where there is no message to answer in (App Home)."""
+    return View(
+        type="modal",
+        callback_id="project_link",
+        title="Invite link",
+        close="Done",
+        blocks=[
+            SectionBlock(text=MarkdownTextObject(text=f"Invite link for *{escape(project.link_name)}*:")),
+            SectionBlock(text=MarkdownTextObject(text=f"```{invite_url}```")),
+        ],
+    ).to_dict()
+
+
+def parse_private_project_id(view: dict[str, Any]) -> int | None:
+    try:
+        project_id = json.loads(view.get("private_metadata") or "{}").get("project_id")
+    except (ValueError, AttributeError):
+        return None
+    return project_id if isinstance(project_id, int) else None

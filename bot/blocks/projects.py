@@ -1,0 +1,269 @@
+"""Messages about lite projects: the invite card, the overview, the list, the link, notices."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ConfirmObject,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.blocks.text import escape, slack_date, truncate
+from bot.services.projects import ProjectOverview, ProjectPage
+from storage.crud import VideoCounts
+from storage.models import AnchorKind, LiteProject
+
+# action ids of the project buttons; each button's value is the project id
+COPY_INVITE_LINK = "project_copy_link"
+MANAGE_PROJECT = "project_manage"
+PAUSE_PROJECT = "project_pause"
+RESUME_PROJECT = "project_resume"
+ADD_VIDEOS = "project_add_videos"
+SHOW_VIDEOS = "project_videos"
+OPEN_PROJECT = "project_open"
+LIST_PAGE = "project_list_page"
+
+ANCHOR_KIND_LABELS = {
+    AnchorKind.WEBPAGE: "Webpage",
+    AnchorKind.APP_DOWNLOAD: "App download",
+    AnchorKind.GAMING: "Gaming",
+    AnchorKind.TIKTOK_SHOP: "TikTok Shop product",
+}
+
+
+def status_label(project: LiteProject) -> str:
+    return ":large_green_circle: Active" if project.active else ":double_vertical_bar: Paused"
+
+
+def counts_label(counts: VideoCounts) -> str:
+    return f"{counts.delivered} delivered · {counts.authorized} authorized"
+
+
+def deadline_label(deadline: dt.date | None) -> str:
+    if deadline is None:
+        return "no deadline"
+    moment = dt.datetime.combine(deadline, dt.time(12), tzinfo=dt.UTC)
+    return slack_date(moment, deadline.isoformat())
+
+
+def project_buttons(project: LiteProject, *, include_open: bool = False) -> ActionsBlock:
+    value = str(project.id)
+    buttons = [
+        ButtonElement(text="Copy invite link", action_id=COPY_INVITE_LINK, value=value, style="primary")
+    ]
+    if include_open:
+        buttons.append(ButtonElement(text="Open", action_id=OPEN_PROJECT, value=value))
+    buttons.append(ButtonElement(text="Manage project link", action_id=MANAGE_PROJECT, value=value))
+    if project.active:
+        buttons.append(
+            ButtonElement(
+                text="Pause",
+                action_id=PAUSE_PROJECT,
+                value=value,
+                style="danger",
+                confirm=ConfirmObject(
+                    title="Pause this project?",
+                    text="Creators won't be able to deliver videos through the invite link until you resume it.",
+                    confirm="Pause",
+                    deny="Cancel",
+                ),
+            )
+        )
+    else:
+        buttons.append(ButtonElement(text="Resume", action_id=RESUME_PROJECT, value=value))
+    buttons.append(ButtonElement(text="Add videos", action_id=ADD_VIDEOS, value=value))
+    buttons.append(ButtonElement(text="Videos", action_id=SHOW_VIDEOS, value=value))
+    return ActionsBlock(block_id=f"project_actions_{project.id}", elements=buttons)
+
+
+def _summary_fields(overview: ProjectOverview) -> list[MarkdownTextObject]:
+    project = overview.project
+    return [
+        MarkdownTextObject(text=f"*Brand*\n{escape(overview.brand.name)}"),
+        MarkdownTextObject(text=f"*Status*\n{status_label(project)}"),
+        MarkdownTextObject(text=f"*Videos*\n{counts_label(overview.counts)}"),
+        MarkdownTextObject(text=f"*Deadline*\n{deadline_label(project.deadline)}"),
+    ]
+
+
+def render_invite_card(overview: ProjectOverview, invite_url: str) -> dict[str, Any]:
+    """The card posted in the project's channel on create, then edited in place."""
+    project = overview.project
+    blocks: list[Block] = [
+        HeaderBlock(text=truncate(project.link_name, 150)),
+        SectionBlock(fields=_summary_fields(overview)),
+        SectionBlock(text=MarkdownTextObject(text=f"*Invite link*\n<{invite_url}|{escape(invite_url)}>")),
+        project_buttons(project),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text=f"Lite project created by <@{project.created_by}> · share the invite link with creators "
+                    "off-platform; they deliver videos through it."
+                    if project.active
+                    else "Paused: creators can't deliver videos to this link until it is resumed."
+                )
+            ]
+        ),
+    ]
+    text = f"Lite project “{project.link_name}” for {overview.brand.name} ({'active' if project.active else 'paused'}): {invite_url}"
+    return {"text": text, "blocks": [block.to_dict() for block in blocks]}
+
+
+def render_pause_notice(project: LiteProject, *, actor_id: str, paused: bool) -> dict[str, Any]:
+    name = escape(project.link_name)
+    if paused:
+        line = (
+            f":double_vertical_bar: <@{actor_id}> paused *{name}*. Creators can't deliver videos to this link "
+            "until it is resumed."
+        )
+        text = (
+            f"{project.link_name} was paused: creators can't deliver videos to this link until it is resumed."
+        )
+    else:
+        line = f":arrow_forward: <@{actor_id}> resumed *{name}*. Creators can deliver videos through the invite link again."
+        text = f"{project.link_name} was resumed: creators can deliver videos again."
+    return {"text": text, "blocks": [SectionBlock(text=MarkdownTextObject(text=line)).to_dict()]}
+
+
+def render_project_overview(overview: ProjectOverview, invite_url: str) -> dict[str, Any]:
+    """`/liteproject show`: every field, the counts, the link and the buttons (ephemeral)."""
+    project = overview.project
+    anchor = overview.anchor
+    accounts = ", ".join(f"{escape(a.display_name)} ({a.advertiser_id})" for a in overview.accounts) or "none"
+    details = [
+        f"*Ad authorization period*\n{project.authorization_days} days",
+        f"*Anchor*\n{escape(anchor.name)} · {ANCHOR_KIND_LABELS[anchor.kind]} · {anchor.country}",
+        f"*TikTok Ads Manager accounts*\n{accounts}",
+        f"*Contact for creators*\n{escape(project.contact) or '—'}",
+        f"*Notifications*\n<#{project.channel_id}>",
+        f"*Created*\n{slack_date(project.created_at, project.created_at.date().isoformat())} by <@{project.created_by}>",
+    ]
+    texts = [
+        ("Description", project.description),
+        ("Deliverable", project.deliverable),
+        ("Key requirements", project.requirements),
+    ]
+    blocks: list[Block] = [
+        HeaderBlock(text=truncate(project.link_name, 150)),
+        SectionBlock(fields=_summary_fields(overview)),
+        SectionBlock(fields=[MarkdownTextObject(text=truncate(item, 2000)) for item in details]),
+    ]
+    for label, value in texts:
+        if value:
+            blocks.append(
+                SectionBlock(text=MarkdownTextObject(text=truncate(f"*{label}*\n{escape(value)}", 3000)))
+            )
+    blocks += [
+        SectionBlock(text=MarkdownTextObject(text=f"*Invite link*\n<{invite_url}|{escape(invite_url)}>")),
+        project_buttons(project),
+    ]
+    return {
+        "response_type": "ephemeral",
+        "text": f"{project.link_name} — {'active' if project.active else 'paused'} — {invite_url}",
+        "blocks": [block.to_dict() for block in blocks],
+    }
+
+
+def render_invite_link(project: LiteProject, invite_url: str) -> dict[str, Any]:
+    """The link alone, easy to copy (Slack can't write the clipboard), and a way to the message."""
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=f"Invite link for *{escape(project.link_name)}*:")),
+        SectionBlock(text=MarkdownTextObject(text=f"```{invite_url}```")),
+    ]
+    if not project.active:
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text=":double_vertical_bar: This project is paused: creators who open the link can't deliver until you resume it."
+                    )
+                ]
+            )
+        )
+    blocks.append(
+        ActionsBlock(
+            block_id=f"invite_link_{project.id}",
+            elements=[
+                ButtonElement(text="Write invite message", action_id=COMPOSE_INVITE, value=str(project.id))
+            ],
+        )
+    )
+    return {"response_type": "ephemeral", "text": invite_url, "blocks": [block.to_dict() for block in blocks]}
+
+
+COMPOSE_INVITE = "project_compose_invite"
+
+
+def render_project_list(page: ProjectPage) -> dict[str, Any]:
+    """`/liteproject list`: a page of projects, newest first, with Previous/Next past the first page."""
+    if page.total == 0:
+        text = "No lite projects yet. `/liteproject create` makes one."
+        return {
+            "response_type": "ephemeral",
+            "text": text,
+            "blocks": [SectionBlock(text=MarkdownTextObject(text=text)).to_dict()],
+        }
+    first, last = page.offset + 1, page.offset + len(page.projects)
+    blocks: list[Block] = [
+        SectionBlock(
+            text=MarkdownTextObject(text=f"*Lite projects* ({first}–{last} of {page.total}), newest first")
+        ),
+        DividerBlock(),
+    ]
+    lines = []
+    for project in page.projects:
+        assert project.id is not None
+        counts = page.counts.get(project.id, VideoCounts())
+        brand = page.brands.get(project.brand_id, "?")
+        line = (
+            f"*{escape(project.link_name)}* · {escape(brand)}\n{status_label(project)} · {counts_label(counts)} · "
+            f"deadline {deadline_label(project.deadline)}"
+        )
+        lines.append(f"{project.link_name} ({brand}): {'active' if project.active else 'paused'}")
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(text=truncate(line, 3000)),
+                accessory=ButtonElement(text="Open", action_id=OPEN_PROJECT, value=str(project.id)),
+            )
+        )
+    nav = []
+    if page.offset > 0:
+        nav.append(
+            ButtonElement(
+                text="Previous", action_id=f"{LIST_PAGE}_prev", value=str(max(0, page.offset - page.limit))
+            )
+        )
+    if page.has_next:
+        nav.append(
+            ButtonElement(text="Next", action_id=f"{LIST_PAGE}_next", value=str(page.offset + page.limit))
+        )
+    if nav:
+        blocks.append(ActionsBlock(block_id="project_list_nav", elements=nav))
+    return {
+        "response_type": "ephemeral",
+        "replace_original": True,
+        "text": "\n".join(lines),
+        "blocks": [block.to_dict() for block in blocks],
+    }
+
+
+def with_subscription_note(message: dict[str, Any], project: LiteProject) -> dict[str, Any]:
+    """The same message for a subscribed channel or a DM, saying which project it is about."""
+    note = ContextBlock(
+        elements=[
+            MarkdownTextObject(
+                text=f"From *{escape(truncate(project.link_name, 100))}* · `/liteproject subscriptions` shows "
+                "what this channel follows"
+            )
+        ]
+    )
+    return {"text": message["text"], "blocks": [*message["blocks"], note.to_dict()][:50]}

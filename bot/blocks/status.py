@@ -1,0 +1,42 @@
+"""`/liteproject status`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
+
+from bot.blocks.text import escape
+from bot.services.delivery_status import NotificationStatus
+
+
+def render_status(status: NotificationStatus, *, retried: int | None = None) -> dict[str, Any]:
+    summary = f"*Notifications* · {status.pending} waiting · {status.sent} sent · {status.failed} failed"
+    blocks: list[Block] = []
+    if retried is not None:
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(text=f":repeat: Sending {retried} failed notifications again.")
+            )
+        )
+    blocks.append(SectionBlock(text=MarkdownTextObject(text=summary)))
+    if status.recent_failures and not retried:
+        lines = [
+            f"• <#{message.channel_id}> · {escape(message.kind.replace('_', ' '))} · {escape(message.last_error or 'unknown')}"
+            for message in status.recent_failures
+        ]
+        blocks.append(SectionBlock(text=MarkdownTextObject(text="*Latest failures*\n" + "\n".join(lines))))
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text="Fix the cause, then `/liteproject status retry` sends them again."
+                    )
+                ]
+            )
+        )
+    return {
+        "response_type": "ephemeral",
+        "text": summary.replace("*", ""),
+        "blocks": [block.to_dict() for block in blocks],
+    }

@@ -1,0 +1,39 @@
+"""The list of a channel's subscriptions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
+
+from bot.blocks.text import escape
+from bot.services.subscriptions import SubscriptionView
+
+
+def render_subscription_list(views: Sequence[SubscriptionView]) -> dict[str, Any]:
+    if not views:
+        text = (
+            "This channel has no subscriptions. Projects post to their own channel; "
+            "`/liteproject subscribe <project|all>` adds their events here too."
+        )
+        return {
+            "response_type": "ephemeral",
+            "text": text,
+            "blocks": [SectionBlock(text=MarkdownTextObject(text=text)).to_dict()],
+        }
+    lines = []
+    for view in views[:40]:
+        target = f"*{escape(view.project_name)}*" if view.project_name else "*all projects*"
+        creator = (
+            f" · only @{escape(view.subscription.creator_handle)}" if view.subscription.creator_handle else ""
+        )
+        lines.append(f"• {target}: {', '.join(view.subscription.events)}{creator}")
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text="*This channel's subscriptions*\n" + "\n".join(lines))),
+        ContextBlock(
+            elements=[MarkdownTextObject(text="`/liteproject unsubscribe <project|all>` removes one.")]
+        ),
+    ]
+    plain = "\n".join(line.replace("*", "") for line in lines)
+    return {"response_type": "ephemeral", "text": plain, "blocks": [block.to_dict() for block in blocks]}

@@ -1,0 +1,162 @@
+"""Project buttons: on the invite card, the overview, the list and App Home."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.blocks.errors import render_notice
+from bot.blocks.home import CREATE_FROM_HOME, HOME_PAGE
+from bot.blocks.project_modals import TOGGLE_ACTIVE, render_invite_message_modal, render_manage_modal
+from bot.blocks.projects import (
+    ADD_VIDEOS,
+    COMPOSE_INVITE,
+    COPY_INVITE_LINK,
+    LIST_PAGE,
+    MANAGE_PROJECT,
+    OPEN_PROJECT,
+    PAUSE_PROJECT,
+    RESUME_PROJECT,
+    render_project_list,
+)
+from bot.handlers.commands.list_projects import PAGE_SIZE
+from bot.handlers.common import answer_privately, publish_home, sessions_of, settings_of
+from bot.handlers.projects_flow import (
+    get_by_id,
+    invite_link_message,
+    open_create_modal,
+    open_manage_modal,
+    project_overview_message,
+    set_active,
+)
+from bot.services import projects
+from bot.services.workspaces import Actor
+from storage import crud
+
+
+def _value(body: dict[str, Any]) -> str:
+    return str(body["actions"][0].get("value", ""))
+
+
+async def copy_invite_link(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
+    await ack()
+    project = await get_by_id(context, _value(body))
+    message = invite_link_message(context, project)
+    await answer_privately(body=body, context=context, client=client, message=message, title="Invite link")
+
+
+async def open_project(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
+    await ack()
+    project = await get_by_id(context, _value(body))
+    message = await project_overview_message(context, project)
+    await answer_privately(body=body, context=context, client=client, message=message, title="Lite project")
+
+
+async def manage_project(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
+    await ack()
+    project = await get_by_id(context, _value(body))
+    await open_manage_modal(client, context, trigger_id=body["trigger_id"], project=project)
+
+
+async def pause_or_resume(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
+    await ack()
+    active = body["actions"][0]["action_id"] == RESUME_PROJECT
+    project = await get_by_id(context, _value(body))
+    assert project.id is not None
+    _, sentence = await set_active(client, context, project_id=project.id, active=active)
+    if context.respond is not None and body.get("response_url"):
+        await context.respond(**render_notice(sentence))
+
+
+async def toggle_from_manage_modal(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
+    """The Active invite link switch inside the modal: flip it, then redraw the modal in place."""
+    await ack()
+    project_id, _, state = _value(body).partition(":")
+    project = await get_by_id(context, project_id)
+    assert project.id is not None
+    project, _ = await set_active(client, context, project_id=project.id, active=state == "on")
+    async with sessions_of(context)() as session:
+        overview = await projects.overview(session, project=project)
+        accounts = await crud.list_ads_accounts(session, workspace_id=project.workspace_id)
+    view = body["view"]
+    await client.views_update(
+        view_id=view["id"], hash=view.get("hash"), view=render_manage_modal(overview, accounts)
+    )
+
+
+async def add_videos(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
+    await ack()
+    project = await get_by_id(context, _value(body))
+    if not settings_of(context).linking_requests_enabled:
+        text = (
+            "Linking requests — adding creators' existing videos by URL — are available to select customers. "
+            f"Creators can still deliver any video through the invite link of “{project.link_name}”."
+        )
+    else:
+        text = f"Ask the creators of “{project.link_name}” to deliver their existing videos through the invite link."
+    await answer_privately(
+        body=body, context=context, client=client, message=render_notice(text), title="Add videos"
+    )
+
+
+async def compose_invite(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
+    await ack()
+    project = await get_by_id(context, _value(body))
+    await client.views_open(trigger_id=body["trigger_id"], view=render_invite_message_modal(project))
+
+
+async def create_from_home(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
+    await ack()
+    await open_create_modal(client, context, trigger_id=body["trigger_id"], channel_id=None)
+
+
+async def turn_home_page(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
+    await ack()
+    offset = int(_value(body)) if _value(body).isdigit() else 0
+    await publish_home(client, context, user_id=body["user"]["id"], offset=offset)
+
+
+async def turn_list_page(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
+    await ack()
+    offset = int(_value(body)) if _value(body).isdigit() else 0
+    async with sessions_of(context)() as session:
+        page = await projects.list_projects(
+            session, actor=Actor.from_context(context), offset=offset, limit=PAGE_SIZE
+        )
+    if context.respond is not None:
+        await context.respond(**render_project_list(page))
+
+
+def register(app: AsyncApp) -> None:
+    app.action(COPY_INVITE_LINK)(copy_invite_link)
+    app.action(OPEN_PROJECT)(open_project)
+    app.action(MANAGE_PROJECT)(manage_project)
+    app.action(PAUSE_PROJECT)(pause_or_resume)
+    app.action(RESUME_PROJECT)(pause_or_resume)
+    app.action(TOGGLE_ACTIVE)(toggle_from_manage_modal)
+    app.action(ADD_VIDEOS)(add_videos)
+    app.action(COMPOSE_INVITE)(compose_invite)
+    app.action(CREATE_FROM_HOME)(create_from_home)
+    app.action(re.compile(f"^{HOME_PAGE}_(prev|next)$"))(turn_home_page)
+    app.action(re.compile(f"^{LIST_PAGE}_(prev|next)$"))(turn_list_page)

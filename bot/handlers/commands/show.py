@@ -1,0 +1,18 @@
+"""`/liteproject show <project>`."""
+
+from __future__ import annotations
+
+from bot.handlers.commands.registry import Invocation, subcommand
+from bot.handlers.projects_flow import find_by_name, project_overview_message
+
+
+@subcommand(
+    "show",
+    usage="show <project>",
+    description="A project's overview: every field, video counts, the invite link and its buttons.",
+    aliases=("open",),
+)
+async def show_project(call: Invocation) -> None:
+    await call.ack()
+    project = await find_by_name(call.context, call.args)
+    await call.respond(**await project_overview_message(call.context, project))

@@ -1,0 +1,54 @@
+"""What several listeners share: dependencies from Bolt's context, and answering privately."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.blocks.home import render_home
+from bot.services import projects
+from bot.services.workspaces import Actor
+from bot.settings import Settings
+
+HOME_PAGE_SIZE = 20
+
+
+def sessions_of(context: AsyncBoltContext) -> async_sessionmaker[AsyncSession]:
+    return context["sessions"]  # type: ignore[no-any-return,unused-ignore]
+
+
+def settings_of(context: AsyncBoltContext) -> Settings:
+    return context["settings"]  # type: ignore[no-any-return,unused-ignore]
+
+
+async def answer_privately(
+    *,
+    body: dict[str, Any],
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+    message: dict[str, Any],
+    title: str,
+) -> None:
+    """Ephemeral where the action came from a message; a small modal where it came from App Home."""
+    if context.respond is not None and (body.get("response_url") or body.get("response_urls")):
+        await context.respond(**{**message, "response_type": "ephemeral", "replace_original": False})
+        return
+    view = {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": title[:24]},
+        "close": {"type": "plain_text", "text": "Done"},
+        "blocks": [block for block in message["blocks"] if block.get("type") != "actions"],
+    }
+    await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+async def publish_home(
+    client: AsyncWebClient, context: AsyncBoltContext, *, user_id: str, offset: int = 0
+) -> None:
+    actor = Actor(team_id=context.team_id or "", user_id=user_id, enterprise_id=context.enterprise_id or "")
+    async with sessions_of(context)() as session:
+        page = await projects.list_projects(session, actor=actor, offset=offset, limit=HOME_PAGE_SIZE)
+    await client.views_publish(user_id=user_id, view=render_home(page))

@@ -1,0 +1,86 @@
+"""Steps that a command and a button both take (open a modal, pause, show), kept in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.blocks.project_modals import render_create_modal, render_manage_modal
+from bot.blocks.projects import render_invite_link, render_project_overview
+from bot.handlers.common import publish_home, sessions_of, settings_of
+from bot.services import projects
+from bot.services.workspaces import Actor, workspace_of
+from storage import crud
+from storage.models import LiteProject
+
+
+async def open_create_modal(
+    client: AsyncWebClient, context: AsyncBoltContext, *, trigger_id: str, channel_id: str | None
+) -> None:
+    actor = Actor.from_context(context)
+    async with sessions_of(context)() as session:
+        workspace = await workspace_of(session, actor)
+        assert workspace.id is not None
+        brands = await crud.list_brands(session, workspace_id=workspace.id)
+        anchors = await crud.list_anchors(session, workspace_id=workspace.id)
+        accounts = await crud.list_ads_accounts(session, workspace_id=workspace.id)
+    view = render_create_modal(brands=brands, anchors=anchors, accounts=accounts, channel_id=channel_id)
+    await client.views_open(trigger_id=trigger_id, view=view)
+
+
+async def open_manage_modal(
+    client: AsyncWebClient, context: AsyncBoltContext, *, trigger_id: str, project: LiteProject
+) -> None:
+    async with sessions_of(context)() as session:
+        overview = await projects.overview(session, project=project)
+        accounts = await crud.list_ads_accounts(session, workspace_id=project.workspace_id)
+    await client.views_open(trigger_id=trigger_id, view=render_manage_modal(overview, accounts))
+
+
+async def project_overview_message(context: AsyncBoltContext, project: LiteProject) -> dict[str, Any]:
+    async with sessions_of(context)() as session:
+        overview = await projects.overview(session, project=project)
+    return render_project_overview(
+        overview, projects.invite_url(settings_of(context).public_base_url, project)
+    )
+
+
+def invite_link_message(context: AsyncBoltContext, project: LiteProject) -> dict[str, Any]:
+    return render_invite_link(project, projects.invite_url(settings_of(context).public_base_url, project))
+
+
+async def find_by_name(context: AsyncBoltContext, name: str) -> LiteProject:
+    async with sessions_of(context)() as session:
+        return await projects.find_project(session, actor=Actor.from_context(context), name=name)
+
+
+async def get_by_id(context: AsyncBoltContext, value: Any) -> LiteProject:
+    """A project id from a button or private_metadata: untrusted, so scoped and checked here."""
+    try:
+        project_id = int(value)
+    except (TypeError, ValueError):
+        project_id = -1
+    async with sessions_of(context)() as session:
+        return await projects.get_project(session, actor=Actor.from_context(context), project_id=project_id)
+
+
+async def set_active(
+    client: AsyncWebClient, context: AsyncBoltContext, *, project_id: int, active: bool
+) -> tuple[LiteProject, str]:
+    """Pause or resume; returns the project and the sentence to tell the person."""
+    actor = Actor.from_context(context)
+    async with sessions_of(context).begin() as session:
+        change = await projects.set_invite_link_active(
+            session, actor=actor, project_id=project_id, active=active
+        )
+    project = change.project
+    name = project.link_name
+    if not change.changed:
+        state = "active" if active else "paused"
+        return project, f"“{name}” is already {state}; nothing changed."
+    await publish_home(client, context, user_id=actor.user_id)
+    if active:
+        return project, f"Resumed “{name}”: creators can deliver videos through the invite link again."
+    return project, f"Paused “{name}”: creators can't deliver videos to this link until it is resumed."

@@ -1,0 +1,388 @@
+"""The outbox dispatcher: runs inside `serve`, sends queued notices to Slack exactly once.
+
+- Rows are claimed with a lease (and `FOR UPDATE SKIP LOCKED` on PostgreSQL), so replicas don't
+  send the same row; a row whose sender died is claimed again when its lease runs out.
+- Before a send, the row is marked in flight. A row found in flight was maybe posted before a
+  crash: the dispatcher looks for it in the channel by the message metadata it carries (its
+  dedup key) and only sends when it isn't there, so a kill -9 neither loses nor repeats it.
+- Each channel is paced to Slack's rate (about one message a second, short bursts allowed);
+  a 429 pauses that channel for Retry-After; 5xx and network errors back off exponentially with
+  jitter, and after `max_attempts` the row is parked as failed with the reason.
+- When more than `digest_threshold` deliveries reach one channel within `digest_window`, the
+  rest are folded into one digest message per window.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import random
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.notify.render import Outgoing, render_digest, render_outbox_message
+from bot.settings import Settings
+from storage import crud
+from storage.models import LiteProject, OutboxMessage, OutboxStatus, utcnow
+
+log = logging.getLogger(__name__)
+
+METADATA_EVENT = "liteproject_notice"
+DIGESTED_EVENTS = {"delivered"}
+# errors retrying can't fix: the row is parked with the reason, for an admin to see
+PERMANENT_ERRORS = {
+    "channel_not_found": "the channel no longer exists",
+    "is_archived": "the channel is archived",
+    "not_in_channel": "liteproject isn't in this private channel; invite it with /invite @liteproject",
+    "method_not_supported_for_channel_type": "liteproject can't join this channel; invite it with /invite @liteproject",
+    "invalid_auth": "the bot token is invalid",
+    "token_revoked": "the bot token was revoked",
+    "account_inactive": "the bot token belongs to a deactivated app",
+    "invalid_blocks": "Slack refused the message's blocks",
+    "msg_too_long": "the message is too long",
+    "user_not_found": "that person is no longer in the workspace",
+}
+
+
+@dataclass
+class DispatcherConfig:
+    poll_seconds: float = 0.5
+    max_attempts: int = 8
+    backoff_base: float = 2.0  # seconds; doubled per attempt, capped at backoff_cap
+    backoff_cap: float = 300.0
+    lease_seconds: float = 60.0
+    channel_rate: float = 1.0  # messages per second per channel
+    channel_burst: int = 3
+    digest_threshold: int = 5
+    digest_window: float = 60.0
+    batch_size: int = 200
+
+
+class ChannelPacer:
+    """A token bucket per channel, and a pause per channel after a 429."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate = rate
+        self.burst = burst
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # channel → (tokens, at)
+        self._paused_until: dict[str, float] = {}
+
+    def _tokens(self, channel: str, now: float) -> float:
+        tokens, at = self._buckets.get(channel, (float(self.burst), now))
+        return min(float(self.burst), tokens + (now - at) * self.rate)
+
+    def budget(self, channel: str, horizon: float) -> int:
+        """How many messages the channel may take within `horizon` seconds from now."""
+        now = time.monotonic()
+        if self._paused_until.get(channel, 0.0) > now:
+            return 0
+        return max(1, int(self._tokens(channel, now) + horizon * self.rate))
+
+    async def take(self, channel: str) -> None:
+        while True:
+            now = time.monotonic()
+            wait = self._paused_until.get(channel, 0.0) - now
+            tokens = self._tokens(channel, now)
+            if wait <= 0 and tokens >= 1.0:
+                self._buckets[channel] = (tokens - 1.0, now)
+                self._buckets.move_to_end(channel)
+                while len(self._buckets) > 10_000:  # forget the least recently used channels
+                    self._buckets.popitem(last=False)
+                return
+            await asyncio.sleep(max(wait, (1.0 - tokens) / self.rate, 0.001))
+
+    def pause(self, channel: str, seconds: float) -> None:
+        self._paused_until[channel] = max(self._paused_until.get(channel, 0.0), time.monotonic() + seconds)
+
+
+class RateLimited(Exception):
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"rate limited for {retry_after}s")
+        self.retry_after = retry_after
+
+
+class OutboxDispatcher:
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        client: AsyncWebClient,
+        settings: Settings,
+        config: DispatcherConfig | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.client = client
+        self.settings = settings
+        self.config = config or DispatcherConfig()
+        self.pacer = ChannelPacer(self.config.channel_rate, self.config.channel_burst)
+        self._task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+        self._joined: set[str] = set()
+
+    # --- life cycle (aiohttp on_startup / on_cleanup) --------------------------------------------
+
+    async def start(self, _app: object = None) -> None:
+        self._task = asyncio.create_task(self._run(), name="outbox-dispatcher")
+
+    async def stop(self, _app: object = None) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                handled = await self.drain_once()
+            except Exception:  # the loop must outlive a database hiccup; the next round retries
+                log.exception("outbox round failed")
+                handled = 0
+            if handled:
+                continue
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=self.config.poll_seconds)
+            except TimeoutError:
+                pass
+
+    # --- one round ----------------------------------------------------------------------------
+
+    async def drain_once(self) -> int:
+        """Claim due rows, send them channel by channel, record the outcomes; returns how many."""
+        claimed = await self._claim()
+        channels: dict[str, list[int]] = {}
+        for message_id, channel in claimed:
+            channels.setdefault(channel, []).append(message_id)
+        await asyncio.gather(*(self._drain_channel(channel, ids) for channel, ids in channels.items()))
+        return len(claimed)
+
+    async def _claim(self) -> list[tuple[int, str]]:
+        now = utcnow()
+        lease = now + dt.timedelta(seconds=self.config.lease_seconds)
+        horizon = self.config.lease_seconds / 4
+        taken: dict[str, int] = {}
+        claimed = []
+        async with self.sessions.begin() as session:
+            for row in await crud.due_outbox_messages(session, now=now, limit=self.config.batch_size):
+                count = taken.get(row.channel_id, 0)
+                if count >= self.pacer.budget(row.channel_id, horizon):
+                    continue  # its turn comes in a later round; claiming it now would outlive the lease
+                taken[row.channel_id] = count + 1
+                row.next_attempt_at = lease
+                assert row.id is not None
+                claimed.append((row.id, row.channel_id))
+        return claimed
+
+    async def _drain_channel(self, channel: str, ids: list[int]) -> None:
+        for index, message_id in enumerate(ids):
+            try:
+                await self._deliver(message_id, channel)
+            except RateLimited as limited:
+                # keep the channel's order: what was claimed after this row waits too
+                self.pacer.pause(channel, limited.retry_after)
+                await self._release(ids[index:], limited.retry_after)
+                return
+            except Exception:
+                log.exception("outbox %s: unexpected failure", message_id)
+                await self._record_failure(message_id, "internal_error", keep_in_flight=True)
+
+    async def _release(self, ids: list[int], delay: float) -> None:
+        async with self.sessions.begin() as session:
+            for message_id in ids:
+                message = await session.get(OutboxMessage, message_id)
+                if message is not None and message.status == OutboxStatus.PENDING:
+                    message.next_attempt_at = utcnow() + dt.timedelta(seconds=delay)
+
+    async def _deliver(self, message_id: int, channel: str) -> None:
+        async with self.sessions.begin() as session:
+            message = await session.get(OutboxMessage, message_id)
+            if message is None or message.status != OutboxStatus.PENDING:
+                return
+            if await self._hold_for_digest(session, message):
+                return
+            if message.digest_key is not None:
+                group = list(await crud.pending_in_digest(session, digest_key=message.digest_key))
+                if not group or group[0].id != message.id:
+                    return  # the digest's first row sends it for all; this one is marked sent then
+                outgoing = await render_digest(session, group, self.settings)
+            else:
+                group = [message]
+                outgoing = await render_outbox_message(session, message, self.settings)
+            in_doubt = message.in_flight_since
+            dedup_key = message.dedup_key
+            group_ids = [row.id for row in group if row.id is not None]
+
+        if outgoing.skip:
+            await self._record_sent(group_ids, outgoing, None)
+            return
+        existing = await self._find_posted(outgoing, dedup_key, in_doubt) if in_doubt else None
+        if existing is not None:
+            log.info("outbox %s was already posted before a restart; not sending again", message_id)
+            await self._record_sent(group_ids, outgoing, existing)
+            return
+        await self._mark_in_flight(group_ids)
+        await self.pacer.take(channel)
+        try:
+            ts = await self._send(outgoing, dedup_key)
+        except SlackApiError as exc:
+            await self._handle_slack_error(message_id, group_ids, channel, exc)
+            return
+        except (TimeoutError, OSError) as exc:  # the request may or may not have arrived
+            log.warning("outbox %s: %s", message_id, exc)
+            await self._record_failure(message_id, exc.__class__.__name__, keep_in_flight=True)
+            return
+        await self._record_sent(group_ids, outgoing, ts)
+
+    async def _hold_for_digest(self, session: AsyncSession, message: OutboxMessage) -> bool:
+        """Fold a delivery into this window's digest when the channel already had its share."""
+        if message.event not in DIGESTED_EVENTS or message.digest_key is not None:
+            return False
+        window = self.config.digest_window
+        now = utcnow()
+        recent = await crud.count_recent_individual_sends(
+            session,
+            channel_id=message.channel_id,
+            event=message.event,
+            since=now - dt.timedelta(seconds=window),
+        )
+        if recent < self.config.digest_threshold:
+            return False
+        bucket = int(now.timestamp() // window)
+        message.digest_key = f"digest:{message.channel_id}:{message.event}:{bucket}"
+        message.next_attempt_at = dt.datetime.fromtimestamp((bucket + 1) * window, dt.UTC)
+        return True
+
+    async def _send(self, outgoing: Outgoing, dedup_key: str) -> str | None:
+        if outgoing.update_ts:
+            response = await self.client.chat_update(
+                channel=outgoing.channel, ts=outgoing.update_ts, text=outgoing.text, blocks=outgoing.blocks
+            )
+            return outgoing.update_ts
+        try:
+            response = await self._post(outgoing, dedup_key)
+        except SlackApiError as exc:
+            if exc.response.get("error") != "not_in_channel" or outgoing.channel in self._joined:
+                raise
+            # public channels can be joined once; private ones answer with a clear error
+            self._joined.add(outgoing.channel)
+            await self.client.conversations_join(channel=outgoing.channel)
+            response = await self._post(outgoing, dedup_key)
+        return str(response.get("ts")) if response.get("ts") else None
+
+    async def _post(self, outgoing: Outgoing, dedup_key: str) -> Any:
+        return await self.client.chat_postMessage(
+            channel=outgoing.channel,
+            text=outgoing.text,
+            blocks=outgoing.blocks,
+            thread_ts=outgoing.thread_ts,
+            reply_broadcast=outgoing.reply_broadcast if outgoing.thread_ts else None,
+            unfurl_links=False,
+            unfurl_media=False,
+            metadata={"event_type": METADATA_EVENT, "event_payload": {"dedup_key": dedup_key}},
+        )
+
+    async def _find_posted(self, outgoing: Outgoing, dedup_key: str, since: dt.datetime) -> str | None:
+        """The ts of a message this row already posted (found by its metadata), if any."""
+        if outgoing.update_ts:
+            return None  # an edit is safe to repeat
+        oldest = f"{since.timestamp() - 30:.6f}"
+        try:
+            if outgoing.thread_ts:
+                response = await self.client.conversations_replies(
+                    channel=outgoing.channel,
+                    ts=outgoing.thread_ts,
+                    oldest=oldest,
+                    include_all_metadata=True,
+                    limit=200,
+                )
+            else:
+                response = await self.client.conversations_history(
+                    channel=outgoing.channel, oldest=oldest, include_all_metadata=True, limit=200
+                )
+        except SlackApiError as exc:
+            log.warning(
+                "could not check %s for an earlier post: %s", outgoing.channel, exc.response.get("error")
+            )
+            return None
+        messages: list[dict[str, Any]] = response.get("messages", [])
+        for message in messages:
+            payload = (message.get("metadata") or {}).get("event_payload") or {}
+            if payload.get("dedup_key") == dedup_key:
+                return str(message.get("ts"))
+        return None
+
+    async def _handle_slack_error(
+        self, message_id: int, group_ids: list[int], channel: str, exc: SlackApiError
+    ) -> None:
+        status = getattr(exc.response, "status_code", 200)
+        if status == 429:
+            retry_after = float(
+                exc.response.headers.get("Retry-After", exc.response.headers.get("retry-after", 1))
+            )
+            await self._clear_in_flight(group_ids)  # a 429 means Slack posted nothing
+            raise RateLimited(retry_after)
+        error = str(exc.response.get("error") or f"http_{status}")
+        # a 5xx may still have posted: keep the in-flight mark so the retry checks first
+        await self._record_failure(message_id, error, keep_in_flight=status >= 500)
+
+    # --- recording outcomes -------------------------------------------------------------------
+
+    async def _mark_in_flight(self, ids: list[int]) -> None:
+        async with self.sessions.begin() as session:
+            for message_id in ids:
+                message = await session.get(OutboxMessage, message_id)
+                if message is not None:
+                    message.in_flight_since = message.in_flight_since or utcnow()
+
+    async def _clear_in_flight(self, ids: list[int]) -> None:
+        async with self.sessions.begin() as session:
+            for message_id in ids:
+                message = await session.get(OutboxMessage, message_id)
+                if message is not None:
+                    message.in_flight_since = None
+
+    async def _record_sent(self, ids: list[int], outgoing: Outgoing, ts: str | None) -> None:
+        async with self.sessions.begin() as session:
+            for message_id in ids:
+                message = await session.get(OutboxMessage, message_id)
+                if message is None:
+                    continue
+                message.status = OutboxStatus.SENT
+                message.sent_at = utcnow()
+                message.slack_ts = ts
+            if ts and outgoing.remember_card_of is not None and not outgoing.update_ts:
+                project = await session.get(LiteProject, outgoing.remember_card_of)
+                if project is not None:
+                    project.card_channel_id = outgoing.channel
+                    project.card_ts = ts
+
+    async def _record_failure(self, message_id: int, error: str, *, keep_in_flight: bool = False) -> None:
+        async with self.sessions.begin() as session:
+            message = await session.get(OutboxMessage, message_id)
+            if message is None:
+                return
+            message.attempts += 1
+            if not keep_in_flight:
+                message.in_flight_since = None
+            reason = PERMANENT_ERRORS.get(error)
+            message.last_error = (reason or error)[:500]
+            if reason or message.attempts >= self.config.max_attempts:
+                message.status = OutboxStatus.FAILED
+                log.warning(
+                    "outbox %s parked after %s attempts: %s", message_id, message.attempts, message.last_error
+                )
+                return
+            delay = min(self.config.backoff_cap, self.config.backoff_base * 2 ** (message.attempts - 1))
+            message.next_attempt_at = utcnow() + dt.timedelta(seconds=delay * random.uniform(0.8, 1.2))

@@ -1,0 +1,129 @@
+"""What channels hear: outbox rows written in the caller's transaction.
+
+A row carries the event's data, not its Slack text: the dispatcher renders it when it sends, so
+the project card always shows the project as it is then. Each event goes to the project's
+channel (in the card's thread) and to every channel subscribed to it whose filters match.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage import crud
+from storage.models import LiteProject
+
+
+class NoticeKind(str, enum.Enum):
+    PROJECT_CARD = "project_card"
+    PROJECT_CREATED = "project_created"
+    PROJECT_PAUSED = "project_paused"
+    PROJECT_RESUMED = "project_resumed"
+    VIDEO_DELIVERED = "video_delivered"
+    VIDEO_AUTHORIZED = "video_authorized"
+    VIDEO_DECLINED = "video_declined"
+    REMINDER = "reminder"
+
+
+# the event names people subscribe to, per kind of notice
+EVENT_OF_KIND = {
+    NoticeKind.PROJECT_CREATED: "created",
+    NoticeKind.PROJECT_PAUSED: "paused",
+    NoticeKind.PROJECT_RESUMED: "resumed",
+    NoticeKind.VIDEO_DELIVERED: "delivered",
+    NoticeKind.VIDEO_AUTHORIZED: "authorized",
+    NoticeKind.VIDEO_DECLINED: "declined",
+    NoticeKind.REMINDER: "reminders",
+}
+EVENTS = ("created", "delivered", "authorized", "declined", "paused", "resumed", "reminders")
+# also shown in the channel, not only in the card's thread, unless a channel chooses otherwise
+DEFAULT_BROADCAST = ("delivered", "paused", "resumed")
+
+
+async def queue_notice(
+    session: AsyncSession,
+    *,
+    project: LiteProject,
+    kind: NoticeKind,
+    dedup_key: str,
+    creator_handle: str | None = None,
+    mute: bool = False,
+    **data: Any,
+) -> bool:
+    """Queue an event for the project's channel and its subscribers; True when it was new.
+
+    `mute` (bulk operations) keeps it out of channels: the caller posts one summary instead.
+    """
+    assert project.id is not None
+    if mute:
+        return False
+    event = EVENT_OF_KIND.get(kind)
+    payload = {"project_id": project.id, **data}
+    queued = False
+    if kind is not NoticeKind.PROJECT_CREATED:  # the card itself announces a new project there
+        queued = await crud.add_outbox_message(
+            session,
+            workspace_id=project.workspace_id,
+            dedup_key=dedup_key,
+            kind=kind.value,
+            channel_id=project.channel_id,
+            payload={**payload, "primary": True},
+            event=event,
+        )
+    if event is None:
+        return queued
+    subscriptions = await crud.subscriptions_for_project(
+        session, workspace_id=project.workspace_id, project_id=project.id
+    )
+    for subscription in subscriptions:
+        if subscription.channel_id == project.channel_id or event not in subscription.events:
+            continue
+        if subscription.creator_handle and subscription.creator_handle != (creator_handle or "").lower():
+            continue
+        queued |= await crud.add_outbox_message(
+            session,
+            workspace_id=project.workspace_id,
+            dedup_key=f"{dedup_key}:{subscription.channel_id}",
+            kind=kind.value,
+            channel_id=subscription.channel_id,
+            payload={**payload, "primary": False},
+            event=event,
+        )
+    return queued
+
+
+async def queue_card_refresh(session: AsyncSession, *, project: LiteProject, reason: str) -> bool:
+    """Post the project card, or edit it in place once posted; `reason` makes the key unique."""
+    return await queue_notice(
+        session,
+        project=project,
+        kind=NoticeKind.PROJECT_CARD,
+        dedup_key=f"project-card:{project.id}:{reason}",
+    )
+
+
+async def queue_action_dm(
+    session: AsyncSession,
+    *,
+    project: LiteProject,
+    user_id: str,
+    kind: NoticeKind,
+    dedup_key: str,
+    **data: Any,
+) -> bool:
+    """A direct message about something that needs `user_id`'s action, if they want those."""
+    assert project.id is not None
+    settings = await crud.get_user_settings(session, workspace_id=project.workspace_id, user_id=user_id)
+    if settings is None or not settings.action_dms:
+        return False
+    return await crud.add_outbox_message(
+        session,
+        workspace_id=project.workspace_id,
+        dedup_key=f"{dedup_key}:dm:{user_id}",
+        kind=kind.value,
+        channel_id=user_id,
+        payload={"project_id": project.id, "primary": False, "dm": True, **data},
+        event=EVENT_OF_KIND.get(kind),
+    )

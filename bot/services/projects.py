@@ -1,0 +1,409 @@
+"""Lite projects: create, find, edit details, pause and resume the invite link.
+
+TikTok One's rules live here: brand, ad authorization period and anchor are fixed at creation;
+the invite link's token is unguessable and never derived from ids; every change writes its audit
+event and its notices in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.errors import Conflict, InvalidInput, NotFound
+from bot.services.notices import NoticeKind, queue_card_refresh, queue_notice
+from bot.services.validation import FieldError, clean_contact, clean_deadline, clean_text
+from bot.services.workspaces import Actor, workspace_of
+from storage import crud
+from storage.crud import VideoCounts
+from storage.models import AdsAccount, Anchor, AuthorizationPeriod, BrandProfile, LiteProject, utcnow
+
+AUTHORIZATION_PERIODS = tuple(period.value for period in AuthorizationPeriod)
+IMMUTABLE_FIELDS = {"brand": "brand", "authorization_days": "ad authorization period", "anchor": "anchor"}
+EDITABLE_FIELDS = (
+    "link_name",
+    "description",
+    "deliverable",
+    "requirements",
+    "deadline",
+    "contact",
+    "channel",
+    "ads_accounts",
+)
+CHANNEL_ID_PREFIXES = ("C", "G")
+TOKEN_BYTES = 24  # 192 bits
+
+
+def new_invite_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def invite_url(public_base_url: str, project: LiteProject) -> str:
+    return f"{public_base_url}/i/{project.invite_token}"
+
+
+@dataclass
+class ProjectDraft:
+    """What the create modal collects; field names are the modal's block ids."""
+
+    link_name: str | None = None
+    brand: int | None = None
+    authorization_days: int | None = None
+    anchor: int | None = None
+    ads_accounts: list[int] = field(default_factory=list)
+    description: str | None = None
+    deliverable: str | None = None
+    requirements: str | None = None
+    deadline: str | dt.date | None = None
+    contact: str | None = None
+    channel: str | None = None
+
+
+@dataclass(frozen=True)
+class ProjectOverview:
+    project: LiteProject
+    brand: BrandProfile
+    anchor: Anchor
+    accounts: Sequence[AdsAccount]
+    counts: VideoCounts
+
+
+def snapshot(project: LiteProject, ads_account_ids: Sequence[int]) -> dict[str, Any]:
+    """The project's fields as the audit log keeps them."""
+    return {
+        "link_name": project.link_name,
+        "brand_id": project.brand_id,
+        "authorization_days": project.authorization_days,
+        "anchor_id": project.anchor_id,
+        "description": project.description,
+        "deliverable": project.deliverable,
+        "requirements": project.requirements,
+        "deadline": project.deadline.isoformat() if project.deadline else None,
+        "contact": project.contact,
+        "channel_id": project.channel_id,
+        "ads_account_ids": list(ads_account_ids),
+        "active": project.active,
+    }
+
+
+# --- create -----------------------------------------------------------------------------------
+
+
+async def create_project(
+    session: AsyncSession, *, actor: Actor, draft: ProjectDraft, today: dt.date | None = None
+) -> LiteProject:
+    workspace = await workspace_of(session, actor)
+    assert workspace.id is not None
+    today = today or utcnow().date()
+    errors: dict[str, str] = {}
+    values = _clean_editable(draft, errors, today=today, require_all=True)
+
+    brand = (
+        await crud.get_brand(session, workspace_id=workspace.id, brand_id=draft.brand)
+        if draft.brand
+        else None
+    )
+    if brand is None:
+        errors["brand"] = "Choose one of your brand profiles."
+    if draft.authorization_days not in AUTHORIZATION_PERIODS:
+        errors["authorization_days"] = "Choose 7, 30, 60 or 365 days."
+    anchor = (
+        await crud.get_anchor(session, workspace_id=workspace.id, anchor_id=draft.anchor)
+        if draft.anchor
+        else None
+    )
+    if anchor is None:
+        errors["anchor"] = "Choose one of your anchors."
+    await _check_accounts(session, workspace_id=workspace.id, ids=draft.ads_accounts, errors=errors)
+    if errors:
+        raise InvalidInput(errors)
+    assert brand is not None and anchor is not None and draft.authorization_days is not None
+
+    project = LiteProject(
+        workspace_id=workspace.id,
+        brand_id=brand.id,  # type: ignore[arg-type]
+        authorization_days=draft.authorization_days,
+        anchor_id=anchor.id,  # type: ignore[arg-type]
+        invite_token=new_invite_token(),
+        created_by=actor.user_id,
+        link_name=values["link_name"],
+        description=values["description"],
+        deliverable=values["deliverable"],
+        requirements=values["requirements"],
+        deadline=values["deadline"],
+        contact=values["contact"],
+        channel_id=values["channel_id"],
+    )
+    session.add(project)
+    await session.flush()
+    assert project.id is not None
+    await crud.set_project_ads_accounts(session, project_id=project.id, ads_account_ids=draft.ads_accounts)
+    event = crud.add_audit_event(
+        session,
+        workspace_id=workspace.id,
+        actor=actor.user_id,
+        action="project.created",
+        target_type="project",
+        target_id=project.id,
+        after=snapshot(project, sorted(set(draft.ads_accounts))),
+    )
+    await session.flush()
+    await queue_card_refresh(session, project=project, reason=f"audit-{event.id}")
+    await queue_notice(
+        session, project=project, kind=NoticeKind.PROJECT_CREATED, dedup_key=f"project-created:{project.id}"
+    )
+    return project
+
+
+def _clean_editable(
+    draft: ProjectDraft,
+    errors: dict[str, str],
+    *,
+    today: dt.date,
+    require_all: bool,
+    only: set[str] | None = None,
+) -> dict[str, Any]:
+    """Check the editable fields present in `only` (all when None); problems go into `errors`."""
+    checks: dict[str, Any] = {
+        "link_name": lambda: clean_text(draft.link_name, label="Link name", max_length=100, required=True),
+        "description": lambda: clean_text(draft.description, label="Description", max_length=3000),
+        "deliverable": lambda: clean_text(draft.deliverable, label="Deliverable", max_length=1000),
+        "requirements": lambda: clean_text(draft.requirements, label="Key requirements", max_length=2000),
+        "deadline": lambda: clean_deadline(draft.deadline, today=today),
+        "contact": lambda: clean_contact(draft.contact),
+        "channel": lambda: _clean_channel(draft.channel),
+    }
+    values: dict[str, Any] = {}
+    for name, check in checks.items():
+        if only is not None and name not in only:
+            continue
+        try:
+            values["channel_id" if name == "channel" else name] = check()
+        except FieldError as exc:
+            errors[name] = str(exc)
+    return values
+
+
+def _clean_channel(channel: str | None) -> str:
+    if not channel or not channel.startswith(CHANNEL_ID_PREFIXES) or len(channel) > 32:
+        raise FieldError("Choose a channel for this project's notifications.")
+    return channel
+
+
+async def _check_accounts(
+    session: AsyncSession, *, workspace_id: int, ids: Sequence[int], errors: dict[str, str]
+) -> None:
+    if not ids:
+        errors["ads_accounts"] = "Choose at least one TikTok Ads Manager account."
+        return
+    found = await crud.get_ads_accounts(session, workspace_id=workspace_id, ids=list(set(ids)))
+    if len(found) != len(set(ids)):
+        errors["ads_accounts"] = "One of these accounts no longer exists; choose again."
+
+
+# --- find -------------------------------------------------------------------------------------
+
+
+class AmbiguousProject(NotFound):
+    def __init__(self, name: str, candidates: Sequence[LiteProject]) -> None:
+        names = ", ".join(f"“{project.link_name}”" for project in candidates)
+        super().__init__(f"More than one project starts with “{name}”: {names}. Type more of the name.")
+        self.candidates = list(candidates)
+
+
+async def find_project(session: AsyncSession, *, actor: Actor, name: str) -> LiteProject:
+    """By link name, case-insensitively, or by a prefix that only one project has."""
+    name = name.strip().strip("“”\"'")
+    if not name:
+        raise NotFound(
+            "Say which project, e.g. `/liteproject show Summer launch`. `/liteproject list` shows them."
+        )
+    workspace = await workspace_of(session, actor)
+    assert workspace.id is not None
+    matches = await crud.find_projects_by_name(session, workspace_id=workspace.id, name=name)
+    exact = [project for project in matches if project.link_name.lower() == name.lower()]
+    if len(exact) == 1:
+        return exact[0]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise AmbiguousProject(name, exact or matches)
+    recent = await crud.list_projects(session, workspace_id=workspace.id, limit=5)
+    hint = f" Recent projects: {', '.join(f'“{p.link_name}”' for p in recent)}." if recent else ""
+    raise NotFound(f"No project is called “{name}”.{hint} `/liteproject list` shows them all.")
+
+
+async def get_project(session: AsyncSession, *, actor: Actor, project_id: int) -> LiteProject:
+    """A project of the actor's workspace; an id from another workspace is simply not found."""
+    workspace = await workspace_of(session, actor)
+    assert workspace.id is not None
+    project = await crud.get_project(session, workspace_id=workspace.id, project_id=project_id)
+    if project is None:
+        raise NotFound("That project doesn't exist any more, or isn't in this workspace.")
+    return project
+
+
+async def overview(session: AsyncSession, *, project: LiteProject) -> ProjectOverview:
+    assert project.id is not None
+    brand = await crud.get_brand(session, workspace_id=project.workspace_id, brand_id=project.brand_id)
+    anchor = await crud.get_anchor(session, workspace_id=project.workspace_id, anchor_id=project.anchor_id)
+    ids = await crud.project_ads_account_ids(session, project_id=project.id)
+    accounts = await crud.get_ads_accounts(session, workspace_id=project.workspace_id, ids=ids)
+    counts = (await crud.video_counts(session, project_ids=[project.id])).get(project.id, VideoCounts())
+    assert brand is not None and anchor is not None
+    return ProjectOverview(project=project, brand=brand, anchor=anchor, accounts=accounts, counts=counts)
+
+
+@dataclass(frozen=True)
+class ProjectPage:
+    projects: Sequence[LiteProject]
+    brands: dict[int, str]
+    counts: dict[int, VideoCounts]
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.projects) < self.total
+
+
+async def list_projects(
+    session: AsyncSession, *, actor: Actor, offset: int = 0, limit: int = 10
+) -> ProjectPage:
+    workspace = await workspace_of(session, actor)
+    assert workspace.id is not None
+    offset = max(0, offset)
+    projects = await crud.list_projects(session, workspace_id=workspace.id, offset=offset, limit=limit)
+    brands = {brand.id: brand.name for brand in await crud.list_brands(session, workspace_id=workspace.id)}
+    counts = await crud.video_counts(session, project_ids=[p.id for p in projects if p.id is not None])
+    total = await crud.count_projects(session, workspace_id=workspace.id)
+    return ProjectPage(projects, brands, counts, total, offset, limit)  # type: ignore[arg-type]
+
+
+# --- edit -------------------------------------------------------------------------------------
+
+
+async def update_project(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    project_id: int,
+    changes: dict[str, Any],
+    today: dt.date | None = None,
+) -> LiteProject:
+    """Apply "Edit details". `changes` holds only fields the person submitted (modal block ids).
+
+    A change to the brand, the ad authorization period or the anchor is refused here, whatever
+    the modal showed: TikTok One fixes them at creation.
+    """
+    fixed = [name for name in changes if name in IMMUTABLE_FIELDS]
+    if fixed:
+        raise InvalidInput(
+            {name: f"The {IMMUTABLE_FIELDS[name]} can't be changed after creation." for name in fixed}
+        )
+    unknown = [name for name in changes if name not in EDITABLE_FIELDS]
+    if unknown:
+        raise InvalidInput({name: "This field can't be edited." for name in unknown})
+
+    workspace = await workspace_of(session, actor)
+    assert workspace.id is not None
+    project = await crud.get_project_for_update(session, workspace_id=workspace.id, project_id=project_id)
+    if project is None:
+        raise NotFound("That project doesn't exist any more, or isn't in this workspace.")
+    assert project.id is not None
+    current_accounts = await crud.project_ads_account_ids(session, project_id=project.id)
+    before = snapshot(project, current_accounts)
+
+    errors: dict[str, str] = {}
+    draft = ProjectDraft(**{k: v for k, v in changes.items() if k != "ads_accounts"})
+    values = _clean_editable(
+        draft, errors, today=today or utcnow().date(), require_all=False, only=set(changes)
+    )
+    if "deadline" in values and values["deadline"] == project.deadline:
+        values.pop("deadline")  # an unchanged past deadline is not an error
+        errors.pop("deadline", None)
+    new_accounts = sorted(set(changes.get("ads_accounts") or [])) if "ads_accounts" in changes else None
+    if new_accounts is not None:
+        await _check_accounts(session, workspace_id=workspace.id, ids=new_accounts, errors=errors)
+    if errors:
+        raise InvalidInput(errors)
+
+    old_channel = project.channel_id
+    for name, value in values.items():
+        setattr(project, name, value)
+    if new_accounts is not None:
+        await crud.set_project_ads_accounts(session, project_id=project.id, ads_account_ids=new_accounts)
+    after = snapshot(project, new_accounts if new_accounts is not None else current_accounts)
+    if after == before:
+        return project
+    project.updated_at = utcnow()
+    if project.channel_id != old_channel:
+        # the card moves with the notifications: a new one is posted in the new channel
+        project.card_channel_id = None
+        project.card_ts = None
+    event = crud.add_audit_event(
+        session,
+        workspace_id=workspace.id,
+        actor=actor.user_id,
+        action="project.updated",
+        target_type="project",
+        target_id=project.id,
+        before={k: v for k, v in before.items() if after[k] != v},
+        after={k: v for k, v in after.items() if before[k] != v},
+    )
+    await session.flush()
+    await queue_card_refresh(session, project=project, reason=f"audit-{event.id}")
+    return project
+
+
+# --- pause and resume ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActiveChange:
+    project: LiteProject
+    changed: bool
+
+
+async def set_invite_link_active(
+    session: AsyncSession, *, actor: Actor, project_id: int, active: bool
+) -> ActiveChange:
+    """Turn the Active invite link on (resume) or off (pause). Doing it twice is a no-op."""
+    workspace = await workspace_of(session, actor)
+    assert workspace.id is not None
+    project = await crud.get_project_for_update(session, workspace_id=workspace.id, project_id=project_id)
+    if project is None:
+        raise NotFound("That project doesn't exist any more, or isn't in this workspace.")
+    if project.active == active:
+        return ActiveChange(project, changed=False)
+    assert project.id is not None
+    project.active = active
+    project.updated_at = utcnow()
+    event = crud.add_audit_event(
+        session,
+        workspace_id=workspace.id,
+        actor=actor.user_id,
+        action="project.resumed" if active else "project.paused",
+        target_type="project",
+        target_id=project.id,
+        before={"active": not active},
+        after={"active": active},
+    )
+    await session.flush()
+    kind = NoticeKind.PROJECT_RESUMED if active else NoticeKind.PROJECT_PAUSED
+    await queue_notice(
+        session, project=project, kind=kind, dedup_key=f"{kind.value}:audit-{event.id}", actor=actor.user_id
+    )
+    await queue_card_refresh(session, project=project, reason=f"audit-{event.id}")
+    return ActiveChange(project, changed=True)
+
+
+def require_active(project: LiteProject) -> None:
+    if not project.active:
+        raise Conflict(f"“{project.link_name}” is paused: creators can't deliver videos until it is resumed.")

@@ -1,0 +1,80 @@
+"""Field checks shared by the services. Each returns the cleaned value or raises FieldError."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from urllib.parse import urlsplit
+
+
+class FieldError(ValueError):
+    """One field's problem, in words for the person who typed it."""
+
+
+EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@([A-Za-z0-9-]+\.)+[A-Za-z]{2,63}$")
+PHONE = re.compile(r"^\+?[0-9][0-9 ().-]{5,22}[0-9]$")
+DOMAIN = re.compile(r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def clean_text(value: str | None, *, label: str, max_length: int, required: bool = False) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise FieldError(f"{label} is required.")
+    if len(text) > max_length:
+        raise FieldError(f"{label} is {len(text)} characters; keep it to {max_length}.")
+    return text
+
+
+def clean_email(value: str | None, *, label: str = "Email") -> str:
+    email = (value or "").strip()
+    if not EMAIL.match(email) or len(email) > 254:
+        raise FieldError(f"{label} should look like name@company.com.")
+    return email
+
+
+def clean_contact(value: str | None) -> str:
+    """An email address or a phone number creators can use to verify the brand."""
+    contact = (value or "").strip()
+    if not contact:
+        raise FieldError("Add an email or phone number creators can use to verify the brand.")
+    if "@" in contact:
+        return clean_email(contact, label="Contact email")
+    if PHONE.match(contact) and sum(ch.isdigit() for ch in contact) >= 7:
+        return contact
+    raise FieldError("Enter an email (name@company.com) or a phone number (+1 555 010 0199).")
+
+
+def clean_url(value: str | None, *, label: str, required: bool = True) -> str | None:
+    url = (value or "").strip()
+    if not url:
+        if required:
+            raise FieldError(f"{label} is required.")
+        return None
+    parts = urlsplit(url if "://" in url else f"https://{url}")
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https") or not DOMAIN.match(host) or len(url) > 1000:
+        raise FieldError(f"{label} should be a web address like https://www.example.com.")
+    return parts.geturl()
+
+
+def domain_of(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
+
+
+def email_on_domain(email: str, domain: str) -> bool:
+    """True when the email's domain is `domain` or one of its subdomains."""
+    email_domain = email.rsplit("@", 1)[-1].lower()
+    return email_domain == domain or email_domain.endswith("." + domain)
+
+
+def clean_deadline(value: str | dt.date | None, *, today: dt.date) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    try:
+        deadline = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise FieldError("Pick a date for the deadline.") from None
+    if deadline < today:
+        raise FieldError("The deadline is in the past; pick today or a later date.")
+    return deadline

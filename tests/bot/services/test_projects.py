@@ -1,0 +1,226 @@
+"""The lite project rules, tested on the services directly against a real SQLite file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import select
+
+from bot.services import projects
+from bot.services.errors import InvalidInput, NotFound
+from bot.services.projects import AmbiguousProject, ProjectDraft
+from bot.services.workspaces import Actor
+from storage.db import create_engine, create_sessionmaker
+from storage.models import AuditEvent, LiteProject, OutboxMessage
+from tests.factories import make_ads_account, make_anchor, make_brand, make_project, make_workspace
+from tests.harness.fake_slack import TEAM_ID
+
+ALICE = Actor(team_id=TEAM_ID, user_id="U0ALICE01")
+TODAY = dt.date(2026, 6, 1)
+
+
+@pytest.fixture
+async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = create_engine(database_url)
+    yield create_sessionmaker(engine)
+    await engine.dispose()
+
+
+async def draft_with_assets(session: AsyncSession, **overrides: object) -> ProjectDraft:
+    workspace = await make_workspace(session)
+    brand = await make_brand(session, workspace=workspace)
+    anchor = await make_anchor(session, workspace=workspace)
+    account = await make_ads_account(session, workspace=workspace)
+    values: dict[str, object] = {
+        "link_name": "Summer glow",
+        "brand": brand.id,
+        "authorization_days": 60,
+        "anchor": anchor.id,
+        "ads_accounts": [account.id],
+        "description": "Serum",
+        "deadline": "2026-07-01",
+        "contact": "+1 555 010 0199",
+        "channel": "C0PROJECTS",
+        **overrides,
+    }
+    return ProjectDraft(**values)  # type: ignore[arg-type]
+
+
+async def rows(session: AsyncSession, model: type) -> list:  # type: ignore[type-arg]
+    return list((await session.execute(select(model))).scalars().all())
+
+
+async def test_create_writes_project_audit_and_card_notice_together(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as session:
+        draft = await draft_with_assets(session)
+        project = await projects.create_project(session, actor=ALICE, draft=draft, today=TODAY)
+
+    async with sessions() as session:
+        (audit,) = await rows(session, AuditEvent)
+        (notice,) = await rows(session, OutboxMessage)
+    assert project.active is True and project.created_by == "U0ALICE01"
+    assert audit.after["authorization_days"] == 60 and audit.after["contact"] == "+1 555 010 0199"
+    assert (notice.kind, notice.channel_id, notice.payload) == (
+        "project_card",
+        "C0PROJECTS",
+        {"project_id": project.id, "primary": True},
+    )
+
+
+async def test_invite_tokens_are_long_random_and_unrelated_to_ids(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    tokens = set()
+    async with sessions.begin() as session:
+        for _ in range(20):
+            draft = await draft_with_assets(session)
+            project = await projects.create_project(session, actor=ALICE, draft=draft, today=TODAY)
+            tokens.add(project.invite_token)
+
+    assert len(tokens) == 20
+    # consecutive projects share no prefix a guesser could walk
+    assert len({token[:4] for token in tokens}) == 20
+    assert all(len(token) == 32 and token.replace("-", "").replace("_", "").isalnum() for token in tokens)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("link_name", "x" * 101, "keep it to 100"),
+        ("authorization_days", 90, "7, 30, 60 or 365"),
+        ("deadline", "2026-05-31", "in the past"),
+        ("deadline", "not a date", "Pick a date"),
+        ("contact", "someone", "email"),
+        ("channel", "U0NOTACHANNEL", "channel"),
+        ("ads_accounts", [], "at least one"),
+        ("ads_accounts", [999], "no longer exists"),
+        ("anchor", 999, "anchors"),
+    ],
+)
+async def test_invalid_drafts_name_the_field_and_store_nothing(
+    sessions: async_sessionmaker[AsyncSession], field: str, value: object, message: str
+) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        async with sessions.begin() as session:
+            draft = await draft_with_assets(session, **{field: value})
+            await projects.create_project(session, actor=ALICE, draft=draft, today=TODAY)
+
+    assert list(raised.value.errors) == [field]
+    assert message in raised.value.errors[field]
+    async with sessions() as session:
+        assert await rows(session, LiteProject) == []
+
+
+@pytest.mark.parametrize("field", ["brand", "authorization_days", "anchor"])
+async def test_brand_period_and_anchor_are_fixed_after_creation(
+    sessions: async_sessionmaker[AsyncSession], field: str
+) -> None:
+    async with sessions.begin() as session:
+        project = await make_project(session)
+
+    with pytest.raises(InvalidInput) as raised:
+        async with sessions.begin() as session:
+            await projects.update_project(session, actor=ALICE, project_id=project.id, changes={field: 1})  # type: ignore[arg-type]
+
+    assert "can't be changed after creation" in raised.value.errors[field]
+
+
+async def test_update_writes_only_what_changed(sessions: async_sessionmaker[AsyncSession]) -> None:
+    async with sessions.begin() as session:
+        project = await make_project(session, link_name="Old name")
+
+    async with sessions.begin() as session:
+        await projects.update_project(
+            session,
+            actor=ALICE,
+            project_id=project.id,  # type: ignore[arg-type]
+            changes={"link_name": "New name", "description": project.description},
+        )
+    async with sessions.begin() as session:
+        # the same values again: no audit event, no notice
+        await projects.update_project(
+            session, actor=ALICE, project_id=project.id, changes={"link_name": "New name"}
+        )  # type: ignore[arg-type]
+
+    async with sessions() as session:
+        (audit,) = await rows(session, AuditEvent)
+        assert len(await rows(session, OutboxMessage)) == 1
+    assert (audit.before, audit.after) == ({"link_name": "Old name"}, {"link_name": "New name"})
+
+
+async def test_moving_the_channel_posts_a_new_card_there(sessions: async_sessionmaker[AsyncSession]) -> None:
+    async with sessions.begin() as session:
+        project = await make_project(session)
+        project.card_channel_id, project.card_ts = project.channel_id, "1.1"
+
+    async with sessions.begin() as session:
+        moved = await projects.update_project(
+            session, actor=ALICE, project_id=project.id, changes={"channel": "C0NEWCHAN"}
+        )  # type: ignore[arg-type]
+
+    assert (moved.channel_id, moved.card_ts, moved.card_channel_id) == ("C0NEWCHAN", None, None)
+
+
+async def test_pausing_twice_changes_once(sessions: async_sessionmaker[AsyncSession]) -> None:
+    async with sessions.begin() as session:
+        project = await make_project(session)
+
+    results = []
+    for _ in range(2):
+        async with sessions.begin() as session:
+            results.append(
+                await projects.set_invite_link_active(
+                    session, actor=ALICE, project_id=project.id, active=False
+                )  # type: ignore[arg-type]
+            )
+
+    assert [result.changed for result in results] == [True, False]
+    async with sessions() as session:
+        kinds = sorted(message.kind for message in await rows(session, OutboxMessage))
+        (audit,) = await rows(session, AuditEvent)
+    assert kinds == ["project_card", "project_paused"]
+    assert (audit.action, audit.before, audit.after) == (
+        "project.paused",
+        {"active": True},
+        {"active": False},
+    )
+
+
+async def test_projects_of_another_workspace_are_not_found(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as session:
+        other = await make_workspace(session, team_id="T0OTHER01")
+        theirs = await make_project(session, workspace=other, link_name="Theirs")
+
+    async with sessions() as session:
+        with pytest.raises(NotFound):
+            await projects.get_project(session, actor=ALICE, project_id=theirs.id)  # type: ignore[arg-type]
+        with pytest.raises(NotFound):
+            await projects.find_project(session, actor=ALICE, name="Theirs")
+    with pytest.raises(NotFound):
+        async with sessions.begin() as session:
+            await projects.set_invite_link_active(session, actor=ALICE, project_id=theirs.id, active=False)  # type: ignore[arg-type]
+
+
+async def test_find_by_exact_name_or_unique_prefix(sessions: async_sessionmaker[AsyncSession]) -> None:
+    async with sessions.begin() as session:
+        workspace = await make_workspace(session)
+        await make_project(session, workspace=workspace, link_name="Glow")
+        await make_project(session, workspace=workspace, link_name="Glow up 100%")
+        await make_project(session, workspace=workspace, link_name="Winter")
+
+    async with sessions() as session:
+        assert (await projects.find_project(session, actor=ALICE, name="glow")).link_name == "Glow"
+        assert (await projects.find_project(session, actor=ALICE, name="GLOW UP")).link_name == "Glow up 100%"
+        assert (await projects.find_project(session, actor=ALICE, name="win")).link_name == "Winter"
+        with pytest.raises(AmbiguousProject) as raised:
+            await projects.find_project(session, actor=ALICE, name="gl")
+        assert {p.link_name for p in raised.value.candidates} == {"Glow", "Glow up 100%"}
+        with pytest.raises(NotFound):
+            await projects.find_project(session, actor=ALICE, name="glow_")  # LIKE wildcards are literal

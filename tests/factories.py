@@ -1,0 +1,163 @@
+"""Rows for tests, built through the same session the app uses. Keyword-only, sensible defaults."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.projects import new_invite_token
+from storage import crud
+from storage.models import (
+    AdsAccount,
+    Anchor,
+    AnchorKind,
+    BrandProfile,
+    LiteProject,
+    ProjectAdsAccount,
+    ReviewState,
+    Video,
+    VideoSource,
+    VideoStatus,
+    Workspace,
+)
+from tests.harness.fake_slack import TEAM_ID
+from tests.harness.slack_requests import CHANNEL_ID, USER_ID
+
+_serial = itertools.count(1)
+
+
+async def make_workspace(session: AsyncSession, *, team_id: str = TEAM_ID) -> Workspace:
+    return await crud.get_or_create_workspace(session, team_id=team_id)
+
+
+async def make_brand(
+    session: AsyncSession,
+    *,
+    workspace: Workspace,
+    name: str | None = None,
+    website: str = "https://www.glowco.com",
+    domain: str = "glowco.com",
+    contact_email: str = "partners@glowco.com",
+    logo_url: str | None = None,
+) -> BrandProfile:
+    brand = BrandProfile(
+        workspace_id=workspace.id,  # type: ignore[arg-type]
+        name=name or f"GlowCo {next(_serial)}",
+        website=website,
+        domain=domain,
+        contact_email=contact_email,
+        logo_url=logo_url,
+    )
+    session.add(brand)
+    await session.flush()
+    return brand
+
+
+async def make_ads_account(
+    session: AsyncSession,
+    *,
+    workspace: Workspace,
+    advertiser_id: str | None = None,
+    display_name: str = "GlowCo US",
+) -> AdsAccount:
+    account = AdsAccount(
+        workspace_id=workspace.id,  # type: ignore[arg-type]
+        advertiser_id=advertiser_id or f"71234567890{next(_serial):08d}",
+        display_name=display_name,
+    )
+    session.add(account)
+    await session.flush()
+    return account
+
+
+async def make_anchor(
+    session: AsyncSession,
+    *,
+    workspace: Workspace,
+    name: str | None = None,
+    kind: AnchorKind = AnchorKind.WEBPAGE,
+    url: str = "https://www.glowco.com/serum",
+) -> Anchor:
+    anchor = Anchor(
+        workspace_id=workspace.id,  # type: ignore[arg-type]
+        kind=kind,
+        name=name or f"Serum page {next(_serial)}",
+        country="US",
+        url=url,
+    )
+    session.add(anchor)
+    await session.flush()
+    return anchor
+
+
+async def make_project(
+    session: AsyncSession,
+    *,
+    workspace: Workspace | None = None,
+    link_name: str | None = None,
+    active: bool = True,
+    authorization_days: int = 30,
+    deadline: dt.date | None = None,
+    channel_id: str = CHANNEL_ID,
+    created_by: str = USER_ID,
+    brand: BrandProfile | None = None,
+) -> LiteProject:
+    """A project with its own brand, anchor and one Ads Manager account."""
+    workspace = workspace or await make_workspace(session)
+    brand = brand or await make_brand(session, workspace=workspace)
+    anchor = await make_anchor(session, workspace=workspace)
+    account = await make_ads_account(session, workspace=workspace)
+    project = LiteProject(
+        workspace_id=workspace.id,  # type: ignore[arg-type]
+        link_name=link_name or f"Summer glow {next(_serial)}",
+        brand_id=brand.id,  # type: ignore[arg-type]
+        authorization_days=authorization_days,
+        anchor_id=anchor.id,  # type: ignore[arg-type]
+        invite_token=new_invite_token(),
+        active=active,
+        created_by=created_by,
+        description="A vitamin C serum for sensitive skin; Gen Z skincare fans.",
+        deliverable="One 30-60 s video showing your morning routine",
+        requirements="Mention #GlowCoPartner; show the bottle in the first 3 s",
+        deadline=deadline,
+        contact="partners@glowco.com",
+        channel_id=channel_id,
+    )
+    session.add(project)
+    await session.flush()
+    session.add(ProjectAdsAccount(project_id=project.id, ads_account_id=account.id))  # type: ignore[arg-type]
+    await session.flush()
+    return project
+
+
+async def make_video(
+    session: AsyncSession,
+    *,
+    project: LiteProject,
+    creator_handle: str = "glow.maker",
+    tiktok_video_id: str | None = None,
+    spark_code: str | None = None,
+    review_state: ReviewState = ReviewState.UNREVIEWED,
+    delivered_at: dt.datetime | None = None,
+) -> Video:
+    """A video delivered through the project's invite link (written directly, no alert queued)."""
+    video_id = tiktok_video_id or f"73{next(_serial):017d}"
+    video = Video(
+        workspace_id=project.workspace_id,
+        project_id=project.id,  # type: ignore[arg-type]
+        video_key=video_id,
+        tiktok_video_id=video_id,
+        url=f"https://www.tiktok.com/@{creator_handle}/video/{video_id}",
+        creator_handle=creator_handle,
+        creator_email=f"{creator_handle.replace('.', '')}@example.com",
+        spark_code=spark_code,
+        source=VideoSource.INVITE_LINK,
+        status=VideoStatus.DELIVERED,
+        review_state=review_state,
+        delivered_at=delivered_at or dt.datetime.now(dt.UTC),
+    )
+    session.add(video)
+    await session.flush()
+    return video
