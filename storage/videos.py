@@ -6,13 +6,18 @@ its unguessable invite token first and then ask by project.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from storage.models import Video
+from storage.models import ReviewState, Video, VideoStatus
+
+# the videos list's filter for videos rejected in review (a review state, not a VideoStatus)
+REJECTED = "rejected"
 
 
 async def get_video_by_key(session: AsyncSession, *, project_id: int, video_key: str) -> Video | None:
@@ -54,3 +59,78 @@ async def count_project_videos(session: AsyncSession, *, workspace_id: int, proj
         .where(col(Video.workspace_id) == workspace_id, col(Video.project_id) == project_id)
     )
     return int((await session.execute(query)).scalar_one())
+
+
+def _filtered(query: Select[Any], *, workspace_id: int, project_id: int, status: str | None) -> Select[Any]:
+    query = query.where(col(Video.workspace_id) == workspace_id, col(Video.project_id) == project_id)
+    if status == REJECTED:
+        return query.where(col(Video.review_state) == ReviewState.REJECTED)
+    if status is not None:
+        return query.where(col(Video.status) == status)
+    return query
+
+
+async def page_project_videos(
+    session: AsyncSession,
+    *,
+    workspace_id: int,
+    project_id: int,
+    status: str | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[Sequence[Video], int]:
+    """One page of a project's videos, newest first, and how many match in all.
+
+    `status` is a VideoStatus value, or "rejected" for videos the team rejected in review.
+    """
+    query = _filtered(select(Video), workspace_id=workspace_id, project_id=project_id, status=status)
+    query = query.order_by(col(Video.delivered_at).desc(), col(Video.id).desc()).offset(offset).limit(limit)
+    videos = (await session.execute(query)).scalars().all()
+    counting = _filtered(
+        select(func.count()).select_from(Video),
+        workspace_id=workspace_id,
+        project_id=project_id,
+        status=status,
+    )
+    return videos, int((await session.execute(counting)).scalar_one())
+
+
+async def all_project_videos(session: AsyncSession, *, workspace_id: int, project_id: int) -> Sequence[Video]:
+    """Every video of a project, oldest first (exports)."""
+    query = (
+        select(Video)
+        .where(col(Video.workspace_id) == workspace_id, col(Video.project_id) == project_id)
+        .order_by(col(Video.delivered_at), col(Video.id))
+    )
+    return (await session.execute(query)).scalars().all()
+
+
+async def existing_keys(session: AsyncSession, *, project_id: int, keys: Sequence[str]) -> set[str]:
+    if not keys:
+        return set()
+    query = select(col(Video.video_key)).where(
+        col(Video.project_id) == project_id, col(Video.video_key).in_(keys)
+    )
+    return set((await session.execute(query)).scalars().all())
+
+
+async def projects_with_authorizations(session: AsyncSession) -> Sequence[int]:
+    """Projects (of every workspace) with at least one authorized video: the daily job's list."""
+    query = select(col(Video.project_id)).where(col(Video.status) == VideoStatus.AUTHORIZED).distinct()
+    return (await session.execute(query)).scalars().all()
+
+
+async def authorized_before(
+    session: AsyncSession, *, project_id: int, authorized_before: dt.datetime
+) -> Sequence[Video]:
+    """A project's authorized videos whose authorization started before the given moment."""
+    query = (
+        select(Video)
+        .where(
+            col(Video.project_id) == project_id,
+            col(Video.status) == VideoStatus.AUTHORIZED,
+            col(Video.authorized_at) <= authorized_before,
+        )
+        .order_by(col(Video.authorized_at), col(Video.id))
+    )
+    return (await session.execute(query)).scalars().all()

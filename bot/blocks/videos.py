@@ -12,11 +12,14 @@ from slack_sdk.models.blocks import (
     ConfirmObject,
     ContextBlock,
     MarkdownTextObject,
+    Option,
     SectionBlock,
+    StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
 from bot.blocks.text import escape, slack_date, truncate
+from bot.services.videos import authorization_ends_at
 from storage.models import LiteProject, ReviewState, Video, VideoSource, VideoStatus
 
 # action ids of the video buttons; each button's value is the video id
@@ -184,36 +187,118 @@ def render_video_details(video: Video, project: LiteProject) -> dict[str, Any]:
     return view.to_dict()
 
 
-def render_video_list(project: LiteProject, videos: Sequence[Video], total: int) -> dict[str, Any]:
-    """The project's videos, newest first, each with a way to its details."""
-    intro = f"*{escape(project.link_name)}* · {total} video{'' if total == 1 else 's'}"
-    if len(videos) < total:
-        intro += f" · showing the latest {len(videos)}"
-    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=truncate(intro, 3000)))]
-    if not videos:
-        blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text="No videos yet. Share the invite link with creators; their deliveries appear here."
-                )
+VIDEO_LIST_FILTER = "video_list_filter"
+VIDEO_LIST_PAGE = "video_list_page"  # _prev / _next; the value is "project_id:status:offset"
+VIDEO_LIST_CALLBACK = "project_videos"
+LIST_FILTER_LABELS = {
+    "all": "All statuses",
+    VideoStatus.DELIVERED.value: "Delivered",
+    VideoStatus.PENDING_AUTHORIZATION.value: "Pending authorization",
+    VideoStatus.AUTHORIZED.value: "Authorized",
+    VideoStatus.DECLINED.value: "Declined",
+    "rejected": "Rejected",
+    VideoStatus.EXPIRED.value: "Expired",
+}
+
+
+def _list_line(video: Video, project: LiteProject) -> str:
+    code = ":key: spark code" if video.spark_code else "no spark code"
+    dates = [f"delivered {delivered_label(video)}"]
+    if video.authorized_at is not None:
+        dates.append(
+            f"authorized {slack_date(video.authorized_at, video.authorized_at.strftime('%Y-%m-%d'))}"
+        )
+        ends = authorization_ends_at(video, project)
+        if ends is not None:
+            dates.append(f"ends {slack_date(ends, ends.strftime('%Y-%m-%d'))}")
+    return (
+        f"{creator_label(video)} · {video_link(video, 'video')} · {STATUS_LABELS[VideoStatus(video.status)]}"
+        f" · {SOURCE_LABELS[VideoSource(video.source)]}"
+        f"\n{review_label(video)} · {code} · {' · '.join(dates)}"
+    )
+
+
+def _filter_block(project: LiteProject, status: str | None) -> ActionsBlock:
+    options = [Option(value=value, text=label) for value, label in LIST_FILTER_LABELS.items()]
+    initial = next(option for option in options if option.value == (status or "all"))
+    return ActionsBlock(
+        block_id="video_list_filter",
+        elements=[
+            StaticSelectElement(
+                action_id=VIDEO_LIST_FILTER,
+                placeholder="Filter by status",
+                options=options,
+                initial_option=initial,
             )
+        ],
+    )
+
+
+def render_video_list(
+    project: LiteProject,
+    videos: Sequence[Video],
+    total: int,
+    *,
+    offset: int = 0,
+    status: str | None = None,
+) -> dict[str, Any]:
+    """A page of the project's videos, newest first, each with a way to its details.
+
+    A filter by status on top; Previous/Next when there are more than fit in one modal.
+    """
+    shown = list(videos[:VIDEO_LIST_LIMIT])
+    noun = "video" if total == 1 else "videos"
+    if status is not None:
+        noun += f" {LIST_FILTER_LABELS.get(status, status).lower()}"
+    intro = f"*{escape(project.link_name)}* · {total} {noun}"
+    if shown and len(shown) < total:
+        intro += (
+            f" · showing the latest {len(shown)}"
+            if offset == 0
+            else f" · showing {offset + 1}–{offset + len(shown)}"
         )
-    for video in videos[:VIDEO_LIST_LIMIT]:
-        code = ":key: spark code" if video.spark_code else "no spark code"
-        line = (
-            f"{creator_label(video)} · {video_link(video, 'video')} · {STATUS_LABELS[VideoStatus(video.status)]}"
-            f"\n{review_label(video)} · {code} · {delivered_label(video)}"
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=truncate(intro, 3000))),
+        _filter_block(project, status),
+    ]
+    if not shown:
+        empty = (
+            "No videos with this status."
+            if status is not None
+            else "No videos yet. Share the invite link with creators; their deliveries appear here."
         )
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=empty)))
+    for video in shown:
         blocks.append(
             SectionBlock(
                 block_id=f"video_{video.id}",
-                text=MarkdownTextObject(text=truncate(line, 3000)),
+                text=MarkdownTextObject(text=truncate(_list_line(video, project), 3000)),
                 accessory=ButtonElement(text="View details", action_id=VIDEO_DETAILS, value=str(video.id)),
             )
         )
+    pages = []
+    if offset > 0:
+        previous = max(0, offset - VIDEO_LIST_LIMIT)
+        pages.append(
+            ButtonElement(
+                text="Previous",
+                action_id=f"{VIDEO_LIST_PAGE}_prev",
+                value=f"{project.id}:{status or ''}:{previous}",
+            )
+        )
+    if offset + len(shown) < total:
+        pages.append(
+            ButtonElement(
+                text="Next",
+                action_id=f"{VIDEO_LIST_PAGE}_next",
+                value=f"{project.id}:{status or ''}:{offset + len(shown)}",
+            )
+        )
+    if pages:
+        blocks.append(ActionsBlock(block_id="video_list_pages", elements=pages))
     view = View(
         type="modal",
-        callback_id="project_videos",
+        callback_id=VIDEO_LIST_CALLBACK,
         title="Videos",
         close="Close",
         blocks=blocks,

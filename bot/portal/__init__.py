@@ -8,3 +8,6 @@ def setup(app: web.Application) -> None:
     from bot.portal.routes import add_routes  # bot.app imports this package: import late
 
     add_routes(app)
+    from bot.portal.linking import add_linking_routes  # `/a/{token}`: linking requests
+
+    add_linking_routes(app)

@@ -2,10 +2,11 @@
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.handlers.views import assets, projects, videos
+from bot.handlers.views import assets, linking, projects, videos
 
 
 def register(app: AsyncApp) -> None:
     projects.register(app)
     assets.register(app)
     videos.register(app)
+    linking.register(app)

@@ -1,0 +1,89 @@
+"""Linking request modals: the pasted links (→ select the videos), and the selection (→ confirm)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.blocks.linking import (
+    PASTE_CALLBACK,
+    SELECT_CALLBACK,
+    URLS_BLOCK,
+    VIDEOS_BLOCK,
+    parse_select_metadata,
+    render_requests_message,
+    render_requests_view,
+    render_select_modal,
+    videos_block_id,
+)
+from bot.handlers.common import sessions_of, settings_of
+from bot.handlers.views.values import as_int, read_values
+from bot.services import linking
+from bot.services.errors import DomainError, InvalidInput
+from bot.services.workspaces import Actor
+
+log = logging.getLogger(__name__)
+
+
+async def submit_paste(ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext) -> None:
+    text = read_values(view).get(URLS_BLOCK)
+    try:
+        linking.require_enabled(settings_of(context).linking_requests_enabled)
+        async with sessions_of(context)() as session:
+            pasted = await linking.parse_pasted(
+                session,
+                actor=Actor.from_context(context),
+                project_id=as_int(view.get("private_metadata")) or -1,
+                text=text,
+            )
+    except InvalidInput as invalid:
+        await ack(response_action="errors", errors={URLS_BLOCK: invalid.errors.get("urls", invalid.message)})
+        return
+    except DomainError as error:
+        await ack(response_action="errors", errors={URLS_BLOCK: error.message})
+        return
+    await ack(response_action="update", view=render_select_modal(pasted))
+
+
+async def submit_selection(
+    ack: AsyncAck, view: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
+    project_id, compact = parse_select_metadata(view)
+    selected = [
+        key
+        for block_id, keys in read_values(view).items()
+        if block_id.startswith(f"{VIDEOS_BLOCK}_") and isinstance(keys, list)
+        for key in keys
+    ]
+    settings = settings_of(context)
+    actor = Actor.from_context(context)
+    try:
+        linking.require_enabled(settings.linking_requests_enabled)
+        async with sessions_of(context).begin() as session:
+            confirmation = await linking.confirm_videos(
+                session,
+                actor=actor,
+                project_id=project_id,
+                candidates=linking.candidates_from_compact(compact),
+                selected=selected,
+                expires_after_days=settings.linking_request_days,
+            )
+    except DomainError as error:
+        await ack(response_action="errors", errors={videos_block_id(0): error.message})
+        return
+    await ack(response_action="update", view=render_requests_view(confirmation, settings.public_base_url))
+    message = render_requests_message(confirmation, settings.public_base_url, actor_id=actor.user_id)
+    try:
+        await client.chat_postMessage(channel=confirmation.project.channel_id, unfurl_links=False, **message)
+    except SlackApiError as exc:
+        # the person has the links in the modal; the channel post is a convenience
+        log.warning("couldn't post linking requests to %s: %s", confirmation.project.channel_id, exc)
+
+
+def register(app: AsyncApp) -> None:
+    app.view(PASTE_CALLBACK)(submit_paste)
+    app.view(SELECT_CALLBACK)(submit_selection)

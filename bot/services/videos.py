@@ -1,0 +1,185 @@
+"""The videos tab: a project's videos page by page, filtered by status; authorization end dates;
+and the CSV export.
+
+The end of an authorization is authorized-at plus the project's ad authorization period (TikTok's
+code expires then). Every lookup is scoped by the workspace of the verified Slack request.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.errors import InvalidInput
+from bot.services.projects import get_project
+from bot.services.workspaces import Actor
+from storage import videos as video_queries
+from storage.models import LiteProject, ReviewState, Video, VideoSource, VideoStatus
+
+PAGE_SIZE = 95  # a modal holds 100 blocks: the videos, plus the lines around them
+REJECTED = video_queries.REJECTED
+# what the list can be filtered by: each VideoStatus, and videos rejected in review
+STATUS_FILTERS = (
+    VideoStatus.DELIVERED.value,
+    VideoStatus.PENDING_AUTHORIZATION.value,
+    VideoStatus.AUTHORIZED.value,
+    VideoStatus.DECLINED.value,
+    REJECTED,
+    VideoStatus.EXPIRED.value,
+)
+EXPORT_COLUMNS = (
+    "Creator",
+    "Video URL",
+    "Status",
+    "Delivered",
+    "Authorized",
+    "Authorization ends",
+    "Spark code",
+    "Source",
+)
+# a cell starting with one of these is read as a formula by spreadsheet apps
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+EXPORT_STATUS = {
+    VideoStatus.DELIVERED: "delivered",
+    VideoStatus.PENDING_AUTHORIZATION: "pending authorization",
+    VideoStatus.AUTHORIZED: "authorized",
+    VideoStatus.DECLINED: "declined",
+    VideoStatus.EXPIRED: "expired",
+}
+EXPORT_SOURCE = {VideoSource.INVITE_LINK: "invite link", VideoSource.LINKING_REQUEST: "linking request"}
+
+
+def authorization_ends_at(video: Video, project: LiteProject) -> dt.datetime | None:
+    """When the video's ad authorization runs out; None until it is authorized."""
+    if video.authorized_at is None:
+        return None
+    return video.authorized_at + dt.timedelta(days=project.authorization_days)
+
+
+def status_of(video: Video) -> str:
+    """What the list shows: the video's status, or "rejected" when the team rejected it."""
+    if video.review_state == ReviewState.REJECTED:
+        return REJECTED
+    return VideoStatus(video.status).value
+
+
+@dataclass(frozen=True)
+class VideoPage:
+    project: LiteProject
+    videos: Sequence[Video]
+    total: int
+    offset: int
+    limit: int
+    status: str | None
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.videos) < self.total
+
+    @property
+    def has_previous(self) -> bool:
+        return self.offset > 0
+
+
+def clean_status_filter(status: str | None) -> str | None:
+    """A status to filter by, or None for all; InvalidInput for anything else."""
+    if status in (None, "", "all"):
+        return None
+    if status not in STATUS_FILTERS:
+        raise InvalidInput({"status": "Filter by one of the statuses in the list."})
+    return status
+
+
+async def list_videos(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    project_id: int,
+    status: str | None = None,
+    offset: int = 0,
+    limit: int = PAGE_SIZE,
+) -> VideoPage:
+    """One page of the project's videos, newest first, optionally of one status."""
+    status = clean_status_filter(status)
+    project = await get_project(session, actor=actor, project_id=project_id)
+    assert project.id is not None
+    offset = max(0, offset)
+    videos, total = await video_queries.page_project_videos(
+        session,
+        workspace_id=project.workspace_id,
+        project_id=project.id,
+        status=status,
+        offset=offset,
+        limit=limit,
+    )
+    if not videos and offset and total:
+        # the page emptied meanwhile (fewer videos now): show the last one there is
+        offset = max(0, (total - 1) // limit * limit)
+        videos, total = await video_queries.page_project_videos(
+            session,
+            workspace_id=project.workspace_id,
+            project_id=project.id,
+            status=status,
+            offset=offset,
+            limit=limit,
+        )
+    return VideoPage(project, videos, total, offset, limit, status)
+
+
+# --- export -------------------------------------------------------------------------------------
+
+
+def spreadsheet_safe(value: str) -> str:
+    """A cell spreadsheet apps show as text: one that starts like a formula gets a leading '."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def _day(moment: dt.datetime | None) -> str:
+    return moment.date().isoformat() if moment else ""
+
+
+def export_row(video: Video, project: LiteProject) -> list[str]:
+    status = status_of(video)
+    return [
+        video.creator_handle,  # without the @, which spreadsheets would take for a formula
+        video.url,
+        REJECTED if status == REJECTED else EXPORT_STATUS[VideoStatus(status)],
+        _day(video.delivered_at),
+        _day(video.authorized_at),
+        _day(authorization_ends_at(video, project)),
+        video.spark_code or "",
+        EXPORT_SOURCE[VideoSource(video.source)],
+    ]
+
+
+@dataclass(frozen=True)
+class Export:
+    project: LiteProject
+    filename: str
+    content: str
+    count: int
+
+
+async def export_videos(
+    session: AsyncSession, *, actor: Actor, project_id: int, today: dt.date | None = None
+) -> Export:
+    """Every video of the project as CSV (RFC 4180 quoting, formula-safe cells)."""
+    project = await get_project(session, actor=actor, project_id=project_id)
+    assert project.id is not None
+    videos = await video_queries.all_project_videos(
+        session, workspace_id=project.workspace_id, project_id=project.id
+    )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(EXPORT_COLUMNS)
+    for video in videos:
+        writer.writerow([spreadsheet_safe(cell) for cell in export_row(video, project)])
+    today = today or dt.datetime.now(dt.UTC).date()
+    slug = "".join(ch if ch.isalnum() else "-" for ch in project.link_name.lower()).strip("-")[:40]
+    filename = f"{slug or 'project'}-videos-{today.isoformat()}.csv"
+    return Export(project=project, filename=filename, content=buffer.getvalue(), count=len(videos))

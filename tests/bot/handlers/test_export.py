@@ -1,0 +1,118 @@
+"""`/liteproject export`: a CSV uploaded with files upload v2, safe against formula injection."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from storage.models import VideoSource, VideoStatus
+from tests.factories import make_project, make_video
+from tests.harness.server import RunningServer
+from tests.harness.slack_requests import CHANNEL_ID
+
+
+async def test_export_uploads_every_video_as_csv(server: RunningServer) -> None:
+    async with server.sessions.begin() as session:
+        project = await make_project(session, link_name="Summer glow", authorization_days=30)
+        await make_video(
+            session, project=project, creator_handle="plain.one", tiktok_video_id=VIDEO_A, delivered_at=AT
+        )
+        linked = await make_video(
+            session,
+            project=project,
+            creator_handle="linked.one",
+            tiktok_video_id=VIDEO_B,
+            spark_code=CODE,
+            delivered_at=AT + dt.timedelta(days=1),
+        )
+        linked.source = VideoSource.LINKING_REQUEST
+        linked.status = VideoStatus.AUTHORIZED
+        linked.authorized_at = AT + dt.timedelta(days=2)
+
+    await server.slack.command("export Summer glow")
+
+    (complete,) = await server.fake.wait_for("files.completeUploadExternal")
+    assert complete.args["channel_id"] == CHANNEL_ID
+    (file_id,) = server.fake.uploads
+    rows = list(csv.reader(io.StringIO(server.fake.uploads[file_id].decode("utf-8"))))
+    assert rows == [
+        [
+            "Creator",
+            "Video URL",
+            "Status",
+            "Delivered",
+            "Authorized",
+            "Authorization ends",
+            "Spark code",
+            "Source",
+        ],
+        [
+            "plain.one",
+            f"https://www.tiktok.com/@plain.one/video/{VIDEO_A}",
+            "delivered",
+            "2026-05-01",
+            "",
+            "",
+            "",
+            "invite link",
+        ],
+        [
+            "linked.one",
+            f"https://www.tiktok.com/@linked.one/video/{VIDEO_B}",
+            "authorized",
+            "2026-05-02",
+            "2026-05-03",
+            "2026-06-02",
+            CODE,
+            "linking request",
+        ],
+    ]
+    (reply,) = await server.fake.wait_for("respond")
+    assert "Exported 2 videos" in reply.args["text"]
+
+
+async def test_cells_that_look_like_formulas_are_quoted(server: RunningServer) -> None:
+    async with server.sessions.begin() as session:
+        project = await make_project(session, link_name="Tricky")
+        for handle, code in (
+            ("eq", '=HYPERLINK("http://x")'),
+            ("plus", "+1+1"),
+            ("minus", "-2"),
+            ("at", "@SUM(A1)"),
+            ("tab", "\tx"),
+            ("cr", "\rx"),
+        ):
+            await make_video(session, project=project, creator_handle=handle, spark_code=code)
+
+    await server.slack.command("export Tricky")
+
+    await server.fake.wait_for("files.completeUploadExternal")
+    (content,) = server.fake.uploads.values()
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8"), newline="")))
+    codes = {row[0]: row[6] for row in rows[1:]}
+    assert codes == {
+        "eq": '\'=HYPERLINK("http://x")',
+        "plus": "'+1+1",
+        "minus": "'-2",
+        "at": "'@SUM(A1)",
+        "tab": "'\tx",
+        "cr": "'\rx",
+    }
+
+
+async def test_an_upload_slack_refuses_is_explained(server: RunningServer) -> None:
+    async with server.sessions.begin() as session:
+        await make_project(session, link_name="Private one")
+    server.fake.fail("files.getUploadURLExternal", "not_in_channel")
+
+    await server.slack.command("export Private one")
+
+    (reply,) = await server.fake.wait_for("respond")
+    assert "couldn't upload the file" in reply.args["text"] and "/invite @liteproject" in reply.args["text"]
+
+
+AT = dt.datetime(2026, 5, 1, 12, 0, tzinfo=dt.UTC)
+VIDEO_A = "7301234567890123456"
+VIDEO_B = "7301234567890123457"
+CODE = "#4lrl4IIbnY3H31X1KfPKGpyupUzbnHF5S7T/UbUsEBnnUOP4tYz9+Ek7tt6i7ms="

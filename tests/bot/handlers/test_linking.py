@@ -1,0 +1,248 @@
+"""Linking requests end to end through the real server, the fake Slack and the creator's page."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import pytest
+from sqlalchemy import select
+
+from bot.blocks.projects import ADD_VIDEOS
+from bot.blocks.videos import VIDEO_DETAILS
+from bot.portal.routes import FORM_TOKENS_KEY
+from storage.models import LinkingRequest, LiteProject, Video, VideoStatus
+from tests.factories import make_project, make_video
+from tests.harness.fake_slack import FakeSlack, check_view
+from tests.harness.server import RunningServer, start_server
+from tests.harness.slack_requests import CHANNEL_ID
+
+
+@pytest.fixture
+async def linking_server(fake_slack: FakeSlack, database_url: str) -> AsyncIterator[RunningServer]:
+    running = await start_server(fake_slack, database_url, linking_requests_enabled=True)
+    yield running
+    await running.stop()
+
+
+async def project_with_one_video(server: RunningServer) -> LiteProject:
+    async with server.sessions.begin() as session:
+        project = await make_project(session, link_name="Summer glow")
+        await make_video(session, project=project, creator_handle="old.friend", tiktok_video_id=EXISTING)
+        return project
+
+
+async def open_paste_modal(server: RunningServer) -> dict[str, Any]:
+    await server.slack.command("add-videos Summer glow")
+    (opened,) = await server.fake.wait_for("views.open")
+    return dict(opened.args["view"])
+
+
+async def paste(server: RunningServer, project: LiteProject, text: str) -> Any:
+    return await server.slack.view_submission(
+        "linking_paste",
+        {"urls": {"urls": {"type": "plain_text_input", "value": text}}},
+        private_metadata=str(project.id),
+    )
+
+
+async def select_and_confirm(server: RunningServer, view: dict[str, Any], keys: list[str]) -> Any:
+    groups = [block["block_id"] for block in view["blocks"] if block["type"] == "input"]
+    values = {
+        groups[0]: {"videos": {"type": "checkboxes", "selected_options": [{"value": key} for key in keys]}},
+        **{block_id: {"videos": {"type": "checkboxes", "selected_options": []}} for block_id in groups[1:]},
+    }
+    return await server.slack.view_submission(
+        "linking_select", values, private_metadata=view["private_metadata"]
+    )
+
+
+async def requests_of(server: RunningServer) -> list[LinkingRequest]:
+    async with server.sessions() as session:
+        return list(
+            (await session.execute(select(LinkingRequest).order_by(LinkingRequest.id))).scalars().all()
+        )  # type: ignore[arg-type]
+
+
+async def videos_of(server: RunningServer) -> dict[str, Video]:
+    async with server.sessions() as session:
+        return {v.video_key: v for v in (await session.execute(select(Video))).scalars().all()}
+
+
+async def answer_on_page(server: RunningServer, token: str, **fields: str) -> tuple[int, str]:
+    data = {"form_token": server.runner.app[FORM_TOKENS_KEY].issue(token), **fields}
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"{server.url}/a/{token}", data=data) as response:
+            return response.status, await response.text()
+
+
+def texts(blocks: list[dict[str, Any]]) -> str:
+    return json.dumps(blocks)
+
+
+async def test_paste_select_confirm_posts_one_link_per_creator(linking_server: RunningServer) -> None:
+    server = linking_server
+    project = await project_with_one_video(server)
+
+    view = await open_paste_modal(server)
+    assert view["callback_id"] == "linking_paste" and check_view(view) is None
+    answer = await paste(server, project, MIXED)
+
+    assert answer.json["response_action"] == "update"
+    select_view = answer.json["view"]
+    assert select_view["callback_id"] == "linking_select"
+    options = [
+        o["value"] for b in select_view["blocks"] if b["type"] == "input" for o in b["element"]["options"]
+    ]
+    assert options == [VIDEO_A, VIDEO_B, VIDEO_C]
+    rendered = texts(select_view["blocks"])
+    assert "Line 3" in rendered and "photo post" in rendered  # invalid lines reported inline
+    assert "Line 4" in rendered and "Already in this project" in rendered  # the project's own video
+    assert "Pasted twice" in rendered
+
+    confirmed = await select_and_confirm(server, select_view, [VIDEO_A, VIDEO_C])
+
+    assert confirmed.json["response_action"] == "update"
+    requests = await requests_of(server)
+    assert [(r.creator_handle, len(r.token)) for r in requests] == [("glow.maker", 32), ("sun.daze", 32)]
+    links = [f"{server.url}/a/{r.token}" for r in requests]
+    assert all(link in texts(confirmed.json["view"]["blocks"]) for link in links)
+    (post,) = await server.fake.wait_for("chat.postMessage")
+    assert post.args["channel"] == CHANNEL_ID
+    assert all(link in post.args["text"] for link in links)
+    stored = await videos_of(server)
+    assert VIDEO_B not in stored  # left unselected
+    assert stored[VIDEO_A].status == VideoStatus.PENDING_AUTHORIZATION
+
+
+async def test_nothing_valid_is_an_inline_error(linking_server: RunningServer) -> None:
+    project = await project_with_one_video(linking_server)
+
+    answer = await paste(
+        linking_server, project, f"nope\nhttps://www.tiktok.com/@old.friend/video/{EXISTING}"
+    )
+
+    assert answer.json["response_action"] == "errors"
+    assert (
+        "Line 1" in answer.json["errors"]["urls"]
+        and "Already in this project" in answer.json["errors"]["urls"]
+    )
+
+
+async def test_selecting_nothing_is_an_inline_error(linking_server: RunningServer) -> None:
+    project = await project_with_one_video(linking_server)
+    select_view = (await paste(linking_server, project, MIXED)).json["view"]
+
+    answer = await select_and_confirm(linking_server, select_view, [])
+
+    assert answer.json["response_action"] == "errors"
+    assert answer.json["errors"] == {"videos_0": "Select at least one video to add."}
+    assert await requests_of(linking_server) == []
+
+
+async def test_accepted_on_the_page_the_channel_hears_and_the_list_shows_authorized(
+    linking_server: RunningServer,
+) -> None:
+    server = linking_server
+    project = await project_with_one_video(server)
+    select_view = (await paste(server, project, MIXED)).json["view"]
+    await select_and_confirm(server, select_view, [VIDEO_A, VIDEO_B])
+    (request,) = await requests_of(server)
+    await server.fake.wait_for("chat.postMessage")
+
+    status, _ = await answer_on_page(
+        server, request.token, answer="accept", spark_code_0=CODE_A, spark_code_1=CODE_B
+    )
+
+    assert status == 200
+    await server.settle()
+    alerts = [c for c in server.fake.of("chat.postMessage") if "authorized 2 videos" in c.args["text"]]
+    assert len(alerts) == 1 and alerts[0].args["channel"] == CHANNEL_ID
+    stored = await videos_of(server)
+    assert (stored[VIDEO_A].status, stored[VIDEO_A].spark_code) == (VideoStatus.AUTHORIZED, CODE_A)
+
+    await server.slack.command("videos Summer glow")
+    (opened,) = await server.fake.wait_for("views.open")
+    listing = texts(opened.args["view"]["blocks"])
+    assert listing.count("Authorized") >= 2 and "Linking request" in listing and "ends <!date^" in listing
+
+    await server.slack.block_action(VIDEO_DETAILS, value=str(stored[VIDEO_A].id))
+    details = (await server.fake.wait_for("views.open", 2))[1].args["view"]
+    sections = [b["text"]["text"] for b in details["blocks"] if b["type"] == "section" and "text" in b]
+    assert f"```{CODE_A}```" in sections
+
+
+async def test_declined_on_the_page_the_channel_hears(linking_server: RunningServer) -> None:
+    server = linking_server
+    project = await project_with_one_video(server)
+    select_view = (await paste(server, project, MIXED)).json["view"]
+    await select_and_confirm(server, select_view, [VIDEO_C])
+    (request,) = await requests_of(server)
+
+    status, _ = await answer_on_page(server, request.token, answer="decline")
+    again, page = await answer_on_page(server, request.token, answer="accept", spark_code_0=CODE_A)
+
+    assert status == 200
+    assert again == 409 and "already declined" in page
+    await server.settle()
+    declined = [c for c in server.fake.of("chat.postMessage") if "declined" in c.args["text"]]
+    assert len(declined) == 1 and "@sun.daze" in declined[0].args["text"]
+    assert (await videos_of(server))[VIDEO_C].status == VideoStatus.DECLINED
+
+
+async def test_with_the_entitlement_off_the_command_and_button_explain(server: RunningServer) -> None:
+    project = await project_with_one_video(server)
+
+    await server.slack.command("add-videos Summer glow")
+    await server.slack.block_action(ADD_VIDEOS, value=str(project.id))
+    answer = await paste(server, project, MIXED)
+
+    replies = await server.fake.wait_for("respond", 2)
+    assert all("available to select customers" in reply.args["text"] for reply in replies)
+    assert server.fake.of("views.open") == []
+    assert "available to select customers" in answer.json["errors"]["urls"]
+
+
+async def test_the_add_videos_button_opens_the_paste_modal(linking_server: RunningServer) -> None:
+    project = await project_with_one_video(linking_server)
+
+    await linking_server.slack.block_action(ADD_VIDEOS, value=str(project.id))
+
+    (opened,) = await linking_server.fake.wait_for("views.open")
+    assert opened.args["view"]["callback_id"] == "linking_paste"
+    assert opened.args["view"]["private_metadata"] == str(project.id)
+
+
+async def test_the_links_in_the_channel_open_the_creators_page(linking_server: RunningServer) -> None:
+    project = await project_with_one_video(linking_server)
+    select_view = (await paste(linking_server, project, MIXED)).json["view"]
+    await select_and_confirm(linking_server, select_view, [VIDEO_C])
+    (post,) = await linking_server.fake.wait_for("chat.postMessage")
+
+    (link,) = re.findall(r"http://127\.0\.0\.1:\d+/a/[A-Za-z0-9_-]+", post.args["text"])
+    async with aiohttp.ClientSession() as session, session.get(link) as response:
+        page = await response.text()
+
+    assert response.status == 200
+    assert "Summer glow" in page and f"https://www.tiktok.com/@sun.daze/video/{VIDEO_C}" in page
+
+
+EXISTING = "7301234567890120000"
+VIDEO_A = "7301234567890123456"
+VIDEO_B = "7301234567890123457"
+VIDEO_C = "7301234567890123458"
+CODE_A = "#4lrl4IIbnY3H31X1KfPKGpyupUzbnHF5S7T/UbUsEBnnUOP4tYz9+Ek7tt6i7ms="
+CODE_B = "#Zx9Qm2LpT7rVbN4kWc8YhJd3FsA6uGe1Oi5Rn0Ht+Kq="
+MIXED = "\n".join(
+    [
+        f"https://www.tiktok.com/@glow.maker/video/{VIDEO_A}?is_from_webapp=1&sender_device=pc",
+        f"https://www.tiktok.com/embed/v2/{VIDEO_B} @glow.maker",
+        "https://www.tiktok.com/@glow.maker/photo/7301234567890123999",
+        f"https://www.tiktok.com/@old.friend/video/{EXISTING}",
+        f"https://www.tiktok.com/@sun.daze/video/{VIDEO_C}",
+        f"https://www.tiktok.com/@glow.maker/video/{VIDEO_A}",
+    ]
+)

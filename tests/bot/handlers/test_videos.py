@@ -1,0 +1,133 @@
+"""`/liteproject videos`: the list modal, its status filter and its pages, through the real server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from bot.blocks.videos import VIDEO_LIST_FILTER, VIDEO_LIST_LIMIT, VIDEO_LIST_PAGE
+from storage.models import ReviewState, VideoSource, VideoStatus
+from tests.factories import make_project, make_video, make_workspace
+from tests.harness.fake_slack import check_view
+from tests.harness.server import RunningServer
+
+
+async def seed(server: RunningServer) -> int:
+    async with server.sessions.begin() as session:
+        project = await make_project(session, link_name="Summer glow", authorization_days=30)
+        await make_video(session, project=project, creator_handle="plain.one", delivered_at=AT)
+        linked = await make_video(session, project=project, creator_handle="linked.one", spark_code=CODE)
+        linked.source = VideoSource.LINKING_REQUEST
+        linked.status = VideoStatus.AUTHORIZED
+        linked.authorized_at = AT
+        await make_video(
+            session, project=project, creator_handle="bad.one", review_state=ReviewState.REJECTED
+        )
+        assert project.id is not None
+        return project.id
+
+
+def section_texts(view: dict[str, Any]) -> str:
+    return json.dumps(
+        [b["text"]["text"] for b in view["blocks"] if b["type"] == "section" and "text" in b],
+        ensure_ascii=False,
+    )
+
+
+async def test_the_command_opens_the_list_with_source_status_and_end_dates(server: RunningServer) -> None:
+    await seed(server)
+
+    await server.slack.command("videos summer glow")
+
+    (opened,) = await server.fake.wait_for("views.open")
+    view = opened.args["view"]
+    assert check_view(view) is None and view["title"]["text"] == "Videos"
+    rendered = section_texts(view)
+    assert "3 videos" in rendered
+    assert "@linked.one" in rendered and "Linking request" in rendered and "Invite link" in rendered
+    ends = int((AT + dt.timedelta(days=30)).timestamp())
+    assert f"ends <!date^{ends}^" in rendered and f"authorized <!date^{int(AT.timestamp())}^" in rendered
+    select = next(b for b in view["blocks"] if b["type"] == "actions")["elements"][0]
+    assert select["action_id"] == VIDEO_LIST_FILTER
+    assert [o["value"] for o in select["options"]] == [
+        "all",
+        "delivered",
+        "pending_authorization",
+        "authorized",
+        "declined",
+        "rejected",
+        "expired",
+    ]
+
+
+async def test_the_status_filter_updates_the_view_in_place(server: RunningServer) -> None:
+    project_id = await seed(server)
+    view = {"id": "V0LIST", "hash": "h1", "type": "modal", "private_metadata": str(project_id)}
+
+    await server.slack.block_action(
+        VIDEO_LIST_FILTER, selected_option={"value": "authorized"}, view=view, block_id="video_list_filter"
+    )
+    await server.slack.block_action(
+        VIDEO_LIST_FILTER, selected_option={"value": "rejected"}, view=view, block_id="video_list_filter"
+    )
+
+    authorized, rejected = await server.fake.wait_for("views.update", 2)
+    assert authorized.args["view_id"] == "V0LIST" and authorized.args["hash"] == "h1"
+    first = section_texts(authorized.args["view"])
+    assert "1 video authorized" in first and "@linked.one" in first and "@plain.one" not in first
+    second = section_texts(rejected.args["view"])
+    assert "@bad.one" in second and "@linked.one" not in second
+
+
+async def test_long_lists_page_with_next_and_previous(server: RunningServer) -> None:
+    async with server.sessions.begin() as session:
+        project = await make_project(session, link_name="Big one")
+        for number in range(VIDEO_LIST_LIMIT + 3):
+            await make_video(
+                session,
+                project=project,
+                creator_handle=f"maker.{number:03d}",
+                delivered_at=AT + dt.timedelta(minutes=number),
+            )
+    await server.slack.command("videos Big one")
+    (opened,) = await server.fake.wait_for("views.open")
+    first = opened.args["view"]
+    pages = next(b for b in first["blocks"] if b.get("block_id") == "video_list_pages")
+    (next_button,) = pages["elements"]
+
+    assert len(first["blocks"]) <= 100 and check_view(first) is None
+    assert next_button["action_id"] == f"{VIDEO_LIST_PAGE}_next"
+    await server.slack.block_action(
+        next_button["action_id"],
+        value=next_button["value"],
+        view={"id": "V0BIG", "type": "modal", "private_metadata": str(project.id)},
+    )
+
+    (update,) = await server.fake.wait_for("views.update")
+    second = update.args["view"]
+    rendered = section_texts(second)
+    assert f"showing {VIDEO_LIST_LIMIT + 1}–{VIDEO_LIST_LIMIT + 3}" in rendered
+    assert "@maker.000" in rendered and "@maker.098" not in rendered  # oldest last
+    pages = next(b for b in second["blocks"] if b.get("block_id") == "video_list_pages")
+    assert [e["action_id"] for e in pages["elements"]] == [f"{VIDEO_LIST_PAGE}_prev"]
+
+
+async def test_a_project_of_another_workspace_cant_be_listed(server: RunningServer) -> None:
+    async with server.sessions.begin() as session:
+        other = await make_workspace(session, team_id="T0OTHER01")
+        project = await make_project(session, workspace=other)
+
+    await server.slack.block_action(
+        f"{VIDEO_LIST_PAGE}_next",
+        value=f"{project.id}::0",
+        view={"id": "V0X", "type": "modal", "private_metadata": str(project.id)},
+    )
+
+    (pushed,) = await server.fake.wait_for("views.push")
+    assert "isn't in this workspace" in json.dumps(pushed.args["view"])
+    assert server.fake.of("views.update") == []
+
+
+AT = dt.datetime(2026, 5, 1, 12, 0, tzinfo=dt.UTC)
+CODE = "#4lrl4IIbnY3H31X1KfPKGpyupUzbnHF5S7T/UbUsEBnnUOP4tYz9+Ek7tt6i7ms="
