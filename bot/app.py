@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot import handlers, portal
 from bot.handlers.errors import guard
 from bot.notify.dispatcher import DispatcherConfig, OutboxDispatcher
+from bot.notify.scheduler import add_scheduler
 from bot.settings import Settings
 from storage.db import create_engine, create_sessionmaker
 
@@ -99,6 +100,7 @@ def create_web_app(
     app.router.add_get("/readyz", readyz)
     portal.setup(app)
     app.on_startup.append(dispatcher.start)
+    add_scheduler(app, sessions, on_queued=dispatcher.wake)
     # stop sending before the engine goes away
     app.on_cleanup.append(dispatcher.stop)
     app.on_cleanup.append(_dispose_engine)

@@ -20,6 +20,7 @@ FIXES = {
     "PORT": "use a port number between 1 and 65535",
     "HOST": "use an address to listen on, e.g. 127.0.0.1 or 0.0.0.0",
     "LINKING_REQUESTS_ENABLED": "use true or false",
+    "LINKING_REQUEST_DAYS": "use a number of days between 1 and 365",
     "LOG_LEVEL": "use DEBUG, INFO, WARNING or ERROR",
     "OUTBOX_LEASE_SECONDS": "use a number of seconds between 1 and 3600",
 }
@@ -43,6 +44,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=3000, ge=1, le=65535)
     linking_requests_enabled: bool = False
+    # how long a creator has to answer a linking request
+    linking_request_days: int = Field(default=30, ge=1, le=365)
     # how long a replica owns the notifications it picked up; another takes them over after it
     outbox_lease_seconds: float = Field(default=30.0, ge=1.0, le=3600.0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -166,6 +166,17 @@ async def list_projects(
     return (await session.execute(query)).scalars().all()
 
 
+async def project_ids_with_state(session: AsyncSession, *, workspace_id: int, active: bool) -> list[int]:
+    query = (
+        select(LiteProject.id)
+        .where(LiteProject.workspace_id == workspace_id, LiteProject.active == active)
+        .order_by(col(LiteProject.id))
+    )
+    return [
+        project_id for project_id in (await session.execute(query)).scalars().all() if project_id is not None
+    ]
+
+
 async def count_projects(session: AsyncSession, *, workspace_id: int) -> int:
     query = select(func.count()).select_from(LiteProject).where(LiteProject.workspace_id == workspace_id)
     return int((await session.execute(query)).scalar_one())

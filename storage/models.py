@@ -333,6 +333,9 @@ class Video(SQLModel, table=True):
     linking_request_id: int | None = Field(default=None, foreign_key="linking_requests.id")
     delivered_at: dt.datetime = utc_field(default_now=True)
     authorized_at: dt.datetime | None = utc_field(nullable=True)
+    # when the channel was told this authorization ends soon, and that it ended (each once)
+    ending_reminded_at: dt.datetime | None = utc_field(nullable=True)
+    ended_reminded_at: dt.datetime | None = utc_field(nullable=True)
 
 
 # --- notifications ------------------------------------------------------------------------------
@@ -419,3 +422,7 @@ class AuditEvent(SQLModel, table=True):
     before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     created_at: dt.datetime = utc_field(default_now=True)
+
+
+# slack_sdk's OAuth stores keep installations and OAuth states in tables of their own making
+import storage.slack_stores  # noqa: E402, F401

@@ -27,7 +27,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.projects import ANCHOR_KIND_LABELS
+from bot.blocks.assets import ANCHOR_KIND_LABELS
 from bot.blocks.text import escape, truncate
 from bot.services.invites import InviteMessage
 from bot.services.projects import AUTHORIZATION_PERIODS, ProjectOverview

@@ -17,10 +17,11 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.blocks.assets import ANCHOR_KIND_LABELS
 from bot.blocks.text import escape, slack_date, truncate
 from bot.services.projects import ProjectOverview, ProjectPage
 from storage.crud import VideoCounts
-from storage.models import AnchorKind, LiteProject
+from storage.models import LiteProject
 
 # action ids of the project buttons; each button's value is the project id
 COPY_INVITE_LINK = "project_copy_link"
@@ -31,13 +32,6 @@ ADD_VIDEOS = "project_add_videos"
 SHOW_VIDEOS = "project_videos"
 OPEN_PROJECT = "project_open"
 LIST_PAGE = "project_list_page"
-
-ANCHOR_KIND_LABELS = {
-    AnchorKind.WEBPAGE: "Webpage",
-    AnchorKind.APP_DOWNLOAD: "App download",
-    AnchorKind.GAMING: "Gaming",
-    AnchorKind.TIKTOK_SHOP: "TikTok Shop product",
-}
 
 
 def status_label(project: LiteProject) -> str:
@@ -55,6 +49,46 @@ def deadline_label(deadline: dt.date | None) -> str:
     return slack_date(moment, deadline.isoformat())
 
 
+def pause_or_resume_button(project: LiteProject) -> ButtonElement:
+    """Pause (asking first) for an active project, Resume for a paused one."""
+    if not project.active:
+        return ButtonElement(text="Resume", action_id=RESUME_PROJECT, value=str(project.id))
+    return ButtonElement(
+        text="Pause",
+        action_id=PAUSE_PROJECT,
+        value=str(project.id),
+        style="danger",
+        confirm=ConfirmObject(
+            title="Pause this project?",
+            text="Creators won't be able to deliver videos through the invite link until you resume it.",
+            confirm="Pause",
+            deny="Cancel",
+        ),
+    )
+
+
+def project_summary(project: LiteProject, *, brand: str, counts: VideoCounts) -> str:
+    """Two lines for a project in a list: name and brand, then status, counts and deadline."""
+    return truncate(
+        f"*{escape(project.link_name)}* · {escape(brand)}\n{status_label(project)} · {counts_label(counts)} · "
+        f"deadline {deadline_label(project.deadline)}",
+        3000,
+    )
+
+
+def page_buttons(page: ProjectPage, *, action_id: str, newer: str, older: str) -> list[ButtonElement]:
+    """Buttons to the previous and next page, as far as there are any."""
+    buttons = []
+    if page.offset > 0:
+        previous = str(max(0, page.offset - page.limit))
+        buttons.append(ButtonElement(text=newer, action_id=f"{action_id}_prev", value=previous))
+    if page.has_next:
+        buttons.append(
+            ButtonElement(text=older, action_id=f"{action_id}_next", value=str(page.offset + page.limit))
+        )
+    return buttons
+
+
 def project_buttons(project: LiteProject, *, include_open: bool = False) -> ActionsBlock:
     value = str(project.id)
     buttons = [
@@ -63,23 +97,7 @@ def project_buttons(project: LiteProject, *, include_open: bool = False) -> Acti
     if include_open:
         buttons.append(ButtonElement(text="Open", action_id=OPEN_PROJECT, value=value))
     buttons.append(ButtonElement(text="Manage project link", action_id=MANAGE_PROJECT, value=value))
-    if project.active:
-        buttons.append(
-            ButtonElement(
-                text="Pause",
-                action_id=PAUSE_PROJECT,
-                value=value,
-                style="danger",
-                confirm=ConfirmObject(
-                    title="Pause this project?",
-                    text="Creators won't be able to deliver videos through the invite link until you resume it.",
-                    confirm="Pause",
-                    deny="Cancel",
-                ),
-            )
-        )
-    else:
-        buttons.append(ButtonElement(text="Resume", action_id=RESUME_PROJECT, value=value))
+    buttons.append(pause_or_resume_button(project))
     buttons.append(ButtonElement(text="Add videos", action_id=ADD_VIDEOS, value=value))
     buttons.append(ButtonElement(text="Videos", action_id=SHOW_VIDEOS, value=value))
     return ActionsBlock(block_id=f"project_actions_{project.id}", elements=buttons)
@@ -224,28 +242,14 @@ def render_project_list(page: ProjectPage) -> dict[str, Any]:
         assert project.id is not None
         counts = page.counts.get(project.id, VideoCounts())
         brand = page.brands.get(project.brand_id, "?")
-        line = (
-            f"*{escape(project.link_name)}* · {escape(brand)}\n{status_label(project)} · {counts_label(counts)} · "
-            f"deadline {deadline_label(project.deadline)}"
-        )
         lines.append(f"{project.link_name} ({brand}): {'active' if project.active else 'paused'}")
         blocks.append(
             SectionBlock(
-                text=MarkdownTextObject(text=truncate(line, 3000)),
+                text=MarkdownTextObject(text=project_summary(project, brand=brand, counts=counts)),
                 accessory=ButtonElement(text="Open", action_id=OPEN_PROJECT, value=str(project.id)),
             )
         )
-    nav = []
-    if page.offset > 0:
-        nav.append(
-            ButtonElement(
-                text="Previous", action_id=f"{LIST_PAGE}_prev", value=str(max(0, page.offset - page.limit))
-            )
-        )
-    if page.has_next:
-        nav.append(
-            ButtonElement(text="Next", action_id=f"{LIST_PAGE}_next", value=str(page.offset + page.limit))
-        )
+    nav = page_buttons(page, action_id=LIST_PAGE, newer="Previous", older="Next")
     if nav:
         blocks.append(ActionsBlock(block_id="project_list_nav", elements=nav))
     return {
@@ -267,3 +271,20 @@ def with_subscription_note(message: dict[str, Any], project: LiteProject) -> dic
         ]
     )
     return {"text": message["text"], "blocks": [*message["blocks"], note.to_dict()][:50]}
+
+
+def render_bulk_summary(names: list[str], *, actor_id: str, active: bool) -> dict[str, Any]:
+    verb = "resumed" if active else "paused"
+    effect = (
+        "Creators can deliver videos through their invite links again."
+        if active
+        else "Creators can't deliver videos to these links until they are resumed."
+    )
+    listed = ", ".join(f"*{escape(truncate(name, 60))}*" for name in names[:40])
+    more = f" and {len(names) - 40} more" if len(names) > 40 else ""
+    line = f"<@{actor_id}> {verb} {len(names)} projects: {listed}{more}. {effect}"
+    text = f"{len(names)} projects were {verb}: {', '.join(names[:40])}{more}."
+    return {
+        "text": truncate(text, 3000),
+        "blocks": [SectionBlock(text=MarkdownTextObject(text=truncate(line, 3000))).to_dict()],
+    }

@@ -9,7 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.blocks.home import render_home
-from bot.services import projects
+from bot.services import projects, subscriptions
 from bot.services.workspaces import Actor
 from bot.settings import Settings
 
@@ -51,4 +51,5 @@ async def publish_home(
     actor = Actor(team_id=context.team_id or "", user_id=user_id, enterprise_id=context.enterprise_id or "")
     async with sessions_of(context)() as session:
         page = await projects.list_projects(session, actor=actor, offset=offset, limit=HOME_PAGE_SIZE)
-    await client.views_publish(user_id=user_id, view=render_home(page))
+        action_dms = await subscriptions.action_dms_enabled(session, actor=actor)
+    await client.views_publish(user_id=user_id, view=render_home(page, action_dms=action_dms))

@@ -102,6 +102,14 @@ class ChannelPacer:
         self._paused_until[channel] = max(self._paused_until.get(channel, 0.0), time.monotonic() + seconds)
 
 
+def slack_error(exc: SlackApiError) -> str:
+    """The `error` Slack gave, or `http_<status>` when the answer wasn't Slack's JSON."""
+    data = exc.response.data
+    if isinstance(data, dict) and data.get("error"):
+        return str(data["error"])
+    return f"http_{exc.response.status_code}"
+
+
 class RateLimited(Exception):
     def __init__(self, retry_after: float) -> None:
         super().__init__(f"rate limited for {retry_after}s")
@@ -221,7 +229,7 @@ class OutboxDispatcher:
                 group = [message]
                 outgoing = await render_outbox_message(session, message, self.settings)
             in_doubt = message.in_flight_since
-            dedup_key = message.dedup_key
+            dedup_key = message.digest_key or message.dedup_key
             group_ids = [row.id for row in group if row.id is not None]
 
         if outgoing.skip:
@@ -273,11 +281,14 @@ class OutboxDispatcher:
         try:
             response = await self._post(outgoing, dedup_key)
         except SlackApiError as exc:
-            if exc.response.get("error") != "not_in_channel" or outgoing.channel in self._joined:
+            if slack_error(exc) != "not_in_channel" or outgoing.channel in self._joined:
                 raise
             # public channels can be joined once; private ones answer with a clear error
             self._joined.add(outgoing.channel)
-            await self.client.conversations_join(channel=outgoing.channel)
+            try:
+                await self.client.conversations_join(channel=outgoing.channel)
+            except SlackApiError:
+                raise exc from None  # private: what to do is told by the original not_in_channel
             response = await self._post(outgoing, dedup_key)
         return str(response.get("ts")) if response.get("ts") else None
 
@@ -294,28 +305,39 @@ class OutboxDispatcher:
         )
 
     async def _find_posted(self, outgoing: Outgoing, dedup_key: str, since: dt.datetime) -> str | None:
-        """The ts of a message this row already posted (found by its metadata), if any."""
+        """The ts of a message this row already posted (found by its metadata), if any.
+
+        The earlier attempt may have posted it at the top of the channel or in a thread (the
+        card's ts may have been unknown then), so both places are searched.
+        """
         if outgoing.update_ts:
             return None  # an edit is safe to repeat
         oldest = f"{since.timestamp() - 30:.6f}"
         try:
-            if outgoing.thread_ts:
-                response = await self.client.conversations_replies(
-                    channel=outgoing.channel,
-                    ts=outgoing.thread_ts,
-                    oldest=oldest,
-                    include_all_metadata=True,
-                    limit=200,
-                )
-            else:
-                response = await self.client.conversations_history(
+            found = self._with_key(
+                await self.client.conversations_history(
                     channel=outgoing.channel, oldest=oldest, include_all_metadata=True, limit=200
+                ),
+                dedup_key,
+            )
+            if found is None and outgoing.thread_ts:
+                found = self._with_key(
+                    await self.client.conversations_replies(
+                        channel=outgoing.channel,
+                        ts=outgoing.thread_ts,
+                        oldest=oldest,
+                        include_all_metadata=True,
+                        limit=200,
+                    ),
+                    dedup_key,
                 )
         except SlackApiError as exc:
-            log.warning(
-                "could not check %s for an earlier post: %s", outgoing.channel, exc.response.get("error")
-            )
+            log.warning("could not check %s for an earlier post: %s", outgoing.channel, slack_error(exc))
             return None
+        return found
+
+    @staticmethod
+    def _with_key(response: Any, dedup_key: str) -> str | None:
         messages: list[dict[str, Any]] = response.get("messages", [])
         for message in messages:
             payload = (message.get("metadata") or {}).get("event_payload") or {}
@@ -333,7 +355,7 @@ class OutboxDispatcher:
             )
             await self._clear_in_flight(group_ids)  # a 429 means Slack posted nothing
             raise RateLimited(retry_after)
-        error = str(exc.response.get("error") or f"http_{status}")
+        error = slack_error(exc)
         # a 5xx may still have posted: keep the in-flight mark so the retry checks first
         await self._record_failure(message_id, error, keep_in_flight=status >= 500)
 

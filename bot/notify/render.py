@@ -9,7 +9,13 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks.digests import render_delivery_digest
-from bot.blocks.projects import render_invite_card, render_pause_notice, with_subscription_note
+from bot.blocks.projects import (
+    render_bulk_summary,
+    render_invite_card,
+    render_pause_notice,
+    with_subscription_note,
+)
+from bot.notify.linking import render_reminder, render_video_authorized, render_video_declined
 from bot.notify.videos import render_video_delivered
 from bot.services import projects
 from bot.services.notices import EVENT_OF_KIND, NoticeKind
@@ -33,6 +39,16 @@ class Outgoing:
 async def render_outbox_message(
     session: AsyncSession, message: OutboxMessage, settings: Settings
 ) -> Outgoing:
+    if message.kind == NoticeKind.BULK_SUMMARY.value:
+        names = []
+        for summarized_id in message.payload.get("project_ids", []):
+            summarized = await session.get(LiteProject, summarized_id)
+            if summarized is not None:
+                names.append(summarized.link_name)
+        summary = render_bulk_summary(
+            names, actor_id=message.payload.get("actor", ""), active=bool(message.payload.get("active"))
+        )
+        return Outgoing(channel=message.channel_id, **summary)
     project_id = message.payload.get("project_id")
     project = await session.get(LiteProject, project_id) if project_id is not None else None
     if project is None:
@@ -56,6 +72,12 @@ async def render_outbox_message(
         body = render_pause_notice(project, actor_id=message.payload.get("actor", ""), paused=paused)
     elif kind is NoticeKind.VIDEO_DELIVERED:
         body = await render_video_delivered(session, project, message.payload, settings)
+    elif kind is NoticeKind.VIDEO_AUTHORIZED:
+        body = await render_video_authorized(session, project, message.payload, settings)
+    elif kind is NoticeKind.VIDEO_DECLINED:
+        body = await render_video_declined(session, project, message.payload, settings)
+    elif kind is NoticeKind.REMINDER:
+        body = await render_reminder(session, project, message.payload, settings)
     else:
         raise ValueError(f"no renderer for outbox kind {message.kind!r}")
     if not message.payload.get("primary"):

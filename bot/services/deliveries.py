@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.errors import Conflict, InvalidInput, NotFound
-from bot.services.notices import NoticeKind, queue_card_refresh, queue_notice
+from bot.services.notices import NoticeKind, queue_action_dm, queue_card_refresh, queue_notice
 from bot.services.validation import FieldError, clean_email
 from bot.tiktok.spark_codes import SparkCodeError, clean_spark_code
 from bot.tiktok.urls import TikTokUrlError, VideoUrl, clean_handle, parse_video_url
@@ -215,6 +215,15 @@ async def deliver_video(
         kind=NoticeKind.VIDEO_DELIVERED,
         dedup_key=f"video-delivered:{video.id}",
         creator_handle=fields.handle,
+        video_id=video.id,
+    )
+    # the project's owner reviews deliveries: tell them directly if they asked for that
+    await queue_action_dm(
+        session,
+        project=project,
+        user_id=project.created_by,
+        kind=NoticeKind.VIDEO_DELIVERED,
+        dedup_key=f"video-delivered:{video.id}",
         video_id=video.id,
     )
     await queue_card_refresh(session, project=project, reason=f"video-{video.id}")

@@ -25,6 +25,7 @@ class NoticeKind(str, enum.Enum):
     VIDEO_AUTHORIZED = "video_authorized"
     VIDEO_DECLINED = "video_declined"
     REMINDER = "reminder"
+    BULK_SUMMARY = "bulk_summary"  # one message for a change made to many projects at once
 
 
 # the event names people subscribe to, per kind of notice

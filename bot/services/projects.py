@@ -101,7 +101,7 @@ async def create_project(
     assert workspace.id is not None
     today = today or utcnow().date()
     errors: dict[str, str] = {}
-    values = _clean_editable(draft, errors, today=today, require_all=True)
+    values = _clean_editable(draft, errors, today=today)
 
     brand = (
         await crud.get_brand(session, workspace_id=workspace.id, brand_id=draft.brand)
@@ -165,7 +165,6 @@ def _clean_editable(
     errors: dict[str, str],
     *,
     today: dt.date,
-    require_all: bool,
     only: set[str] | None = None,
 ) -> dict[str, Any]:
     """Check the editable fields present in `only` (all when None); problems go into `errors`."""
@@ -322,9 +321,7 @@ async def update_project(
 
     errors: dict[str, str] = {}
     draft = ProjectDraft(**{k: v for k, v in changes.items() if k != "ads_accounts"})
-    values = _clean_editable(
-        draft, errors, today=today or utcnow().date(), require_all=False, only=set(changes)
-    )
+    values = _clean_editable(draft, errors, today=today or utcnow().date(), only=set(changes))
     if "deadline" in values and values["deadline"] == project.deadline:
         values.pop("deadline")  # an unchanged past deadline is not an error
         errors.pop("deadline", None)
@@ -372,9 +369,13 @@ class ActiveChange:
 
 
 async def set_invite_link_active(
-    session: AsyncSession, *, actor: Actor, project_id: int, active: bool
+    session: AsyncSession, *, actor: Actor, project_id: int, active: bool, mute: bool = False
 ) -> ActiveChange:
-    """Turn the Active invite link on (resume) or off (pause). Doing it twice is a no-op."""
+    """Turn the Active invite link on (resume) or off (pause). Doing it twice is a no-op.
+
+    `mute` keeps the notice out of channels (a bulk change posts one summary instead); the
+    project card is still brought up to date.
+    """
     workspace = await workspace_of(session, actor)
     assert workspace.id is not None
     project = await crud.get_project_for_update(session, workspace_id=workspace.id, project_id=project_id)
@@ -398,10 +399,42 @@ async def set_invite_link_active(
     await session.flush()
     kind = NoticeKind.PROJECT_RESUMED if active else NoticeKind.PROJECT_PAUSED
     await queue_notice(
-        session, project=project, kind=kind, dedup_key=f"{kind.value}:audit-{event.id}", actor=actor.user_id
+        session,
+        project=project,
+        kind=kind,
+        dedup_key=f"{kind.value}:audit-{event.id}",
+        mute=mute,
+        actor=actor.user_id,
     )
     await queue_card_refresh(session, project=project, reason=f"audit-{event.id}")
     return ActiveChange(project, changed=True)
+
+
+async def set_all_invite_links(
+    session: AsyncSession, *, actor: Actor, active: bool, summary_channel_id: str
+) -> list[LiteProject]:
+    """Pause (or resume) every project of the workspace; one summary instead of a notice each."""
+    workspace = await workspace_of(session, actor)
+    assert workspace.id is not None
+    changed = []
+    for project_id in await crud.project_ids_with_state(
+        session, workspace_id=workspace.id, active=not active
+    ):
+        result = await set_invite_link_active(
+            session, actor=actor, project_id=project_id, active=active, mute=True
+        )
+        if result.changed:
+            changed.append(result.project)
+    if changed:
+        await crud.add_outbox_message(
+            session,
+            workspace_id=workspace.id,
+            dedup_key=f"bulk-{'resume' if active else 'pause'}:{actor.user_id}:{secrets.token_hex(8)}",
+            kind=NoticeKind.BULK_SUMMARY.value,
+            channel_id=summary_channel_id,
+            payload={"actor": actor.user_id, "active": active, "project_ids": [p.id for p in changed]},
+        )
+    return changed
 
 
 def require_active(project: LiteProject) -> None:

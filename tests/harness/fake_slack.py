@@ -90,6 +90,7 @@ class FakeSlack:
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self.patterns: dict[str, Callable[[int], Scripted | None]] = {}
         self.delay = 0.0
+        self._last_ts = 0.0
         self.members: set[str] | None = None  # channels the bot is in; None: every channel
 
     # --- life cycle -------------------------------------------------------------------------
@@ -97,6 +98,7 @@ class FakeSlack:
     async def start(self) -> None:
         app = web.Application(client_max_size=50 * 1024**2)
         app.router.add_post("/api/{method}", self._handle)
+        app.router.add_get("/api/{method}", self._handle)  # history and replies are GETs in slack_sdk
         app.router.add_post("/upload/{file_id}", self._upload)
         # response_url posts (Bolt's respond()) are recorded as the pseudo-method "respond"
         app.router.add_post("/commands/{team}/{n}", self._respond)
@@ -189,10 +191,12 @@ class FakeSlack:
         return web.json_response(call.answer)
 
     async def _read_args(self, request: web.Request) -> dict[str, Any]:
+        if request.method == "GET":
+            return dict(request.query)
         if request.content_type == "application/json":
-            return dict(await request.json())
+            return {**request.query, **dict(await request.json())}
         form = await request.post()
-        args: dict[str, Any] = {}
+        args: dict[str, Any] = dict(request.query)  # slack_sdk sends some methods' arguments as params
         for key, value in form.items():
             args[key] = value if isinstance(value, str) else value.file.read()
         for key in ("blocks", "view", "attachments", "files"):
@@ -223,15 +227,32 @@ class FakeSlack:
                 "is_enterprise_install": False,
             }
         if method in ("chat.postMessage", "chat.update"):
-            if not args.get("channel"):
+            channel = args.get("channel")
+            if not channel:
                 return {"ok": False, "error": "channel_not_found"}
-            ts = args.get("ts") or f"{1_700_000_000 + next(self._ts)}.000100"
-            return {
-                "ok": True,
-                "channel": args["channel"],
+            if self.members is not None and channel.startswith(("C", "G")) and channel not in self.members:
+                return {"ok": False, "error": "not_in_channel"}
+            if method == "chat.update":
+                return {"ok": True, "channel": channel, "ts": args.get("ts"), "text": args.get("text", "")}
+            ts = self._next_ts()
+            message = {
                 "ts": ts,
-                "message": {"text": args.get("text", "")},
+                "text": args.get("text", ""),
+                "thread_ts": args.get("thread_ts"),
+                "reply_broadcast": bool(args.get("reply_broadcast")),
+                "metadata": args.get("metadata"),
             }
+            self.messages.setdefault(channel, []).append(message)
+            return {"ok": True, "channel": channel, "ts": ts, "message": message}
+        if method in ("conversations.history", "conversations.replies"):
+            oldest = float(args.get("oldest") or 0)
+            kept = self.messages.get(args.get("channel", ""), [])
+            if method == "conversations.replies":
+                kept = [m for m in kept if m["thread_ts"] == args.get("ts")]
+            else:
+                kept = [m for m in kept if not m["thread_ts"] or m["reply_broadcast"]]
+            messages = [m for m in reversed(kept) if float(m["ts"]) > oldest]
+            return {"ok": True, "messages": messages, "has_more": False}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"{1_700_000_000 + next(self._ts)}.000200"}
         if method == "chat.getPermalink":
@@ -267,6 +288,11 @@ class FakeSlack:
                 ],
             }
         return {"ok": True}
+
+    def _next_ts(self) -> str:
+        """A message ts as Slack makes them: the time of posting, unique in the workspace."""
+        self._last_ts = max(time.time(), self._last_ts + 0.000001)
+        return f"{self._last_ts:.6f}"
 
     @property
     def base_url(self) -> str:

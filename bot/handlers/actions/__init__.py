@@ -2,10 +2,12 @@
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.handlers.actions import assets, projects, videos
+from bot.handlers.actions import assets, home, linking, projects, videos
 
 
 def register(app: AsyncApp) -> None:
     projects.register(app)
     assets.register(app)
     videos.register(app)
+    linking.register(app)
+    home.register(app)

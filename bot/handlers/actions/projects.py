@@ -10,6 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.errors import render_notice
 from bot.blocks.home import CREATE_FROM_HOME, HOME_PAGE
+from bot.blocks.linking import render_paste_modal
 from bot.blocks.project_modals import TOGGLE_ACTIVE, render_invite_message_modal, render_manage_modal
 from bot.blocks.projects import (
     ADD_VIDEOS,
@@ -107,11 +108,15 @@ async def add_videos(
             "Linking requests — adding creators' existing videos by URL — are available to select customers. "
             f"Creators can still deliver any video through the invite link of “{project.link_name}”."
         )
+        await answer_privately(
+            body=body, context=context, client=client, message=render_notice(text), title="Add videos"
+        )
+        return
+    view = render_paste_modal(project)
+    if (body.get("container") or {}).get("type") == "view":
+        await client.views_push(trigger_id=body["trigger_id"], view=view)
     else:
-        text = f"Ask the creators of “{project.link_name}” to deliver their existing videos through the invite link."
-    await answer_privately(
-        body=body, context=context, client=client, message=render_notice(text), title="Add videos"
-    )
+        await client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 async def compose_invite(

@@ -2,18 +2,23 @@
 
 from slack_bolt.async_app import AsyncApp
 
-# importing a subcommand module registers it; the order here is the order help lists them
+# importing a subcommand module registers it (help lists them in registry.HELP_ORDER)
 from bot.handlers.commands import (  # noqa: F401
     accounts,
+    add_videos,
     anchors,
     brands,
     create,
     edit,
+    export,
     help,
     link,
     list_projects,
     pause,
     show,
+    status,
+    subscriptions,
+    videos,
 )
 from bot.handlers.commands.liteproject import handle_liteproject
 from bot.handlers.commands.registry import COMMAND

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from bot.blocks.errors import render_notice
 from bot.handlers.commands.registry import Invocation, subcommand
+from bot.handlers.common import publish_home, sessions_of
 from bot.handlers.projects_flow import find_by_name, set_active
+from bot.services import projects
+from bot.services.workspaces import Actor
 
 
 @subcommand(
@@ -14,14 +17,31 @@ async def pause_project(call: Invocation) -> None:
     await _set(call, active=False)
 
 
-@subcommand("resume", usage="resume <project>", description="Turn the invite link back on.")
+@subcommand("resume", usage="resume <project|all>", description="Turn the invite link back on.")
 async def resume_project(call: Invocation) -> None:
     await _set(call, active=True)
 
 
 async def _set(call: Invocation, *, active: bool) -> None:
     await call.ack()
+    if call.args.strip().lower() == "all":
+        await _set_all(call, active=active)
+        return
     project = await find_by_name(call.context, call.args)
     assert project.id is not None
     _, sentence = await set_active(call.client, call.context, project_id=project.id, active=active)
+    await call.respond(**render_notice(sentence))
+
+
+async def _set_all(call: Invocation, *, active: bool) -> None:
+    actor = Actor.from_context(call.context)
+    async with sessions_of(call.context).begin() as session:
+        changed = await projects.set_all_invite_links(
+            session, actor=actor, active=active, summary_channel_id=call.body["channel_id"]
+        )
+    if not changed:
+        sentence = f"Every project is already {'active' if active else 'paused'}; nothing changed."
+    else:
+        sentence = f"{'Resumed' if active else 'Paused'} {len(changed)} projects; a summary is posted here."
+        await publish_home(call.client, call.context, user_id=actor.user_id)
     await call.respond(**render_notice(sentence))

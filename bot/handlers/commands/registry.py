@@ -57,12 +57,39 @@ def subcommand(
     return decorate
 
 
+# the order help shows: the project's life first, then assets, notifications, help itself
+HELP_ORDER = (
+    "create",
+    "list",
+    "show",
+    "link",
+    "edit",
+    "pause",
+    "resume",
+    "videos",
+    "add-videos",
+    "export",
+    "brand",
+    "brands",
+    "account",
+    "accounts",
+    "anchor",
+    "anchors",
+    "subscribe",
+    "unsubscribe",
+    "subscriptions",
+    "broadcast",
+    "status",
+    "history",
+    "help",
+)
+
+
 def listed() -> list[Subcommand]:
-    """Each subcommand once, in registration order (aliases folded in)."""
-    seen: dict[str, Subcommand] = {}
-    for entry in SUBCOMMANDS.values():
-        seen.setdefault(entry.name, entry)
-    return list(seen.values())
+    """Each subcommand once (aliases folded in), in HELP_ORDER, then any others by name."""
+    entries = {entry.name: entry for entry in SUBCOMMANDS.values()}
+    rank = {name: index for index, name in enumerate(HELP_ORDER)}
+    return sorted(entries.values(), key=lambda entry: (rank.get(entry.name, len(rank)), entry.name))
 
 
 def find(name: str) -> Subcommand | None:
