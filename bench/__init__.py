@@ -1,0 +1,1 @@
+"""Benchmarks of liteproject's real server: `uv run python -m bench` (see BENCHMARKS.md)."""
