@@ -19,8 +19,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import handlers, portal
 from bot.handlers.errors import guard
+from bot.handlers.roles import AdminCache
 from bot.notify.dispatcher import DispatcherConfig, OutboxDispatcher
 from bot.notify.scheduler import add_scheduler
+from bot.oauth import (
+    INSTALL_PATH,
+    REDIRECT_PATH,
+    WorkspaceTokenClient,
+    build_oauth_settings,
+    not_installed_message,
+)
 from bot.settings import Settings
 from storage.db import create_engine, create_sessionmaker
 
@@ -47,6 +55,23 @@ def create_slack_client(
     return client
 
 
+def create_dispatcher_client(
+    settings: Settings, bolt: AsyncApp, sessions: async_sessionmaker[AsyncSession]
+) -> AsyncWebClient:
+    """The notification sender's client: no blind retries (the outbox retries on its own terms).
+
+    In multi-workspace mode each call carries the bot token of the workspace it sends to.
+    """
+    if settings.oauth_enabled and bolt.installation_store is not None:
+        return WorkspaceTokenClient(
+            installation_store=bolt.installation_store,
+            sessions=sessions,
+            base_url=settings.slack_api_url,
+            timeout=10,
+        )
+    return create_slack_client(settings, settings.slack_bot_token, retries=False)
+
+
 class GuardedAsyncApp(AsyncApp):
     """Bolt's AsyncApp with every listener wrapped by `guard` (one error path, acks kept)."""
 
@@ -54,17 +79,35 @@ class GuardedAsyncApp(AsyncApp):
         return super()._register_listener([guard(function) for function in functions], *rest, **kwargs)
 
 
-def create_bolt_app(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> AsyncApp:
-    bolt = GuardedAsyncApp(
-        name="liteproject",
-        signing_secret=settings.slack_signing_secret,
-        client=create_slack_client(settings, settings.slack_bot_token),
-    )
+def create_bolt_app(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine | None = None
+) -> AsyncApp:
+    if settings.oauth_enabled:
+        # multi-workspace: each request runs with the bot token its workspace installed the app with
+        assert engine is not None, "OAuth mode keeps installations on the database: pass its engine"
+        bolt = GuardedAsyncApp(
+            name="liteproject",
+            signing_secret=settings.slack_signing_secret,
+            client=create_slack_client(settings),
+            oauth_settings=build_oauth_settings(settings, engine),
+            user_facing_authorize_error_message=not_installed_message(settings),
+        )
+    else:
+        bolt = GuardedAsyncApp(
+            name="liteproject",
+            signing_secret=settings.slack_signing_secret,
+            client=create_slack_client(settings, settings.slack_bot_token),
+        )
+
+    admins = AdminCache()
 
     @bolt.middleware
     async def provide_dependencies(context, next):  # type: ignore[no-untyped-def]
         context["settings"] = settings
         context["sessions"] = sessions
+        if context.client is not None and context.user_id:
+            context["admin_check"] = admins.check_for(context.client, context.team_id or "", context.user_id)
+        context["installation_store"] = bolt.installation_store if settings.oauth_enabled else None
         return await next()
 
     handlers.register(bolt)
@@ -76,10 +119,10 @@ def create_web_app(
 ) -> web.Application:
     engine = create_engine(settings.database_url)
     sessions = create_sessionmaker(engine)
-    bolt = create_bolt_app(settings, sessions)
+    bolt = create_bolt_app(settings, sessions, engine)
     dispatcher = OutboxDispatcher(
         sessions=sessions,
-        client=create_slack_client(settings, settings.slack_bot_token, retries=False),
+        client=create_dispatcher_client(settings, bolt, sessions),
         settings=settings,
         config=dispatcher_config or DispatcherConfig(lease_seconds=settings.outbox_lease_seconds),
     )
@@ -96,6 +139,19 @@ def create_web_app(
         return await to_aiohttp_response(bolt_response)
 
     app.router.add_post("/slack/events", slack_events)
+    if bolt.oauth_flow is not None:
+        oauth_flow = bolt.oauth_flow
+
+        async def slack_install(request: web.Request) -> web.Response:
+            bolt_response = await oauth_flow.handle_installation(await to_bolt_request(request))
+            return await to_aiohttp_response(bolt_response)
+
+        async def slack_oauth_redirect(request: web.Request) -> web.Response:
+            bolt_response = await oauth_flow.handle_callback(await to_bolt_request(request))
+            return await to_aiohttp_response(bolt_response)
+
+        app.router.add_get(INSTALL_PATH, slack_install)
+        app.router.add_get(REDIRECT_PATH, slack_oauth_redirect)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     portal.setup(app)

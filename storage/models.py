@@ -284,6 +284,15 @@ class LiteProjectPublic(LiteProjectBase):
     created_at: dt.datetime
 
 
+class ProjectManager(SQLModel, table=True):
+    """People who may manage a project besides its owner and the workspace admins."""
+
+    __tablename__ = "project_managers"
+
+    project_id: int = Field(foreign_key="lite_projects.id", primary_key=True, ondelete="CASCADE")
+    user_id: str = Field(max_length=32, primary_key=True)
+
+
 class ProjectAdsAccount(SQLModel, table=True):
     __tablename__ = "project_ads_accounts"
 

@@ -92,6 +92,10 @@ class FakeSlack:
         self.delay = 0.0
         self._last_ts = 0.0
         self.members: set[str] | None = None  # channels the bot is in; None: every channel
+        # bot tokens the fake accepts, each with the workspace it belongs to (multi-workspace tests)
+        self.tokens: dict[str, str] = {BOT_TOKEN: TEAM_ID}
+        # oauth.v2.access: the answer each install code exchanges for (see `installable`)
+        self.oauth_codes: dict[str, dict[str, Any]] = {}
 
     # --- life cycle -------------------------------------------------------------------------
 
@@ -139,6 +143,34 @@ class FakeSlack:
         """Answer the n-th call (1-based) of `method` with `answer(n)`, when it returns one."""
         self.patterns[method] = answer
 
+    def add_team(self, team_id: str, token: str) -> None:
+        """Accept `token` as the bot token of workspace `team_id`."""
+        self.tokens[token] = team_id
+
+    def installable(
+        self,
+        code: str,
+        *,
+        team_id: str,
+        token: str,
+        enterprise_id: str | None = None,
+        user_id: str = "U0INSTALL",
+    ) -> None:
+        """Let oauth.v2.access exchange `code` for `token`, installed in `team_id` by `user_id`."""
+        self.oauth_codes[code] = {
+            "ok": True,
+            "app_id": "A0LITE001",
+            "authed_user": {"id": user_id},
+            "scope": "commands,chat:write",
+            "token_type": "bot",
+            "access_token": token,
+            "bot_user_id": BOT_USER_ID,
+            "team": {"id": team_id, "name": f"Team {team_id}"},
+            "enterprise": {"id": enterprise_id, "name": f"Org {enterprise_id}"} if enterprise_id else None,
+            "is_enterprise_install": False,
+        }
+        self.add_team(team_id, token)
+
     def of(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
 
@@ -178,13 +210,15 @@ class FakeSlack:
             scripted = script.popleft()
             call.answer = scripted.body
             return web.json_response(scripted.body, status=scripted.status, headers=scripted.headers)
-        if token != BOT_TOKEN:
+        if method == "oauth.v2.access":  # the app authenticates with its client id and secret
+            call.answer = self.oauth_codes.pop(args.get("code", ""), {"ok": False, "error": "invalid_code"})
+        elif token not in self.tokens:
             call.answer = {"ok": False, "error": "invalid_auth"}
         elif (problem := self._check(method, args)) is not None:
             self.invalid.append((method, problem))
             call.answer = {"ok": False, "error": "invalid_blocks", "errors": [problem]}
         else:
-            call.answer = self._answer(method, args)
+            call.answer = self._answer(method, args, self.tokens[token])
         if self.delay:
             # the work is done (a message is kept) before the answer is slow to come back
             await asyncio.sleep(self.delay)
@@ -214,14 +248,14 @@ class FakeSlack:
             return "message without a text fallback"
         return None
 
-    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+    def _answer(self, method: str, args: dict[str, Any], team_id: str = TEAM_ID) -> dict[str, Any]:
         if method == "auth.test":
             return {
                 "ok": True,
                 "url": "https://lite-test.slack.com/",
                 "team": "Lite Test",
                 "user": "liteproject",
-                "team_id": TEAM_ID,
+                "team_id": team_id,
                 "user_id": BOT_USER_ID,
                 "bot_id": BOT_ID,
                 "is_enterprise_install": False,

@@ -6,9 +6,13 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot.handlers.events.app_home_opened import publish_home_on_open
+from bot.handlers.events.app_uninstalled import forget_uninstalled_workspace
+from bot.handlers.events.tokens_revoked import forget_revoked_tokens
 
 LISTENERS: dict[str, Callable[..., Any]] = {
     "app_home_opened": publish_home_on_open,
+    "app_uninstalled": forget_uninstalled_workspace,
+    "tokens_revoked": forget_revoked_tokens,
 }
 
 
