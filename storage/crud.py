@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, func, or_, update
+from sqlalchemy import and_, case, func, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
@@ -19,10 +19,12 @@ from storage.models import (
     AuditEvent,
     BrandProfile,
     ChannelSettings,
+    LinkingRequest,
     LiteProject,
     OutboxMessage,
     OutboxStatus,
     ProjectAdsAccount,
+    ProjectManager,
     Subscription,
     UserSettings,
     Video,
@@ -32,6 +34,11 @@ from storage.models import (
 )
 
 # --- workspaces -------------------------------------------------------------------------------
+
+
+async def find_workspace(session: AsyncSession, *, team_id: str, enterprise_id: str = "") -> Workspace | None:
+    query = select(Workspace).where(Workspace.team_id == team_id, Workspace.enterprise_id == enterprise_id)
+    return (await session.execute(query)).scalar_one_or_none()
 
 
 async def get_or_create_workspace(
@@ -46,6 +53,11 @@ async def get_or_create_workspace(
     )
     await session.execute(insert.on_conflict_do_nothing(index_elements=["enterprise_id", "team_id"]))
     return (await session.execute(query)).scalar_one()
+
+
+def like_prefix(text: str) -> str:
+    """A LIKE pattern (escape character backslash) matching what starts with `text` literally."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def _insert_for(session: AsyncSession) -> Any:
@@ -141,11 +153,10 @@ async def find_projects_by_name(
 ) -> Sequence[LiteProject]:
     """Projects whose link name equals `name` or starts with it, case-insensitively."""
     lowered = name.lower()
-    escaped = lowered.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     link_name = func.lower(LiteProject.link_name)
     query = (
         select(LiteProject)
-        .where(LiteProject.workspace_id == workspace_id, link_name.like(f"{escaped}%", escape="\\"))
+        .where(LiteProject.workspace_id == workspace_id, link_name.like(like_prefix(lowered), escape="\\"))
         .order_by(case((link_name == lowered, 0), else_=1), LiteProject.link_name)
         .limit(limit)
     )
@@ -201,6 +212,23 @@ async def set_project_ads_accounts(
     await session.flush()
 
 
+async def project_manager_ids(session: AsyncSession, *, project_id: int) -> list[str]:
+    query = select(ProjectManager.user_id).where(ProjectManager.project_id == project_id)
+    return sorted((await session.execute(query)).scalars().all())
+
+
+async def set_project_managers(session: AsyncSession, *, project_id: int, user_ids: Sequence[str]) -> None:
+    current = set(await project_manager_ids(session, project_id=project_id))
+    wanted = set(user_ids)
+    for removed in current - wanted:
+        manager = await session.get(ProjectManager, (project_id, removed))
+        if manager is not None:
+            await session.delete(manager)
+    for added in sorted(wanted - current):
+        session.add(ProjectManager(project_id=project_id, user_id=added))
+    await session.flush()
+
+
 @dataclass(frozen=True)
 class VideoCounts:
     delivered: int = 0
@@ -222,6 +250,36 @@ async def video_counts(session: AsyncSession, *, project_ids: Sequence[int]) -> 
 
 
 # --- audit and outbox -----------------------------------------------------------------------------
+
+
+def _project_history_filter(workspace_id: int, project_id: int) -> Any:
+    video_ids = select(Video.id).where(Video.project_id == project_id)
+    request_ids = select(LinkingRequest.id).where(LinkingRequest.project_id == project_id)
+    target_type, target_id = col(AuditEvent.target_type), col(AuditEvent.target_id)
+    return and_(
+        col(AuditEvent.workspace_id) == workspace_id,
+        or_(
+            and_(target_type == "project", target_id == project_id),
+            and_(target_type == "video", target_id.in_(video_ids)),
+            and_(target_type == "linking_request", target_id.in_(request_ids)),
+        ),
+    )
+
+
+async def project_history(
+    session: AsyncSession, *, workspace_id: int, project_id: int, offset: int = 0, limit: int = 10
+) -> tuple[Sequence[AuditEvent], int]:
+    """The audit events of a project, its videos and its linking requests, newest first; and how many."""
+    where = _project_history_filter(workspace_id, project_id)
+    query = (
+        select(AuditEvent)
+        .where(where)
+        .order_by(col(AuditEvent.created_at).desc(), col(AuditEvent.id).desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    total = (await session.execute(select(func.count()).select_from(AuditEvent).where(where))).scalar_one()
+    return (await session.execute(query)).scalars().all(), int(total)
 
 
 def add_audit_event(
@@ -273,6 +331,27 @@ async def add_outbox_message(
         event=event,
     )
     result = await session.execute(insert.on_conflict_do_nothing(index_elements=["dedup_key"]))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def touch_pending_outbox_message(session: AsyncSession, *, dedup_prefix: str) -> bool:
+    """Make a queued, not yet claimed message with this key prefix due now; False when none is.
+
+    A claimed one has its lease in next_attempt_at, so the condition leaves it alone: then the
+    caller queues a new message, rendered after its own change commits.
+    """
+    now = utcnow()
+    query = (
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.dedup_key).like(like_prefix(dedup_prefix), escape="\\"),
+            col(OutboxMessage.status) == OutboxStatus.PENDING,
+            col(OutboxMessage.in_flight_since).is_(None),
+            col(OutboxMessage.next_attempt_at) <= now,
+        )
+        .values(next_attempt_at=now)
+    )
+    result = await session.execute(query)
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 

@@ -9,10 +9,12 @@ from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 from bot.blocks.text import escape
 
 
-def render_error_message(message: str) -> dict[str, Any]:
+def render_error_message(message: str, *, markup: str | None = None) -> dict[str, Any]:
+    """`markup`, when given, is ready mrkdwn (already escaped) for the same sentence."""
+    shown = markup if markup is not None else escape(message)
     return {
         "text": message,
-        "blocks": [SectionBlock(text=MarkdownTextObject(text=f":warning: {escape(message)}")).to_dict()],
+        "blocks": [SectionBlock(text=MarkdownTextObject(text=f":warning: {shown}")).to_dict()],
     }
 
 

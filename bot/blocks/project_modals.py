@@ -24,6 +24,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
     StaticMultiSelectElement,
     StaticSelectElement,
+    UserMultiSelectElement,
 )
 from slack_sdk.models.views import View
 
@@ -308,6 +309,13 @@ def render_manage_modal(overview: ProjectOverview, accounts: Sequence[AdsAccount
             for name in ("link_name", "description", "ads_accounts", "deliverable", "requirements")
         ),
         *(inputs[name] for name in ("deadline", "contact", "channel")),
+        InputBlock(
+            block_id="managers",
+            label="Project managers",
+            optional=True,
+            hint="Besides you and workspace admins, they may edit, pause, review and see spark codes.",
+            element=UserMultiSelectElement(action_id="value", initial_users=list(overview.managers) or None),
+        ),
     ]
     return View(
         type="modal",

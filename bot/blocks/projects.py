@@ -163,6 +163,7 @@ def render_project_overview(overview: ProjectOverview, invite_url: str) -> dict[
         f"*TikTok Ads Manager accounts*\n{accounts}",
         f"*Contact for creators*\n{escape(project.contact) or '—'}",
         f"*Notifications*\n<#{project.channel_id}>",
+        "*Project managers*\n" + (", ".join(f"<@{user}>" for user in overview.managers) or "—"),
         f"*Created*\n{slack_date(project.created_at, project.created_at.date().isoformat())} by <@{project.created_by}>",
     ]
     texts = [

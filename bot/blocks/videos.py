@@ -139,8 +139,13 @@ def render_video_gone(project: LiteProject) -> dict[str, Any]:
     return {"text": text, "blocks": [SectionBlock(text=MarkdownTextObject(text=escape(text))).to_dict()]}
 
 
-def render_video_details(video: Video, project: LiteProject) -> dict[str, Any]:
-    """The "View details" modal: every field, and the spark code in a code block to copy."""
+def render_video_details(
+    video: Video, project: LiteProject, *, spark_code_visible: bool = True
+) -> dict[str, Any]:
+    """The "View details" modal: every field, and the spark code in a code block to copy.
+
+    The code itself only for those who may manage the project; others see that there is one.
+    """
     details = [
         f"*Creator*\n{creator_label(video)}",
         f"*Email*\n{escape(video.creator_email or '—')}",
@@ -154,7 +159,16 @@ def render_video_details(video: Video, project: LiteProject) -> dict[str, Any]:
     blocks: list[Block] = [
         SectionBlock(fields=[MarkdownTextObject(text=truncate(item, 2000)) for item in details]),
     ]
-    if video.spark_code:
+    if video.spark_code and not spark_code_visible:
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=f"*Spark code*\nReceived. Only <@{project.created_by}>, the project's managers and "
+                    "workspace admins can see it."
+                )
+            )
+        )
+    elif video.spark_code:
         blocks += [
             SectionBlock(text=MarkdownTextObject(text="*Spark code* (paste it in TikTok Ads Manager)")),
             SectionBlock(text=MarkdownTextObject(text=f"```{video.spark_code}```")),

@@ -31,7 +31,7 @@ async def handle_error(
     client: AsyncWebClient | None = None,
 ) -> None:
     if isinstance(error, DomainError):
-        message = render_error_message(error.message)
+        message = render_error_message(error.message, markup=error.markup)
     else:
         logger.exception(
             "unhandled error for a %s request", body.get("type") or body.get("command"), exc_info=error

@@ -63,6 +63,7 @@ class DispatcherConfig:
     digest_threshold: int = 5
     digest_window: float = 60.0
     batch_size: int = 200
+    stop_seconds: float = 10.0  # how long shutdown waits for the round in progress
 
 
 class ChannelPacer:
@@ -132,6 +133,7 @@ class OutboxDispatcher:
         self.pacer = ChannelPacer(self.config.channel_rate, self.config.channel_burst)
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
+        self._stopping = False
         self._joined: set[str] = set()
 
     # --- life cycle (aiohttp on_startup / on_cleanup) --------------------------------------------
@@ -140,7 +142,14 @@ class OutboxDispatcher:
         self._task = asyncio.create_task(self._run(), name="outbox-dispatcher")
 
     async def stop(self, _app: object = None) -> None:
-        if self._task is not None:
+        """Finish the round in progress (a send cut in half is what leaves rows in doubt), then stop."""
+        if self._task is None:
+            return
+        self._stopping = True
+        self._wake.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(self._task), timeout=self.config.stop_seconds)
+        except TimeoutError:
             self._task.cancel()
             try:
                 await self._task
@@ -151,13 +160,13 @@ class OutboxDispatcher:
         self._wake.set()
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 handled = await self.drain_once()
             except Exception:  # the loop must outlive a database hiccup; the next round retries
                 log.exception("outbox round failed")
                 handled = 0
-            if handled:
+            if handled or self._stopping:
                 continue
             self._wake.clear()
             try:

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.deliveries import is_plausible_token
 from bot.services.errors import Conflict, DomainError, InvalidInput, NotFound
 from bot.services.notices import NoticeKind, queue_action_dm, queue_card_refresh, queue_notice
+from bot.services.permissions import require_manager
 from bot.services.projects import get_project
 from bot.services.workspaces import Actor
 from bot.tiktok.spark_codes import SparkCodeError, clean_spark_code
@@ -176,6 +177,7 @@ async def parse_pasted(session: AsyncSession, *, actor: Actor, project_id: int, 
         raise InvalidInput({"urls": f"That's more than {MAX_PASTE_CHARS} characters; paste fewer links."})
     project = await get_project(session, actor=actor, project_id=project_id)
     assert project.id is not None
+    await require_manager(session, actor=actor, project=project, action="add_videos")
     candidates, invalid, duplicates = parse_lines(text)
     existing = await video_queries.existing_keys(
         session, project_id=project.id, keys=[candidate.key for candidate in candidates]
@@ -248,6 +250,7 @@ async def confirm_videos(
         raise InvalidInput({"videos": "Select at least one video to add."})
     project = await get_project(session, actor=actor, project_id=project_id)
     assert project.id is not None
+    await require_manager(session, actor=actor, project=project, action="add_videos")
     now = now or utcnow()
     existing = await video_queries.existing_keys(
         session, project_id=project.id, keys=[candidate.key for candidate in chosen]

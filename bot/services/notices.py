@@ -96,7 +96,13 @@ async def queue_notice(
 
 
 async def queue_card_refresh(session: AsyncSession, *, project: LiteProject, reason: str) -> bool:
-    """Post the project card, or edit it in place once posted; `reason` makes the key unique."""
+    """Post the project card, or edit it in place once posted; `reason` makes the key unique.
+
+    The card is drawn from the project as it is when sent, so one queued refresh serves any
+    number of changes: a burst of deliveries edits the card once, not once each.
+    """
+    if await crud.touch_pending_outbox_message(session, dedup_prefix=f"project-card:{project.id}:"):
+        return False
     return await queue_notice(
         session,
         project=project,

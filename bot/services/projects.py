@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.errors import Conflict, InvalidInput, NotFound
 from bot.services.notices import NoticeKind, queue_card_refresh, queue_notice
+from bot.services.permissions import require_admin, require_manager
 from bot.services.validation import FieldError, clean_contact, clean_deadline, clean_text
 from bot.services.workspaces import Actor, workspace_of
 from storage import crud
@@ -26,6 +27,7 @@ from storage.models import AdsAccount, Anchor, AuthorizationPeriod, BrandProfile
 AUTHORIZATION_PERIODS = tuple(period.value for period in AuthorizationPeriod)
 IMMUTABLE_FIELDS = {"brand": "brand", "authorization_days": "ad authorization period", "anchor": "anchor"}
 EDITABLE_FIELDS = (
+    "managers",
     "link_name",
     "description",
     "deliverable",
@@ -71,6 +73,7 @@ class ProjectOverview:
     anchor: Anchor
     accounts: Sequence[AdsAccount]
     counts: VideoCounts
+    managers: Sequence[str] = ()
 
 
 def snapshot(project: LiteProject, ads_account_ids: Sequence[int]) -> dict[str, Any]:
@@ -188,6 +191,13 @@ def _clean_editable(
     return values
 
 
+def _clean_managers(value: Any, errors: dict[str, str]) -> list[str]:
+    users = sorted({str(user) for user in value or []})
+    if len(users) > 20 or any(not user.startswith(("U", "W")) or len(user) > 32 for user in users):
+        errors["managers"] = "Choose up to 20 people as project managers."
+    return users
+
+
 def _clean_channel(channel: str | None) -> str:
     if not channel or not channel.startswith(CHANNEL_ID_PREFIXES) or len(channel) > 32:
         raise FieldError("Choose a channel for this project's notifications.")
@@ -254,8 +264,11 @@ async def overview(session: AsyncSession, *, project: LiteProject) -> ProjectOve
     ids = await crud.project_ads_account_ids(session, project_id=project.id)
     accounts = await crud.get_ads_accounts(session, workspace_id=project.workspace_id, ids=ids)
     counts = (await crud.video_counts(session, project_ids=[project.id])).get(project.id, VideoCounts())
+    managers = await crud.project_manager_ids(session, project_id=project.id)
     assert brand is not None and anchor is not None
-    return ProjectOverview(project=project, brand=brand, anchor=anchor, accounts=accounts, counts=counts)
+    return ProjectOverview(
+        project=project, brand=brand, anchor=anchor, accounts=accounts, counts=counts, managers=managers
+    )
 
 
 @dataclass(frozen=True)
@@ -316,11 +329,13 @@ async def update_project(
     if project is None:
         raise NotFound("That project doesn't exist any more, or isn't in this workspace.")
     assert project.id is not None
+    await require_manager(session, actor=actor, project=project, action="edit")
     current_accounts = await crud.project_ads_account_ids(session, project_id=project.id)
-    before = snapshot(project, current_accounts)
+    current_managers = await crud.project_manager_ids(session, project_id=project.id)
+    before = {**snapshot(project, current_accounts), "managers": current_managers}
 
     errors: dict[str, str] = {}
-    draft = ProjectDraft(**{k: v for k, v in changes.items() if k != "ads_accounts"})
+    draft = ProjectDraft(**{k: v for k, v in changes.items() if k not in ("ads_accounts", "managers")})
     values = _clean_editable(draft, errors, today=today or utcnow().date(), only=set(changes))
     if "deadline" in values and values["deadline"] == project.deadline:
         values.pop("deadline")  # an unchanged past deadline is not an error
@@ -328,6 +343,7 @@ async def update_project(
     new_accounts = sorted(set(changes.get("ads_accounts") or [])) if "ads_accounts" in changes else None
     if new_accounts is not None:
         await _check_accounts(session, workspace_id=workspace.id, ids=new_accounts, errors=errors)
+    new_managers = _clean_managers(changes.get("managers"), errors) if "managers" in changes else None
     if errors:
         raise InvalidInput(errors)
 
@@ -336,7 +352,12 @@ async def update_project(
         setattr(project, name, value)
     if new_accounts is not None:
         await crud.set_project_ads_accounts(session, project_id=project.id, ads_account_ids=new_accounts)
-    after = snapshot(project, new_accounts if new_accounts is not None else current_accounts)
+    if new_managers is not None:
+        await crud.set_project_managers(session, project_id=project.id, user_ids=new_managers)
+    after = {
+        **snapshot(project, new_accounts if new_accounts is not None else current_accounts),
+        "managers": new_managers if new_managers is not None else current_managers,
+    }
     if after == before:
         return project
     project.updated_at = utcnow()
@@ -381,6 +402,7 @@ async def set_invite_link_active(
     project = await crud.get_project_for_update(session, workspace_id=workspace.id, project_id=project_id)
     if project is None:
         raise NotFound("That project doesn't exist any more, or isn't in this workspace.")
+    await require_manager(session, actor=actor, project=project, action="pause")
     if project.active == active:
         return ActiveChange(project, changed=False)
     assert project.id is not None
@@ -414,6 +436,7 @@ async def set_all_invite_links(
     session: AsyncSession, *, actor: Actor, active: bool, summary_channel_id: str
 ) -> list[LiteProject]:
     """Pause (or resume) every project of the workspace; one summary instead of a notice each."""
+    await require_admin(actor, what=f"{'resume' if active else 'pause'} every project at once")
     workspace = await workspace_of(session, actor)
     assert workspace.id is not None
     changed = []

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.notices import queue_card_refresh
+from bot.services.permissions import may_manage, require_manager
 from bot.services.projects import get_project
 from bot.services.workspaces import Actor, workspace_of
 from storage import crud
@@ -27,6 +28,7 @@ REVIEW_STATES = (ReviewState.APPROVED, ReviewState.REJECTED)
 class VideoDetails:
     video: Video
     project: LiteProject
+    spark_code_visible: bool = False
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,13 @@ class VideoList:
         return len(self.videos) < self.total
 
 
-async def get_video(session: AsyncSession, *, actor: Actor, video_id: int) -> VideoDetails:
+async def get_video(
+    session: AsyncSession, *, actor: Actor, video_id: int, require_spark_code: bool = False
+) -> VideoDetails:
+    """A video of the actor's workspace; its spark code only for those who may manage the project.
+
+    `require_spark_code` refuses (Forbidden) those who may not, instead of hiding the code.
+    """
     workspace = await workspace_of(session, actor)
     assert workspace.id is not None
     video = await video_queries.get_video(session, workspace_id=workspace.id, video_id=video_id)
@@ -56,7 +64,10 @@ async def get_video(session: AsyncSession, *, actor: Actor, video_id: int) -> Vi
     project = await crud.get_project(session, workspace_id=workspace.id, project_id=video.project_id)
     if project is None:
         raise NotFound(VIDEO_NOT_FOUND)
-    return VideoDetails(video=video, project=project)
+    if require_spark_code:
+        await require_manager(session, actor=actor, project=project, action="spark_codes")
+    visible = await may_manage(session, actor=actor, project=project)
+    return VideoDetails(video=video, project=project, spark_code_visible=visible)
 
 
 async def list_videos(session: AsyncSession, *, actor: Actor, project_id: int, limit: int = 50) -> VideoList:
@@ -90,6 +101,7 @@ async def set_review(
     project = await crud.get_project(session, workspace_id=workspace.id, project_id=video.project_id)
     if project is None:
         raise NotFound(VIDEO_NOT_FOUND)
+    await require_manager(session, actor=actor, project=project, action="review")
     if video.review_state == state:
         return ReviewChange(video=video, project=project, changed=False)
     assert video.id is not None

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.errors import InvalidInput
+from bot.services.permissions import require_manager
 from bot.services.projects import get_project
 from bot.services.workspaces import Actor
 from storage import videos as video_queries
@@ -171,6 +172,7 @@ async def export_videos(
     """Every video of the project as CSV (RFC 4180 quoting, formula-safe cells)."""
     project = await get_project(session, actor=actor, project_id=project_id)
     assert project.id is not None
+    await require_manager(session, actor=actor, project=project, action="export")
     videos = await video_queries.all_project_videos(
         session, workspace_id=project.workspace_id, project_id=project.id
     )

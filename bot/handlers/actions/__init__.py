@@ -2,7 +2,7 @@
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.handlers.actions import assets, home, linking, projects, videos
+from bot.handlers.actions import assets, history, home, linking, projects, videos
 
 
 def register(app: AsyncApp) -> None:
@@ -11,3 +11,4 @@ def register(app: AsyncApp) -> None:
     videos.register(app)
     linking.register(app)
     home.register(app)
+    history.register(app)

@@ -68,7 +68,7 @@ async def view_details(
     video_id = _id_of(body, "video")
     async with context["sessions"]() as session:
         details = await reviews.get_video(session, actor=Actor.from_context(context), video_id=video_id)
-    view = render_video_details(details.video, details.project)
+    view = render_video_details(details.video, details.project, spark_code_visible=details.spark_code_visible)
     if _in_modal(body):
         await client.views_push(trigger_id=body["trigger_id"], view=view)
     else:
@@ -81,7 +81,9 @@ async def copy_spark_code(
     await ack()
     video_id = _id_of(body, "video")
     async with context["sessions"]() as session:
-        details = await reviews.get_video(session, actor=Actor.from_context(context), video_id=video_id)
+        details = await reviews.get_video(
+            session, actor=Actor.from_context(context), video_id=video_id, require_spark_code=True
+        )
     code = details.video.spark_code
     if not code:
         raise NotFound("This video has no spark code yet.")

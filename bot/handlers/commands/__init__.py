@@ -12,6 +12,7 @@ from bot.handlers.commands import (  # noqa: F401
     edit,
     export,
     help,
+    history,
     link,
     list_projects,
     pause,

@@ -18,7 +18,7 @@ from bot.blocks.project_modals import (
 from bot.handlers.common import publish_home, sessions_of, settings_of
 from bot.handlers.views.values import as_int, as_ints, read_values
 from bot.services import invites, projects
-from bot.services.errors import InvalidInput, NotFound
+from bot.services.errors import DomainError, InvalidInput, NotFound
 from bot.services.workspaces import Actor
 
 
@@ -65,8 +65,8 @@ async def submit_manage(
     except InvalidInput as invalid:
         await ack(response_action="errors", errors=invalid.errors)
         return
-    except NotFound as missing:
-        await ack(response_action="errors", errors={"link_name": missing.message})
+    except DomainError as refused:  # not found, or not theirs to change
+        await ack(response_action="errors", errors={"link_name": refused.message})
         return
     await ack()
     await publish_home(client, context, user_id=actor.user_id)
