@@ -8,8 +8,12 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
+from bot.services import linking
+from bot.services.errors import Forbidden
+from bot.services.workspaces import Actor
 from storage.models import AuditEvent, LiteProject, ReviewState, Video
 from tests.factories import make_ads_account, make_project, make_video, make_workspace
+from tests.harness.fake_slack import TEAM_ID
 from tests.harness.server import RunningServer
 
 OWNER = "U0OWNER01"
@@ -177,3 +181,19 @@ async def test_history_pages_past_ten_events(server: RunningServer, owned: dict[
 async def a_project(server: RunningServer) -> LiteProject:
     async with server.sessions() as session:
         return (await session.execute(select(LiteProject))).scalars().one()
+
+
+async def test_someone_else_cannot_add_videos(server: RunningServer, owned: dict[str, Any]) -> None:
+    bob = Actor(team_id=TEAM_ID, user_id=BOB)
+    links = "https://www.tiktok.com/@maya.films/video/7301234567890123456"
+
+    with pytest.raises(Forbidden) as refused:
+        async with server.sessions() as session:
+            await linking.parse_pasted(session, actor=bob, project_id=owned["project"].id, text=links)
+
+    assert "can add videos to “Summer glow”" in refused.value.message
+    async with server.sessions() as session:
+        pasted = await linking.parse_pasted(
+            session, actor=Actor(team_id=TEAM_ID, user_id=OWNER), project_id=owned["project"].id, text=links
+        )
+    assert len(pasted.candidates) == 1
