@@ -335,7 +335,7 @@ async def add_outbox_message(
 
 
 async def touch_pending_outbox_message(session: AsyncSession, *, dedup_prefix: str) -> bool:
-    """Make a queued, not yet claimed message with this key prefix due now; False when none is.
+    """Find (and lock) a queued, due, not yet claimed message with this key prefix; False when none.
 
     A claimed one has its lease in next_attempt_at, so the condition leaves it alone: then the
     caller queues a new message, rendered after its own change commits.
@@ -349,7 +349,8 @@ async def touch_pending_outbox_message(session: AsyncSession, *, dedup_prefix: s
             col(OutboxMessage.in_flight_since).is_(None),
             col(OutboxMessage.next_attempt_at) <= now,
         )
-        .values(next_attempt_at=now)
+        # keeps its place in the queue: moving it later could let a newer message overtake it
+        .values(next_attempt_at=col(OutboxMessage.next_attempt_at))
     )
     result = await session.execute(query)
     return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -186,12 +186,13 @@ class OutboxDispatcher:
         return len(claimed)
 
     async def _claim(self) -> list[tuple[int, str]]:
-        now = utcnow()
-        lease = now + dt.timedelta(seconds=self.config.lease_seconds)
         horizon = self.config.lease_seconds / 4
         taken: dict[str, int] = {}
         claimed = []
         async with self.sessions.begin() as session:
+            # the time once the transaction has its connection: it may have waited for it
+            now = utcnow()
+            lease = now + dt.timedelta(seconds=self.config.lease_seconds)
             for row in await crud.due_outbox_messages(session, now=now, limit=self.config.batch_size):
                 count = taken.get(row.channel_id, 0)
                 if count >= self.pacer.budget(row.channel_id, horizon):

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from urllib.parse import parse_qs
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.portal.routes import (
-    CSRF_FIELD,
     FORM_TOKENS_KEY,
     RATE_LIMITS_KEY,
+    checked_form,
     client_address,
     not_found,
     page,
@@ -97,49 +96,21 @@ async def show_request(
     return request_page(request, view)
 
 
-async def read_form(request: web.Request) -> dict[str, str] | None:
-    """The urlencoded form, first value per name; None when it is over the size limit."""
-    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-        return None
-    body = await request.content.read(MAX_BODY_BYTES + 1)
-    if len(body) > MAX_BODY_BYTES:
-        return None
-    if request.content_type != "application/x-www-form-urlencoded":
-        return {}
-    try:
-        parsed = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FIELDS)
-    except (UnicodeDecodeError, ValueError):
-        return {}
-    return {name: values[0] for name, values in parsed.items()}
-
-
 async def receive_answer(
     request: web.Request, sessions: async_sessionmaker[AsyncSession]
 ) -> web.StreamResponse:
     token = request.match_info["token"]
-    wait = request.app[RATE_LIMITS_KEY].check_post(client_address(request), token)
-    if wait:
-        return too_many(wait)
-    if not linking.is_plausible_token(token):
-        return not_found()
-    form = await read_form(request)
-    if form is None:
-        return page(
-            "message.html",
-            status=413,
-            title="Too much to send",
-            message="That was more than this form takes. Go back and send only the spark codes.",
-            back_url=request.path,
-        )
-    if not request.app[FORM_TOKENS_KEY].check(token, form.get(CSRF_FIELD)):
-        return page(
-            "message.html",
-            status=403,
-            title="Please reload the page",
-            message="This form expired or didn't come from this page, so nothing was sent. "
-            "Open the link again and answer from there.",
-            back_url=request.path,
-        )
+    form = await checked_form(
+        request,
+        token,
+        plausible=linking.is_plausible_token,
+        too_much="That was more than this form takes. Go back and send only the spark codes.",
+        expired="This form expired or didn't come from this page, so nothing was sent. "
+        "Open the link again and answer from there.",
+        max_fields=MAX_FIELDS,
+    )
+    if isinstance(form, web.StreamResponse):
+        return form
     choice = form.get("answer")
     values = {name: value for name, value in form.items() if name.startswith("spark_code_")}
     try:

@@ -162,29 +162,16 @@ async def receive_delivery(
     request: web.Request, sessions: async_sessionmaker[AsyncSession]
 ) -> web.StreamResponse:
     token = request.match_info["token"]
-    wait = request.app[RATE_LIMITS_KEY].check_post(client_address(request), token)
-    if wait:
-        return too_many(wait)
-    if not deliveries.is_plausible_token(token):
-        return not_found()
-    form = await read_form(request)
-    if form is None:
-        return page(
-            "message.html",
-            status=413,
-            title="Too much to send",
-            message="That was more than this form takes. Go back, keep each answer short, and send it again.",
-            back_url=request.path,
-        )
-    if not request.app[FORM_TOKENS_KEY].check(token, form.get(CSRF_FIELD)):
-        return page(
-            "message.html",
-            status=403,
-            title="Please reload the form",
-            message="This form expired or didn't come from this page, so nothing was sent. "
-            "Open the invite link again and send your video from there.",
-            back_url=request.path,
-        )
+    form = await checked_form(
+        request,
+        token,
+        plausible=deliveries.is_plausible_token,
+        too_much="That was more than this form takes. Go back, keep each answer short, and send it again.",
+        expired="This form expired or didn't come from this page, so nothing was sent. "
+        "Open the invite link again and send your video from there.",
+    )
+    if isinstance(form, web.StreamResponse):
+        return form
     values = {name: form.get(name, "") for name in FORM_FIELDS}
     try:
         async with sessions.begin() as session:
@@ -226,7 +213,35 @@ async def _refusal(
     return brief_page(request, brief, values=values, errors=errors or {}, status=status, refusal=message)
 
 
-async def read_form(request: web.Request) -> dict[str, str] | None:
+async def checked_form(
+    request: web.Request,
+    token: str,
+    *,
+    plausible: Callable[[str], bool],
+    too_much: str,
+    expired: str,
+    max_fields: int = 20,
+) -> dict[str, str] | web.StreamResponse:
+    """A creator page's posted form, or the page refusing it: too many posts (429), a token that
+    can't be one (404), too much data (413), or a form token missing or not from this page (403)."""
+    wait = request.app[RATE_LIMITS_KEY].check_post(client_address(request), token)
+    if wait:
+        return too_many(wait)
+    if not plausible(token):
+        return not_found()
+    form = await read_form(request, max_fields=max_fields)
+    if form is None:
+        return page(
+            "message.html", status=413, title="Too much to send", message=too_much, back_url=request.path
+        )
+    if not request.app[FORM_TOKENS_KEY].check(token, form.get(CSRF_FIELD)):
+        return page(
+            "message.html", status=403, title="Please reload the page", message=expired, back_url=request.path
+        )
+    return form
+
+
+async def read_form(request: web.Request, *, max_fields: int = 20) -> dict[str, str] | None:
     """The urlencoded form, first value per name; None when it is over the size limit."""
     if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
         return None
@@ -236,7 +251,7 @@ async def read_form(request: web.Request) -> dict[str, str] | None:
     if request.content_type != "application/x-www-form-urlencoded":
         return {}
     try:
-        parsed = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=20)
+        parsed = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=max_fields)
     except (UnicodeDecodeError, ValueError):
         return {}
     return {name: values[0] for name, values in parsed.items()}

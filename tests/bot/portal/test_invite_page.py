@@ -384,7 +384,7 @@ async def test_a_missing_or_bad_form_token_is_refused_with_403(
     page = await submit(server, project.invite_token, form_token=token_value)
 
     assert page.status == 403
-    assert "Please reload the form" in page.text
+    assert "Please reload the page" in page.text
     assert_security_headers(page)
     assert await stored_videos(server) == []
 
