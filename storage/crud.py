@@ -282,6 +282,12 @@ async def project_history(
     return (await session.execute(query)).scalars().all(), int(total)
 
 
+def changed_only(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The keys whose values differ, as (before, after): what an audit event of an edit keeps."""
+    keys = [key for key in before if before[key] != after.get(key)]
+    return {key: before[key] for key in keys}, {key: after.get(key) for key in keys}
+
+
 def add_audit_event(
     session: AsyncSession,
     *,

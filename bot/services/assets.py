@@ -149,6 +149,7 @@ async def update_brand(
         return brand
     brand.updated_at = utcnow()
     await _flush_unique(session, field="name", message=_taken("a brand profile", values["name"]))
+    changed_before, changed_after = crud.changed_only(before, after)
     crud.add_audit_event(
         session,
         workspace_id=brand.workspace_id,
@@ -156,8 +157,8 @@ async def update_brand(
         action="brand.updated",
         target_type="brand",
         target_id=brand.id,
-        before={k: v for k, v in before.items() if after[k] != v},
-        after={k: v for k, v in after.items() if before[k] != v},
+        before=changed_before,
+        after=changed_after,
     )
     await session.flush()
     return brand

@@ -365,6 +365,7 @@ async def update_project(
         # the card moves with the notifications: a new one is posted in the new channel
         project.card_channel_id = None
         project.card_ts = None
+    changed_before, changed_after = crud.changed_only(before, after)
     event = crud.add_audit_event(
         session,
         workspace_id=workspace.id,
@@ -372,8 +373,8 @@ async def update_project(
         action="project.updated",
         target_type="project",
         target_id=project.id,
-        before={k: v for k, v in before.items() if after[k] != v},
-        after={k: v for k, v in after.items() if before[k] != v},
+        before=changed_before,
+        after=changed_after,
     )
     await session.flush()
     await queue_card_refresh(session, project=project, reason=f"audit-{event.id}")
