@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import crud
@@ -35,28 +36,59 @@ class Actor:
         return bool(self.admin_check is not None and await self.admin_check())
 
 
-# workspace rows never change or go away once made: remember them per database, not per request
+# workspace rows never change or go away once made: remember them per database, not per request.
+# Only committed rows go in: a row this session made may still be rolled back with it, and an id
+# remembered from it would point every later insert at a row that no longer exists.
 _known: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], Workspace]] = weakref.WeakKeyDictionary()
+_UNCOMMITTED = "liteproject.uncommitted_workspaces"
+
+
+def _detached(row: Workspace) -> Workspace:
+    """A copy bound to no session: a rollback elsewhere can't expire it."""
+    return Workspace(
+        id=row.id,
+        team_id=row.team_id,
+        enterprise_id=row.enterprise_id,
+        name=row.name,
+        created_at=row.created_at,
+    )
+
+
+def _remember_after_commit(session: AsyncSession, key: tuple[str, str], row: Workspace) -> None:
+    known = _known.setdefault(session.get_bind(), {})
+    pending: dict[tuple[str, str], Workspace] = session.info.setdefault(_UNCOMMITTED, {})
+    first = not pending
+    pending[key] = row
+    if not first:
+        return  # this transaction's listeners are already in place
+
+    def committed(_session: Any) -> None:
+        known.update(session.info.pop(_UNCOMMITTED, {}))
+
+    def rolled_back(_session: Any, _transaction: Any = None) -> None:
+        session.info.pop(_UNCOMMITTED, None)
+
+    event.listen(session.sync_session, "after_commit", committed, once=True)
+    event.listen(session.sync_session, "after_rollback", rolled_back, once=True)
 
 
 async def workspace_of(session: AsyncSession, actor: Actor) -> Workspace:
-    engine = session.get_bind()
-    known = _known.setdefault(engine, {})
+    known = _known.setdefault(session.get_bind(), {})
     key = (actor.enterprise_id, actor.team_id)
     if key in known:
         return known[key]
+    pending = session.info.get(_UNCOMMITTED, {})
+    if key in pending:
+        # made earlier in this same transaction: not committed yet, so not remembered yet
+        return await crud.get_or_create_workspace(
+            session, team_id=actor.team_id, enterprise_id=actor.enterprise_id
+        )
     existing = await crud.find_workspace(session, team_id=actor.team_id, enterprise_id=actor.enterprise_id)
     if existing is not None:
-        # a copy bound to no session: a rollback elsewhere can't expire it
-        known[key] = Workspace(
-            id=existing.id,
-            team_id=existing.team_id,
-            enterprise_id=existing.enterprise_id,
-            name=existing.name,
-            created_at=existing.created_at,
-        )
+        known[key] = _detached(existing)
         return known[key]
-    # a row made now may still be rolled back with this transaction: remember it next time
-    return await crud.get_or_create_workspace(
+    created = await crud.get_or_create_workspace(
         session, team_id=actor.team_id, enterprise_id=actor.enterprise_id
     )
+    _remember_after_commit(session, key, _detached(created))
+    return created

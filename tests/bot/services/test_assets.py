@@ -492,3 +492,43 @@ def brand_draft(**changes: str) -> BrandDraft:
         **changes,
     }
     return BrandDraft(**values)
+
+
+# --- what a refused flush means ---------------------------------------------------------------
+
+
+async def test_a_row_pointing_at_a_missing_workspace_is_an_error_not_a_taken_name(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError):
+        async with sessions.begin() as session:
+            session.add(
+                BrandProfile(
+                    workspace_id=987654,
+                    name="GlowCo",
+                    website="https://glowco.com",
+                    domain="glowco.com",
+                    contact_email="a@glowco.com",
+                )
+            )
+            await assets._flush_unique(session, field="name", message="taken")
+    assert await count(sessions, BrandProfile) == 0
+
+
+async def test_a_workspace_made_in_a_rolled_back_transaction_is_not_remembered(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    actor = Actor(team_id="T0ROLLBACK", user_id=USER_ID)
+    async with sessions() as session:  # never commits, like a read-only App Home publish
+        await assets.list_brands(session, actor=actor)
+        await assets.list_anchors(session, actor=actor)
+
+    async with sessions.begin() as session:
+        brand = await assets.add_brand(
+            session,
+            actor=actor,
+            draft=BrandDraft(name="GlowCo", website="https://glowco.com", contact_email="a@glowco.com"),
+        )
+    assert brand.id is not None and await count(sessions, BrandProfile) == 1
