@@ -72,11 +72,40 @@ def create_dispatcher_client(
     return create_slack_client(settings, settings.slack_bot_token, retries=False)
 
 
-class GuardedAsyncApp(AsyncApp):
-    """Bolt's AsyncApp with every listener wrapped by `guard` (one error path, acks kept)."""
+def _guarding(register: Any) -> Any:
+    """Bolt's registering decorator, handing it each listener wrapped by `guard`."""
 
-    def _register_listener(self, functions: Any, *rest: Any, **kwargs: Any) -> Any:
-        return super()._register_listener([guard(function) for function in functions], *rest, **kwargs)
+    def wrapped(*functions: Any, **kwargs: Any) -> Any:
+        if "ack" in kwargs:
+            kwargs["ack"] = guard(kwargs["ack"])
+        return register(*[guard(function) for function in functions], **kwargs)
+
+    return wrapped
+
+
+class GuardedAsyncApp(AsyncApp):
+    """Bolt's AsyncApp with every listener wrapped by `guard` (one error path, acks kept).
+
+    Only Bolt's public registering methods are wrapped, so a Bolt upgrade can't silently skip it.
+    """
+
+    def command(self, *args: Any, **kwargs: Any) -> Any:
+        return _guarding(super().command(*args, **kwargs))
+
+    def action(self, *args: Any, **kwargs: Any) -> Any:
+        return _guarding(super().action(*args, **kwargs))
+
+    def view(self, *args: Any, **kwargs: Any) -> Any:
+        return _guarding(super().view(*args, **kwargs))
+
+    def event(self, *args: Any, **kwargs: Any) -> Any:
+        return _guarding(super().event(*args, **kwargs))
+
+    def options(self, *args: Any, **kwargs: Any) -> Any:
+        return _guarding(super().options(*args, **kwargs))
+
+    def shortcut(self, *args: Any, **kwargs: Any) -> Any:
+        return _guarding(super().shortcut(*args, **kwargs))
 
 
 def create_bolt_app(

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_bolt.kwargs_injection.async_args import AsyncArgs
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -29,6 +29,7 @@ async def handle_error(
     context: AsyncBoltContext,
     logger: logging.Logger,
     client: AsyncWebClient | None = None,
+    ack: AsyncAck | None = None,
 ) -> None:
     if isinstance(error, DomainError):
         message = render_error_message(error.message, markup=error.markup)
@@ -37,6 +38,17 @@ async def handle_error(
             "unhandled error for a %s request", body.get("type") or body.get("command"), exc_info=error
         )
         message = render_unexpected_error_message()
+    if ack is not None and ack.response is None:
+        # raised before the listener acked: without an ack Slack would wait out its 3 s and show
+        # the person its own failure on top of ours
+        if body.get("type") == "view_submission":
+            # the modal itself becomes the answer: one message, nothing left half-open
+            await ack(response_action="update", view=render_error_modal(message))
+            return
+        if body.get("command"):
+            await ack(response_type="ephemeral", **message)
+            return
+        await ack()
     if context.respond is not None and (body.get("response_url") or body.get("command")):
         await context.respond(response_type="ephemeral", replace_original=False, **message)
     elif client is not None and body.get("trigger_id"):
@@ -60,7 +72,7 @@ def guard(listener: Listener) -> Listener:
         try:
             return await listener(**kwargs)
         except Exception as error:
-            await handle_error(error, args.body, args.context, args.logger, args.client)
+            await handle_error(error, args.body, args.context, args.logger, args.client, args.ack)
             return None
 
     # Bolt reads the signature to inject arguments: it must see `args`, not the listener's own
