@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import ButtonElement, ContextBlock, MarkdownTextObject, SectionBlock
 
 from bot.blocks.text import escape, truncate
 
@@ -57,5 +57,63 @@ def render_help(
     return {
         "response_type": "ephemeral",
         "text": "\n".join(lines),
+        "blocks": [block.to_dict() for block in blocks],
+    }
+
+
+# buttons of the short start that a bare `/liteproject` answers with
+START_LIST = "start_list_projects"
+START_BRAND = "start_add_brand"
+START_HELP = "start_all_commands"
+
+
+def render_start(*, create_action_id: str) -> dict[str, Any]:
+    """A bare `/liteproject`: the few things a person comes to do, each one button away."""
+    steps = [
+        ("*Create a lite project*: a brief and an invite link for your creators.", "Create lite project"),
+        ("*See your projects*: status, videos and the invite links.", "Your projects"),
+        ("*Set up a brand*: creators see it on the invite page (once per brand).", "Add brand"),
+        ("*Everything else*: videos, exports, notifications…", "All commands"),
+    ]
+    actions = [create_action_id, START_LIST, START_BRAND, START_HELP]
+    blocks: list[Any] = [
+        SectionBlock(
+            text=MarkdownTextObject(text="*liteproject* runs your TikTok One lite projects from Slack.")
+        ),
+    ]
+    for (line, label), action_id in zip(steps, actions, strict=True):
+        button = ButtonElement(
+            text=label, action_id=action_id, style="primary" if action_id == actions[0] else None
+        )
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=line), accessory=button))
+    tip = f"`{COMMAND} help <command>` explains one command. Only you can see this message."
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=tip)]))
+    text = (
+        f"liteproject: `{COMMAND} create` makes a lite project, `{COMMAND} list` shows them, "
+        f"`{COMMAND} brand add` sets up a brand, `{COMMAND} help` lists every command."
+    )
+    return {"response_type": "ephemeral", "text": text, "blocks": [block.to_dict() for block in blocks]}
+
+
+def render_mistyped(unknown: str, suggestion: HelpEntry | None, *, create_action_id: str) -> dict[str, Any]:
+    """A mistyped command: the suggested command's usage alone, or the short start when none is close."""
+    lead = f"`{COMMAND} {escape(truncate(unknown, 40))}` isn't a command."
+    if suggestion is None:
+        start = render_start(create_action_id=create_action_id)
+        lead_block = SectionBlock(text=MarkdownTextObject(text=f":thinking_face: {lead}"))
+        return {
+            **start,
+            "text": f"{lead} {start['text']}",
+            "blocks": [lead_block.to_dict(), *start["blocks"]],
+        }
+    lead += f" Did you mean `{COMMAND} {suggestion.name}`?"
+    usage = f"`{COMMAND} {suggestion.usage}`\n{suggestion.description}"
+    blocks = [
+        SectionBlock(text=MarkdownTextObject(text=f":thinking_face: {lead}")),
+        SectionBlock(text=MarkdownTextObject(text=truncate(usage, 3000))),
+    ]
+    return {
+        "response_type": "ephemeral",
+        "text": f"{lead}\n{COMMAND} {suggestion.usage} — {suggestion.description}",
         "blocks": [block.to_dict() for block in blocks],
     }

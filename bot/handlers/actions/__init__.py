@@ -2,7 +2,7 @@
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.handlers.actions import assets, history, home, linking, projects, videos
+from bot.handlers.actions import assets, history, home, linking, projects, start, videos
 
 
 def register(app: AsyncApp) -> None:
@@ -12,3 +12,4 @@ def register(app: AsyncApp) -> None:
     linking.register(app)
     home.register(app)
     history.register(app)
+    start.register(app)

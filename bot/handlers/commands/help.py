@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.blocks.help import render_help
+from bot.blocks.help import render_help, render_mistyped
+from bot.blocks.home import CREATE_FROM_HOME
 from bot.handlers.commands.registry import Invocation, find, listed, subcommand, suggest
 
 
@@ -16,6 +17,10 @@ async def show_help(call: Invocation) -> None:
         return
     entry = find(wanted)
     if entry is None:
-        await call.ack(**render_help(listed(), unknown=wanted, suggestion=suggest(wanted)))
+        close = suggest(wanted)
+        if close is None:
+            await call.ack(**render_help(listed(), unknown=wanted))
+            return
+        await call.ack(**render_mistyped(wanted, find(close), create_action_id=CREATE_FROM_HOME))
         return
     await call.ack(**render_help([entry], single=True))

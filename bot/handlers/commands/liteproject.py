@@ -1,4 +1,4 @@
-"""Dispatch `/liteproject <subcommand> …` to the registry; unknown ones get help."""
+"""Dispatch `/liteproject <subcommand> …` to the registry; a bare one gets a short start."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks.help import render_help
-from bot.handlers.commands.registry import Invocation, find, listed, suggest
+from bot.blocks.help import render_mistyped, render_start
+from bot.blocks.home import CREATE_FROM_HOME
+from bot.handlers.commands.registry import Invocation, find, suggest
 
 
 async def handle_liteproject(
@@ -20,11 +21,12 @@ async def handle_liteproject(
 ) -> None:
     name, _, args = (body.get("text") or "").strip().partition(" ")
     if not name:
-        await ack(**render_help(listed()))
+        await ack(**render_start(create_action_id=CREATE_FROM_HOME))
         return
     entry = find(name)
     if entry is None:
-        await ack(**render_help(listed(), unknown=name, suggestion=suggest(name)))
+        close = suggest(name)
+        await ack(**render_mistyped(name, find(close) if close else None, create_action_id=CREATE_FROM_HOME))
         return
     invocation = Invocation(
         name=entry.name,

@@ -18,11 +18,31 @@ async def test_help_lists_every_subcommand_as_an_ephemeral_answer(server: Runnin
     assert any("Commands" in block.get("text", {}).get("text", "") for block in body["blocks"])
 
 
-async def test_empty_command_answers_with_help(server: RunningServer) -> None:
+async def test_a_bare_command_answers_with_a_short_start_with_buttons(server: RunningServer) -> None:
     answer = await server.slack.command("")
 
     assert answer.json["response_type"] == "ephemeral"
-    assert "/liteproject help [command]" in answer.json["text"]
+    buttons = [block["accessory"]["text"]["text"] for block in answer.json["blocks"] if "accessory" in block]
+    assert buttons == ["Create lite project", "Your projects", "Add brand", "All commands"]
+    assert "/liteproject subscribe" not in answer.text  # not every command
+
+
+async def test_the_start_buttons_open_create_list_and_help(server: RunningServer) -> None:
+    answer = await server.slack.command("")
+    actions = [block["accessory"]["action_id"] for block in answer.json["blocks"] if "accessory" in block]
+
+    await server.slack.block_action(actions[0])
+    (create,) = await server.fake.wait_for("views.open")
+    await server.slack.block_action(actions[1])
+    await server.slack.block_action(actions[2])
+    await server.slack.block_action(actions[3])
+
+    assert create.args["view"]["callback_id"].startswith("project_create")  # set up first, then create
+    opened = await server.fake.wait_for("views.open", count=2)
+    assert opened[1].args["view"]["callback_id"] == "brand_add"
+    listed, helped = await server.fake.wait_for("respond", count=2)
+    assert "No lite projects yet" in listed.args["text"]
+    assert "/liteproject subscribe" in helped.args["text"]
 
 
 async def test_help_for_one_subcommand_shows_only_that_one(server: RunningServer) -> None:
@@ -41,12 +61,22 @@ async def test_unknown_subcommand_suggests_the_closest_one(server: RunningServer
     assert "`/liteproject hlep` isn't a command. Did you mean `/liteproject help`?" in body["text"]
 
 
-async def test_unknown_subcommand_far_from_any_gets_help_without_a_guess(server: RunningServer) -> None:
+async def test_a_mistyped_command_shows_the_suggested_usage_not_every_command(server: RunningServer) -> None:
+    answer = await server.slack.command("pasue Summer")
+
+    text = answer.json["text"]
+    assert "Did you mean `/liteproject pause`?" in text
+    assert "/liteproject pause <project>" in text
+    assert text.count("/liteproject ") == 3  # the typo, the suggestion and its usage; nothing else
+
+
+async def test_unknown_subcommand_far_from_any_gets_the_start_without_a_guess(server: RunningServer) -> None:
     answer = await server.slack.command("zzzzzz")
 
     assert "isn't a command." in answer.json["text"]
     assert "Did you mean" not in answer.json["text"]
-    assert "/liteproject help [command]" in answer.json["text"]
+    assert "/liteproject help" in answer.json["text"]
+    assert any(block.get("accessory") for block in answer.json["blocks"])
 
 
 async def test_user_text_in_the_answer_is_escaped(server: RunningServer) -> None:
