@@ -328,6 +328,45 @@ def render_manage_modal(overview: ProjectOverview, accounts: Sequence[AdsAccount
     ).to_dict()
 
 
+def render_manage_readonly(overview: ProjectOverview) -> dict[str, Any]:
+    """Manage project link for someone who may look but not change: the state, and whom to ask."""
+    project = overview.project
+    state = (
+        ":large_green_circle: *Active invite link: on* — creators can deliver videos."
+        if project.active
+        else ":double_vertical_bar: *Active invite link: off* — the project is paused; creators can't deliver."
+    )
+    managers = ", ".join(f"<@{user}>" for user in overview.managers)
+    ask = f"<@{project.created_by}> (its owner)" + (f", or a project manager: {managers}" if managers else "")
+    details = [
+        f"*Brand*\n{escape(overview.brand.name)}",
+        f"*Ad authorization period*\n{project.authorization_days} days",
+        f"*Notifications*\n<#{project.channel_id}>",
+        f"*Deadline*\n{project.deadline.isoformat() if project.deadline else '—'}",
+    ]
+    blocks: list[Block] = [
+        SectionBlock(block_id="active", text=MarkdownTextObject(text=state)),
+        SectionBlock(fields=[MarkdownTextObject(text=item) for item in details]),
+        DividerBlock(),
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=truncate(
+                    f":lock: You can look at “{escape(project.link_name)}” but not change it. To pause it, edit "
+                    f"its details or become a project manager, ask {ask}. Workspace admins can change it too.",
+                    3000,
+                )
+            )
+        ),
+    ]
+    return View(
+        type="modal",
+        callback_id=f"{MANAGE_CALLBACK}_readonly",
+        title="Manage project link",
+        close="Close",
+        blocks=blocks,
+    ).to_dict()
+
+
 def render_invite_message_modal(project: LiteProject, *, sender_email: str | None = None) -> dict[str, Any]:
     blocks: list[Block] = [
         SectionBlock(

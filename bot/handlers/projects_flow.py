@@ -7,10 +7,11 @@ from typing import Any
 from slack_bolt.async_app import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks.project_modals import render_create_modal, render_manage_modal
+from bot.blocks.project_modals import render_create_modal, render_manage_modal, render_manage_readonly
 from bot.blocks.projects import render_invite_link, render_project_overview
 from bot.handlers.common import publish_home, sessions_of, settings_of
 from bot.services import projects
+from bot.services.permissions import may_manage
 from bot.services.workspaces import Actor, workspace_of
 from storage import crud
 from storage.models import LiteProject
@@ -36,7 +37,10 @@ async def open_manage_modal(
     async with sessions_of(context)() as session:
         overview = await projects.overview(session, project=project)
         accounts = await crud.list_ads_accounts(session, workspace_id=project.workspace_id)
-    await client.views_open(trigger_id=trigger_id, view=render_manage_modal(overview, accounts))
+        allowed = await may_manage(session, actor=Actor.from_context(context), project=project)
+    # someone who may not change the project sees it and whom to ask, not a form they can't save
+    view = render_manage_modal(overview, accounts) if allowed else render_manage_readonly(overview)
+    await client.views_open(trigger_id=trigger_id, view=view)
 
 
 async def project_overview_message(context: AsyncBoltContext, project: LiteProject) -> dict[str, Any]:

@@ -197,3 +197,22 @@ async def test_someone_else_cannot_add_videos(server: RunningServer, owned: dict
             session, actor=Actor(team_id=TEAM_ID, user_id=OWNER), project_id=owned["project"].id, text=links
         )
     assert len(pasted.candidates) == 1
+
+
+async def test_someone_else_gets_a_read_only_manage_view_naming_whom_to_ask(
+    server: RunningServer, owned: dict[str, Any]
+) -> None:
+    await server.slack.block_action("project_manage", value=str(owned["project"].id), user_id=BOB)
+
+    (opened,) = await server.fake.wait_for("views.open")
+    view = opened.args["view"]
+    assert "submit" not in view
+    assert not any(block["type"] == "input" for block in view["blocks"])
+    assert f"<@{OWNER}> (its owner)" in json.dumps(view["blocks"])
+
+
+async def test_the_owner_gets_the_manage_form(server: RunningServer, owned: dict[str, Any]) -> None:
+    await server.slack.block_action("project_manage", value=str(owned["project"].id), user_id=OWNER)
+
+    (opened,) = await server.fake.wait_for("views.open")
+    assert opened.args["view"]["submit"]["text"] == "Save"
