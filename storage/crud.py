@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import and_, case, func, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -53,6 +54,14 @@ async def get_or_create_workspace(
     )
     await session.execute(insert.on_conflict_do_nothing(index_elements=["enterprise_id", "team_id"]))
     return (await session.execute(query)).scalar_one()
+
+
+def is_unique_violation(error: IntegrityError) -> bool:
+    """True when the database refused a row because another one holds the same unique value."""
+    original = error.orig
+    if getattr(original, "sqlstate", None) == "23505":  # PostgreSQL's unique_violation
+        return True
+    return "UNIQUE constraint failed" in str(original)  # SQLite says it in words
 
 
 def like_prefix(text: str) -> str:
@@ -161,6 +170,17 @@ async def find_projects_by_name(
         .limit(limit)
     )
     return (await session.execute(query)).scalars().all()
+
+
+async def find_project_with_link_name(
+    session: AsyncSession, *, workspace_id: int, link_name: str
+) -> LiteProject | None:
+    """The project whose link name is this one, any case (names are stored without outer spaces)."""
+    query = select(LiteProject).where(
+        LiteProject.workspace_id == workspace_id,
+        func.lower(LiteProject.link_name) == link_name.strip().lower(),
+    )
+    return (await session.execute(query)).scalars().first()
 
 
 async def list_projects(

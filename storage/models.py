@@ -10,7 +10,7 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, TypeDecorator, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, TypeDecorator, UniqueConstraint, text
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
@@ -257,7 +257,11 @@ class LiteProjectUpdate(SQLModel):
 
 class LiteProject(LiteProjectBase, table=True):
     __tablename__ = "lite_projects"
-    __table_args__ = (Index("ix_lite_projects_workspace_created", "workspace_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_lite_projects_workspace_created", "workspace_id", "created_at"),
+        # people find projects by link name, any case: two that differ only in case can't both exist
+        Index("uq_lite_projects_link_name", "workspace_id", text("lower(link_name)"), unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspaces.id", index=True)
@@ -272,6 +276,8 @@ class LiteProject(LiteProjectBase, table=True):
     # the project card in its channel, once posted (kept in place with chat.update)
     card_channel_id: str | None = Field(default=None, max_length=32)
     card_ts: str | None = Field(default=None, max_length=32)
+    # archived: link off and out of lists, kept for history and export until restored
+    archived_at: dt.datetime | None = utc_field(nullable=True)
 
 
 class LiteProjectPublic(LiteProjectBase):

@@ -428,14 +428,6 @@ async def _flush_unique(session: AsyncSession, *, field: str, message: str) -> N
     try:
         await session.flush()
     except IntegrityError as error:
-        if not is_unique_violation(error):
+        if not crud.is_unique_violation(error):
             raise  # a missing row behind a foreign key is a fault, not a name someone took
         raise InvalidInput({field: message}) from None
-
-
-def is_unique_violation(error: IntegrityError) -> bool:
-    """True when the database refused a row because another one holds the same unique value."""
-    original = error.orig
-    if getattr(original, "sqlstate", None) == "23505":  # PostgreSQL's unique_violation
-        return True
-    return "UNIQUE constraint failed" in str(original)  # SQLite says it in words

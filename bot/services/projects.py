@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.errors import Conflict, InvalidInput, NotFound
@@ -123,6 +124,8 @@ async def create_project(
     if anchor is None:
         errors["anchor"] = "Choose one of your anchors."
     await _check_accounts(session, workspace_id=workspace.id, ids=draft.ads_accounts, errors=errors)
+    if "link_name" in values:
+        await _check_name_free(session, workspace_id=workspace.id, name=values["link_name"], errors=errors)
     if errors:
         raise InvalidInput(errors)
     assert brand is not None and anchor is not None and draft.authorization_days is not None
@@ -143,7 +146,7 @@ async def create_project(
         channel_id=values["channel_id"],
     )
     session.add(project)
-    await session.flush()
+    await _flush_name(session, name=project.link_name)
     assert project.id is not None
     await crud.set_project_ads_accounts(session, project_id=project.id, ads_account_ids=draft.ads_accounts)
     event = crud.add_audit_event(
@@ -189,6 +192,37 @@ def _clean_editable(
         except FieldError as exc:
             errors[name] = str(exc)
     return values
+
+
+def _name_taken(name: str, *, archived: bool = False) -> str:
+    where = " (archived: `/liteproject archived` shows it)" if archived else ""
+    return (
+        f"There is already a project called “{name}”{where} in this workspace, and names ignore case; "
+        "choose another name, so each project can be found by its name."
+    )
+
+
+async def _check_name_free(
+    session: AsyncSession,
+    *,
+    workspace_id: int,
+    name: str,
+    errors: dict[str, str],
+    project_id: int | None = None,
+) -> None:
+    same = await crud.find_project_with_link_name(session, workspace_id=workspace_id, link_name=name)
+    if same is not None and same.id != project_id:
+        errors["link_name"] = _name_taken(same.link_name, archived=same.archived_at is not None)
+
+
+async def _flush_name(session: AsyncSession, *, name: str) -> None:
+    """Flush; the unique name index hit by a concurrent twin becomes the same inline error."""
+    try:
+        await session.flush()
+    except IntegrityError as error:
+        if not crud.is_unique_violation(error):
+            raise
+        raise InvalidInput({"link_name": _name_taken(name)}) from None
 
 
 def _clean_managers(value: Any, errors: dict[str, str]) -> list[str]:
@@ -344,6 +378,10 @@ async def update_project(
     if new_accounts is not None:
         await _check_accounts(session, workspace_id=workspace.id, ids=new_accounts, errors=errors)
     new_managers = _clean_managers(changes.get("managers"), errors) if "managers" in changes else None
+    if "link_name" in values:
+        await _check_name_free(
+            session, workspace_id=workspace.id, name=values["link_name"], errors=errors, project_id=project.id
+        )
     if errors:
         raise InvalidInput(errors)
 
@@ -361,6 +399,7 @@ async def update_project(
     if after == before:
         return project
     project.updated_at = utcnow()
+    await _flush_name(session, name=project.link_name)
     if project.channel_id != old_channel:
         # the card moves with the notifications: a new one is posted in the new channel
         project.card_channel_id = None

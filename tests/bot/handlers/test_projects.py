@@ -550,3 +550,38 @@ def manage_values(
         "contact": {"value": {"type": "plain_text_input", "value": contact}},
         "channel": {"value": {"type": "conversations_select", "selected_conversation": CHANNEL_ID}},
     }
+
+
+# --- names that stay usable -------------------------------------------------------------------
+
+
+async def test_a_name_that_differs_only_in_case_and_spaces_is_refused_inline_on_create(
+    server: RunningServer, assets: dict[str, int]
+) -> None:
+    first = await create_through_modal(server, assets, link_name="Summer Launch")
+    assert first.json["response_action"] == "update"
+
+    answer = await server.slack.view_submission(
+        "project_create", create_values(assets, link_name="  summer launch ")
+    )
+
+    assert answer.json["response_action"] == "errors"
+    assert "There is already a project called “Summer Launch”" in answer.json["errors"]["link_name"]
+    assert [project.link_name for project in await stored(server, LiteProject)] == ["Summer Launch"]
+
+
+async def test_renaming_to_a_name_another_project_has_is_refused_inline(server: RunningServer) -> None:
+    async with server.sessions.begin() as session:
+        workspace = await make_workspace(session)
+        await make_project(session, workspace=workspace, link_name="Summer Launch")
+        other = await make_project(session, workspace=workspace, link_name="Winter")
+
+    answer = await server.slack.view_submission(
+        "project_manage",
+        {"link_name": {"value": {"type": "plain_text_input", "value": "SUMMER launch"}}},
+        private_metadata=json.dumps({"project_id": other.id}),
+    )
+
+    assert answer.json["response_action"] == "errors"
+    assert "“Summer Launch”" in answer.json["errors"]["link_name"]
+    assert sorted(p.link_name for p in await stored(server, LiteProject)) == ["Summer Launch", "Winter"]

@@ -77,8 +77,8 @@ async def test_invite_tokens_are_long_random_and_unrelated_to_ids(
 ) -> None:
     tokens = set()
     async with sessions.begin() as session:
-        for _ in range(20):
-            draft = await draft_with_assets(session)
+        for number in range(20):
+            draft = await draft_with_assets(session, link_name=f"Summer glow {number}")
             project = await projects.create_project(session, actor=ALICE, draft=draft, today=TODAY)
             tokens.add(project.invite_token)
 
