@@ -29,6 +29,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.blocks.assets import ANCHOR_KIND_LABELS
+from bot.blocks.changes import sentence
 from bot.blocks.text import escape, truncate
 from bot.services.invites import InviteMessage
 from bot.services.projects import AUTHORIZATION_PERIODS, ProjectOverview
@@ -448,3 +449,22 @@ def parse_private_project_id(view: dict[str, Any]) -> int | None:
     except (ValueError, AttributeError):
         return None
     return project_id if isinstance(project_id, int) else None
+
+
+def render_edit_saved(project: LiteProject, phrases: list[str]) -> dict[str, Any]:
+    """The modal after Edit details: what was saved, in words, and where the team hears about it."""
+    if phrases:
+        line = (
+            f":white_check_mark: Saved “{escape(project.link_name)}”: you "
+            + sentence("", phrases).strip()
+            + "."
+        )
+        where = f"A note is in the project's thread in <#{project.channel_id}>."
+    else:
+        line = f"Nothing to save: every field of “{escape(project.link_name)}” is as it was."
+        where = "Change a field and press Save, or close this."
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=truncate(line, 3000))),
+        ContextBlock(elements=[MarkdownTextObject(text=where)]),
+    ]
+    return View(type="modal", title="Manage project link", close="Done", blocks=blocks).to_dict()

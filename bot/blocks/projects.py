@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.assets import ANCHOR_KIND_LABELS
+from bot.blocks.changes import project_change_phrases, sentence
 from bot.blocks.text import escape, slack_date, truncate
 from bot.services.projects import ProjectOverview, ProjectPage
 from storage.crud import VideoCounts
@@ -287,5 +288,34 @@ def render_bulk_summary(names: list[str], *, actor_id: str, active: bool) -> dic
     text = f"{len(names)} projects were {verb}: {', '.join(names[:40])}{more}."
     return {
         "text": truncate(text, 3000),
+        "blocks": [SectionBlock(text=MarkdownTextObject(text=truncate(line, 3000))).to_dict()],
+    }
+
+
+def render_project_updated(
+    project: LiteProject,
+    *,
+    actor_id: str,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    accounts: dict[int, str] | None = None,
+) -> dict[str, Any]:
+    """The thread note after Edit details: "<@alice> moved the deadline from Dec 7 to Dec 9"."""
+    phrases = project_change_phrases(before, after, accounts=accounts)
+    line = sentence(f"<@{actor_id}>", phrases) + "."
+    return {
+        "text": truncate(f"{project.link_name}: {line}", 3000),
+        "blocks": [SectionBlock(text=MarkdownTextObject(text=truncate(f":pencil2: {line}", 3000))).to_dict()],
+    }
+
+
+def render_moved_card(project: LiteProject, *, actor_id: str) -> dict[str, Any]:
+    """What the old card becomes when its project moves to another channel."""
+    line = (
+        f":arrow_right: *{escape(project.link_name)}* moved to <#{project.channel_id}> (by <@{actor_id}>). "
+        "Its card, alerts and notices are there now."
+    )
+    return {
+        "text": f"{project.link_name} moved to another channel.",
         "blocks": [SectionBlock(text=MarkdownTextObject(text=truncate(line, 3000))).to_dict()],
     }

@@ -12,7 +12,9 @@ from bot.blocks.digests import render_delivery_digest
 from bot.blocks.projects import (
     render_bulk_summary,
     render_invite_card,
+    render_moved_card,
     render_pause_notice,
+    render_project_updated,
     with_subscription_note,
 )
 from bot.notify.linking import render_reminder, render_video_authorized, render_video_declined
@@ -21,6 +23,7 @@ from bot.services import projects
 from bot.services.notices import EVENT_OF_KIND, NoticeKind
 from bot.services.subscriptions import broadcast_events
 from bot.settings import Settings
+from storage import crud
 from storage.models import LiteProject, OutboxMessage, Video
 
 
@@ -64,6 +67,9 @@ async def render_outbox_message(
             remember_card_of=project.id,
             **card,
         )
+    if kind is NoticeKind.PROJECT_MOVED:
+        moved = render_moved_card(project, actor_id=message.payload.get("actor", ""))
+        return Outgoing(channel=message.channel_id, update_ts=message.payload.get("card_ts"), **moved)
     if kind is NoticeKind.PROJECT_CREATED:
         overview = await projects.overview(session, project=project)
         body = render_invite_card(overview, projects.invite_url(settings.public_base_url, project))
@@ -76,6 +82,8 @@ async def render_outbox_message(
         body = await render_video_authorized(session, project, message.payload, settings)
     elif kind is NoticeKind.VIDEO_DECLINED:
         body = await render_video_declined(session, project, message.payload, settings)
+    elif kind is NoticeKind.PROJECT_UPDATED:
+        body = await render_update_note(session, project, message.payload)
     elif kind is NoticeKind.REMINDER:
         body = await render_reminder(session, project, message.payload, settings)
     else:
@@ -84,6 +92,22 @@ async def render_outbox_message(
         # a subscribed channel or a DM: standalone, saying which project it is about
         return Outgoing(channel=message.channel_id, **with_subscription_note(body, project))
     return await in_card_thread(session, project, message, body)
+
+
+async def render_update_note(
+    session: AsyncSession, project: LiteProject, payload: dict[str, Any]
+) -> dict[str, Any]:
+    before, after = payload.get("before") or {}, payload.get("after") or {}
+    ids = {*(before.get("ads_account_ids") or []), *(after.get("ads_account_ids") or [])}
+    accounts = (
+        await crud.get_ads_accounts(session, workspace_id=project.workspace_id, ids=sorted(ids))
+        if ids
+        else []
+    )
+    names = {account.id: account.display_name for account in accounts if account.id is not None}
+    return render_project_updated(
+        project, actor_id=payload.get("actor", ""), before=before, after=after, accounts=names
+    )
 
 
 async def in_card_thread(

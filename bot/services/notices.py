@@ -26,6 +26,10 @@ class NoticeKind(str, enum.Enum):
     VIDEO_DECLINED = "video_declined"
     REMINDER = "reminder"
     BULK_SUMMARY = "bulk_summary"  # one message for a change made to many projects at once
+    PROJECT_UPDATED = "project_updated"  # Edit details, in words, in the card's thread
+    PROJECT_MOVED = "project_moved"  # the old card, once the project moved to another channel
+    PROJECT_ARCHIVED = "project_archived"
+    PROJECT_RESTORED = "project_restored"
 
 
 # the event names people subscribe to, per kind of notice

@@ -335,6 +335,15 @@ async def list_projects(
 # --- edit -------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ProjectEdit:
+    """A saved "Edit details": the project, and the fields that changed (before and after)."""
+
+    project: LiteProject
+    before: dict[str, Any] = field(default_factory=dict)
+    after: dict[str, Any] = field(default_factory=dict)
+
+
 async def update_project(
     session: AsyncSession,
     *,
@@ -343,6 +352,19 @@ async def update_project(
     changes: dict[str, Any],
     today: dt.date | None = None,
 ) -> LiteProject:
+    """Apply "Edit details" (see `edit_project`)."""
+    edit = await edit_project(session, actor=actor, project_id=project_id, changes=changes, today=today)
+    return edit.project
+
+
+async def edit_project(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    project_id: int,
+    changes: dict[str, Any],
+    today: dt.date | None = None,
+) -> ProjectEdit:
     """Apply "Edit details". `changes` holds only fields the person submitted (modal block ids).
 
     A change to the brand, the ad authorization period or the anchor is refused here, whatever
@@ -397,9 +419,10 @@ async def update_project(
         "managers": new_managers if new_managers is not None else current_managers,
     }
     if after == before:
-        return project
+        return ProjectEdit(project)
     project.updated_at = utcnow()
     await _flush_name(session, name=project.link_name)
+    old_card = (project.card_channel_id, project.card_ts)
     if project.channel_id != old_channel:
         # the card moves with the notifications: a new one is posted in the new channel
         project.card_channel_id = None
@@ -417,7 +440,28 @@ async def update_project(
     )
     await session.flush()
     await queue_card_refresh(session, project=project, reason=f"audit-{event.id}")
-    return project
+    # the change in words, in the card's thread (in the new channel when it moved)
+    await queue_notice(
+        session,
+        project=project,
+        kind=NoticeKind.PROJECT_UPDATED,
+        dedup_key=f"project-updated:audit-{event.id}",
+        actor=actor.user_id,
+        before=changed_before,
+        after=changed_after,
+    )
+    card_channel, card_ts = old_card
+    if project.channel_id != old_channel and card_channel and card_ts:
+        # the old card says where the project went, instead of buttons for a card that moved
+        await crud.add_outbox_message(
+            session,
+            workspace_id=workspace.id,
+            dedup_key=f"project-moved:audit-{event.id}",
+            kind=NoticeKind.PROJECT_MOVED.value,
+            channel_id=card_channel,
+            payload={"project_id": project.id, "actor": actor.user_id, "card_ts": card_ts},
+        )
+    return ProjectEdit(project, changed_before, changed_after)
 
 
 # --- pause and resume ---------------------------------------------------------------------------

@@ -98,7 +98,7 @@ async def test_a_project_manager_may_pause(server: RunningServer, owned: dict[st
         private_metadata=json.dumps({"project_id": owned["project"].id}),
         user_id=OWNER,
     )
-    assert answer.status == 200 and answer.text == ""
+    assert answer.status == 200 and answer.json["response_action"] == "update"  # the saved confirmation
 
     await server.slack.command("pause summer glow", user_id=BOB)
 

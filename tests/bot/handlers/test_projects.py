@@ -276,7 +276,10 @@ async def test_edit_details_changes_editable_fields_and_updates_the_card(
         "project_manage", values, private_metadata=opened.args["view"]["private_metadata"]
     )
 
-    assert answer.status == 200 and answer.text == ""
+    assert answer.status == 200 and answer.json["response_action"] == "update"
+    saved = text_of(answer.json["view"]["blocks"])
+    assert "you renamed the project from “Summer glow” to “Summer glow 2026”" in saved
+    assert "updated the description" in saved and "removed the deadline" in saved
     (updated,) = await stored(server, LiteProject)
     assert (updated.link_name, updated.description) == ("Summer glow 2026", "New positioning")
     assert updated.brand_id == project.brand_id
@@ -585,3 +588,61 @@ async def test_renaming_to_a_name_another_project_has_is_refused_inline(server: 
     assert answer.json["response_action"] == "errors"
     assert "“Summer Launch”" in answer.json["errors"]["link_name"]
     assert sorted(p.link_name for p in await stored(server, LiteProject)) == ["Summer Launch", "Winter"]
+
+
+# --- every change visible where it happened ---------------------------------------------------
+
+
+async def test_edit_details_notes_the_change_in_words_in_the_cards_thread(
+    server: RunningServer, assets: dict[str, int]
+) -> None:
+    first, moved = dt.date.today() + dt.timedelta(days=10), dt.date.today() + dt.timedelta(days=12)
+    await create_through_modal(server, assets, deadline=first.isoformat())
+    await server.settle()
+    (project,) = await stored(server, LiteProject)
+    values = {
+        "deadline": {"value": {"type": "datepicker", "selected_date": moved.isoformat()}},
+        "managers": {"value": {"type": "multi_users_select", "selected_users": ["U0BOB0001"]}},
+    }
+
+    answer = await server.slack.view_submission(
+        "project_manage", values, private_metadata=json.dumps({"project_id": project.id})
+    )
+    await server.settle()
+
+    saved = text_of(answer.json["view"]["blocks"])
+    assert f"you moved the deadline from {day_words(first)} to {day_words(moved)}" in saved
+    (note,) = [call for call in server.fake.of("chat.postMessage") if call.args.get("thread_ts")]
+    assert note.args["thread_ts"] == card_ts(server)
+    line = note.args["text"]
+    assert f"<@{USER_ID}> moved the deadline from {day_words(first)} to {day_words(moved)}" in line
+    assert "and added <@U0BOB0001> as a project manager" in line
+    assert "deadline:" not in line and "managers" not in line  # words, not field names
+
+
+def day_words(day: dt.date) -> str:
+    """How people write a date: "Dec 7" (", 2027" when it isn't this year)."""
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    year = f", {day.year}" if day.year != dt.date.today().year else ""
+    return f"{months[day.month - 1]} {day.day}{year}"
+
+
+async def test_moving_the_channel_leaves_a_note_on_the_old_card_and_posts_the_card_in_the_new_one(
+    server: RunningServer, assets: dict[str, int]
+) -> None:
+    await create_through_modal(server, assets)
+    await server.settle()
+    (project,) = await stored(server, LiteProject)
+    values = {"channel": {"value": {"type": "conversations_select", "selected_conversation": "C0GIFTS01"}}}
+
+    await server.slack.view_submission(
+        "project_manage", values, private_metadata=json.dumps({"project_id": project.id})
+    )
+    await server.settle()
+
+    (old_card,) = [call for call in server.fake.of("chat.update") if call.args["ts"] == project.card_ts]
+    assert old_card.args["channel"] == CHANNEL_ID
+    assert "moved to <#C0GIFTS01>" in text_of(old_card.args["blocks"])
+    new_cards = [c for c in server.fake.of("chat.postMessage") if c.args["channel"] == "C0GIFTS01"]
+    assert any(block["type"] == "actions" for block in new_cards[0].args["blocks"])
+    assert "moved the project to <#C0GIFTS01>" in text_of([c.args["text"] for c in new_cards])
