@@ -16,8 +16,10 @@ from sqlmodel import col
 
 from storage.models import ReviewState, Video, VideoStatus
 
-# the videos list's filter for videos rejected in review (a review state, not a VideoStatus)
+# the videos list's filters by review (review states, not VideoStatus values)
 REJECTED = "rejected"
+APPROVED = "approved"
+TO_REVIEW = "to_review"
 
 
 async def get_video_by_key(session: AsyncSession, *, project_id: int, video_key: str) -> Video | None:
@@ -65,6 +67,10 @@ def _filtered(query: Select[Any], *, workspace_id: int, project_id: int, status:
     query = query.where(col(Video.workspace_id) == workspace_id, col(Video.project_id) == project_id)
     if status == REJECTED:
         return query.where(col(Video.review_state) == ReviewState.REJECTED)
+    if status == APPROVED:
+        return query.where(col(Video.review_state) == ReviewState.APPROVED)
+    if status == TO_REVIEW:
+        return _to_review(query)
     if status is not None:
         return query.where(col(Video.status) == status)
     return query
@@ -134,3 +140,35 @@ async def authorized_before(
         .order_by(col(Video.authorized_at), col(Video.id))
     )
     return (await session.execute(query)).scalars().all()
+
+
+async def spark_code_in_use(
+    session: AsyncSession, *, workspace_id: int, spark_code: str, video_key: str
+) -> bool:
+    """Whether another video of the workspace (in any project) already carries this exact code.
+
+    The same TikTok video delivered to two projects is one video: its code may appear in both.
+    """
+    query = select(col(Video.id)).where(
+        col(Video.workspace_id) == workspace_id,
+        col(Video.spark_code) == spark_code,
+        col(Video.video_key) != video_key,
+    )
+    return (await session.execute(query.limit(1))).first() is not None
+
+
+def _to_review(query: Select[Any]) -> Select[Any]:
+    """Videos the team still has to look at: delivered or authorized, not yet approved or rejected."""
+    return query.where(
+        col(Video.review_state) == ReviewState.UNREVIEWED,
+        col(Video.status).in_([VideoStatus.DELIVERED, VideoStatus.AUTHORIZED]),
+    )
+
+
+async def count_to_review(session: AsyncSession, *, workspace_id: int, project_id: int) -> int:
+    query = _to_review(
+        select(func.count())
+        .select_from(Video)
+        .where(col(Video.workspace_id) == workspace_id, col(Video.project_id) == project_id)
+    )
+    return int((await session.execute(query)).scalar_one())
