@@ -163,12 +163,3 @@ def _to_review(query: Select[Any]) -> Select[Any]:
         col(Video.review_state) == ReviewState.UNREVIEWED,
         col(Video.status).in_([VideoStatus.DELIVERED, VideoStatus.AUTHORIZED]),
     )
-
-
-async def count_to_review(session: AsyncSession, *, workspace_id: int, project_id: int) -> int:
-    query = _to_review(
-        select(func.count())
-        .select_from(Video)
-        .where(col(Video.workspace_id) == workspace_id, col(Video.project_id) == project_id)
-    )
-    return int((await session.execute(query)).scalar_one())

@@ -3,6 +3,7 @@ approve, reject, and the digest's way to what needs review."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
@@ -154,4 +155,5 @@ def register(app: AsyncApp) -> None:
     app.action(VIDEO_DETAILS)(view_details)
     app.action(VIDEO_COPY_SPARK_CODE)(copy_spark_code)
     app.action(SHOW_VIDEOS)(show_videos)
-    app.action(VIDEO_LIST_TO_REVIEW)(show_to_review)
+    # the digest has one button per project (action ids must differ within a block)
+    app.action(re.compile(f"^{VIDEO_LIST_TO_REVIEW}(_[0-9]+)?$"))(show_to_review)
