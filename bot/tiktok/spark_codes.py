@@ -45,7 +45,8 @@ def clean_spark_code(value: str | None) -> str | None:
             "A spark code is # followed by letters, digits, + and / (and maybe = at the end); "
             "copy it again from TikTok."
         )
-    if len(body) < MIN_LENGTH:
+    if len(body) < MIN_LENGTH or (body.endswith("=") and len(body) % 4):
+        # base64 with its `=` padding comes in whole blocks of 4: anything else lost characters
         raise SparkCodeError(
             f"That spark code is only {len(code)} characters; a whole code is about 65. "
             "It was probably cut off: copy the whole code from TikTok."

@@ -128,6 +128,22 @@ async def test_cells_that_look_like_formulas_are_quoted(server: RunningServer) -
     }
 
 
+async def test_a_direct_message_that_cant_be_opened_posts_nothing_and_offers_here(
+    server: RunningServer,
+) -> None:
+    async with server.sessions.begin() as session:
+        project = await make_project(session, link_name="Summer glow")
+        await make_video(session, project=project, spark_code=CODE)
+    server.fake.fail("conversations.open", "missing_scope")
+
+    await server.slack.command("export Summer glow")
+
+    (reply,) = await server.fake.wait_for("respond")
+    assert "couldn't open a direct message" in reply.args["text"]
+    assert "export Summer glow here" in reply.args["text"]
+    assert not server.fake.of("files.getUploadURLExternal") and not server.fake.uploads
+
+
 async def test_an_upload_slack_refuses_is_explained(server: RunningServer) -> None:
     async with server.sessions.begin() as session:
         await make_project(session, link_name="Private one")

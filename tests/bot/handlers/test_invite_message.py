@@ -46,7 +46,7 @@ def message_section(view: dict[str, Any]) -> str:
 async def test_every_field_at_its_maximum_keeps_link_deadline_and_contact(
     server: RunningServer, filler: str
 ) -> None:
-    contact = "c" * 64 + "@" + "d" * 180 + ".com"  # 249 characters, within the 254 limit
+    contact = "c" * 64 + "@" + "d" * 185 + ".com"  # the column's 254 characters
     async with server.sessions.begin() as session:
         workspace = await make_workspace(session)
         brand: BrandProfile = await make_brand(

@@ -31,6 +31,7 @@ def test_no_code_is_none(empty: str | None) -> None:
     ("code", "says"),
     [
         (ON_RECORD[:20], "cut off"),
+        (ON_RECORD[:30] + ON_RECORD[31:], "cut off"),  # a character lost inside a padded code
         ("#short", "cut off"),
         ("#", "#"),
         (ON_RECORD.replace("+", "%2B"), "web address"),
