@@ -245,11 +245,11 @@ def render_spark_code_arrived(project: LiteProject, video: Video) -> dict[str, A
     ends = authorization_label(video, project)
     text = (
         f"@{video.creator_handle} sent the spark code for their video in {project.link_name}; "
-        "the alert above now shows it."
+        "its alert is updated."
     )
     headline = (
         f":key: *@{escape(video.creator_handle)}* sent the spark code for {video_link(video, 'their video')}: "
-        f"it is authorized{' ' + ends if ends else ''}. The alert above now shows the code."
+        f"it is authorized{' ' + ends if ends else ''}. Its alert is updated."
     )
     blocks: list[Block] = [
         SectionBlock(
