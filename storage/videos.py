@@ -7,10 +7,11 @@ its unguessable invite token first and then ask by project.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -148,7 +149,13 @@ async def spark_code_in_use(
     """Whether another video of the workspace (in any project) already carries this exact code.
 
     The same TikTok video delivered to two projects is one video: its code may appear in both.
+    On PostgreSQL the check holds a transaction lock on the code first, so two replicas storing
+    the same code at once take turns and the second sees the first (SQLite runs one writer).
     """
+    if session.get_bind().dialect.name == "postgresql":
+        digest = hashlib.blake2b(f"spark:{workspace_id}:{spark_code}".encode(), digest_size=8).digest()
+        key = int.from_bytes(digest, "big", signed=True)
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
     query = select(col(Video.id)).where(
         col(Video.workspace_id) == workspace_id,
         col(Video.spark_code) == spark_code,

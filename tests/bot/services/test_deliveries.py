@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services import deliveries, reviews
@@ -256,6 +257,49 @@ async def test_a_code_already_given_with_another_video_is_refused_in_any_project
             await deliver(sessions, project, url=f"https://www.tiktok.com/@glow.maker/video/{OTHER_VIDEO}")
         assert "already given with another video" in caught.value.errors["spark_code"]
     assert await count(sessions, Video) == 1
+
+
+@pytest.mark.backends("postgres")
+async def test_one_code_stored_at_once_by_two_replicas_is_stored_once(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    first = await new_project(sessions)
+    second = await new_project(sessions)
+    other = f"https://www.tiktok.com/@glow.maker/video/{OTHER_VIDEO}"
+
+    async def deliver_second() -> Any:
+        return await deliver(sessions, second, url=other)
+
+    async with sessions() as session:
+        async with session.begin():
+            await deliveries.deliver_video(
+                session,
+                invite_token=first.invite_token,
+                url=URL,
+                creator_handle="glow.maker",
+                creator_email="maker@example.com",
+                spark_code=CODE,
+            )
+            # the other delivery of the same code, by another replica, before this one commits
+            racing = asyncio.create_task(deliver_second())
+            await wait_for_a_waiting_advisory_lock(sessions)
+    with pytest.raises(InvalidInput) as caught:
+        await racing
+
+    assert "already given with another video" in caught.value.errors["spark_code"]
+    assert await count(sessions, Video) == 1
+
+
+async def wait_for_a_waiting_advisory_lock(sessions: async_sessionmaker[AsyncSession]) -> None:
+    for _ in range(200):
+        async with sessions() as session:
+            waiting = await session.execute(
+                text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+            )
+            if waiting.scalar_one():
+                return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the second delivery never waited for the first one's code")
 
 
 async def test_a_late_code_already_given_with_another_video_is_refused(
