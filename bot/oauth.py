@@ -35,6 +35,7 @@ BOT_SCOPES: tuple[str, ...] = (
     "channels:history",
     "groups:history",
     "files:write",
+    "im:write",
     "users:read",
 )
 

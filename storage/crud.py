@@ -26,6 +26,7 @@ from storage.models import (
     OutboxStatus,
     ProjectAdsAccount,
     ProjectManager,
+    ReviewState,
     Subscription,
     UserSettings,
     Video,
@@ -253,6 +254,7 @@ async def set_project_managers(session: AsyncSession, *, project_id: int, user_i
 class VideoCounts:
     delivered: int = 0
     authorized: int = 0
+    to_review: int = 0  # delivered or authorized, neither approved nor rejected yet
 
 
 async def video_counts(session: AsyncSession, *, project_ids: Sequence[int]) -> dict[int, VideoCounts]:
@@ -260,13 +262,28 @@ async def video_counts(session: AsyncSession, *, project_ids: Sequence[int]) -> 
     if not project_ids:
         return {}
     authorized = func.sum(case((col(Video.status) == VideoStatus.AUTHORIZED, 1), else_=0))
+    to_review = func.sum(
+        case(
+            (
+                and_(
+                    col(Video.review_state) == ReviewState.UNREVIEWED,
+                    col(Video.status).in_([VideoStatus.DELIVERED, VideoStatus.AUTHORIZED]),
+                ),
+                1,
+            ),
+            else_=0,
+        )
+    )
     query = (
-        select(Video.project_id, func.count(), authorized)
+        select(Video.project_id, func.count(), authorized, to_review)
         .where(col(Video.project_id).in_(project_ids))
         .group_by(col(Video.project_id))
     )
     rows = (await session.execute(query)).all()
-    return {project_id: VideoCounts(int(total), int(auth or 0)) for project_id, total, auth in rows}
+    return {
+        project_id: VideoCounts(int(total), int(auth or 0), int(review or 0))
+        for project_id, total, auth, review in rows
+    }
 
 
 # --- audit and outbox -----------------------------------------------------------------------------

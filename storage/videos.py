@@ -7,17 +7,20 @@ its unguessable invite token first and then ask by project.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from storage.models import ReviewState, Video, VideoStatus
 
-# the videos list's filter for videos rejected in review (a review state, not a VideoStatus)
+# the videos list's filters by review (review states, not VideoStatus values)
 REJECTED = "rejected"
+APPROVED = "approved"
+TO_REVIEW = "to_review"
 
 
 async def get_video_by_key(session: AsyncSession, *, project_id: int, video_key: str) -> Video | None:
@@ -65,6 +68,10 @@ def _filtered(query: Select[Any], *, workspace_id: int, project_id: int, status:
     query = query.where(col(Video.workspace_id) == workspace_id, col(Video.project_id) == project_id)
     if status == REJECTED:
         return query.where(col(Video.review_state) == ReviewState.REJECTED)
+    if status == APPROVED:
+        return query.where(col(Video.review_state) == ReviewState.APPROVED)
+    if status == TO_REVIEW:
+        return _to_review(query)
     if status is not None:
         return query.where(col(Video.status) == status)
     return query
@@ -134,3 +141,32 @@ async def authorized_before(
         .order_by(col(Video.authorized_at), col(Video.id))
     )
     return (await session.execute(query)).scalars().all()
+
+
+async def spark_code_in_use(
+    session: AsyncSession, *, workspace_id: int, spark_code: str, video_key: str
+) -> bool:
+    """Whether another video of the workspace (in any project) already carries this exact code.
+
+    The same TikTok video delivered to two projects is one video: its code may appear in both.
+    On PostgreSQL the check holds a transaction lock on the code first, so two replicas storing
+    the same code at once take turns and the second sees the first (SQLite runs one writer).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        digest = hashlib.blake2b(f"spark:{workspace_id}:{spark_code}".encode(), digest_size=8).digest()
+        key = int.from_bytes(digest, "big", signed=True)
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    query = select(col(Video.id)).where(
+        col(Video.workspace_id) == workspace_id,
+        col(Video.spark_code) == spark_code,
+        col(Video.video_key) != video_key,
+    )
+    return (await session.execute(query.limit(1))).first() is not None
+
+
+def _to_review(query: Select[Any]) -> Select[Any]:
+    """Videos the team still has to look at: delivered or authorized, not yet approved or rejected."""
+    return query.where(
+        col(Video.review_state) == ReviewState.UNREVIEWED,
+        col(Video.status).in_([VideoStatus.DELIVERED, VideoStatus.AUTHORIZED]),
+    )

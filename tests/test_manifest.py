@@ -26,6 +26,7 @@ SCOPES_OF_METHOD: dict[str, tuple[str, ...]] = {
     "conversations_join": ("channels:join",),
     "users_info": ("users:read",),
     "files_upload_v2": ("files:write",),
+    "conversations_open": ("im:write",),
     "chat_unfurl": ("links:write",),
     "views_open": (),
     "views_push": (),

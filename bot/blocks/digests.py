@@ -5,13 +5,42 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
 
 from bot.blocks.text import escape, truncate
+from bot.blocks.videos import VIDEO_LIST_TO_REVIEW
 from storage.models import LiteProject, Video
 
 LINES_PER_SECTION = 10
 MAX_SECTIONS = 40  # keeps the message within Slack's 50 blocks
+REVIEW_BUTTONS = 5  # one per project, for the projects with the most deliveries in the digest
+
+
+def review_buttons(items: Sequence[tuple[LiteProject, Video]]) -> ActionsBlock:
+    """*Review these*: the videos list of each project in the digest, filtered to what needs review."""
+    projects: dict[int, tuple[LiteProject, int]] = {}
+    for project, _video in items:
+        assert project.id is not None
+        known, count = projects.get(project.id, (project, 0))
+        projects[project.id] = (known, count + 1)
+    busiest = sorted(projects.values(), key=lambda pair: -pair[1])[:REVIEW_BUTTONS]
+    buttons = [
+        ButtonElement(
+            text="Review these" if len(projects) == 1 else truncate(f"Review {project.link_name}", 75),
+            action_id=f"{VIDEO_LIST_TO_REVIEW}_{index}",
+            value=str(project.id),
+            style="primary" if index == 0 else None,
+        )
+        for index, (project, _count) in enumerate(busiest)
+    ]
+    return ActionsBlock(block_id="digest_review", elements=buttons)
 
 
 def render_delivery_digest(items: Sequence[tuple[LiteProject, Video]]) -> dict[str, Any]:
@@ -34,6 +63,7 @@ def render_delivery_digest(items: Sequence[tuple[LiteProject, Video]]) -> dict[s
         blocks.append(
             ContextBlock(elements=[MarkdownTextObject(text=f"…and {len(lines) - len(shown)} more.")])
         )
+    blocks.append(review_buttons(items))
     blocks.append(
         ContextBlock(
             elements=[

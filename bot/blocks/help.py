@@ -21,6 +21,8 @@ class HelpEntry(Protocol):
     def usage(self) -> str: ...
     @property
     def description(self) -> str: ...
+    @property
+    def details(self) -> str: ...
 
 
 def render_help(
@@ -51,6 +53,9 @@ def render_help(
         chunk += item + "\n"
     if chunk:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=chunk.rstrip())))
+    if single and entries and entries[0].details:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=truncate(entries[0].details, 3000))))
+        lines.append(entries[0].details)
     if not single:
         tip = f"`{COMMAND} help <command>` shows one command. Only you can see this message."
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=tip)]))

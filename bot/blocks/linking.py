@@ -24,7 +24,7 @@ from slack_sdk.models.views import View
 from bot.blocks.text import escape, slack_date, truncate
 from bot.blocks.videos import VIDEO_DETAILS, creator_label, video_link
 from bot.services.linking import MAX_PASTE_CHARS, Confirmation, Pasted, RefusedLine, request_url
-from bot.services.videos import authorization_ends_at
+from bot.services.videos import authorization_ends_at, authorization_is_estimated
 from storage.models import LinkingRequest, LiteProject, Video
 
 PASTE_CALLBACK = "linking_paste"
@@ -215,7 +215,7 @@ def _video_lines(videos: Sequence[Video], project: LiteProject, *, with_end: boo
         line = f"{creator_label(video)} · {video_link(video, video.tiktok_video_id or 'video')}"
         ends = authorization_ends_at(video, project)
         if with_end and ends is not None:
-            line += f" · ends {_day(ends)}"
+            line += f" · ends {_day(ends)}" + (" (estimated)" if authorization_is_estimated(video) else "")
         blocks.append(
             SectionBlock(
                 block_id=f"linked_video_{video.id}",

@@ -411,9 +411,12 @@ def render_composed_invite(message: InviteMessage) -> dict[str, Any]:
     for warning in message.warnings:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f":warning: {escape(warning)}")]))
     if message.subject:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=f"*Subject*\n```{message.subject}```")))
+        blocks.append(
+            SectionBlock(text=MarkdownTextObject(text=f"*Subject*\n```{escape(message.subject)}```"))
+        )
+    # the body was composed to fit (see invites.BODY_LIMIT); truncate is only a last guard
     blocks.append(
-        SectionBlock(text=MarkdownTextObject(text=truncate(f"*Message*\n```{message.body}```", 3000)))
+        SectionBlock(text=MarkdownTextObject(text=truncate(f"*Message*\n```{escape(message.body)}```", 3000)))
     )
     blocks.append(
         ContextBlock(

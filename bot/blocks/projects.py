@@ -40,7 +40,10 @@ def status_label(project: LiteProject) -> str:
 
 
 def counts_label(counts: VideoCounts) -> str:
-    return f"{counts.delivered} delivered · {counts.authorized} authorized"
+    label = f"{counts.delivered} delivered · {counts.authorized} authorized"
+    if counts.delivered:
+        label += f" · {counts.to_review} to review"
+    return label
 
 
 def deadline_label(deadline: dt.date | None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,7 +20,15 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.blocks.text import escape, slack_date, truncate
-from bot.services.videos import authorization_ends_at
+from bot.services.videos import (
+    APPROVED,
+    REJECTED,
+    REVIEW_WORDS,
+    STATUS_WORDS,
+    TO_REVIEW,
+    authorization_ends_at,
+    authorization_is_estimated,
+)
 from storage.models import LiteProject, ReviewState, Video, VideoSource, VideoStatus
 
 # action ids of the video buttons; each button's value is the video id
@@ -27,21 +36,18 @@ VIDEO_DETAILS = "video_details"
 VIDEO_COPY_SPARK_CODE = "video_copy_spark_code"
 VIDEO_APPROVE = "video_approve"
 VIDEO_REJECT = "video_reject"
+# opens the videos list filtered to what needs review; the value is the project id
+VIDEO_LIST_TO_REVIEW = "video_list_to_review"
 
 VIDEO_LIST_LIMIT = 95  # a modal holds 100 blocks: the videos, plus the lines around them
 
+# the one vocabulary (bot.services.videos), capitalized where it starts a field
 REVIEW_LABELS = {
-    ReviewState.UNREVIEWED: ":hourglass_flowing_sand: Not reviewed yet",
+    ReviewState.UNREVIEWED: ":hourglass_flowing_sand: To review",
     ReviewState.APPROVED: ":white_check_mark: Approved",
     ReviewState.REJECTED: ":x: Rejected",
 }
-STATUS_LABELS = {
-    VideoStatus.DELIVERED: "Delivered",
-    VideoStatus.PENDING_AUTHORIZATION: "Waiting for authorization",
-    VideoStatus.AUTHORIZED: "Authorized",
-    VideoStatus.DECLINED: "Declined",
-    VideoStatus.EXPIRED: "Authorization expired",
-}
+STATUS_LABELS = {status: word.capitalize() for status, word in STATUS_WORDS.items()}
 SOURCE_LABELS = {VideoSource.INVITE_LINK: "Invite link", VideoSource.LINKING_REQUEST: "Linking request"}
 
 
@@ -49,9 +55,26 @@ def review_label(video: Video) -> str:
     return REVIEW_LABELS[ReviewState(video.review_state)]
 
 
+def day_label(moment: dt.datetime) -> str:
+    return slack_date(moment, moment.strftime("%Y-%m-%d"))
+
+
+def authorization_label(video: Video, project: LiteProject) -> str | None:
+    """ "until Dec 9 (estimated)" for an authorized video; None before it is authorized."""
+    ends = authorization_ends_at(video, project)
+    if ends is None:
+        return None
+    verb = "ended" if video.status == VideoStatus.EXPIRED else "until"
+    label = f"{verb} {day_label(ends)}"
+    if authorization_is_estimated(video):
+        label += f" (estimated: {project.authorization_days} days from the code's delivery)"
+    return label
+
+
 def spark_code_label(video: Video, project: LiteProject) -> str:
     if video.spark_code:
-        return ":key: Received"
+        ends = authorization_label(video, project)
+        return f":key: Received · {STATUS_WORDS[VideoStatus(video.status)]}" + (f" {ends}" if ends else "")
     return f":warning: Missing — ask for a code of at least {project.authorization_days} days"
 
 
@@ -71,14 +94,15 @@ def _fallback_text(video: Video, project: LiteProject) -> str:
     code = "spark code received" if video.spark_code else "no spark code yet"
     return truncate(
         f"New video for {project.link_name} from @{video.creator_handle}: {video.url} ({code}; "
-        f"{ReviewState(video.review_state).value})",
+        f"{REVIEW_WORDS[ReviewState(video.review_state)]})",
         3000,
     )
 
 
-def video_buttons(video: Video) -> ActionsBlock:
+def video_buttons(video: Video, *, details: bool = True) -> ActionsBlock:
+    """View details (unless already in them), Copy spark code, and the review not yet made."""
     value = str(video.id)
-    buttons = [ButtonElement(text="View details", action_id=VIDEO_DETAILS, value=value)]
+    buttons = [ButtonElement(text="View details", action_id=VIDEO_DETAILS, value=value)] if details else []
     if video.spark_code:
         buttons.append(ButtonElement(text="Copy spark code", action_id=VIDEO_COPY_SPARK_CODE, value=value))
     if video.review_state != ReviewState.APPROVED:
@@ -139,16 +163,14 @@ def render_video_gone(project: LiteProject) -> dict[str, Any]:
     return {"text": text, "blocks": [SectionBlock(text=MarkdownTextObject(text=escape(text))).to_dict()]}
 
 
-def render_video_details(
-    video: Video, project: LiteProject, *, spark_code_visible: bool = True
-) -> dict[str, Any]:
-    """The "View details" modal: every field, and the spark code in a code block to copy.
-
-    The code itself only for those who may manage the project; others see that there is one.
-    """
+def render_video_details(video: Video, project: LiteProject, *, manager: bool = True) -> dict[str, Any]:
+    """The "View details" modal: every field, and for managers the spark code to copy, the
+    creator's email and the review buttons. Others see that there is a code, and whom to ask."""
     details = [
         f"*Creator*\n{creator_label(video)}",
-        f"*Email*\n{escape(video.creator_email or '—')}",
+        f"*Email*\n{escape(video.creator_email or '—')}"
+        if manager
+        else "*Email*\nFor the project's managers",
         f"*Video*\n{video_link(video, video.url)}",
         f"*Status*\n{STATUS_LABELS[VideoStatus(video.status)]}",
         f"*Review*\n{review_label(video)}",
@@ -156,22 +178,25 @@ def render_video_details(
         f"*Delivered*\n{delivered_label(video)}",
         f"*Project*\n{escape(project.link_name)}",
     ]
+    ends = authorization_label(video, project)
+    if ends is not None:
+        details.append(f"*Ad authorization*\n{ends.capitalize()}")
     blocks: list[Block] = [
         SectionBlock(fields=[MarkdownTextObject(text=truncate(item, 2000)) for item in details]),
     ]
-    if video.spark_code and not spark_code_visible:
+    if video.spark_code and not manager:
         blocks.append(
             SectionBlock(
                 text=MarkdownTextObject(
                     text=f"*Spark code*\nReceived. Only <@{project.created_by}>, the project's managers and "
-                    "workspace admins can see it."
+                    "workspace admins can see it, and review the video."
                 )
             )
         )
     elif video.spark_code:
         blocks += [
             SectionBlock(text=MarkdownTextObject(text="*Spark code* (paste it in TikTok Ads Manager)")),
-            SectionBlock(text=MarkdownTextObject(text=f"```{video.spark_code}```")),
+            SectionBlock(text=MarkdownTextObject(text=f"```{escape(video.spark_code)}```")),
         ]
     else:
         blocks.append(
@@ -190,6 +215,8 @@ def render_video_details(
                 ]
             )
         )
+    if manager:
+        blocks.append(video_buttons(video, details=False))
     view = View(
         type="modal",
         callback_id="video_details",
@@ -201,17 +228,51 @@ def render_video_details(
     return view.to_dict()
 
 
+def render_spark_code_modal(video: Video) -> dict[str, Any]:
+    """The code alone, so a long press or a triple click copies exactly it."""
+    assert video.spark_code is not None
+    return View(
+        type="modal",
+        callback_id="video_spark_code",
+        title="Spark code",
+        close="Done",
+        blocks=[SectionBlock(text=MarkdownTextObject(text=escape(video.spark_code)))],
+    ).to_dict()
+
+
+def render_spark_code_arrived(project: LiteProject, video: Video) -> dict[str, Any]:
+    """The thread's note when a creator sends the code for a video delivered without one."""
+    ends = authorization_label(video, project)
+    text = (
+        f"@{video.creator_handle} sent the spark code for their video in {project.link_name}; "
+        "its alert is updated."
+    )
+    headline = (
+        f":key: *@{escape(video.creator_handle)}* sent the spark code for {video_link(video, 'their video')}: "
+        f"it is authorized{' ' + ends if ends else ''}. Its alert is updated."
+    )
+    blocks: list[Block] = [
+        SectionBlock(
+            text=MarkdownTextObject(text=truncate(headline, 3000)),
+            accessory=ButtonElement(text="View details", action_id=VIDEO_DETAILS, value=str(video.id)),
+        )
+    ]
+    return {"text": truncate(text, 3000), "blocks": [block.to_dict() for block in blocks]}
+
+
 VIDEO_LIST_FILTER = "video_list_filter"
 VIDEO_LIST_PAGE = "video_list_page"  # _prev / _next; the value is "project_id:status:offset"
 VIDEO_LIST_CALLBACK = "project_videos"
 LIST_FILTER_LABELS = {
-    "all": "All statuses",
+    "all": "All videos",
+    TO_REVIEW: "To review",
     VideoStatus.DELIVERED.value: "Delivered",
-    VideoStatus.PENDING_AUTHORIZATION.value: "Pending authorization",
     VideoStatus.AUTHORIZED.value: "Authorized",
-    VideoStatus.DECLINED.value: "Declined",
-    "rejected": "Rejected",
+    APPROVED: "Approved",
+    REJECTED: "Rejected",
     VideoStatus.EXPIRED.value: "Expired",
+    VideoStatus.PENDING_AUTHORIZATION.value: "Requested",
+    VideoStatus.DECLINED.value: "Declined",
 }
 
 
@@ -219,12 +280,10 @@ def _list_line(video: Video, project: LiteProject) -> str:
     code = ":key: spark code" if video.spark_code else "no spark code"
     dates = [f"delivered {delivered_label(video)}"]
     if video.authorized_at is not None:
-        dates.append(
-            f"authorized {slack_date(video.authorized_at, video.authorized_at.strftime('%Y-%m-%d'))}"
-        )
-        ends = authorization_ends_at(video, project)
+        dates.append(f"authorized {day_label(video.authorized_at)}")
+        ends = authorization_label(video, project)
         if ends is not None:
-            dates.append(f"ends {slack_date(ends, ends.strftime('%Y-%m-%d'))}")
+            dates.append(ends)
     return (
         f"{creator_label(video)} · {video_link(video, 'video')} · {STATUS_LABELS[VideoStatus(video.status)]}"
         f" · {SOURCE_LABELS[VideoSource(video.source)]}"
@@ -240,7 +299,7 @@ def _filter_block(project: LiteProject, status: str | None) -> ActionsBlock:
         elements=[
             StaticSelectElement(
                 action_id=VIDEO_LIST_FILTER,
-                placeholder="Filter by status",
+                placeholder="Filter",
                 options=options,
                 initial_option=initial,
             )
@@ -277,7 +336,9 @@ def render_video_list(
     ]
     if not shown:
         empty = (
-            "No videos with this status."
+            "Nothing to review: every video delivered so far is approved or rejected."
+            if status == TO_REVIEW
+            else "No videos with this status."
             if status is not None
             else "No videos yet. Share the invite link with creators; their deliveries appear here."
         )

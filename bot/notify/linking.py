@@ -16,6 +16,7 @@ from bot.blocks.linking import (
     render_videos_authorized,
     render_videos_declined,
 )
+from bot.blocks.videos import render_spark_code_arrived, render_video_gone
 from bot.settings import Settings
 from storage import videos as video_queries
 from storage.models import LinkingRequest, LiteProject, Video
@@ -44,6 +45,11 @@ async def render_video_authorized(
     session: AsyncSession, project: LiteProject, payload: dict[str, Any], settings: Settings
 ) -> dict[str, Any]:
     videos = await _videos(session, project, payload)
+    if payload.get("spark_code_arrived"):
+        # a creator sent the code for a video delivered without it, through the invite link
+        if not videos:
+            return render_video_gone(project)
+        return render_spark_code_arrived(project, videos[0])
     return render_videos_authorized(project, await _handle(session, project, payload), videos)
 
 

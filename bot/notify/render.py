@@ -70,6 +70,11 @@ async def render_outbox_message(
     if kind is NoticeKind.PROJECT_MOVED:
         moved = render_moved_card(project, actor_id=message.payload.get("actor", ""))
         return Outgoing(channel=message.channel_id, update_ts=message.payload.get("card_ts"), **moved)
+    if kind is NoticeKind.VIDEO_ALERT_UPDATE:
+        body = await render_video_delivered(session, project, message.payload, settings)
+        if not message.payload.get("primary"):
+            body = with_subscription_note(body, project)
+        return Outgoing(channel=message.channel_id, update_ts=message.payload.get("update_ts"), **body)
     if kind is NoticeKind.PROJECT_CREATED:
         overview = await projects.overview(session, project=project)
         body = render_invite_card(overview, projects.invite_url(settings.public_base_url, project))

@@ -24,4 +24,7 @@ async def render_video_delivered(
     )
     if video is None or video.project_id != project.id:
         return render_video_gone(project)
-    return render_video_alert(video, project)
+    reviewed_by = payload.get("reviewed_by")
+    return render_video_alert(
+        video, project, reviewed_by=reviewed_by if isinstance(reviewed_by, str) else None
+    )

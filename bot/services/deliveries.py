@@ -15,7 +15,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.errors import Conflict, InvalidInput, NotFound
-from bot.services.notices import NoticeKind, queue_action_dm, queue_card_refresh, queue_notice
+from bot.services.notices import (
+    NoticeKind,
+    queue_action_dm,
+    queue_alert_refresh,
+    queue_card_refresh,
+    queue_notice,
+)
 from bot.services.validation import FieldError, clean_email
 from bot.tiktok.spark_codes import SparkCodeError, clean_spark_code
 from bot.tiktok.urls import TikTokUrlError, VideoUrl, clean_handle, parse_video_url
@@ -141,6 +147,23 @@ def _clean_fields(url: str | None, handle: str | None, email: str | None, spark_
     return _Fields(link, clean_handle_value, clean_email_value, code)
 
 
+SPARK_CODE_TAKEN = (
+    "This spark code was already given with another video. Each video has its own code: "
+    "in TikTok, open this video's ad authorization and copy its code."
+)
+
+
+async def spark_code_taken(
+    session: AsyncSession, *, workspace_id: int, code: str | None, video_key: str
+) -> bool:
+    """A code names one video: the same code on another video of the workspace is refused."""
+    if code is None:
+        return False
+    return await video_queries.spark_code_in_use(
+        session, workspace_id=workspace_id, spark_code=code, video_key=video_key
+    )
+
+
 async def deliver_video(
     session: AsyncSession,
     *,
@@ -165,7 +188,11 @@ async def deliver_video(
 
     existing = await video_queries.get_video_by_key(session, project_id=project.id, video_key=fields.link.key)
     if existing is not None:
-        return await _repeat_delivery(session, project, existing, fields)
+        return await _repeat_delivery(session, project, existing, fields, now)
+    if await spark_code_taken(
+        session, workspace_id=project.workspace_id, code=fields.spark_code, video_key=fields.link.key
+    ):
+        raise InvalidInput({"spark_code": SPARK_CODE_TAKEN})
 
     video = Video(
         workspace_id=project.workspace_id,
@@ -178,7 +205,10 @@ async def deliver_video(
         creator_email=fields.email,
         spark_code=fields.spark_code,
         source=VideoSource.INVITE_LINK,
-        status=VideoStatus.DELIVERED,
+        # a code delivered with the video authorizes it from now (its end is estimated from the
+        # project's period until TikTok confirms the real one), tracked like a linking request's
+        status=VideoStatus.AUTHORIZED if fields.spark_code else VideoStatus.DELIVERED,
+        authorized_at=now if fields.spark_code else None,
         delivered_at=now,
     )
     try:
@@ -192,7 +222,7 @@ async def deliver_video(
         )
         if existing is None:
             raise
-        return await _repeat_delivery(session, project, existing, fields)
+        return await _repeat_delivery(session, project, existing, fields, now)
     assert video.id is not None
 
     crud.add_audit_event(
@@ -232,7 +262,7 @@ async def deliver_video(
 
 
 async def _repeat_delivery(
-    session: AsyncSession, project: LiteProject, video: Video, fields: _Fields
+    session: AsyncSession, project: LiteProject, video: Video, fields: _Fields, now: dt.datetime
 ) -> Delivery:
     if video.creator_handle != fields.handle:
         raise VideoOfAnotherCreator(
@@ -241,17 +271,40 @@ async def _repeat_delivery(
         )
     if fields.spark_code is None or video.spark_code is not None:
         return Delivery(project=project, video=video, created=False)
-    assert video.id is not None
+    assert video.id is not None and project.id is not None
+    if await spark_code_taken(
+        session, workspace_id=project.workspace_id, code=fields.spark_code, video_key=video.video_key
+    ):
+        raise InvalidInput({"spark_code": SPARK_CODE_TAKEN})
+    before = {"spark_code": False, "status": VideoStatus(video.status).value}
     video.spark_code = fields.spark_code
-    crud.add_audit_event(
+    if video.status == VideoStatus.DELIVERED:
+        video.status = VideoStatus.AUTHORIZED
+        video.authorized_at = now
+        video.ending_reminded_at = None
+        video.ended_reminded_at = None
+    event = crud.add_audit_event(
         session,
         workspace_id=project.workspace_id,
         actor=f"creator:{fields.handle}",
         action="video.spark_code_added",
         target_type="video",
         target_id=video.id,
-        before={"spark_code": False},
-        after={"spark_code": True},
+        before=before,
+        after={"spark_code": True, "status": VideoStatus(video.status).value},
     )
+    await session.flush()
+    # the alert stops saying "Missing" where it was posted, and the thread hears the code came
+    await queue_alert_refresh(session, project=project, video=video, reason=f"code-{event.id}")
+    await queue_notice(
+        session,
+        project=project,
+        kind=NoticeKind.VIDEO_AUTHORIZED,
+        dedup_key=f"video-code:{video.id}",
+        creator_handle=fields.handle,
+        video_ids=[video.id],
+        spark_code_arrived=True,
+    )
+    await queue_card_refresh(session, project=project, reason=f"code-{video.id}")
     await session.flush()
     return Delivery(project=project, video=video, created=False, spark_code_added=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.services.errors import InvalidInput
@@ -25,6 +26,51 @@ FREE_MAIL_DOMAINS = {
     "qq.com",
     "163.com",
 }
+
+
+# Slack shows the message in one section of at most 3,000 characters (counted after &, < and >
+# are escaped), with a label and a code fence around it: the body keeps within this.
+BODY_LIMIT = 2950
+ELLIPSIS = "…"
+
+
+def slack_length(text: str) -> int:
+    """The length Slack counts: &, < and > travel escaped (&amp; &lt; &gt;)."""
+    return len(text) + 4 * text.count("&") + 3 * (text.count("<") + text.count(">"))
+
+
+def shorten(text: str, budget: int) -> str:
+    """`text` cut (with "…") so that its Slack length is at most `budget`."""
+    if slack_length(text) <= budget:
+        return text
+    room = budget - len(ELLIPSIS)
+    kept, used = [], 0
+    for char in text:
+        cost = slack_length(char)
+        if used + cost > room:
+            break
+        kept.append(char)
+        used += cost
+    return "".join(kept).rstrip() + ELLIPSIS if room > 0 else ""
+
+
+def fair_caps(lengths: Sequence[int], budget: int) -> list[int]:
+    """Each part's share of `budget`: short parts whole, the longest cut to one equal cap."""
+    caps = list(lengths)
+    if sum(lengths) <= budget:
+        return caps
+    order = sorted(range(len(lengths)), key=lambda index: lengths[index])
+    left, remaining = budget, len(lengths)
+    for index in order:
+        share = max(0, left // remaining)
+        caps[index] = min(lengths[index], share)
+        left -= caps[index]
+        remaining -= 1
+    return caps
+
+
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 @dataclass(frozen=True)
@@ -65,29 +111,67 @@ def compose_invite_message(
             f"{email} is {kind}. Creators are told to check that invites come from the brand's domain "
             f"({brand.domain}); send from an address there if you can."
         )
-    lines = [
+    contact = project.contact or brand.contact_email
+    head = [
         f"Hi! I'm {name} from {brand.name} ({email}).",
         "",
         f"We'd love to work with you on “{project.link_name}”, a TikTok lite project.",
     ]
-    if project.description:
-        lines += ["", project.description]
-    if project.deliverable:
-        lines += ["", f"What we're asking for: {project.deliverable}"]
-    if project.requirements:
-        lines += [f"Key requirements: {project.requirements}"]
-    if project.deadline:
-        lines += [f"Deadline: {project.deadline.strftime('%B %-d, %Y')}"]
-    lines += [
+    deadline = [f"Deadline: {project.deadline.strftime('%B %-d, %Y')}"] if project.deadline else []
+    tail = [
         "",
         f"Deliver your video here: {invite_url}",
         f"Please turn on ad authorization for {project.authorization_days} days or more and include the video's "
         "spark code, so we can run it as a Spark Ad.",
         "",
-        f"To check this invite is really from us, contact {project.contact or brand.contact_email} "
-        f"or look us up at {brand.website}.",
+        f"To check this invite is really from us, contact {contact} or look us up at {brand.website}.",
         "",
         f"Thanks, {name}",
     ]
+    # the brief's free texts are what may be shortened: the link, deadline and contact never are
+    parts = [
+        ("", project.description),
+        ("What we're asking for: ", project.deliverable),
+        ("Key requirements: ", project.requirements),
+    ]
+    fixed = "\n".join(head + deadline + tail)
+    separators = sum(2 if prefix == "" or prefix.startswith("What") else 1 for prefix, text in parts if text)
+    room = (
+        BODY_LIMIT
+        - slack_length(fixed)
+        - separators
+        - sum(slack_length(prefix) for prefix, text in parts if text)
+    )
+    caps = fair_caps([slack_length(text) for _, text in parts], max(0, room))
+    shortened = [
+        label
+        for (label, text), cap in zip(
+            (
+                ("description", project.description),
+                ("deliverable", project.deliverable),
+                ("key requirements", project.requirements),
+            ),
+            caps,
+            strict=True,
+        )
+        if slack_length(text) > cap
+    ]
+    description, deliverable, requirements = (
+        shorten(text, cap) for (_, text), cap in zip(parts, caps, strict=True)
+    )
+    lines = list(head)
+    if description:
+        lines += ["", description]
+    if deliverable:
+        lines += ["", f"What we're asking for: {deliverable}"]
+    if requirements:
+        lines += [f"Key requirements: {requirements}"]
+    lines += deadline + tail
+    if shortened:
+        warnings.append(
+            f"The project's {_and(shortened)} {'was' if len(shortened) == 1 else 'were'} shortened (…) "
+            "so the invite link, deadline and "
+            "contact fit in Slack's message. Edit the message after copying it if you want them whole."
+        )
     subject = f"{brand.name} × you: {project.link_name}" if style == "email" else None
     return InviteMessage(subject=subject, body="\n".join(lines), warnings=warnings)

@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.deliveries import is_plausible_token
+from bot.services.deliveries import SPARK_CODE_TAKEN, is_plausible_token, spark_code_taken
 from bot.services.errors import Conflict, DomainError, InvalidInput, NotFound
 from bot.services.notices import NoticeKind, queue_action_dm, queue_card_refresh, queue_notice
 from bot.services.permissions import require_manager
@@ -395,7 +395,7 @@ async def accept_request(
     errors: dict[str, str] = {}
     codes: list[str] = []
     seen: dict[str, int] = {}
-    for index, _video in enumerate(view.videos):
+    for index, video_asked in enumerate(view.videos):
         name = spark_code_field(index)
         try:
             code = clean_spark_code(spark_codes[index] if index < len(spark_codes) else None)
@@ -409,6 +409,11 @@ async def accept_request(
             continue
         if code in seen:
             errors[name] = f"This is the same code as video {seen[code] + 1}; each video has its own code."
+            continue
+        if await spark_code_taken(
+            session, workspace_id=view.project.workspace_id, code=code, video_key=video_asked.video_key
+        ):
+            errors[name] = SPARK_CODE_TAKEN
             continue
         seen[code] = index
         codes.append(code)

@@ -12,8 +12,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import alerts as alert_queries
 from storage import crud
-from storage.models import LiteProject
+from storage.models import LiteProject, Video
 
 
 class NoticeKind(str, enum.Enum):
@@ -30,6 +31,7 @@ class NoticeKind(str, enum.Enum):
     PROJECT_MOVED = "project_moved"  # the old card, once the project moved to another channel
     PROJECT_ARCHIVED = "project_archived"
     PROJECT_RESTORED = "project_restored"
+    VIDEO_ALERT_UPDATE = "video_alert_update"  # an alert already posted, edited in place
 
 
 # the event names people subscribe to, per kind of notice
@@ -138,3 +140,33 @@ async def queue_action_dm(
         payload={"project_id": project.id, "primary": False, "dm": True, **data},
         event=EVENT_OF_KIND.get(kind),
     )
+
+
+async def queue_alert_refresh(
+    session: AsyncSession, *, project: LiteProject, video: Video, reason: str, reviewed_by: str | None = None
+) -> int:
+    """Edit the video's alerts already posted (channel and subscribers) to show it as it is now.
+
+    An alert not sent yet needs nothing: it is drawn from the video when it goes out. Alerts folded
+    into a digest or sent as direct messages are left as they were. Returns how many were queued.
+    """
+    assert project.id is not None and video.id is not None
+    queued = 0
+    for posted in await alert_queries.posted_video_alerts(
+        session, workspace_id=project.workspace_id, video_id=video.id
+    ):
+        queued += await crud.add_outbox_message(
+            session,
+            workspace_id=project.workspace_id,
+            dedup_key=f"video-alert:{video.id}:{reason}:{posted.id}",
+            kind=NoticeKind.VIDEO_ALERT_UPDATE.value,
+            channel_id=posted.channel_id,
+            payload={
+                "project_id": project.id,
+                "video_id": video.id,
+                "update_ts": posted.slack_ts,
+                "primary": bool(posted.payload.get("primary")),
+                "reviewed_by": reviewed_by,
+            },
+        )
+    return queued

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.errors import InvalidInput, NotFound
-from bot.services.notices import queue_card_refresh
+from bot.services.notices import queue_alert_refresh, queue_card_refresh
 from bot.services.permissions import may_manage, require_manager
 from bot.services.projects import get_project
 from bot.services.workspaces import Actor, workspace_of
@@ -28,7 +28,7 @@ REVIEW_STATES = (ReviewState.APPROVED, ReviewState.REJECTED)
 class VideoDetails:
     video: Video
     project: LiteProject
-    spark_code_visible: bool = False
+    manager: bool = False  # may see the spark code and the creator's email, and review
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class VideoList:
 async def get_video(
     session: AsyncSession, *, actor: Actor, video_id: int, require_spark_code: bool = False
 ) -> VideoDetails:
-    """A video of the actor's workspace; its spark code only for those who may manage the project.
+    """A video of the actor's workspace; its spark code and email only for the project's managers.
 
     `require_spark_code` refuses (Forbidden) those who may not, instead of hiding the code.
     """
@@ -67,7 +67,7 @@ async def get_video(
     if require_spark_code:
         await require_manager(session, actor=actor, project=project, action="spark_codes")
     visible = await may_manage(session, actor=actor, project=project)
-    return VideoDetails(video=video, project=project, spark_code_visible=visible)
+    return VideoDetails(video=video, project=project, manager=visible)
 
 
 async def list_videos(session: AsyncSession, *, actor: Actor, project_id: int, limit: int = 50) -> VideoList:
@@ -119,4 +119,8 @@ async def set_review(
     )
     await session.flush()
     await queue_card_refresh(session, project=project, reason=f"audit-{event.id}")
+    # wherever the video's alert was posted, it shows the decision (reviewing from a list too)
+    await queue_alert_refresh(
+        session, project=project, video=video, reason=f"review-{event.id}", reviewed_by=actor.user_id
+    )
     return ReviewChange(video=video, project=project, changed=True)

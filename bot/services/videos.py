@@ -24,8 +24,12 @@ from storage.models import LiteProject, ReviewState, Video, VideoSource, VideoSt
 
 PAGE_SIZE = 95  # a modal holds 100 blocks: the videos, plus the lines around them
 REJECTED = video_queries.REJECTED
-# what the list can be filtered by: each VideoStatus, and videos rejected in review
+APPROVED = video_queries.APPROVED
+TO_REVIEW = video_queries.TO_REVIEW
+# what the list can be filtered by: what needs review, each VideoStatus, and review decisions
 STATUS_FILTERS = (
+    TO_REVIEW,
+    APPROVED,
     VideoStatus.DELIVERED.value,
     VideoStatus.PENDING_AUTHORIZATION.value,
     VideoStatus.AUTHORIZED.value,
@@ -37,6 +41,7 @@ EXPORT_COLUMNS = (
     "Creator",
     "Video URL",
     "Status",
+    "Review",
     "Delivered",
     "Authorized",
     "Authorization ends",
@@ -45,13 +50,21 @@ EXPORT_COLUMNS = (
 )
 # a cell starting with one of these is read as a formula by spreadsheet apps
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-EXPORT_STATUS = {
+# one vocabulary for a video's state, the same words in alerts, lists, details, CSV and help:
+# where it is in its life, and what the team decided about it
+STATUS_WORDS = {
     VideoStatus.DELIVERED: "delivered",
-    VideoStatus.PENDING_AUTHORIZATION: "pending authorization",
+    VideoStatus.PENDING_AUTHORIZATION: "requested",
     VideoStatus.AUTHORIZED: "authorized",
     VideoStatus.DECLINED: "declined",
     VideoStatus.EXPIRED: "expired",
 }
+REVIEW_WORDS = {
+    ReviewState.UNREVIEWED: "to review",
+    ReviewState.APPROVED: "approved",
+    ReviewState.REJECTED: "rejected",
+}
+EXPORT_STATUS = STATUS_WORDS
 EXPORT_SOURCE = {VideoSource.INVITE_LINK: "invite link", VideoSource.LINKING_REQUEST: "linking request"}
 
 
@@ -60,6 +73,11 @@ def authorization_ends_at(video: Video, project: LiteProject) -> dt.datetime | N
     if video.authorized_at is None:
         return None
     return video.authorized_at + dt.timedelta(days=project.authorization_days)
+
+
+def authorization_is_estimated(video: Video) -> bool:
+    """An invite-link code's end is the project's period from delivery: TikTok hasn't said it."""
+    return video.source == VideoSource.INVITE_LINK
 
 
 def status_of(video: Video) -> str:
@@ -144,16 +162,23 @@ def _day(moment: dt.datetime | None) -> str:
     return moment.date().isoformat() if moment else ""
 
 
-def export_row(video: Video, project: LiteProject) -> list[str]:
-    status = status_of(video)
+EXPORT_REVIEW = REVIEW_WORDS
+# what a CSV posted where anyone in the channel can download it says instead of a code
+CODE_WITHHELD = "(sent privately)"
+
+
+def export_row(video: Video, project: LiteProject, *, with_spark_codes: bool = True) -> list[str]:
+    withheld = CODE_WITHHELD if video.spark_code else ""
+    code = (video.spark_code or "") if with_spark_codes else withheld
     return [
         video.creator_handle,  # without the @, which spreadsheets would take for a formula
         video.url,
-        REJECTED if status == REJECTED else EXPORT_STATUS[VideoStatus(status)],
+        EXPORT_STATUS[VideoStatus(video.status)],
+        EXPORT_REVIEW[ReviewState(video.review_state)],
         _day(video.delivered_at),
         _day(video.authorized_at),
         _day(authorization_ends_at(video, project)),
-        video.spark_code or "",
+        code,
         EXPORT_SOURCE[VideoSource(video.source)],
     ]
 
@@ -164,12 +189,22 @@ class Export:
     filename: str
     content: str
     count: int
+    with_spark_codes: bool
 
 
 async def export_videos(
-    session: AsyncSession, *, actor: Actor, project_id: int, today: dt.date | None = None
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    project_id: int,
+    with_spark_codes: bool = True,
+    today: dt.date | None = None,
 ) -> Export:
-    """Every video of the project as CSV (RFC 4180 quoting, formula-safe cells)."""
+    """Every video of the project as CSV (RFC 4180 quoting, formula-safe cells).
+
+    `with_spark_codes=False` is for a file everyone in a channel can download: each code is
+    replaced by a note that it was withheld. Creators' emails are never in the file.
+    """
     project = await get_project(session, actor=actor, project_id=project_id)
     assert project.id is not None
     await require_manager(session, actor=actor, project=project, action="export")
@@ -180,8 +215,15 @@ async def export_videos(
     writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow(EXPORT_COLUMNS)
     for video in videos:
-        writer.writerow([spreadsheet_safe(cell) for cell in export_row(video, project)])
+        row = export_row(video, project, with_spark_codes=with_spark_codes)
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
     today = today or dt.datetime.now(dt.UTC).date()
     slug = "".join(ch if ch.isalnum() else "-" for ch in project.link_name.lower()).strip("-")[:40]
     filename = f"{slug or 'project'}-videos-{today.isoformat()}.csv"
-    return Export(project=project, filename=filename, content=buffer.getvalue(), count=len(videos))
+    return Export(
+        project=project,
+        filename=filename,
+        content=buffer.getvalue(),
+        count=len(videos),
+        with_spark_codes=with_spark_codes,
+    )

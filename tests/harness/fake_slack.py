@@ -304,6 +304,12 @@ class FakeSlack:
             return {"ok": True, "user": user}
         if method == "conversations.info":
             return {"ok": True, "channel": {"id": args.get("channel"), "name": "general", "is_channel": True}}
+        if method == "conversations.open":
+            # a direct message with the one user asked for: Slack answers its D… channel id
+            users = str(args.get("users") or "")
+            if not users or "," in users:
+                return {"ok": False, "error": "user_not_found"}
+            return {"ok": True, "channel": {"id": f"D{users.removeprefix('U')}"}}
         if method == "conversations.join":
             channel = args.get("channel", "")
             if not channel.startswith("C"):

@@ -1,7 +1,9 @@
-"""Buttons on new-video alerts and in the videos list: details, spark code, approve, reject."""
+"""Buttons on new-video alerts, in video details and in the videos list: details, spark code,
+approve, reject, and the digest's way to what needs review."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
@@ -13,13 +15,17 @@ from bot.blocks.videos import (
     VIDEO_COPY_SPARK_CODE,
     VIDEO_DETAILS,
     VIDEO_LIST_LIMIT,
+    VIDEO_LIST_TO_REVIEW,
     VIDEO_REJECT,
+    render_spark_code_modal,
     render_video_alert,
     render_video_details,
     render_video_list,
 )
+from bot.handlers.actions.linking import video_list_view
 from bot.services import reviews
 from bot.services.errors import NotFound
+from bot.services.videos import TO_REVIEW
 from bot.services.workspaces import Actor
 from storage.models import ReviewState
 
@@ -37,7 +43,12 @@ def _in_modal(body: dict[str, Any]) -> bool:
 
 
 async def _review(
-    state: ReviewState, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, respond: AsyncRespond
+    state: ReviewState,
+    ack: AsyncAck,
+    body: dict[str, Any],
+    client: AsyncWebClient,
+    context: AsyncBoltContext,
+    respond: AsyncRespond,
 ) -> None:
     await ack()
     video_id = _id_of(body, "video")
@@ -45,20 +56,34 @@ async def _review(
     async with context["sessions"].begin() as session:
         change = await reviews.set_review(session, actor=actor, video_id=video_id, state=state)
         alert = render_video_alert(change.video, change.project, reviewed_by=actor.user_id)
-    if not _in_modal(body):
-        await respond(replace_original=True, **alert)
+        details = render_video_details(change.video, change.project, manager=True)
+    if _in_modal(body):
+        # the details modal shows the decision at once; posted alerts follow through the outbox
+        current = body.get("view") or {}
+        if current.get("callback_id") == "video_details":
+            await client.views_update(view_id=current.get("id"), hash=current.get("hash"), view=details)
+        return
+    await respond(replace_original=True, **alert)
 
 
 async def approve(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, respond: AsyncRespond
+    ack: AsyncAck,
+    body: dict[str, Any],
+    client: AsyncWebClient,
+    context: AsyncBoltContext,
+    respond: AsyncRespond,
 ) -> None:
-    await _review(ReviewState.APPROVED, ack, body, context, respond)
+    await _review(ReviewState.APPROVED, ack, body, client, context, respond)
 
 
 async def reject(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, respond: AsyncRespond
+    ack: AsyncAck,
+    body: dict[str, Any],
+    client: AsyncWebClient,
+    context: AsyncBoltContext,
+    respond: AsyncRespond,
 ) -> None:
-    await _review(ReviewState.REJECTED, ack, body, context, respond)
+    await _review(ReviewState.REJECTED, ack, body, client, context, respond)
 
 
 async def view_details(
@@ -68,7 +93,7 @@ async def view_details(
     video_id = _id_of(body, "video")
     async with context["sessions"]() as session:
         details = await reviews.get_video(session, actor=Actor.from_context(context), video_id=video_id)
-    view = render_video_details(details.video, details.project, spark_code_visible=details.spark_code_visible)
+    view = render_video_details(details.video, details.project, manager=details.manager)
     if _in_modal(body):
         await client.views_push(trigger_id=body["trigger_id"], view=view)
     else:
@@ -76,7 +101,11 @@ async def view_details(
 
 
 async def copy_spark_code(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, respond: AsyncRespond
+    ack: AsyncAck,
+    body: dict[str, Any],
+    client: AsyncWebClient,
+    context: AsyncBoltContext,
+    respond: AsyncRespond,
 ) -> None:
     await ack()
     video_id = _id_of(body, "video")
@@ -87,6 +116,10 @@ async def copy_spark_code(
     code = details.video.spark_code
     if not code:
         raise NotFound("This video has no spark code yet.")
+    if _in_modal(body):
+        # a modal has no message to answer under: the code alone in a small modal on top
+        await client.views_push(trigger_id=body["trigger_id"], view=render_spark_code_modal(details.video))
+        return
     # the code alone, so a long press or a triple click copies exactly it
     await respond(response_type="ephemeral", replace_original=False, text=code)
 
@@ -107,9 +140,20 @@ async def show_videos(
         await client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
+async def show_to_review(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
+    await ack()
+    project_id = _id_of(body, "project")
+    view = await video_list_view(context, project_id=project_id, status=TO_REVIEW)
+    await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
 def register(app: AsyncApp) -> None:
     app.action(VIDEO_APPROVE)(approve)
     app.action(VIDEO_REJECT)(reject)
     app.action(VIDEO_DETAILS)(view_details)
     app.action(VIDEO_COPY_SPARK_CODE)(copy_spark_code)
     app.action(SHOW_VIDEOS)(show_videos)
+    # the digest has one button per project (action ids must differ within a block)
+    app.action(re.compile(f"^{VIDEO_LIST_TO_REVIEW}(_[0-9]+)?$"))(show_to_review)

@@ -36,18 +36,21 @@ class Subcommand:
     description: str
     run: Run = field(compare=False)
     aliases: tuple[str, ...] = ()
+    details: str = ""  # shown by `help <name>` only: what a person needs beyond one line
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {}
 
 
 def subcommand(
-    name: str, *, usage: str, description: str, aliases: tuple[str, ...] = ()
+    name: str, *, usage: str, description: str, aliases: tuple[str, ...] = (), details: str = ""
 ) -> Callable[[Run], Run]:
     """Register a subcommand; `usage` is what follows `/liteproject` (e.g. `show <project>`)."""
 
     def decorate(run: Run) -> Run:
-        entry = Subcommand(name=name, usage=usage, description=description, run=run, aliases=aliases)
+        entry = Subcommand(
+            name=name, usage=usage, description=description, run=run, aliases=aliases, details=details
+        )
         for key in (name, *aliases):
             if key in SUBCOMMANDS:
                 raise ValueError(f"subcommand {key!r} registered twice")

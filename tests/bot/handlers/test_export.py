@@ -6,13 +6,13 @@ import csv
 import datetime as dt
 import io
 
-from storage.models import VideoSource, VideoStatus
+from storage.models import ReviewState, VideoSource, VideoStatus
 from tests.factories import make_project, make_video
 from tests.harness.server import RunningServer
-from tests.harness.slack_requests import CHANNEL_ID
+from tests.harness.slack_requests import CHANNEL_ID, USER_ID
 
 
-async def test_export_uploads_every_video_as_csv(server: RunningServer) -> None:
+async def test_export_sends_every_video_with_codes_to_the_requester_alone(server: RunningServer) -> None:
     async with server.sessions.begin() as session:
         project = await make_project(session, link_name="Summer glow", authorization_days=30)
         await make_video(
@@ -29,11 +29,14 @@ async def test_export_uploads_every_video_as_csv(server: RunningServer) -> None:
         linked.source = VideoSource.LINKING_REQUEST
         linked.status = VideoStatus.AUTHORIZED
         linked.authorized_at = AT + dt.timedelta(days=2)
+        linked.review_state = ReviewState.APPROVED
 
     await server.slack.command("export Summer glow")
 
+    (opened,) = await server.fake.wait_for("conversations.open")
+    assert opened.args["users"] == USER_ID
     (complete,) = await server.fake.wait_for("files.completeUploadExternal")
-    assert complete.args["channel_id"] == CHANNEL_ID
+    assert complete.args["channel_id"] == opened.answer["channel"]["id"] != CHANNEL_ID
     (file_id,) = server.fake.uploads
     rows = list(csv.reader(io.StringIO(server.fake.uploads[file_id].decode("utf-8"))))
     assert rows == [
@@ -41,6 +44,7 @@ async def test_export_uploads_every_video_as_csv(server: RunningServer) -> None:
             "Creator",
             "Video URL",
             "Status",
+            "Review",
             "Delivered",
             "Authorized",
             "Authorization ends",
@@ -51,6 +55,7 @@ async def test_export_uploads_every_video_as_csv(server: RunningServer) -> None:
             "plain.one",
             f"https://www.tiktok.com/@plain.one/video/{VIDEO_A}",
             "delivered",
+            "to review",
             "2026-05-01",
             "",
             "",
@@ -61,6 +66,7 @@ async def test_export_uploads_every_video_as_csv(server: RunningServer) -> None:
             "linked.one",
             f"https://www.tiktok.com/@linked.one/video/{VIDEO_B}",
             "authorized",
+            "approved",
             "2026-05-02",
             "2026-05-03",
             "2026-06-02",
@@ -69,7 +75,28 @@ async def test_export_uploads_every_video_as_csv(server: RunningServer) -> None:
         ],
     ]
     (reply,) = await server.fake.wait_for("respond")
-    assert "Exported 2 videos" in reply.args["text"]
+    assert "Sent you 2 videos" in reply.args["text"] and "direct message" in reply.args["text"]
+
+
+async def test_export_here_posts_in_the_channel_without_spark_codes(server: RunningServer) -> None:
+    async with server.sessions.begin() as session:
+        project = await make_project(session, link_name="Summer glow")
+        await make_video(session, project=project, creator_handle="coded.one", spark_code=CODE)
+        await make_video(session, project=project, creator_handle="plain.one")
+
+    await server.slack.command("export summer glow here")
+
+    (complete,) = await server.fake.wait_for("files.completeUploadExternal")
+    assert complete.args["channel_id"] == CHANNEL_ID
+    assert not server.fake.of("conversations.open")
+    (content,) = server.fake.uploads.values()
+    text = content.decode("utf-8")
+    assert CODE not in text and "@example.com" not in text
+    rows = list(csv.reader(io.StringIO(text)))
+    assert {row[0]: row[7] for row in rows[1:]} == {"coded.one": "(sent privately)", "plain.one": ""}
+    assert "left out" in complete.args["initial_comment"]
+    (reply,) = await server.fake.wait_for("respond")
+    assert "to this channel, without spark codes" in reply.args["text"]
 
 
 async def test_cells_that_look_like_formulas_are_quoted(server: RunningServer) -> None:
@@ -90,7 +117,7 @@ async def test_cells_that_look_like_formulas_are_quoted(server: RunningServer) -
     await server.fake.wait_for("files.completeUploadExternal")
     (content,) = server.fake.uploads.values()
     rows = list(csv.reader(io.StringIO(content.decode("utf-8"), newline="")))
-    codes = {row[0]: row[6] for row in rows[1:]}
+    codes = {row[0]: row[7] for row in rows[1:]}
     assert codes == {
         "eq": '\'=HYPERLINK("http://x")',
         "plus": "'+1+1",
@@ -101,12 +128,28 @@ async def test_cells_that_look_like_formulas_are_quoted(server: RunningServer) -
     }
 
 
+async def test_a_direct_message_that_cant_be_opened_posts_nothing_and_offers_here(
+    server: RunningServer,
+) -> None:
+    async with server.sessions.begin() as session:
+        project = await make_project(session, link_name="Summer glow")
+        await make_video(session, project=project, spark_code=CODE)
+    server.fake.fail("conversations.open", "missing_scope")
+
+    await server.slack.command("export Summer glow")
+
+    (reply,) = await server.fake.wait_for("respond")
+    assert "couldn't open a direct message" in reply.args["text"]
+    assert "export Summer glow here" in reply.args["text"]
+    assert not server.fake.of("files.getUploadURLExternal") and not server.fake.uploads
+
+
 async def test_an_upload_slack_refuses_is_explained(server: RunningServer) -> None:
     async with server.sessions.begin() as session:
         await make_project(session, link_name="Private one")
     server.fake.fail("files.getUploadURLExternal", "not_in_channel")
 
-    await server.slack.command("export Private one")
+    await server.slack.command("export Private one here")
 
     (reply,) = await server.fake.wait_for("respond")
     assert "couldn't upload the file" in reply.args["text"] and "/invite @liteproject" in reply.args["text"]

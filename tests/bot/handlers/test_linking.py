@@ -167,7 +167,7 @@ async def test_accepted_on_the_page_the_channel_hears_and_the_list_shows_authori
     await server.slack.command("videos Summer glow")
     (opened,) = await server.fake.wait_for("views.open")
     listing = texts(opened.args["view"]["blocks"])
-    assert listing.count("Authorized") >= 2 and "Linking request" in listing and "ends <!date^" in listing
+    assert listing.count("Authorized") >= 2 and "Linking request" in listing and "until <!date^" in listing
 
     await server.slack.block_action(VIDEO_DETAILS, value=str(stored[VIDEO_A].id))
     details = (await server.fake.wait_for("views.open", 2))[1].args["view"]

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from bot.blocks.videos import VIDEO_LIST_FILTER, VIDEO_LIST_LIMIT, VIDEO_LIST_PAGE
-from storage.models import ReviewState, VideoSource, VideoStatus
+from storage.models import LiteProject, ReviewState, VideoSource, VideoStatus
 from tests.factories import make_project, make_video, make_workspace
 from tests.harness.fake_slack import check_view
 from tests.harness.server import RunningServer
@@ -47,18 +47,43 @@ async def test_the_command_opens_the_list_with_source_status_and_end_dates(serve
     assert "3 videos" in rendered
     assert "@linked.one" in rendered and "Linking request" in rendered and "Invite link" in rendered
     ends = int((AT + dt.timedelta(days=30)).timestamp())
-    assert f"ends <!date^{ends}^" in rendered and f"authorized <!date^{int(AT.timestamp())}^" in rendered
+    assert f"until <!date^{ends}^" in rendered and f"authorized <!date^{int(AT.timestamp())}^" in rendered
     select = next(b for b in view["blocks"] if b["type"] == "actions")["elements"][0]
     assert select["action_id"] == VIDEO_LIST_FILTER
     assert [o["value"] for o in select["options"]] == [
         "all",
+        "to_review",
         "delivered",
-        "pending_authorization",
         "authorized",
-        "declined",
+        "approved",
         "rejected",
         "expired",
+        "pending_authorization",
+        "declined",
     ]
+
+
+async def test_the_to_review_filter_shows_what_is_neither_approved_nor_rejected(
+    server: RunningServer,
+) -> None:
+    project_id = await seed(server)
+    async with server.sessions.begin() as session:
+        project = await session.get(LiteProject, project_id)
+        assert project is not None
+        await make_video(
+            session, project=project, creator_handle="done.one", review_state=ReviewState.APPROVED
+        )
+    view = {"id": "V0LIST", "hash": "h1", "type": "modal", "private_metadata": str(project_id)}
+
+    await server.slack.block_action(
+        VIDEO_LIST_FILTER, selected_option={"value": "to_review"}, view=view, block_id="video_list_filter"
+    )
+
+    (updated,) = await server.fake.wait_for("views.update")
+    listed = section_texts(updated.args["view"])
+    assert "2 videos to review" in listed
+    assert "@plain.one" in listed and "@linked.one" in listed
+    assert "@bad.one" not in listed and "@done.one" not in listed
 
 
 async def test_the_status_filter_updates_the_view_in_place(server: RunningServer) -> None:

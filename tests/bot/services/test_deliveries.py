@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services import deliveries, reviews
@@ -92,7 +93,9 @@ async def test_a_delivery_stores_the_video_its_audit_event_its_alert_and_a_card_
     assert video.creator_email == "maker@example.com"
     assert video.spark_code == CODE
     assert video.source == VideoSource.INVITE_LINK
-    assert video.status == VideoStatus.DELIVERED
+    # a code given with the video authorizes it from delivery, tracked like a linking request's
+    assert video.status == VideoStatus.AUTHORIZED
+    assert video.authorized_at == now
     assert video.review_state == ReviewState.UNREVIEWED
     assert video.delivered_at == now
 
@@ -164,17 +167,25 @@ async def test_a_repeat_delivery_adds_a_spark_code_the_first_lacked(
     project = await new_project(sessions)
     await deliver(sessions, project, spark_code=None)
 
-    again = await deliver(sessions, project, spark_code=f"  {CODE} ")
+    [first] = await rows(sessions, Video)
+    assert (first.status, first.authorized_at) == (VideoStatus.DELIVERED, None)
+    later = dt.datetime(2026, 5, 6, 8, 0, tzinfo=dt.UTC)
+
+    again = await deliver(sessions, project, spark_code=f"  {CODE} ", now=later)
 
     assert again.created is False
     assert again.spark_code_added is True
     [video] = await rows(sessions, Video)
     assert video.spark_code == CODE
+    assert (video.status, video.authorized_at) == (VideoStatus.AUTHORIZED, later)
     assert [event.action for event in await rows(sessions, AuditEvent)] == [
         "video.delivered",
         "video.spark_code_added",
     ]
-    assert await count(sessions, OutboxMessage) == 2  # the first delivery's alert and card refresh
+    # the first delivery's alert and card refresh (not sent yet: nothing to edit), and the thread's
+    # note that the code arrived
+    kinds = sorted(row.kind for row in await rows(sessions, OutboxMessage))
+    assert kinds == ["project_card", "video_authorized", "video_delivered"]
 
 
 async def test_a_repeat_delivery_never_replaces_a_stored_spark_code(
@@ -183,7 +194,7 @@ async def test_a_repeat_delivery_never_replaces_a_stored_spark_code(
     project = await new_project(sessions)
     await deliver(sessions, project)
 
-    again = await deliver(sessions, project, spark_code="#AnotherCode123")
+    again = await deliver(sessions, project, spark_code=OTHER_CODE)
 
     assert again.spark_code_added is False
     [video] = await rows(sessions, Video)
@@ -231,7 +242,81 @@ async def test_the_same_video_in_two_projects_is_two_videos(
     delivery = await deliver(sessions, second)
 
     assert delivery.created is True
-    assert await count(sessions, Video) == 2
+    assert await count(sessions, Video) == 2  # one TikTok video, one code, in both projects
+
+
+async def test_a_code_already_given_with_another_video_is_refused_in_any_project(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    first = await new_project(sessions)
+    second = await new_project(sessions)
+    await deliver(sessions, first)
+
+    for project in (first, second):
+        with pytest.raises(InvalidInput) as caught:
+            await deliver(sessions, project, url=f"https://www.tiktok.com/@glow.maker/video/{OTHER_VIDEO}")
+        assert "already given with another video" in caught.value.errors["spark_code"]
+    assert await count(sessions, Video) == 1
+
+
+@pytest.mark.backends("postgres")
+async def test_one_code_stored_at_once_by_two_replicas_is_stored_once(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    first = await new_project(sessions)
+    second = await new_project(sessions)
+    other = f"https://www.tiktok.com/@glow.maker/video/{OTHER_VIDEO}"
+
+    async def deliver_second() -> Any:
+        return await deliver(sessions, second, url=other)
+
+    async with sessions() as session:
+        async with session.begin():
+            await deliveries.deliver_video(
+                session,
+                invite_token=first.invite_token,
+                url=URL,
+                creator_handle="glow.maker",
+                creator_email="maker@example.com",
+                spark_code=CODE,
+            )
+            # the other delivery of the same code, by another replica, before this one commits
+            racing = asyncio.create_task(deliver_second())
+            await wait_for_a_waiting_advisory_lock(sessions)
+    with pytest.raises(InvalidInput) as caught:
+        await racing
+
+    assert "already given with another video" in caught.value.errors["spark_code"]
+    assert await count(sessions, Video) == 1
+
+
+async def wait_for_a_waiting_advisory_lock(sessions: async_sessionmaker[AsyncSession]) -> None:
+    for _ in range(200):
+        async with sessions() as session:
+            waiting = await session.execute(
+                text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+            )
+            if waiting.scalar_one():
+                return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the second delivery never waited for the first one's code")
+
+
+async def test_a_late_code_already_given_with_another_video_is_refused(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    project = await new_project(sessions)
+    await deliver(sessions, project)
+    other = f"https://www.tiktok.com/@glow.maker/video/{OTHER_VIDEO}"
+    await deliver(sessions, project, url=other, spark_code=None)
+
+    with pytest.raises(InvalidInput) as caught:
+        await deliver(sessions, project, url=other)
+
+    assert "already given with another video" in caught.value.errors["spark_code"]
+    videos = {video.video_key: video for video in await rows(sessions, Video)}
+    assert videos[OTHER_VIDEO].spark_code is None
+    assert videos[OTHER_VIDEO].status == VideoStatus.DELIVERED
 
 
 # --- refusals -----------------------------------------------------------------------------------
@@ -402,3 +487,7 @@ async def test_the_videos_list_is_newest_first_and_knows_the_total(
     assert listing.total == 5
     assert listing.truncated is True
     assert [video.delivered_at.day for video in listing.videos] == [5, 4, 3]
+
+
+OTHER_VIDEO = "7301234567890123999"
+OTHER_CODE = "#Zx9Qm2LpT7rVbN4kWc8YhJd3FsA6uGe1Oi5Rn0Ht+Kq="

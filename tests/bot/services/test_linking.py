@@ -291,6 +291,25 @@ async def test_accepting_needs_a_valid_distinct_code_per_video(
     assert {v.status for v in await rows(sessions, Video)} == {VideoStatus.PENDING_AUTHORIZATION}
 
 
+async def test_accepting_refuses_a_code_given_with_another_video_of_the_workspace(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    elsewhere = await new_project(sessions)
+    async with sessions.begin() as session:
+        await make_video(session, project=elsewhere, tiktok_video_id="7301234567890100001", spark_code=CODE_1)
+    project = await new_project(sessions)
+    request = (await confirm(sessions, project)).requests[0].request
+
+    async with sessions.begin() as session:
+        with pytest.raises(InvalidInput) as taken:
+            await linking.accept_request(session, token=request.token, spark_codes=[CODE_1, CODE_2])
+
+    assert set(taken.value.errors) == {"spark_code_0"}
+    assert "already given with another video" in taken.value.errors["spark_code_0"]
+    pending = [v for v in await rows(sessions, Video) if v.linking_request_id == request.id]
+    assert {v.status for v in pending} == {VideoStatus.PENDING_AUTHORIZATION}
+
+
 async def test_declining_records_it_and_tells_the_channel(sessions: async_sessionmaker[AsyncSession]) -> None:
     project = await new_project(sessions)
     request = (await confirm(sessions, project)).requests[1].request

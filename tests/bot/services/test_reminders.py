@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.notify.scheduler import SCHEDULER_KEY
-from bot.services import reminders
+from bot.services import deliveries, reminders
 from storage.db import create_engine, create_sessionmaker
 from storage.models import (
     LinkingRequest,
@@ -188,6 +188,30 @@ async def test_the_scheduler_posts_an_ending_reminder_once_in_the_channel(server
     rendered = json.dumps(post.args["blocks"])
     ends = int((NOW + dt.timedelta(days=5)).timestamp())
     assert f"<!date^{ends}^" in rendered and "@glow.maker" in rendered
+
+
+async def test_a_code_delivered_through_the_invite_link_is_reminded_like_a_linking_requests(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as session:
+        project = await make_project(session, authorization_days=30)
+    async with sessions.begin() as session:
+        delivery = await deliveries.deliver_video(
+            session,
+            invite_token=project.invite_token,
+            url="https://www.tiktok.com/@glow.maker/video/7301234567890123456",
+            creator_handle="glow.maker",
+            creator_email="maker@example.com",
+            spark_code=CODE,
+            now=NOW - dt.timedelta(days=25),
+        )
+
+    ending = await run(sessions)
+    ended = await run(sessions, NOW + dt.timedelta(days=6))
+
+    assert ending.ending == {project.id: [delivery.video.id]}
+    assert ended.ended == {project.id: [delivery.video.id]}
+    assert (await stored(sessions, Video, delivery.video.id)).status == VideoStatus.EXPIRED
 
 
 NOW = dt.datetime(2026, 6, 10, 8, 0, tzinfo=dt.UTC)
