@@ -20,12 +20,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot import handlers, portal
 from bot.handlers.errors import guard
 from bot.handlers.roles import AdminCache
-from bot.notify.dispatcher import DispatcherConfig, OutboxDispatcher
+from bot.notify.dispatcher import DispatcherConfig, OutboxDispatcher, TokenSource
 from bot.notify.scheduler import add_scheduler
 from bot.oauth import (
     INSTALL_PATH,
     REDIRECT_PATH,
-    WorkspaceTokenClient,
+    bot_token_for,
     build_oauth_settings,
     not_installed_message,
 )
@@ -55,21 +55,27 @@ def create_slack_client(
     return client
 
 
-def create_dispatcher_client(
-    settings: Settings, bolt: AsyncApp, sessions: async_sessionmaker[AsyncSession]
-) -> AsyncWebClient:
+def create_dispatcher_client(settings: Settings) -> AsyncWebClient:
     """The notification sender's client: no blind retries (the outbox retries on its own terms).
 
-    In multi-workspace mode each call carries the bot token of the workspace it sends to.
+    In multi-workspace mode it has no token of its own: each call carries the token of the
+    workspace its outbox row belongs to (see `dispatcher_tokens`).
     """
-    if settings.oauth_enabled and bolt.installation_store is not None:
-        return WorkspaceTokenClient(
-            installation_store=bolt.installation_store,
-            sessions=sessions,
-            base_url=settings.slack_api_url,
-            timeout=10,
-        )
-    return create_slack_client(settings, settings.slack_bot_token, retries=False)
+    return create_slack_client(
+        settings, None if settings.oauth_enabled else settings.slack_bot_token, retries=False
+    )
+
+
+def dispatcher_tokens(settings: Settings, bolt: AsyncApp) -> TokenSource | None:
+    """Multi-workspace mode: a workspace's bot token by its ids, from the installation store."""
+    store = bolt.installation_store
+    if not settings.oauth_enabled or store is None:
+        return None
+
+    async def token(team_id: str, enterprise_id: str) -> str | None:
+        return await bot_token_for(store, team_id=team_id, enterprise_id=enterprise_id)
+
+    return token
 
 
 class GuardedAsyncApp(AsyncApp):
@@ -122,7 +128,8 @@ def create_web_app(
     bolt = create_bolt_app(settings, sessions, engine)
     dispatcher = OutboxDispatcher(
         sessions=sessions,
-        client=create_dispatcher_client(settings, bolt, sessions),
+        client=create_dispatcher_client(settings),
+        tokens=dispatcher_tokens(settings, bolt),
         settings=settings,
         config=dispatcher_config or DispatcherConfig(lease_seconds=settings.outbox_lease_seconds),
     )

@@ -20,6 +20,7 @@ import logging
 import random
 import time
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.notify.render import Outgoing, render_digest, render_outbox_message
 from bot.settings import Settings
 from storage import crud
-from storage.models import LiteProject, OutboxMessage, OutboxStatus, utcnow
+from storage.models import LiteProject, OutboxMessage, OutboxStatus, Workspace, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,11 @@ PERMANENT_ERRORS = {
     "invalid_blocks": "Slack refused the message's blocks",
     "msg_too_long": "the message is too long",
     "user_not_found": "that person is no longer in the workspace",
+    "not_installed": "liteproject is no longer installed in this workspace",
 }
+
+# a workspace's bot token from its (team id, enterprise id); None when it has none installed
+TokenSource = Callable[[str, str], Awaitable[str | None]]
 
 
 @dataclass
@@ -125,9 +130,13 @@ class OutboxDispatcher:
         client: AsyncWebClient,
         settings: Settings,
         config: DispatcherConfig | None = None,
+        tokens: TokenSource | None = None,
     ) -> None:
         self.sessions = sessions
         self.client = client
+        # multi-workspace mode: each message goes out with the token of the workspace it belongs
+        # to (never guessed from the channel: two workspaces can share one through Slack Connect)
+        self.tokens = tokens
         self.settings = settings
         self.config = config or DispatcherConfig()
         self.pacer = ChannelPacer(self.config.channel_rate, self.config.channel_burst)
@@ -241,10 +250,22 @@ class OutboxDispatcher:
             in_doubt = message.in_flight_since
             dedup_key = message.digest_key or message.dedup_key
             group_ids = [row.id for row in group if row.id is not None]
+            workspace = await session.get(Workspace, message.workspace_id) if self.tokens else None
 
         if outgoing.skip:
             await self._record_sent(group_ids, outgoing, None)
             return
+        if self.tokens is not None:
+            # looked up outside the transaction above: on SQLite it would wait for its own connection
+            token = (
+                await self.tokens(workspace.team_id, workspace.enterprise_id)
+                if workspace is not None
+                else None
+            )
+            if token is None:
+                await self._record_failure(message_id, "not_installed")
+                return
+            outgoing.token = token
         existing = await self._find_posted(outgoing, dedup_key, in_doubt) if in_doubt else None
         if existing is not None:
             log.info("outbox %s was already posted before a restart; not sending again", message_id)
@@ -285,7 +306,11 @@ class OutboxDispatcher:
     async def _send(self, outgoing: Outgoing, dedup_key: str) -> str | None:
         if outgoing.update_ts:
             response = await self.client.chat_update(
-                channel=outgoing.channel, ts=outgoing.update_ts, text=outgoing.text, blocks=outgoing.blocks
+                token=outgoing.token,
+                channel=outgoing.channel,
+                ts=outgoing.update_ts,
+                text=outgoing.text,
+                blocks=outgoing.blocks,
             )
             return outgoing.update_ts
         try:
@@ -296,7 +321,7 @@ class OutboxDispatcher:
             # public channels can be joined once; private ones answer with a clear error
             self._joined.add(outgoing.channel)
             try:
-                await self.client.conversations_join(channel=outgoing.channel)
+                await self.client.conversations_join(token=outgoing.token, channel=outgoing.channel)
             except SlackApiError:
                 raise exc from None  # private: what to do is told by the original not_in_channel
             response = await self._post(outgoing, dedup_key)
@@ -304,6 +329,7 @@ class OutboxDispatcher:
 
     async def _post(self, outgoing: Outgoing, dedup_key: str) -> Any:
         return await self.client.chat_postMessage(
+            token=outgoing.token,
             channel=outgoing.channel,
             text=outgoing.text,
             blocks=outgoing.blocks,
@@ -326,13 +352,18 @@ class OutboxDispatcher:
         try:
             found = self._with_key(
                 await self.client.conversations_history(
-                    channel=outgoing.channel, oldest=oldest, include_all_metadata=True, limit=200
+                    token=outgoing.token,
+                    channel=outgoing.channel,
+                    oldest=oldest,
+                    include_all_metadata=True,
+                    limit=200,
                 ),
                 dedup_key,
             )
             if found is None and outgoing.thread_ts:
                 found = self._with_key(
                     await self.client.conversations_replies(
+                        token=outgoing.token,
                         channel=outgoing.channel,
                         ts=outgoing.thread_ts,
                         oldest=oldest,

@@ -34,6 +34,7 @@ class Outgoing:
     update_ts: str | None = None  # edit this message in place instead of posting
     remember_card_of: int | None = None  # store the posted ts as this project's card
     skip: bool = False  # nothing to send any more (e.g. the project is gone)
+    token: str | None = None  # the workspace's bot token in multi-workspace mode (else the client's)
 
 
 async def render_outbox_message(
