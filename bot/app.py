@@ -13,6 +13,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -29,6 +30,7 @@ from bot.oauth import (
     build_oauth_settings,
     not_installed_message,
 )
+from bot.replays import refuse_repeats
 from bot.settings import Settings
 from storage.db import create_engine, create_sessionmaker
 
@@ -141,7 +143,12 @@ def create_web_app(
     app[BOLT_KEY] = bolt
     app[DISPATCHER_KEY] = dispatcher
 
+    verifier = SignatureVerifier(settings.slack_signing_secret or "")
+
     async def slack_events(request: web.Request) -> web.Response:
+        repeated = await refuse_repeats(request, engine, verifier)
+        if repeated is not None:
+            return repeated
         bolt_response = await bolt.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(bolt_response)
 

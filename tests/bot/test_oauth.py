@@ -23,6 +23,7 @@ from storage.models import OutboxMessage, OutboxStatus
 from tests.factories import make_project, make_workspace
 from tests.harness.fake_slack import FakeSlack
 from tests.harness.server import RunningServer, start_server
+from tests.harness.slack_requests import sign
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT_ID = "1111.2222"
@@ -211,6 +212,23 @@ async def test_a_notice_of_an_uninstalled_workspace_is_parked_not_sent_with_anot
 
     assert "no longer installed" in (row.last_error or "")
     assert oauth_server.fake.of("chat.postMessage") == []
+
+
+async def test_multi_workspace_mode_checks_signatures_too(oauth_server: RunningServer) -> None:
+    await install(oauth_server, team_id=TEAM_A, token=TOKEN_A)
+    body = oauth_server.slack.command_body("brand add", team_id=TEAM_A)
+    stamp = int(time.time())
+
+    forged = await oauth_server.slack.post(
+        body,
+        "application/x-www-form-urlencoded",
+        timestamp=stamp,
+        signature=sign(body, stamp, "not-the-secret"),
+    )
+    stale = await oauth_server.slack.post(body, "application/x-www-form-urlencoded", timestamp=stamp - 600)
+
+    assert (forged.status, stale.status) == (401, 401)
+    assert oauth_server.fake.of("views.open") == []
 
 
 async def test_a_team_that_never_installed_is_refused(oauth_server: RunningServer) -> None:

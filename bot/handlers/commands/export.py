@@ -7,6 +7,7 @@ import logging
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.errors import render_notice
+from bot.blocks.text import escape
 from bot.handlers.commands.registry import Invocation, subcommand
 from bot.handlers.common import sessions_of
 from bot.handlers.projects_flow import find_by_name
@@ -35,9 +36,9 @@ async def export_videos(call: Invocation) -> None:
         await call.client.files_upload_v2(
             channel=call.body["channel_id"],
             filename=export.filename,
-            title=f"{project.link_name}: videos",
+            title=escape(f"{project.link_name}: videos"),
             content=export.content.encode("utf-8"),
-            initial_comment=f"Videos of “{project.link_name}” ({noun}), exported by <@{call.body['user_id']}>.",
+            initial_comment=f"Videos of “{escape(project.link_name)}” ({noun}), exported by <@{call.body['user_id']}>.",
             request_file_info=False,
         )
     except SlackApiError as exc:
