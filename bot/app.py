@@ -15,12 +15,12 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import handlers, portal
 from bot.handlers.errors import guard
 from bot.handlers.roles import AdminCache
+from bot.health import ReadinessCheck
 from bot.notify.dispatcher import DispatcherConfig, OutboxDispatcher, TokenSource
 from bot.notify.scheduler import add_scheduler
 from bot.oauth import (
@@ -41,6 +41,7 @@ ENGINE_KEY = web.AppKey("engine", AsyncEngine)
 SESSIONS_KEY = web.AppKey("sessions", async_sessionmaker[AsyncSession])
 BOLT_KEY = web.AppKey("bolt", AsyncApp)
 DISPATCHER_KEY = web.AppKey("dispatcher", OutboxDispatcher)
+READINESS_KEY = web.AppKey("readiness", ReadinessCheck)
 
 
 def create_slack_client(
@@ -142,6 +143,7 @@ def create_web_app(
     app[SESSIONS_KEY] = sessions
     app[BOLT_KEY] = bolt
     app[DISPATCHER_KEY] = dispatcher
+    app[READINESS_KEY] = ReadinessCheck(settings.database_url)
 
     verifier = SignatureVerifier(settings.slack_signing_secret or "")
 
@@ -182,14 +184,10 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
-    try:
-        async with request.app[ENGINE_KEY].connect() as connection:
-            await connection.execute(text("SELECT 1"))
-    except Exception as exc:  # any failure means "not ready"; the reason goes to the log
-        log.warning("readiness check failed: %s", exc)
-        return web.json_response({"ok": False, "database": "unreachable"}, status=503)
-    return web.json_response({"ok": True, "database": "ok"})
+    readiness = await request.app[READINESS_KEY].check()
+    return web.json_response(readiness.as_json(), status=200 if readiness.ok else 503)
 
 
 async def _dispose_engine(app: web.Application) -> None:
+    await app[READINESS_KEY].close()
     await app[ENGINE_KEY].dispose()

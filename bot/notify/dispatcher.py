@@ -116,6 +116,12 @@ def slack_error(exc: SlackApiError) -> str:
     return f"http_{exc.response.status_code}"
 
 
+def _reason(exc: Exception) -> str:
+    """One line about a failed round, without SQL or parameters."""
+    original = getattr(exc, "orig", None)
+    return f"{exc.__class__.__name__}: {str(original or exc).splitlines()[0][:200] if str(original or exc) else ''}"
+
+
 class RateLimited(Exception):
     def __init__(self, retry_after: float) -> None:
         super().__init__(f"rate limited for {retry_after}s")
@@ -169,17 +175,29 @@ class OutboxDispatcher:
         self._wake.set()
 
     async def _run(self) -> None:
+        failures = 0  # rounds failed in a row: the database is down, read-only or not migrated
         while not self._stopping:
             try:
                 handled = await self.drain_once()
-            except Exception:  # the loop must outlive a database hiccup; the next round retries
-                log.exception("outbox round failed")
+            except Exception as exc:  # the loop must outlive a database outage; it backs off
+                failures += 1
+                if failures == 1:  # one line per state change, not a traceback per poll
+                    log.warning(
+                        "outbox: can't reach the notifications (%s); retrying with backoff", _reason(exc)
+                    )
                 handled = 0
+            else:
+                if failures:
+                    log.info("outbox: the database answers again after %s failed rounds", failures)
+                failures = 0
             if handled or self._stopping:
                 continue
             self._wake.clear()
+            wait = self.config.poll_seconds
+            if failures:
+                wait = min(self.config.backoff_cap, self.config.poll_seconds * 2 ** min(failures, 16))
             try:
-                await asyncio.wait_for(self._wake.wait(), timeout=self.config.poll_seconds)
+                await asyncio.wait_for(self._wake.wait(), timeout=wait)
             except TimeoutError:
                 pass
 

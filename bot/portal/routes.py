@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qs
 
 import jinja2
 from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.portal import security
@@ -19,6 +21,8 @@ from bot.services.errors import InvalidInput, NotFound
 from bot.tiktok.spark_codes import MAX_LENGTH as SPARK_CODE_MAX_LENGTH
 from storage.models import AnchorKind
 from storage.shared import SQLRateLimitStorage
+
+log = logging.getLogger(__name__)
 
 RATE_LIMITS_KEY = web.AppKey("portal_rate_limits", RateLimits)
 FORM_TOKENS_KEY = web.AppKey("portal_form_tokens", FormTokens)
@@ -77,10 +81,30 @@ def with_headers(handler: Handler) -> Handler:
         except web.HTTPException as exc:  # aiohttp's own refusals get the same headers
             exc.headers.update(SECURITY_HEADERS)
             raise
+        except (SQLAlchemyError, OSError, TimeoutError) as exc:
+            # the database is down, read-only or full: a page that says so, not a bare 500; each
+            # request's transaction rolled back, so nothing was half-saved
+            log.warning("creator page %s: database unavailable (%s)", request.method, exc.__class__.__name__)
+            response = unavailable()
         response.headers.update(SECURITY_HEADERS)
         return response
 
     return wrapped
+
+
+RETRY_AFTER_SECONDS = 30
+
+
+def unavailable() -> web.Response:
+    return page(
+        "message.html",
+        status=503,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        title="Back in a moment",
+        message="This page can't be shown right now, and nothing you sent was saved. "
+        "Please try again in a minute.",
+        back_url=None,
+    )
 
 
 def page(
