@@ -274,6 +274,18 @@ def with_subscription_note(message: dict[str, Any], project: LiteProject) -> dic
     return {"text": message["text"], "blocks": [*message["blocks"], note.to_dict()][:50]}
 
 
+def render_brand_domain_notice(project: LiteProject, payload: dict[str, Any]) -> dict[str, Any]:
+    """An admin moved this project's brand to another website domain: creators now see the new one."""
+    old, new = escape(str(payload.get("old", ""))), escape(str(payload.get("new", "")))
+    actor = str(payload.get("actor", ""))
+    line = (
+        f":warning: <@{actor}> changed the brand's website domain from *{old}* to *{new}*. The invite page "
+        f"of *{escape(project.link_name)}* now tells creators to expect emails from {new}."
+    )
+    text = f"The brand's website domain changed from {old} to {new}; the invite page of {escape(project.link_name)} shows {new}."
+    return {"text": text, "blocks": [SectionBlock(text=MarkdownTextObject(text=line)).to_dict()]}
+
+
 def render_bulk_summary(names: list[str], *, actor_id: str, active: bool) -> dict[str, Any]:
     verb = "resumed" if active else "paused"
     effect = (

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks.digests import render_delivery_digest
 from bot.blocks.projects import (
+    render_brand_domain_notice,
     render_bulk_summary,
     render_invite_card,
     render_pause_notice,
@@ -79,6 +80,8 @@ async def render_outbox_message(
         body = await render_video_declined(session, project, message.payload, settings)
     elif kind is NoticeKind.REMINDER:
         body = await render_reminder(session, project, message.payload, settings)
+    elif kind is NoticeKind.BRAND_DOMAIN_CHANGED:
+        body = render_brand_domain_notice(project, message.payload)
     else:
         raise ValueError(f"no renderer for outbox kind {message.kind!r}")
     if not message.payload.get("primary"):

@@ -26,6 +26,7 @@ class NoticeKind(str, enum.Enum):
     VIDEO_DECLINED = "video_declined"
     REMINDER = "reminder"
     BULK_SUMMARY = "bulk_summary"  # one message for a change made to many projects at once
+    BRAND_DOMAIN_CHANGED = "brand_domain_changed"  # an admin moved a used brand to another domain
 
 
 # the event names people subscribe to, per kind of notice

@@ -100,6 +100,9 @@ def clean_url(value: str | None, *, label: str, required: bool = True) -> str | 
             raise FieldError(f"{label} is required.")
         return None
     parts = urlsplit(url if "://" in url else f"https://{url}")
+    if parts.username is not None or parts.password is not None:
+        # https://brand.com@evil.example goes to evil.example: a disguise, never a brand's address
+        raise FieldError(f"{label} can't contain a user name or password (the part before @).")
     host = (parts.hostname or "").lower()
     if parts.scheme not in ("http", "https") or not DOMAIN.match(host) or len(url) > 1000:
         raise FieldError(f"{label} should be a web address like https://www.example.com.")
