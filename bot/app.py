@@ -13,22 +13,24 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import handlers, portal
 from bot.handlers.errors import guard
 from bot.handlers.roles import AdminCache
-from bot.notify.dispatcher import DispatcherConfig, OutboxDispatcher
+from bot.health import ReadinessCheck
+from bot.notify.dispatcher import DispatcherConfig, OutboxDispatcher, TokenSource
 from bot.notify.scheduler import add_scheduler
 from bot.oauth import (
     INSTALL_PATH,
     REDIRECT_PATH,
-    WorkspaceTokenClient,
+    bot_token_for,
     build_oauth_settings,
     not_installed_message,
 )
+from bot.replays import refuse_repeats
 from bot.settings import Settings
 from storage.db import create_engine, create_sessionmaker
 
@@ -39,6 +41,7 @@ ENGINE_KEY = web.AppKey("engine", AsyncEngine)
 SESSIONS_KEY = web.AppKey("sessions", async_sessionmaker[AsyncSession])
 BOLT_KEY = web.AppKey("bolt", AsyncApp)
 DISPATCHER_KEY = web.AppKey("dispatcher", OutboxDispatcher)
+READINESS_KEY = web.AppKey("readiness", ReadinessCheck)
 
 
 def create_slack_client(
@@ -55,21 +58,27 @@ def create_slack_client(
     return client
 
 
-def create_dispatcher_client(
-    settings: Settings, bolt: AsyncApp, sessions: async_sessionmaker[AsyncSession]
-) -> AsyncWebClient:
+def create_dispatcher_client(settings: Settings) -> AsyncWebClient:
     """The notification sender's client: no blind retries (the outbox retries on its own terms).
 
-    In multi-workspace mode each call carries the bot token of the workspace it sends to.
+    In multi-workspace mode it has no token of its own: each call carries the token of the
+    workspace its outbox row belongs to (see `dispatcher_tokens`).
     """
-    if settings.oauth_enabled and bolt.installation_store is not None:
-        return WorkspaceTokenClient(
-            installation_store=bolt.installation_store,
-            sessions=sessions,
-            base_url=settings.slack_api_url,
-            timeout=10,
-        )
-    return create_slack_client(settings, settings.slack_bot_token, retries=False)
+    return create_slack_client(
+        settings, None if settings.oauth_enabled else settings.slack_bot_token, retries=False
+    )
+
+
+def dispatcher_tokens(settings: Settings, bolt: AsyncApp) -> TokenSource | None:
+    """Multi-workspace mode: a workspace's bot token by its ids, from the installation store."""
+    store = bolt.installation_store
+    if not settings.oauth_enabled or store is None:
+        return None
+
+    async def token(team_id: str, enterprise_id: str) -> str | None:
+        return await bot_token_for(store, team_id=team_id, enterprise_id=enterprise_id)
+
+    return token
 
 
 def _guarding(register: Any) -> Any:
@@ -151,7 +160,8 @@ def create_web_app(
     bolt = create_bolt_app(settings, sessions, engine)
     dispatcher = OutboxDispatcher(
         sessions=sessions,
-        client=create_dispatcher_client(settings, bolt, sessions),
+        client=create_dispatcher_client(settings),
+        tokens=dispatcher_tokens(settings, bolt),
         settings=settings,
         config=dispatcher_config or DispatcherConfig(lease_seconds=settings.outbox_lease_seconds),
     )
@@ -162,8 +172,14 @@ def create_web_app(
     app[SESSIONS_KEY] = sessions
     app[BOLT_KEY] = bolt
     app[DISPATCHER_KEY] = dispatcher
+    app[READINESS_KEY] = ReadinessCheck(settings.database_url)
+
+    verifier = SignatureVerifier(settings.slack_signing_secret or "")
 
     async def slack_events(request: web.Request) -> web.Response:
+        repeated = await refuse_repeats(request, engine, verifier)
+        if repeated is not None:
+            return repeated
         bolt_response = await bolt.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(bolt_response)
 
@@ -197,14 +213,10 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
-    try:
-        async with request.app[ENGINE_KEY].connect() as connection:
-            await connection.execute(text("SELECT 1"))
-    except Exception as exc:  # any failure means "not ready"; the reason goes to the log
-        log.warning("readiness check failed: %s", exc)
-        return web.json_response({"ok": False, "database": "unreachable"}, status=503)
-    return web.json_response({"ok": True, "database": "ok"})
+    readiness = await request.app[READINESS_KEY].check()
+    return web.json_response(readiness.as_json(), status=200 if readiness.ok else 503)
 
 
 async def _dispose_engine(app: web.Application) -> None:
+    await app[READINESS_KEY].close()
     await app[ENGINE_KEY].dispose()

@@ -7,6 +7,7 @@ import logging
 import sys
 from importlib.metadata import version
 
+from bot.logs import configure_logging
 from bot.settings import ConfigError, Settings, load_settings
 
 EXIT_BAD_CONFIG = 2
@@ -43,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"liteproject: {exc}", file=sys.stderr)
         return EXIT_BAD_CONFIG
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings.log_level)
     if args.command == "db":
         return _upgrade(settings)
     if not args.no_migrate:

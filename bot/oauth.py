@@ -8,19 +8,13 @@ request with the token of the workspace (and Enterprise Grid org) it came from.
 
 from __future__ import annotations
 
-from typing import Any
-
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
-from slack_sdk.web.async_client import AsyncWebClient
-from slack_sdk.web.async_slack_response import AsyncSlackResponse
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from sqlmodel import select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.settings import Settings
-from storage.models import OutboxMessage, Workspace
 
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
@@ -107,55 +101,3 @@ async def bot_token_for(
     if bot is None and enterprise is not None:
         bot = await store.async_find_bot(enterprise_id=enterprise, team_id=None, is_enterprise_install=True)
     return bot.bot_token if bot is not None else None
-
-
-class WorkspaceTokenClient(AsyncWebClient):
-    """The notification sender's Web API client in multi-workspace mode.
-
-    The outbox dispatcher sends each notification to a channel (or a person) of one workspace; this
-    client sends each call with the bot token of the workspace whose outbox rows name that channel.
-    """
-
-    def __init__(
-        self,
-        *,
-        installation_store: AsyncInstallationStore,
-        sessions: async_sessionmaker[AsyncSession],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(**kwargs)
-        self._installation_store = installation_store
-        self._sessions = sessions
-
-    async def api_call(
-        self, api_method: str, *, headers: dict[str, str] | None = None, **kwargs: Any
-    ) -> AsyncSlackResponse:
-        channel = next(
-            (
-                args["channel"]
-                for args in (kwargs.get(k) for k in ("json", "params", "data"))
-                if args and "channel" in args
-            ),
-            None,
-        )
-        if channel is not None and self.token is None:
-            token = await self.token_for_channel(str(channel))
-            if token is not None:
-                headers = {**(headers or {}), "Authorization": f"Bearer {token}"}
-        return await super().api_call(api_method, headers=headers, **kwargs)
-
-    async def token_for_channel(self, channel: str) -> str | None:
-        query = (
-            select(Workspace)
-            .join(OutboxMessage, OutboxMessage.workspace_id == Workspace.id)  # type: ignore[arg-type]
-            .where(OutboxMessage.channel_id == channel)
-            .order_by(OutboxMessage.id.desc())  # type: ignore[union-attr]
-            .limit(1)
-        )
-        async with self._sessions() as session:
-            workspace = (await session.execute(query)).scalars().first()
-        if workspace is None:
-            return None
-        return await bot_token_for(
-            self._installation_store, team_id=workspace.team_id, enterprise_id=workspace.enterprise_id
-        )

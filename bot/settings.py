@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -23,6 +24,10 @@ FIXES = {
     "LINKING_REQUEST_DAYS": "use a number of days between 1 and 365",
     "LOG_LEVEL": "use DEBUG, INFO, WARNING or ERROR",
     "OUTBOX_LEASE_SECONDS": "use a number of seconds between 1 and 3600",
+    "TRUSTED_PROXIES": "use comma-separated addresses or CIDR ranges of your proxies, e.g. 10.0.0.0/8,127.0.0.1",
+    "CREATOR_VIEWS_PER_CLIENT": "use a number of page views per minute (0 for no limit)",
+    "CREATOR_POSTS_PER_CLIENT": "use a number of form posts per minute (0 for no limit)",
+    "CREATOR_POSTS_PER_LINK": "use a number of form posts per minute (0 for no limit)",
 }
 
 
@@ -49,6 +54,13 @@ class Settings(BaseSettings):
     # how long a replica owns the notifications it picked up; another takes them over after it
     outbox_lease_seconds: float = Field(default=30.0, ge=1.0, le=3600.0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client; empty: none
+    trusted_proxies: str = ""
+    # creator-page ceilings per minute (0: no limit): per client address, and per invite link
+    # (a launch where a hundred creators deliver to one link within a minute goes through)
+    creator_views_per_client: int = Field(default=60, ge=0, le=1_000_000)
+    creator_posts_per_client: int = Field(default=10, ge=0, le=1_000_000)
+    creator_posts_per_link: int = Field(default=300, ge=0, le=1_000_000)
 
     @field_validator("slack_api_url", "public_base_url")
     @classmethod
@@ -73,6 +85,20 @@ class Settings(BaseSettings):
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise ValueError("needs an async driver")
         return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        for entry in _entries(value):
+            try:
+                ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"{entry!r} is not an address or CIDR range") from None
+        return value
+
+    @cached_property
+    def trusted_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        return tuple(ip_network(entry, strict=False) for entry in _entries(self.trusted_proxies))
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -100,6 +126,10 @@ class Settings(BaseSettings):
     @cached_property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def _entries(value: str) -> list[str]:
+    return [entry.strip() for entry in value.split(",") if entry.strip()]
 
 
 def load_settings() -> Settings:

@@ -88,6 +88,15 @@ async def get_brand(session: AsyncSession, *, workspace_id: int, brand_id: int) 
     return (await session.execute(query)).scalar_one_or_none()
 
 
+async def projects_of_brand(
+    session: AsyncSession, *, workspace_id: int, brand_id: int
+) -> Sequence[LiteProject]:
+    query = select(LiteProject).where(
+        LiteProject.workspace_id == workspace_id, LiteProject.brand_id == brand_id
+    )
+    return (await session.execute(query)).scalars().all()
+
+
 async def find_brand_by_name(session: AsyncSession, *, workspace_id: int, name: str) -> BrandProfile | None:
     query = select(BrandProfile).where(
         BrandProfile.workspace_id == workspace_id, func.lower(BrandProfile.name) == name.lower()

@@ -9,6 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 
 def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
+    # SQL parameters (tokens, spark codes, creators' emails) never reach logs or error messages
+    kwargs.setdefault("hide_parameters", True)
     if database_url.startswith("sqlite"):
         # SQLite admits one writer at a time. With several connections the others wait in
         # SQLite's busy handler, which sleeps in growing steps (deliveries took up to 1.6 s at

@@ -439,5 +439,29 @@ class AuditEvent(SQLModel, table=True):
     created_at: dt.datetime = utc_field(default_now=True)
 
 
+# --- shared budgets and one-time marks (every replica sees the same rows) ---------------------
+
+
+class RateLimitCounter(SQLModel, table=True):
+    """One fixed-window counter per limited key (a client address, an invite link…)."""
+
+    __tablename__ = "rate_limit_counters"
+
+    key: str = Field(primary_key=True, max_length=200)
+    hits: int = 0
+    # Unix time the window ends; the next hit after it starts a new window
+    expires_at: float = Field(index=True)
+
+
+class SeenSlackRequest(SQLModel, table=True):
+    """A Slack signature or event id already handled: a replay or a retry of it is not run again."""
+
+    __tablename__ = "seen_slack_requests"
+
+    key: str = Field(primary_key=True, max_length=120)
+    # Unix time after which Slack would refuse the request anyway (its timestamp is too old)
+    expires_at: float = Field(index=True)
+
+
 # slack_sdk's OAuth stores keep installations and OAuth states in tables of their own making
 import storage.slack_stores  # noqa: E402, F401

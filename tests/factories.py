@@ -41,6 +41,7 @@ async def make_brand(
     domain: str = "glowco.com",
     contact_email: str = "partners@glowco.com",
     logo_url: str | None = None,
+    created_by: str = USER_ID,
 ) -> BrandProfile:
     brand = BrandProfile(
         workspace_id=workspace.id,  # type: ignore[arg-type]
@@ -49,6 +50,7 @@ async def make_brand(
         domain=domain,
         contact_email=contact_email,
         logo_url=logo_url,
+        created_by=created_by,
     )
     session.add(brand)
     await session.flush()

@@ -398,7 +398,7 @@ def render_brand_list(brands: Sequence[BrandProfile]) -> dict[str, Any]:
         )
     shown = min(count, LIST_BLOCK_BUDGET)
     blocks.append(_footer(shown, count, "brand profiles", "brand add"))
-    names = ", ".join(brand.name for brand in brands[:shown])
+    names = ", ".join(escape(brand.name) for brand in brands[:shown])
     return _ephemeral(truncate(f"Brand profiles ({count}): {names}", 3000), blocks)
 
 
@@ -413,7 +413,7 @@ def render_ads_account_list(accounts: Sequence[AdsAccount]) -> dict[str, Any]:
         *sections,
         _footer(shown, count, "accounts", "account add"),
     ]
-    names = ", ".join(f"{a.display_name} ({a.advertiser_id})" for a in accounts[:shown])
+    names = ", ".join(f"{escape(a.display_name)} ({a.advertiser_id})" for a in accounts[:shown])
     return _ephemeral(truncate(f"TikTok Ads Manager accounts ({count}): {names}", 3000), blocks)
 
 
@@ -440,7 +440,7 @@ def render_anchor_list(anchors: Sequence[Anchor]) -> dict[str, Any]:
         *sections,
         _footer(shown, count, "anchors", "anchor add"),
     ]
-    names = ", ".join(anchor.name for anchor in anchors[:shown])
+    names = ", ".join(escape(anchor.name) for anchor in anchors[:shown])
     return _ephemeral(truncate(f"Anchors ({count}): {names}", 3000), blocks)
 
 

@@ -51,7 +51,7 @@ def render_delivery_digest(items: Sequence[tuple[LiteProject, Video]]) -> dict[s
         spark = "spark code ✓" if video.spark_code else "no spark code yet"
         lines.append(
             f"• *{escape(truncate(project.link_name, 60))}* · @{escape(video.creator_handle)} · "
-            f"<{video.url}|video> · {spark}"
+            f"<{escape(video.url)}|video> · {spark}"
         )
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=header))]
     shown = lines[: LINES_PER_SECTION * MAX_SECTIONS]
@@ -75,6 +75,6 @@ def render_delivery_digest(items: Sequence[tuple[LiteProject, Video]]) -> dict[s
         )
     )
     text = f"{count} new videos delivered: " + ", ".join(
-        f"@{video.creator_handle}" for _, video in items[:20]
+        f"@{escape(video.creator_handle)}" for _, video in items[:20]
     )
     return {"text": truncate(text, 3000), "blocks": [block.to_dict() for block in blocks]}

@@ -13,7 +13,8 @@ def render_error_message(message: str, *, markup: str | None = None) -> dict[str
     """`markup`, when given, is ready mrkdwn (already escaped) for the same sentence."""
     shown = markup if markup is not None else escape(message)
     return {
-        "text": message,
+        # the fallback is read as mrkdwn too (notifications, screen readers): escaped like the blocks
+        "text": escape(message),
         "blocks": [SectionBlock(text=MarkdownTextObject(text=f":warning: {shown}")).to_dict()],
     }
 
@@ -30,7 +31,7 @@ def render_notice(message: str) -> dict[str, Any]:
     return {
         "response_type": "ephemeral",
         "replace_original": False,
-        "text": message,
+        "text": escape(message),
         "blocks": [SectionBlock(text=MarkdownTextObject(text=escape(message))).to_dict()],
     }
 

@@ -50,7 +50,7 @@ def describe_changes(event: AuditEvent) -> str:
 def render_history(page: HistoryPage) -> dict[str, Any]:
     name = escape(page.project.link_name)
     if page.total == 0:
-        text = f"Nothing has happened to {page.project.link_name} yet."
+        text = f"Nothing has happened to {name} yet."
         return {
             "response_type": "ephemeral",
             "text": text,
@@ -80,7 +80,7 @@ def render_history(page: HistoryPage) -> dict[str, Any]:
     if nav:
         blocks.append(ActionsBlock(block_id="history_nav", elements=nav))
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text="Times are shown in your time zone.")]))
-    text = f"History of {page.project.link_name}: {page.total} events"
+    text = f"History of {name}: {page.total} events"
     return {
         "response_type": "ephemeral",
         "replace_original": True,

@@ -199,8 +199,8 @@ def render_requests_message(confirmation: Confirmation, base_url: str, *, actor_
     )
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=truncate(intro, 3000)))]
     blocks += _request_blocks(confirmation, base_url)
-    text = f"Linking requests for {project.link_name}: " + ", ".join(
-        f"@{item.request.creator_handle} {request_url(base_url, item.request)}"
+    text = f"Linking requests for {escape(project.link_name)}: " + ", ".join(
+        f"@{escape(item.request.creator_handle)} {request_url(base_url, item.request)}"
         for item in confirmation.requests
     )
     return {"text": truncate(text, 3900), "blocks": [block.to_dict() for block in blocks[:50]]}
@@ -239,7 +239,11 @@ def _video_lines(videos: Sequence[Video], project: LiteProject, *, with_end: boo
 
 def _message(text: str, headline: str, blocks: list[Block]) -> dict[str, Any]:
     head = SectionBlock(text=MarkdownTextObject(text=truncate(headline, 3000)))
-    return {"text": truncate(text, 3900), "blocks": [head.to_dict(), *(block.to_dict() for block in blocks)]}
+    # `text` is plain: escaped here, as the fallback is read as mrkdwn too
+    return {
+        "text": truncate(escape(text), 3900),
+        "blocks": [head.to_dict(), *(block.to_dict() for block in blocks)],
+    }
 
 
 def render_videos_authorized(project: LiteProject, handle: str, videos: Sequence[Video]) -> dict[str, Any]:

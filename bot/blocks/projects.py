@@ -136,7 +136,7 @@ def render_invite_card(overview: ProjectOverview, invite_url: str) -> dict[str, 
             ]
         ),
     ]
-    text = f"Lite project “{project.link_name}” for {overview.brand.name} ({'active' if project.active else 'paused'}): {invite_url}"
+    text = f"Lite project “{escape(project.link_name)}” for {escape(overview.brand.name)} ({'active' if project.active else 'paused'}): {invite_url}"
     return {"text": text, "blocks": [block.to_dict() for block in blocks]}
 
 
@@ -147,12 +147,10 @@ def render_pause_notice(project: LiteProject, *, actor_id: str, paused: bool) ->
             f":double_vertical_bar: <@{actor_id}> paused *{name}*. Creators can't deliver videos to this link "
             "until it is resumed."
         )
-        text = (
-            f"{project.link_name} was paused: creators can't deliver videos to this link until it is resumed."
-        )
+        text = f"{name} was paused: creators can't deliver videos to this link until it is resumed."
     else:
         line = f":arrow_forward: <@{actor_id}> resumed *{name}*. Creators can deliver videos through the invite link again."
-        text = f"{project.link_name} was resumed: creators can deliver videos again."
+        text = f"{name} was resumed: creators can deliver videos again."
     return {"text": text, "blocks": [SectionBlock(text=MarkdownTextObject(text=line)).to_dict()]}
 
 
@@ -191,7 +189,7 @@ def render_project_overview(overview: ProjectOverview, invite_url: str) -> dict[
     ]
     return {
         "response_type": "ephemeral",
-        "text": f"{project.link_name} — {'active' if project.active else 'paused'} — {invite_url}",
+        "text": f"{escape(project.link_name)} — {'active' if project.active else 'paused'} — {invite_url}",
         "blocks": [block.to_dict() for block in blocks],
     }
 
@@ -247,7 +245,9 @@ def render_project_list(page: ProjectPage) -> dict[str, Any]:
         assert project.id is not None
         counts = page.counts.get(project.id, VideoCounts())
         brand = page.brands.get(project.brand_id, "?")
-        lines.append(f"{project.link_name} ({brand}): {'active' if project.active else 'paused'}")
+        lines.append(
+            f"{escape(project.link_name)} ({escape(brand)}): {'active' if project.active else 'paused'}"
+        )
         blocks.append(
             SectionBlock(
                 text=MarkdownTextObject(text=project_summary(project, brand=brand, counts=counts)),
@@ -278,6 +278,18 @@ def with_subscription_note(message: dict[str, Any], project: LiteProject) -> dic
     return {"text": message["text"], "blocks": [*message["blocks"], note.to_dict()][:50]}
 
 
+def render_brand_domain_notice(project: LiteProject, payload: dict[str, Any]) -> dict[str, Any]:
+    """An admin moved this project's brand to another website domain: creators now see the new one."""
+    old, new = escape(str(payload.get("old", ""))), escape(str(payload.get("new", "")))
+    actor = str(payload.get("actor", ""))
+    line = (
+        f":warning: <@{actor}> changed the brand's website domain from *{old}* to *{new}*. The invite page "
+        f"of *{escape(project.link_name)}* now tells creators to expect emails from {new}."
+    )
+    text = f"The brand's website domain changed from {old} to {new}; the invite page of {escape(project.link_name)} shows {new}."
+    return {"text": text, "blocks": [SectionBlock(text=MarkdownTextObject(text=line)).to_dict()]}
+
+
 def render_bulk_summary(names: list[str], *, actor_id: str, active: bool) -> dict[str, Any]:
     verb = "resumed" if active else "paused"
     effect = (
@@ -288,7 +300,7 @@ def render_bulk_summary(names: list[str], *, actor_id: str, active: bool) -> dic
     listed = ", ".join(f"*{escape(truncate(name, 60))}*" for name in names[:40])
     more = f" and {len(names) - 40} more" if len(names) > 40 else ""
     line = f"<@{actor_id}> {verb} {len(names)} projects: {listed}{more}. {effect}"
-    text = f"{len(names)} projects were {verb}: {', '.join(names[:40])}{more}."
+    text = f"{len(names)} projects were {verb}: {', '.join(escape(name) for name in names[:40])}{more}."
     return {
         "text": truncate(text, 3000),
         "blocks": [SectionBlock(text=MarkdownTextObject(text=truncate(line, 3000))).to_dict()],

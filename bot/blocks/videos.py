@@ -79,11 +79,11 @@ def spark_code_label(video: Video, project: LiteProject) -> str:
 
 
 def video_link(video: Video, label: str = "Open on TikTok") -> str:
-    return f"<{video.url}|{escape(label)}>"
+    return f"<{escape(video.url)}|{escape(label)}>"
 
 
 def creator_label(video: Video) -> str:
-    return f"<https://www.tiktok.com/@{video.creator_handle}|@{escape(video.creator_handle)}>"
+    return f"<https://www.tiktok.com/@{escape(video.creator_handle)}|@{escape(video.creator_handle)}>"
 
 
 def delivered_label(video: Video) -> str:
@@ -93,7 +93,7 @@ def delivered_label(video: Video) -> str:
 def _fallback_text(video: Video, project: LiteProject) -> str:
     code = "spark code received" if video.spark_code else "no spark code yet"
     return truncate(
-        f"New video for {project.link_name} from @{video.creator_handle}: {video.url} ({code}; "
+        f"New video for {escape(project.link_name)} from @{escape(video.creator_handle)}: {escape(video.url)} ({code}; "
         f"{REVIEW_WORDS[ReviewState(video.review_state)]})",
         3000,
     )

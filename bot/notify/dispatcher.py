@@ -20,6 +20,7 @@ import logging
 import random
 import time
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.notify.render import Outgoing, render_digest, render_outbox_message
 from bot.settings import Settings
 from storage import crud
-from storage.models import LiteProject, OutboxMessage, OutboxStatus, utcnow
+from storage.models import LiteProject, OutboxMessage, OutboxStatus, Workspace, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,11 @@ PERMANENT_ERRORS = {
     "invalid_blocks": "Slack refused the message's blocks",
     "msg_too_long": "the message is too long",
     "user_not_found": "that person is no longer in the workspace",
+    "not_installed": "liteproject is no longer installed in this workspace",
 }
+
+# a workspace's bot token from its (team id, enterprise id); None when it has none installed
+TokenSource = Callable[[str, str], Awaitable[str | None]]
 
 
 @dataclass
@@ -111,6 +116,12 @@ def slack_error(exc: SlackApiError) -> str:
     return f"http_{exc.response.status_code}"
 
 
+def _reason(exc: Exception) -> str:
+    """One line about a failed round, without SQL or parameters."""
+    original = getattr(exc, "orig", None)
+    return f"{exc.__class__.__name__}: {str(original or exc).splitlines()[0][:200] if str(original or exc) else ''}"
+
+
 class RateLimited(Exception):
     def __init__(self, retry_after: float) -> None:
         super().__init__(f"rate limited for {retry_after}s")
@@ -125,9 +136,13 @@ class OutboxDispatcher:
         client: AsyncWebClient,
         settings: Settings,
         config: DispatcherConfig | None = None,
+        tokens: TokenSource | None = None,
     ) -> None:
         self.sessions = sessions
         self.client = client
+        # multi-workspace mode: each message goes out with the token of the workspace it belongs
+        # to (never guessed from the channel: two workspaces can share one through Slack Connect)
+        self.tokens = tokens
         self.settings = settings
         self.config = config or DispatcherConfig()
         self.pacer = ChannelPacer(self.config.channel_rate, self.config.channel_burst)
@@ -160,17 +175,29 @@ class OutboxDispatcher:
         self._wake.set()
 
     async def _run(self) -> None:
+        failures = 0  # rounds failed in a row: the database is down, read-only or not migrated
         while not self._stopping:
             try:
                 handled = await self.drain_once()
-            except Exception:  # the loop must outlive a database hiccup; the next round retries
-                log.exception("outbox round failed")
+            except Exception as exc:  # the loop must outlive a database outage; it backs off
+                failures += 1
+                if failures == 1:  # one line per state change, not a traceback per poll
+                    log.warning(
+                        "outbox: can't reach the notifications (%s); retrying with backoff", _reason(exc)
+                    )
                 handled = 0
+            else:
+                if failures:
+                    log.info("outbox: the database answers again after %s failed rounds", failures)
+                failures = 0
             if handled or self._stopping:
                 continue
             self._wake.clear()
+            wait = self.config.poll_seconds
+            if failures:
+                wait = min(self.config.backoff_cap, self.config.poll_seconds * 2 ** min(failures, 16))
             try:
-                await asyncio.wait_for(self._wake.wait(), timeout=self.config.poll_seconds)
+                await asyncio.wait_for(self._wake.wait(), timeout=wait)
             except TimeoutError:
                 pass
 
@@ -241,10 +268,22 @@ class OutboxDispatcher:
             in_doubt = message.in_flight_since
             dedup_key = message.digest_key or message.dedup_key
             group_ids = [row.id for row in group if row.id is not None]
+            workspace = await session.get(Workspace, message.workspace_id) if self.tokens else None
 
         if outgoing.skip:
             await self._record_sent(group_ids, outgoing, None)
             return
+        if self.tokens is not None:
+            # looked up outside the transaction above: on SQLite it would wait for its own connection
+            token = (
+                await self.tokens(workspace.team_id, workspace.enterprise_id)
+                if workspace is not None
+                else None
+            )
+            if token is None:
+                await self._record_failure(message_id, "not_installed")
+                return
+            outgoing.token = token
         existing = await self._find_posted(outgoing, dedup_key, in_doubt) if in_doubt else None
         if existing is not None:
             log.info("outbox %s was already posted before a restart; not sending again", message_id)
@@ -285,7 +324,11 @@ class OutboxDispatcher:
     async def _send(self, outgoing: Outgoing, dedup_key: str) -> str | None:
         if outgoing.update_ts:
             response = await self.client.chat_update(
-                channel=outgoing.channel, ts=outgoing.update_ts, text=outgoing.text, blocks=outgoing.blocks
+                token=outgoing.token,
+                channel=outgoing.channel,
+                ts=outgoing.update_ts,
+                text=outgoing.text,
+                blocks=outgoing.blocks,
             )
             return outgoing.update_ts
         try:
@@ -296,7 +339,7 @@ class OutboxDispatcher:
             # public channels can be joined once; private ones answer with a clear error
             self._joined.add(outgoing.channel)
             try:
-                await self.client.conversations_join(channel=outgoing.channel)
+                await self.client.conversations_join(token=outgoing.token, channel=outgoing.channel)
             except SlackApiError:
                 raise exc from None  # private: what to do is told by the original not_in_channel
             response = await self._post(outgoing, dedup_key)
@@ -304,6 +347,7 @@ class OutboxDispatcher:
 
     async def _post(self, outgoing: Outgoing, dedup_key: str) -> Any:
         return await self.client.chat_postMessage(
+            token=outgoing.token,
             channel=outgoing.channel,
             text=outgoing.text,
             blocks=outgoing.blocks,
@@ -326,13 +370,18 @@ class OutboxDispatcher:
         try:
             found = self._with_key(
                 await self.client.conversations_history(
-                    channel=outgoing.channel, oldest=oldest, include_all_metadata=True, limit=200
+                    token=outgoing.token,
+                    channel=outgoing.channel,
+                    oldest=oldest,
+                    include_all_metadata=True,
+                    limit=200,
                 ),
                 dedup_key,
             )
             if found is None and outgoing.thread_ts:
                 found = self._with_key(
                     await self.client.conversations_replies(
+                        token=outgoing.token,
                         channel=outgoing.channel,
                         ts=outgoing.thread_ts,
                         oldest=oldest,

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks.digests import render_delivery_digest
 from bot.blocks.projects import (
+    render_brand_domain_notice,
     render_bulk_summary,
     render_invite_card,
     render_moved_card,
@@ -37,6 +38,7 @@ class Outgoing:
     update_ts: str | None = None  # edit this message in place instead of posting
     remember_card_of: int | None = None  # store the posted ts as this project's card
     skip: bool = False  # nothing to send any more (e.g. the project is gone)
+    token: str | None = None  # the workspace's bot token in multi-workspace mode (else the client's)
 
 
 async def render_outbox_message(
@@ -91,6 +93,8 @@ async def render_outbox_message(
         body = await render_update_note(session, project, message.payload)
     elif kind is NoticeKind.REMINDER:
         body = await render_reminder(session, project, message.payload, settings)
+    elif kind is NoticeKind.BRAND_DOMAIN_CHANGED:
+        body = render_brand_domain_notice(project, message.payload)
     else:
         raise ValueError(f"no renderer for outbox kind {message.kind!r}")
     if not message.payload.get("primary"):

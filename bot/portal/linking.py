@@ -16,6 +16,7 @@ from bot.portal.routes import (
     not_found,
     page,
     too_many,
+    too_many_message,
     with_headers,
 )
 from bot.services import linking
@@ -85,7 +86,7 @@ def request_page(
 async def show_request(
     request: web.Request, sessions: async_sessionmaker[AsyncSession]
 ) -> web.StreamResponse:
-    wait = request.app[RATE_LIMITS_KEY].check_view(client_address(request))
+    wait = await request.app[RATE_LIMITS_KEY].check_view(client_address(request))
     if wait:
         return too_many(wait)
     try:
@@ -108,6 +109,15 @@ async def receive_answer(
         expired="This form expired or didn't come from this page, so nothing was sent. "
         "Open the link again and answer from there.",
         max_fields=MAX_FIELDS,
+        on_limited=lambda form, wait: _again(
+            request,
+            sessions,
+            token,
+            {name: value for name, value in form.items() if name.startswith("spark_code_")},
+            status=429,
+            refusal=too_many_message(wait),
+            headers={"Retry-After": str(wait)},
+        ),
     )
     if isinstance(form, web.StreamResponse):
         return form
@@ -146,6 +156,7 @@ async def _again(
     status: int,
     errors: Mapping[str, str] | None = None,
     refusal: str | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> web.Response:
     """The request page again, with what was typed and why it was refused."""
     try:
@@ -153,4 +164,6 @@ async def _again(
             view = await linking.get_request(session, token=token)
     except NotFound:
         return not_found()
-    return request_page(request, view, values=values, errors=errors, status=status, refusal=refusal)
+    response = request_page(request, view, values=values, errors=errors, status=status, refusal=refusal)
+    response.headers.update(headers or {})
+    return response

@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qs
 
 import jinja2
 from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.portal import security
 from bot.portal.security import MAX_BODY_BYTES, SECURITY_HEADERS, FormTokens, RateLimits
 from bot.services import deliveries
 from bot.services.deliveries import Brief, Delivery, ProjectPaused, VideoOfAnotherCreator
 from bot.services.errors import InvalidInput, NotFound
 from bot.tiktok.spark_codes import MAX_LENGTH as SPARK_CODE_MAX_LENGTH
 from storage.models import AnchorKind
+from storage.shared import SQLRateLimitStorage
+
+log = logging.getLogger(__name__)
 
 RATE_LIMITS_KEY = web.AppKey("portal_rate_limits", RateLimits)
 FORM_TOKENS_KEY = web.AppKey("portal_form_tokens", FormTokens)
@@ -42,10 +48,15 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def add_routes(app: web.Application) -> None:
-    from bot.app import DISPATCHER_KEY, SESSIONS_KEY, SETTINGS_KEY
+    from bot.app import DISPATCHER_KEY, ENGINE_KEY, SESSIONS_KEY, SETTINGS_KEY
 
     settings = app[SETTINGS_KEY]
-    app[RATE_LIMITS_KEY] = RateLimits()
+    app[RATE_LIMITS_KEY] = RateLimits(
+        SQLRateLimitStorage(app[ENGINE_KEY]),
+        views_per_client=settings.creator_views_per_client,
+        posts_per_client=settings.creator_posts_per_client,
+        posts_per_link=settings.creator_posts_per_link,
+    )
     app[FORM_TOKENS_KEY] = FormTokens(settings.slack_signing_secret or "")
     sessions = app[SESSIONS_KEY]
 
@@ -70,10 +81,30 @@ def with_headers(handler: Handler) -> Handler:
         except web.HTTPException as exc:  # aiohttp's own refusals get the same headers
             exc.headers.update(SECURITY_HEADERS)
             raise
+        except (SQLAlchemyError, OSError, TimeoutError) as exc:
+            # the database is down, read-only or full: a page that says so, not a bare 500; each
+            # request's transaction rolled back, so nothing was half-saved
+            log.warning("creator page %s: database unavailable (%s)", request.method, exc.__class__.__name__)
+            response = unavailable()
         response.headers.update(SECURITY_HEADERS)
         return response
 
     return wrapped
+
+
+RETRY_AFTER_SECONDS = 30
+
+
+def unavailable() -> web.Response:
+    return page(
+        "message.html",
+        status=503,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        title="Back in a moment",
+        message="This page can't be shown right now, and nothing you sent was saved. "
+        "Please try again in a minute.",
+        back_url=None,
+    )
 
 
 def page(
@@ -93,20 +124,30 @@ def too_many(retry_after: int) -> web.Response:
         status=429,
         headers={"Retry-After": str(retry_after)},
         title="Too many tries",
-        message=f"Too many requests from here. Wait {retry_after} seconds, then try again.",
+        message=too_many_message(retry_after),
         back_url=None,
     )
 
 
+def too_many_message(retry_after: int) -> str:
+    return f"Too many requests from here. Wait {retry_after} seconds, then send it again."
+
+
 def client_address(request: web.Request) -> str:
-    return request.remote or "unknown"
+    from bot.app import SETTINGS_KEY
+
+    return security.client_address(
+        request.remote,
+        request.headers.getall("X-Forwarded-For", []),
+        request.app[SETTINGS_KEY].trusted_networks,
+    )
 
 
 # --- GET: the brief ---------------------------------------------------------------------------
 
 
 async def show_brief(request: web.Request, sessions: async_sessionmaker[AsyncSession]) -> web.StreamResponse:
-    wait = request.app[RATE_LIMITS_KEY].check_view(client_address(request))
+    wait = await request.app[RATE_LIMITS_KEY].check_view(client_address(request))
     if wait:
         return too_many(wait)
     token = request.match_info["token"]
@@ -169,6 +210,15 @@ async def receive_delivery(
         too_much="That was more than this form takes. Go back, keep each answer short, and send it again.",
         expired="This form expired or didn't come from this page, so nothing was sent. "
         "Open the invite link again and send your video from there.",
+        on_limited=lambda form, wait: _refusal(
+            request,
+            sessions,
+            token,
+            {name: form.get(name, "") for name in FORM_FIELDS},
+            status=429,
+            message=too_many_message(wait),
+            headers={"Retry-After": str(wait)},
+        ),
     )
     if isinstance(form, web.StreamResponse):
         return form
@@ -203,6 +253,7 @@ async def _refusal(
     status: int,
     errors: Mapping[str, str] | None = None,
     message: str | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> web.Response:
     """The brief again, with what was typed and why it was refused."""
     try:
@@ -210,7 +261,9 @@ async def _refusal(
             brief = await deliveries.get_brief(session, invite_token=token)
     except NotFound:
         return not_found()
-    return brief_page(request, brief, values=values, errors=errors or {}, status=status, refusal=message)
+    response = brief_page(request, brief, values=values, errors=errors or {}, status=status, refusal=message)
+    response.headers.update(headers or {})
+    return response
 
 
 async def checked_form(
@@ -220,24 +273,41 @@ async def checked_form(
     plausible: Callable[[str], bool],
     too_much: str,
     expired: str,
+    on_limited: Callable[[dict[str, str], int], Awaitable[web.StreamResponse]] | None = None,
     max_fields: int = 20,
 ) -> dict[str, str] | web.StreamResponse:
-    """A creator page's posted form, or the page refusing it: too many posts (429), a token that
-    can't be one (404), too much data (413), or a form token missing or not from this page (403)."""
-    wait = request.app[RATE_LIMITS_KEY].check_post(client_address(request), token)
+    """A creator page's posted form, or the page refusing it: too many posts (429, with what was
+    typed when `on_limited` can show it), a token that can't be one (404), too much data (413),
+    or a form token missing or not from this page (403).
+
+    Every post counts against its sender's budget; only posts with this link's form token count
+    against the link's, so junk can't close a link that creators are delivering to."""
+    limits = request.app[RATE_LIMITS_KEY]
+    # read first (it is bounded): a creator who is refused for going too fast keeps what they typed
+    form = await read_form(request, max_fields=max_fields)
+    genuine = (
+        form is not None
+        and plausible(token)
+        and request.app[FORM_TOKENS_KEY].check(token, form.get(CSRF_FIELD))
+    )
+    wait = await limits.check_post(client_address(request))
+    if not wait and genuine:
+        wait = await limits.check_link(token)
     if wait:
+        if genuine and form is not None and on_limited is not None:
+            return await on_limited(form, wait)
         return too_many(wait)
     if not plausible(token):
         return not_found()
-    form = await read_form(request, max_fields=max_fields)
     if form is None:
         return page(
             "message.html", status=413, title="Too much to send", message=too_much, back_url=request.path
         )
-    if not request.app[FORM_TOKENS_KEY].check(token, form.get(CSRF_FIELD)):
+    if not genuine:
         return page(
             "message.html", status=403, title="Please reload the page", message=expired, back_url=request.path
         )
+    assert form is not None
     return form
 
 

@@ -6,9 +6,12 @@ import hashlib
 import hmac
 import math
 import time
-from collections import OrderedDict, deque
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from ipaddress import IPv4Network, IPv6Network, ip_address
+
+from limits import RateLimitItem, RateLimitItemPerMinute
+from limits.aio.storage import Storage
+from limits.aio.strategies import FixedWindowRateLimiter
 
 # the browser may do nothing but show this page, its inline styles and https images, and post to us
 SECURITY_HEADERS = {
@@ -61,56 +64,77 @@ class FormTokens:
         return hmac.compare_digest(mac, self._mac(invite_token, issued))
 
 
-@dataclass
-class Limit:
-    requests: int
-    per_seconds: float
+class RateLimits:
+    """The creator pages' budgets, per minute, shared by every replica through the database.
 
-
-@dataclass
-class SlidingWindow:
-    """At most `limit.requests` hits per key in any `limit.per_seconds`; in memory, per process.
-
-    Keys are bounded: past `max_keys` the least recently seen key is forgotten.
+    `limits`' fixed-window strategy on `storage.shared.SQLRateLimitStorage`: one upsert per
+    counted request. Page views and posts count per client address; posts to a link count
+    against that link only once they carry a form token its page issued, so junk posts (or
+    posts to made-up links) can spend their sender's budget but never close a real link.
+    A ceiling of 0 means no limit.
     """
 
-    limit: Limit
-    max_keys: int = 10_000
-    clock: Callable[[], float] = time.monotonic
-    _hits: OrderedDict[str, deque[float]] = field(default_factory=OrderedDict)
+    def __init__(
+        self,
+        storage: Storage,
+        *,
+        views_per_client: int,
+        posts_per_client: int,
+        posts_per_link: int,
+    ) -> None:
+        self.limiter = FixedWindowRateLimiter(storage)
+        self.views_per_client = _per_minute(views_per_client)
+        self.posts_per_client = _per_minute(posts_per_client)
+        self.posts_per_link = _per_minute(posts_per_link)
 
-    def hit(self, key: str) -> float:
-        """Count one request; 0 when allowed, else the seconds until one would be."""
-        now = self.clock()
-        hits = self._hits.pop(key, None) or deque()
-        while hits and hits[0] <= now - self.limit.per_seconds:
-            hits.popleft()
-        self._hits[key] = hits
-        while len(self._hits) > self.max_keys:
-            self._hits.popitem(last=False)
-        if len(hits) >= self.limit.requests:
-            return max(0.001, hits[0] + self.limit.per_seconds - now)
-        hits.append(now)
-        return 0.0
+    async def check_view(self, client: str) -> int:
+        return await self._hit(self.views_per_client, "view", client)
 
+    async def check_post(self, client: str) -> int:
+        return await self._hit(self.posts_per_client, "post", client)
 
-@dataclass
-class RateLimits:
-    """Per client address and per invite link; page views and deliveries counted apart."""
+    async def check_link(self, link_token: str) -> int:
+        return await self._hit(self.posts_per_link, "link", link_token)
 
-    views_per_ip: SlidingWindow = field(default_factory=lambda: SlidingWindow(Limit(60, 60)))
-    posts_per_ip: SlidingWindow = field(default_factory=lambda: SlidingWindow(Limit(10, 60)))
-    posts_per_token: SlidingWindow = field(default_factory=lambda: SlidingWindow(Limit(30, 60)))
-
-    def check_view(self, ip: str) -> int:
-        return _seconds(self.views_per_ip.hit(ip))
-
-    def check_post(self, ip: str, invite_token: str) -> int:
-        wait = self.posts_per_ip.hit(ip)
-        if wait:
-            return _seconds(wait)
-        return _seconds(self.posts_per_token.hit(invite_token))
+    async def _hit(self, item: RateLimitItem | None, kind: str, key: str) -> int:
+        """0 when allowed, else the whole seconds until the window ends."""
+        if item is None:
+            return 0
+        # hashed: keys stay short whatever a client sends, and no address is stored in clear
+        digest = hashlib.sha256(key.encode()).hexdigest()[:40]
+        if await self.limiter.hit(item, kind, digest):
+            return 0
+        stats = await self.limiter.get_window_stats(item, kind, digest)
+        return max(1, math.ceil(stats.reset_time - time.time()))
 
 
-def _seconds(wait: float) -> int:
-    return math.ceil(wait) if wait > 0 else 0
+def _per_minute(amount: int) -> RateLimitItem | None:
+    return RateLimitItemPerMinute(amount) if amount > 0 else None
+
+
+def client_address(
+    peer: str | None, forwarded_for: list[str], trusted: Sequence[IPv4Network | IPv6Network]
+) -> str:
+    """The client's address: the peer's, unless the peer is a trusted proxy.
+
+    Behind trusted proxies it is the right-most `X-Forwarded-For` entry that is not itself a
+    trusted proxy: each proxy appends the address it was connected from, so entries to the left
+    of that one were written by the client and prove nothing (a forged one must not buy a fresh
+    budget).
+    """
+    if not peer or not _is_trusted(peer, trusted):
+        return peer or "unknown"
+    entries = [entry.strip() for header in forwarded_for for entry in header.split(",")]
+    entries = [entry for entry in entries if entry]
+    for entry in reversed(entries):
+        if not _is_trusted(entry, trusted):
+            return entry
+    return entries[0] if entries else peer
+
+
+def _is_trusted(address: str, trusted: Sequence[IPv4Network | IPv6Network]) -> bool:
+    try:
+        ip = ip_address(address.strip("[]"))
+    except ValueError:
+        return False
+    return any(ip in network for network in trusted)

@@ -18,12 +18,14 @@ from urllib.parse import urlsplit
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.errors import InvalidInput, NotFound
+from bot.blocks.text import escape
+from bot.services.errors import Forbidden, InvalidInput, NotFound
+from bot.services.notices import NoticeKind, queue_notice
 from bot.services.validation import FieldError, clean_email, clean_text, clean_url, domain_of, email_on_domain
 from bot.services.workspaces import Actor, workspace_of
 from storage import crud
 from storage.assets import count_assets
-from storage.models import AdsAccount, Anchor, AnchorKind, BrandProfile, utcnow
+from storage.models import AdsAccount, Anchor, AnchorKind, BrandProfile, LiteProject, utcnow
 
 NAME_MAX = 100
 WEBSITE_MAX = 500
@@ -134,13 +136,44 @@ async def add_brand(session: AsyncSession, *, actor: Actor, draft: BrandDraft) -
     return brand
 
 
+async def require_brand_editor(brand: BrandProfile, *, actor: Actor) -> bool:
+    """The brand's creator and workspace admins may edit it (creator pages show what it says);
+    True when the actor is an admin. Forbidden, saying whom to ask, for anyone else."""
+    admin = await actor.is_workspace_admin()
+    if admin or (brand.created_by and brand.created_by == actor.user_id):
+        return admin
+    creator = f"<@{brand.created_by}> (who added it) and " if brand.created_by else ""
+    raise Forbidden(
+        f"Only the brand profile's creator and workspace admins can edit “{brand.name}”: creators see "
+        "it on every invite page of this brand.",
+        markup=f"Only {creator}workspace admins can edit “{escape(brand.name)}”: creators see it on "
+        "every invite page of this brand.",
+    )
+
+
 async def update_brand(
     session: AsyncSession, *, actor: Actor, brand_id: int, draft: BrandDraft
 ) -> BrandProfile:
-    """Save the edit modal: the same checks as adding; nothing changes when nothing differs."""
+    """Save the edit modal: the same checks as adding; nothing changes when nothing differs.
+
+    Once a project uses the brand, its website's domain is what creators were told to trust:
+    only an admin may change it, and every such project's history and thread say so.
+    """
     brand = await get_brand(session, actor=actor, brand_id=brand_id)
     assert brand.id is not None
+    admin = await require_brand_editor(brand, actor=actor)
     values = await _clean_brand(session, workspace_id=brand.workspace_id, draft=draft, brand_id=brand.id)
+    using = await crud.projects_of_brand(session, workspace_id=brand.workspace_id, brand_id=brand.id)
+    old_domain = brand.domain
+    domain_moved = bool(using) and values["domain"] != old_domain
+    if domain_moved and not admin:
+        count = len(using)
+        raise InvalidInput(
+            {
+                "website": f"{count} project{'' if count == 1 else 's'} already tell creators to trust "
+                f"{old_domain}, so the website must stay on it. A workspace admin can change it."
+            }
+        )
     before = brand_snapshot(brand)
     for name, value in values.items():
         setattr(brand, name, value)
@@ -160,8 +193,36 @@ async def update_brand(
         before=changed_before,
         after=changed_after,
     )
+    if domain_moved:
+        for project in using:
+            await _tell_domain_moved(session, project=project, actor=actor, old=old_domain, new=brand.domain)
     await session.flush()
     return brand
+
+
+async def _tell_domain_moved(
+    session: AsyncSession, *, project: LiteProject, actor: Actor, old: str, new: str
+) -> None:
+    assert project.id is not None
+    crud.add_audit_event(
+        session,
+        workspace_id=project.workspace_id,
+        actor=actor.user_id,
+        action="project.brand_domain_changed",
+        target_type="project",
+        target_id=project.id,
+        before={"brand_domain": old},
+        after={"brand_domain": new},
+    )
+    await queue_notice(
+        session,
+        project=project,
+        kind=NoticeKind.BRAND_DOMAIN_CHANGED,
+        dedup_key=f"brand-domain:{project.id}:{new}:{utcnow().timestamp()}",
+        actor=actor.user_id,
+        old=old,
+        new=new,
+    )
 
 
 async def _clean_brand(

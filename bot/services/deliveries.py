@@ -22,7 +22,7 @@ from bot.services.notices import (
     queue_card_refresh,
     queue_notice,
 )
-from bot.services.validation import FieldError, clean_email
+from bot.services.validation import FieldError, clean_email, invisible_characters, invisible_message
 from bot.tiktok.spark_codes import SparkCodeError, clean_spark_code
 from bot.tiktok.urls import TikTokUrlError, VideoUrl, clean_handle, parse_video_url
 from storage import crud
@@ -113,6 +113,8 @@ def _clean_fields(url: str | None, handle: str | None, email: str | None, spark_
     for name, value in raw.items():
         if value is not None and len(value) > FIELD_LIMITS[name]:
             errors[name] = f"This is {len(value)} characters; the limit is {FIELD_LIMITS[name]}."
+        elif found := invisible_characters(value or ""):
+            errors[name] = invisible_message(found)
     clean_handle_value = link = clean_email_value = code = None
     if "creator_handle" not in errors:
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 
@@ -16,7 +17,55 @@ PHONE = re.compile(r"^\+?[0-9][0-9 ().-]{5,22}[0-9]$")
 DOMAIN = re.compile(r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
+# line breaks and tabs are how people type multi-line fields; every other control character
+# (NUL, escape…) and every format character (U+202E right-to-left override, zero-width spaces,
+# bidi isolates…) only hides or reorders what others will read
+ALLOWED_CONTROLS = frozenset("\n\r\t")
+ZERO_WIDTH_JOINER = "\u200d"
+
+
+def invisible_characters(value: str) -> list[str]:
+    """The control and format characters (Unicode Cc, Cf) in `value`, as U+XXXX, in order.
+
+    A zero-width joiner between two symbols is kept: it is how emoji such as 👩‍💻 are written.
+    """
+    found = []
+    for index, ch in enumerate(value):
+        category = unicodedata.category(ch)
+        control = category == "Cc" and ch not in ALLOWED_CONTROLS
+        hidden = category == "Cf" and not (ch == ZERO_WIDTH_JOINER and _joins_emoji(value, index))
+        if control or hidden:
+            found.append(f"U+{ord(ch):04X}")
+    return found
+
+
+def _joins_emoji(value: str, index: int) -> bool:
+    before = value[index - 1] if index > 0 else ""
+    after = value[index + 1] if index + 1 < len(value) else ""
+    return (
+        bool(before and after)
+        and unicodedata.category(after) == "So"
+        and (unicodedata.category(before) in ("So", "Mn", "Sk"))
+    )
+
+
+def invisible_message(found: list[str]) -> str:
+    shown = ", ".join(dict.fromkeys(found))
+    return (
+        f"This has invisible or control characters ({shown}), often pasted by accident; "
+        "type it again without them."
+    )
+
+
+def refuse_invisible(value: str | None) -> None:
+    """FieldError when `value` has control or format characters (see `invisible_characters`)."""
+    found = invisible_characters(value or "")
+    if found:
+        raise FieldError(invisible_message(found))
+
+
 def clean_text(value: str | None, *, label: str, max_length: int, required: bool = False) -> str:
+    refuse_invisible(value)
     text = (value or "").strip()
     if required and not text:
         raise FieldError(f"{label} is required.")
@@ -51,6 +100,9 @@ def clean_url(value: str | None, *, label: str, required: bool = True) -> str | 
             raise FieldError(f"{label} is required.")
         return None
     parts = urlsplit(url if "://" in url else f"https://{url}")
+    if parts.username is not None or parts.password is not None:
+        # https://brand.com@evil.example goes to evil.example: a disguise, never a brand's address
+        raise FieldError(f"{label} can't contain a user name or password (the part before @).")
     host = (parts.hostname or "").lower()
     if parts.scheme not in ("http", "https") or not DOMAIN.match(host) or len(url) > 1000:
         raise FieldError(f"{label} should be a web address like https://www.example.com.")

@@ -23,6 +23,7 @@ from storage.models import OutboxMessage, OutboxStatus
 from tests.factories import make_project, make_workspace
 from tests.harness.fake_slack import FakeSlack
 from tests.harness.server import RunningServer, start_server
+from tests.harness.slack_requests import sign
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT_ID = "1111.2222"
@@ -161,6 +162,73 @@ async def test_channel_notifications_go_out_with_each_workspaces_own_token(
     }
     assert all(call.answer["ok"] for call in posts)
     await sent_all(oauth_server)
+
+
+async def test_a_channel_shared_by_two_workspaces_gets_each_ones_notices_with_its_own_token(
+    oauth_server: RunningServer,
+) -> None:
+    # Slack Connect: the agency's and the client's workspaces both post in one channel id
+    await install(oauth_server, team_id=TEAM_A, token=TOKEN_A)
+    await install(oauth_server, team_id="T0TEAMBBB", token="xoxb-team-b-token", code="code-b")
+    async with oauth_server.sessions.begin() as session:
+        for team_id, name in ((TEAM_A, "Agency launch"), ("T0TEAMBBB", "Client launch")):
+            project = await make_project(
+                session,
+                workspace=await make_workspace(session, team_id=team_id),
+                channel_id="C0SHARED1",
+                link_name=name,
+            )
+            await queue_card_refresh(session, project=project, reason="created")
+    oauth_server.runner.app[DISPATCHER_KEY].wake()
+
+    posts = await oauth_server.fake.wait_for("chat.postMessage", 2)
+
+    tokens = {call.token: json.dumps(call.args.get("blocks")) for call in posts}
+    assert set(tokens) == {TOKEN_A, "xoxb-team-b-token"}
+    assert "Agency launch" in tokens[TOKEN_A]
+    assert "Client launch" in tokens["xoxb-team-b-token"]
+    await sent_all(oauth_server)
+
+
+async def test_a_notice_of_an_uninstalled_workspace_is_parked_not_sent_with_another_token(
+    oauth_server: RunningServer,
+) -> None:
+    await install(oauth_server, team_id=TEAM_A, token=TOKEN_A)
+    async with oauth_server.sessions.begin() as session:
+        project = await make_project(
+            session, workspace=await make_workspace(session, team_id="T0GONE001"), channel_id="C0CHANAAA"
+        )
+        await queue_card_refresh(session, project=project, reason="created")
+    oauth_server.runner.app[DISPATCHER_KEY].wake()
+
+    deadline = time.monotonic() + 5
+    while True:
+        async with oauth_server.sessions() as session:
+            row = (await session.execute(select(OutboxMessage))).scalars().one()
+        if row.status == OutboxStatus.FAILED:
+            break
+        assert time.monotonic() < deadline, f"outbox row still {row.status}"
+        await asyncio.sleep(0.02)
+
+    assert "no longer installed" in (row.last_error or "")
+    assert oauth_server.fake.of("chat.postMessage") == []
+
+
+async def test_multi_workspace_mode_checks_signatures_too(oauth_server: RunningServer) -> None:
+    await install(oauth_server, team_id=TEAM_A, token=TOKEN_A)
+    body = oauth_server.slack.command_body("brand add", team_id=TEAM_A)
+    stamp = int(time.time())
+
+    forged = await oauth_server.slack.post(
+        body,
+        "application/x-www-form-urlencoded",
+        timestamp=stamp,
+        signature=sign(body, stamp, "not-the-secret"),
+    )
+    stale = await oauth_server.slack.post(body, "application/x-www-form-urlencoded", timestamp=stamp - 600)
+
+    assert (forged.status, stale.status) == (401, 401)
+    assert oauth_server.fake.of("views.open") == []
 
 
 async def test_a_team_that_never_installed_is_refused(oauth_server: RunningServer) -> None:

@@ -89,3 +89,28 @@ def test_invalid_values_name_the_setting(
 
     assert str(raised.value).startswith(expected)
     assert "\n" not in str(raised.value)
+
+
+def test_trusted_proxies_and_ceilings_are_read_and_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "secret")
+    monkeypatch.setenv("TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1,2001:db8::/32")
+    monkeypatch.setenv("CREATOR_POSTS_PER_LINK", "0")
+
+    settings = load_settings()
+
+    assert [str(network) for network in settings.trusted_networks] == [
+        "10.0.0.0/8",
+        "127.0.0.1/32",
+        "2001:db8::/32",
+    ]
+    assert settings.creator_posts_per_link == 0
+    assert (settings.creator_views_per_client, settings.creator_posts_per_client) == (60, 10)
+
+    monkeypatch.setenv("TRUSTED_PROXIES", "10.0.0.0/8,the-balancer")
+    with pytest.raises(ConfigError, match=r"^TRUSTED_PROXIES is invalid .*'the-balancer'.*CIDR"):
+        load_settings()
+    monkeypatch.setenv("TRUSTED_PROXIES", "")
+    monkeypatch.setenv("CREATOR_VIEWS_PER_CLIENT", "-1")
+    with pytest.raises(ConfigError, match=r"^CREATOR_VIEWS_PER_CLIENT is invalid"):
+        load_settings()

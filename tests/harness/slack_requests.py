@@ -220,14 +220,19 @@ class SlackRequests:
     # --- Events API ---------------------------------------------------------------------------
 
     async def event(
-        self, event: dict[str, Any], *, team_id: str = TEAM_ID, retry_num: int | None = None
+        self,
+        event: dict[str, Any],
+        *,
+        team_id: str = TEAM_ID,
+        retry_num: int | None = None,
+        event_id: str | None = None,
     ) -> Answer:
         envelope = {
             "token": "legacy-verification-token",
             "team_id": team_id,
             "api_app_id": API_APP_ID,
             "type": "event_callback",
-            "event_id": f"Ev{next(self._events):08d}",
+            "event_id": event_id or f"Ev{next(self._events):08d}",
             "event_time": int(time.time()),
             "event": event,
             "authorizations": [{"team_id": team_id, "user_id": "U0LITEBOT", "is_bot": True}],

@@ -10,7 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks.assets import EDIT_BRAND, render_brand_modal
 from bot.blocks.errors import render_error_message
 from bot.services import assets
-from bot.services.errors import NotFound
+from bot.services.errors import Forbidden, NotFound
 from bot.services.workspaces import Actor
 
 
@@ -23,14 +23,20 @@ async def open_brand_edit(
 ) -> None:
     await ack()
     value = str((body.get("actions") or [{}])[0].get("value") or "")
+    actor = Actor.from_context(context)
     try:
         async with context["sessions"].begin() as session:
             brand = await assets.get_brand(
-                session, actor=Actor.from_context(context), brand_id=int(value) if value.isdigit() else 0
+                session, actor=actor, brand_id=int(value) if value.isdigit() else 0
             )
-    except NotFound as exc:
+        await assets.require_brand_editor(brand, actor=actor)
+    except (NotFound, Forbidden) as exc:
         # answered here: an error raised this soon after ack() can make Bolt drop the ack
-        await respond(response_type="ephemeral", replace_original=False, **render_error_message(exc.message))
+        await respond(
+            response_type="ephemeral",
+            replace_original=False,
+            **render_error_message(exc.message, markup=exc.markup),
+        )
         return
     channel_id = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
     view = render_brand_modal(channel_id=channel_id, brand=brand)

@@ -11,6 +11,7 @@ import logging
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.errors import render_notice
+from bot.blocks.text import escape
 from bot.handlers.commands.registry import Invocation, subcommand
 from bot.handlers.common import sessions_of
 from bot.handlers.projects_flow import find_by_name
@@ -50,16 +51,17 @@ async def export_videos(call: Invocation) -> None:
             project_id=project.id,
             with_spark_codes=not here,
         )
+    name = escape(project.link_name)
     noun = f"{export.count} video{'' if export.count == 1 else 's'}"
     if here:
         channel = call.body["channel_id"]
         comment = (
-            f"Videos of “{project.link_name}” ({noun}), exported by <@{user_id}>. "
+            f"Videos of “{name}” ({noun}), exported by <@{user_id}>. "
             "Spark codes are left out of this file; managers get them with "
-            f"`/liteproject export {project.link_name}`."
+            f"`/liteproject export {name}`."
         )
         done = (
-            f"Exported {noun} of “{project.link_name}” to this channel, without spark codes. "
+            f"Exported {noun} of “{name}” to this channel, without spark codes. "
             "Without `here`, the file with the codes comes to you in a direct message."
         )
         failed = (
@@ -73,12 +75,12 @@ async def export_videos(call: Invocation) -> None:
             log.warning("export: opening a DM failed: %s", exc.response.get("error"))
             raise DomainError(
                 "I couldn't open a direct message with you for the file. Nothing was posted; "
-                f"`/liteproject export {project.link_name} here` posts it in this channel without spark codes."
+                f"`/liteproject export {name} here` posts it in this channel without spark codes."
             ) from None
         channel = str((opened.get("channel") or {}).get("id") or "")
-        comment = f"Videos of “{project.link_name}” ({noun}), with their spark codes. Only you got this file."
+        comment = f"Videos of “{name}” ({noun}), with their spark codes. Only you got this file."
         done = (
-            f"Sent you {noun} of “{project.link_name}” in a direct message, with the spark codes "
+            f"Sent you {noun} of “{name}” in a direct message, with the spark codes "
             "(kept out of the channel). `here` posts a copy without codes in this channel."
         )
         failed = "I couldn't send you the file in a direct message. Try again in a moment."
@@ -86,7 +88,7 @@ async def export_videos(call: Invocation) -> None:
         await call.client.files_upload_v2(
             channel=channel,
             filename=export.filename,
-            title=f"{project.link_name}: videos",
+            title=escape(f"{project.link_name}: videos"),
             content=export.content.encode("utf-8"),
             initial_comment=comment,
             request_file_info=False,

@@ -22,7 +22,7 @@ from bot.blocks.assets import (
     render_brand_saved,
 )
 from bot.services import assets
-from bot.services.errors import InvalidInput, NotFound
+from bot.services.errors import Forbidden, InvalidInput, NotFound
 from bot.services.workspaces import Actor
 
 log = logging.getLogger(__name__)
@@ -95,7 +95,7 @@ async def submit_brand_edit(
 
     try:
         await _save(ack, body, client, context, save)
-    except NotFound as exc:
+    except (NotFound, Forbidden) as exc:
         # the modal has no field for the brand itself: say it on the first one
         await ack(response_action="errors", errors={"name": exc.message})
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.portal.security import CSRF_MAX_AGE, FormTokens, Limit, RateLimits, SlidingWindow
+from ipaddress import ip_network
+
+from bot.portal.security import CSRF_MAX_AGE, FormTokens, client_address
 
 
 class Clock:
@@ -49,37 +51,23 @@ def test_forged_and_malformed_form_tokens_fail() -> None:
     assert not tokens.check("invite-a", future)
 
 
-def test_the_sliding_window_allows_n_per_period_then_says_how_long_to_wait() -> None:
-    clock = Clock(100.0)
-    window = SlidingWindow(Limit(3, 60), clock=clock)
-
-    assert [window.hit("ip") for _ in range(3)] == [0.0, 0.0, 0.0]
-    clock.now += 20
-    assert window.hit("ip") == 40.0
-    assert window.hit("other-ip") == 0.0
-    clock.now += 40
-    assert window.hit("ip") == 0.0
+PROXIES = (ip_network("10.0.0.0/8"), ip_network("2001:db8::/32"))
 
 
-def test_the_sliding_window_forgets_the_oldest_keys_past_its_bound() -> None:
-    window = SlidingWindow(Limit(1, 60), max_keys=2, clock=Clock())
-
-    window.hit("a")
-    window.hit("b")
-    window.hit("c")
-
-    assert window.hit("a") == 0.0  # forgotten, so allowed again
-    assert window.hit("c") > 0
+def test_the_client_is_the_peer_unless_the_peer_is_a_trusted_proxy() -> None:
+    # a client talking to us directly can't pick its address with a header
+    assert client_address("203.0.113.9", ["1.2.3.4"], PROXIES) == "203.0.113.9"
+    assert client_address("203.0.113.9", [], ()) == "203.0.113.9"
+    assert client_address("10.0.0.5", ["1.2.3.4"], ()) == "10.0.0.5"
 
 
-def test_posts_are_limited_per_address_and_per_invite_link() -> None:
-    limits = RateLimits(
-        posts_per_ip=SlidingWindow(Limit(2, 60), clock=Clock()),
-        posts_per_token=SlidingWindow(Limit(3, 60), clock=Clock()),
-    )
-
-    assert [limits.check_post("ip-1", "invite") for _ in range(2)] == [0, 0]
-    assert limits.check_post("ip-1", "invite") == 60
-    assert limits.check_post("ip-2", "invite") == 0
-    assert limits.check_post("ip-3", "invite") == 60  # the link has had its three
-    assert limits.check_post("ip-3", "another-invite") == 0
+def test_behind_trusted_proxies_the_client_is_the_right_most_untrusted_entry() -> None:
+    # the client forged "6.6.6.6"; the proxy appended the address it really came from
+    assert client_address("10.0.0.5", ["6.6.6.6, 198.51.100.7"], PROXIES) == "198.51.100.7"
+    # two proxies in a row: both are skipped
+    assert client_address("10.0.0.5", ["198.51.100.7, 10.1.1.1"], PROXIES) == "198.51.100.7"
+    # several headers count as one list
+    assert client_address("10.0.0.5", ["6.6.6.6", "198.51.100.8"], PROXIES) == "198.51.100.8"
+    assert client_address("2001:db8::1", ["2001:db8::2, 2a00::7"], PROXIES) == "2a00::7"
+    # no header: the proxy itself
+    assert client_address("10.0.0.5", [], PROXIES) == "10.0.0.5"

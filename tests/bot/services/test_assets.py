@@ -160,7 +160,7 @@ async def test_updating_a_brand_rechecks_everything_and_audits_the_difference(
     async with sessions.begin() as session:
         updated = await assets.update_brand(
             session,
-            actor=BOB,
+            actor=ALICE,  # who added it (others are refused: see test_brand_rules)
             brand_id=brand.id,
             draft=brand_draft(
                 name="GlowCo Beauty", website="https://glowco.co.uk", contact_email="uk@glowco.co.uk"
@@ -174,7 +174,7 @@ async def test_updating_a_brand_rechecks_everything_and_audits_the_difference(
     )
     assert updated.updated_at >= created_at
     event = (await audit_events(sessions))[-1]
-    assert (event.action, event.actor) == ("brand.updated", BOB.user_id)
+    assert (event.action, event.actor) == ("brand.updated", ALICE.user_id)
     assert event.before == {
         "name": "GlowCo",
         "website": "https://www.glowco.com",

@@ -1,0 +1,86 @@
+"""Replayed Slack requests and retried events, through the real server (and across two replicas)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from sqlmodel import select
+
+from storage.models import LiteProject
+from tests.factories import make_project
+from tests.harness.fake_slack import FakeSlack
+from tests.harness.server import RunningServer, start_server
+from tests.harness.slack_requests import USER_ID, sign
+
+
+async def is_active(server: RunningServer, project_id: int | None) -> bool:
+    async with server.sessions() as session:
+        project = (
+            await session.execute(select(LiteProject).where(LiteProject.id == project_id))
+        ).scalar_one()
+    return project.active
+
+
+async def test_a_replayed_pause_after_a_resume_is_refused_on_any_replica(
+    fake_slack: FakeSlack, database_url: str
+) -> None:
+    first = await start_server(fake_slack, database_url)
+    second = await start_server(fake_slack, database_url)
+    try:
+        async with first.sessions.begin() as session:
+            project = await make_project(session, link_name="Summer glow")
+        pause = first.slack.command_body("pause summer glow")
+        stamp = int(time.time())
+        captured = {"timestamp": stamp, "signature": sign(pause, stamp)}
+
+        paused = await first.slack.post(pause, "application/x-www-form-urlencoded", **captured)
+        await first.slack.command("resume summer glow")
+        replays = [
+            await replica.slack.post(pause, "application/x-www-form-urlencoded", **captured)
+            for replica in (first, second)
+        ]
+
+        assert paused.status == 200
+        assert [replay.status for replay in replays] == [401, 401]
+        assert await is_active(first, project.id)
+    finally:
+        await asyncio.gather(first.stop(), second.stop())
+
+
+async def test_a_retried_event_is_acked_but_handled_once_across_replicas(
+    fake_slack: FakeSlack, database_url: str
+) -> None:
+    first = await start_server(fake_slack, database_url)
+    second = await start_server(fake_slack, database_url)
+    try:
+        home = {"type": "app_home_opened", "user": USER_ID, "channel": "D0HOME", "tab": "home"}
+        answers = [await first.slack.event(home, event_id="Ev0RETRIED")]
+        answers.append(await second.slack.event(home, event_id="Ev0RETRIED", retry_num=1))
+        answers.append(await first.slack.event(home, event_id="Ev0RETRIED", retry_num=2))
+        # a later, different event proves the retries were not merely slow
+        await first.slack.event({**home, "user": "U0BOB0001"}, event_id="Ev0ANOTHER")
+
+        publishes = await fake_slack.wait_for("views.publish", 2)
+        await asyncio.sleep(0.3)
+
+        assert [answer.status for answer in answers] == [200, 200, 200]
+        assert sorted(call.args["user_id"] for call in fake_slack.of("views.publish")) == sorted(
+            [USER_ID, "U0BOB0001"]
+        )
+        assert len(publishes) == 2
+    finally:
+        await asyncio.gather(first.stop(), second.stop())
+
+
+async def test_a_forged_signature_is_refused_and_spends_no_mark(server: RunningServer) -> None:
+    body = server.slack.command_body("list")
+    stamp = int(time.time())
+
+    forged = await server.slack.post(
+        body, "application/x-www-form-urlencoded", timestamp=stamp, signature=sign(body, stamp, "wrong")
+    )
+    genuine = await server.slack.post(body, "application/x-www-form-urlencoded", timestamp=stamp)
+
+    assert forged.status == 401
+    assert genuine.status == 200
