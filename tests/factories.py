@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import itertools
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -163,3 +165,8 @@ async def make_video(
     session.add(video)
     await session.flush()
     return video
+
+
+def a_spark_code(n: int = 0) -> str:
+    """A spark code of the shape TikTok issues (`#` and 64 base64 characters), different per n."""
+    return "#" + base64.b64encode(hashlib.sha384(f"spark-code-{n}".encode()).digest()[:47]).decode()

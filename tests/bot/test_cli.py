@@ -8,6 +8,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -115,15 +116,18 @@ async def test_serve_migrates_serves_answers_help_and_stops_on_sigterm(
     base = f"http://127.0.0.1:{port}"
     try:
         async with aiohttp.ClientSession() as http:
-            for _ in range(200):
+            # a busy machine can take a while to import and migrate: wait up to a minute
+            deadline = time.monotonic() + 60
+            while True:
                 try:
                     async with http.get(f"{base}/healthz") as health:
                         if health.status == 200:
                             break
                 except aiohttp.ClientConnectionError:
-                    await asyncio.sleep(0.05)
-            else:
-                raise AssertionError("the server never answered /healthz")
+                    pass
+                if time.monotonic() > deadline or process.returncode is not None:
+                    raise AssertionError("the server never answered /healthz")
+                await asyncio.sleep(0.05)
             async with http.get(f"{base}/readyz") as ready:
                 assert ready.status == 200
                 assert (await ready.json())["database"] == "ok"

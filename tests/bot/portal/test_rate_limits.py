@@ -9,12 +9,12 @@ from collections.abc import AsyncIterator
 import pytest
 
 from tests.bot.portal.test_invite_page import (
-    CODE,
     assert_security_headers,
     fetch,
     new_project,
     stored_videos,
 )
+from tests.factories import a_spark_code
 from tests.harness.fake_slack import FakeSlack
 from tests.harness.server import RunningServer, start_server
 
@@ -26,7 +26,7 @@ def delivery(n: int) -> dict[str, str]:
         "url": f"https://www.tiktok.com/@maker.{n}/video/{7301234567890100000 + n}",
         "creator_handle": f"@maker.{n}",
         "creator_email": f"maker{n}@example.com",
-        "spark_code": CODE,
+        "spark_code": a_spark_code(n),
     }
 
 
