@@ -140,6 +140,7 @@ async def test_the_page_shows_the_brief_the_brands_domain_and_the_form(server: R
     assert "Mention #GlowCoPartner" in page.text
     assert "Serum page" in page.text and "https://www.glowco.com/serum" in page.text
     assert "choose at least 30 days" in page.text
+    assert "Videos only: photo posts aren&#39;t accepted." in page.text
     for name in ("url", "creator_handle", "creator_email", "spark_code", "form_token"):
         assert f'name="{name}"' in page.text
     for name in ("url", "creator_handle", "creator_email", "spark_code"):
@@ -331,7 +332,11 @@ async def test_after_a_pause_and_a_resume_deliveries_are_accepted_again(server: 
     ("fields", "field", "says"),
     [
         ({"url": "https://www.youtube.com/watch?v=1"}, "url", "isn't a TikTok link"),
-        ({"url": f"https://www.tiktok.com/@glow.maker/photo/{VIDEO_ID}"}, "url", "photo post, not a video"),
+        (
+            {"url": f"https://www.tiktok.com/@glow.maker/photo/{VIDEO_ID}"},
+            "url",
+            "Lite projects take videos only",
+        ),
         ({"spark_code": "#not a code!"}, "spark_code", "no spaces"),
         ({"spark_code": "#abc<def>ghijk"}, "spark_code", "only letters"),
         ({"creator_handle": "bad handle!"}, "creator_handle", "TikTok handle has"),
