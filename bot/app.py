@@ -20,6 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot import handlers, portal
 from bot.handlers.errors import guard
 from bot.handlers.roles import AdminCache
+from bot.jobs import kinds as _job_kinds  # noqa: F401 - registers every job kind
+from bot.jobs.registry import PERIODIC, JobContext
+from bot.jobs.runner import JobRunner, JobRunnerConfig
 from bot.notify.dispatcher import DispatcherConfig, OutboxDispatcher
 from bot.notify.scheduler import add_scheduler
 from bot.oauth import (
@@ -39,6 +42,7 @@ ENGINE_KEY = web.AppKey("engine", AsyncEngine)
 SESSIONS_KEY = web.AppKey("sessions", async_sessionmaker[AsyncSession])
 BOLT_KEY = web.AppKey("bolt", AsyncApp)
 DISPATCHER_KEY = web.AppKey("dispatcher", OutboxDispatcher)
+JOBS_KEY = web.AppKey("jobs", JobRunner)
 
 
 def create_slack_client(
@@ -115,7 +119,10 @@ def create_bolt_app(
 
 
 def create_web_app(
-    settings: Settings, *, dispatcher_config: DispatcherConfig | None = None
+    settings: Settings,
+    *,
+    dispatcher_config: DispatcherConfig | None = None,
+    job_config: JobRunnerConfig | None = None,
 ) -> web.Application:
     engine = create_engine(settings.database_url)
     sessions = create_sessionmaker(engine)
@@ -133,6 +140,13 @@ def create_web_app(
     app[SESSIONS_KEY] = sessions
     app[BOLT_KEY] = bolt
     app[DISPATCHER_KEY] = dispatcher
+    # outside calls (TikTok lookups) run as durable jobs; the daily re-checks only with lookups on
+    jobs = JobRunner(
+        context=JobContext(sessions=sessions, settings=settings, on_queued=dispatcher.wake),
+        config=job_config,
+        periodic_jobs=PERIODIC if settings.tiktok_oembed_url else {},
+    )
+    app[JOBS_KEY] = jobs
 
     async def slack_events(request: web.Request) -> web.Response:
         bolt_response = await bolt.async_dispatch(await to_bolt_request(request))
@@ -156,8 +170,10 @@ def create_web_app(
     app.router.add_get("/readyz", readyz)
     portal.setup(app)
     app.on_startup.append(dispatcher.start)
+    app.on_startup.append(jobs.start)
     add_scheduler(app, sessions, on_queued=dispatcher.wake)
     # stop sending before the engine goes away
+    app.on_cleanup.append(jobs.stop)
     app.on_cleanup.append(dispatcher.stop)
     app.on_cleanup.append(_dispose_engine)
     return app

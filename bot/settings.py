@@ -23,6 +23,7 @@ FIXES = {
     "LINKING_REQUEST_DAYS": "use a number of days between 1 and 365",
     "LOG_LEVEL": "use DEBUG, INFO, WARNING or ERROR",
     "OUTBOX_LEASE_SECONDS": "use a number of seconds between 1 and 3600",
+    "TIKTOK_OEMBED_URL": "use an https URL such as https://www.tiktok.com/oembed, or leave it empty to turn lookups off",
 }
 
 
@@ -49,12 +50,24 @@ class Settings(BaseSettings):
     # how long a replica owns the notifications it picked up; another takes them over after it
     outbox_lease_seconds: float = Field(default=30.0, ge=1.0, le=3600.0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # TikTok's public oEmbed endpoint (owner, title, thumbnail, short links); empty: no lookups
+    tiktok_oembed_url: str = "https://www.tiktok.com/oembed"
 
     @field_validator("slack_api_url", "public_base_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("tiktok_oembed_url")
+    @classmethod
+    def _oembed_url(cls, value: str) -> str:
+        value = value.strip()
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://, or be empty")
+        if "?" in value or "#" in value:
+            raise ValueError("must not carry a query or fragment")
         return value
 
     @field_validator("slack_api_url")

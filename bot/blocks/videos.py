@@ -11,6 +11,7 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     ConfirmObject,
     ContextBlock,
+    ImageElement,
     MarkdownTextObject,
     Option,
     SectionBlock,
@@ -20,7 +21,7 @@ from slack_sdk.models.views import View
 
 from bot.blocks.text import escape, slack_date, truncate
 from bot.services.videos import authorization_ends_at
-from storage.models import LiteProject, ReviewState, Video, VideoSource, VideoStatus
+from storage.models import LiteProject, OwnerCheck, ReviewState, Video, VideoSource, VideoStatus
 
 # action ids of the video buttons; each button's value is the video id
 VIDEO_DETAILS = "video_details"
@@ -43,6 +44,31 @@ STATUS_LABELS = {
     VideoStatus.EXPIRED: "Authorization expired",
 }
 SOURCE_LABELS = {VideoSource.INVITE_LINK: "Invite link", VideoSource.LINKING_REQUEST: "Linking request"}
+
+
+NOT_THE_OWNER = "Not from this creator's account"
+UNAVAILABLE = "Unavailable"
+
+
+def tiktok_check_notes(video: Video) -> list[str]:
+    """What TikTok said that the team must know: another account's video, or a removed one."""
+    notes = []
+    if video.owner_check == OwnerCheck.OTHER_ACCOUNT:
+        notes.append(
+            f":warning: *{NOT_THE_OWNER}*: TikTok says this video is on "
+            f"@{escape(video.owner_handle or '?')}'s account, not @{escape(video.creator_handle)}'s."
+        )
+    if video.unavailable_since is not None:
+        notes.append(f":no_entry: *{UNAVAILABLE}*: TikTok says this video is private or removed.")
+    return notes
+
+
+def tiktok_check_label(video: Video) -> str:
+    if video.owner_check == OwnerCheck.OTHER_ACCOUNT:
+        return f":warning: {NOT_THE_OWNER} (TikTok: @{escape(video.owner_handle or '?')})"
+    if video.owner_check == OwnerCheck.CONFIRMED:
+        return ":white_check_mark: On this creator's account"
+    return "Not checked with TikTok yet"
 
 
 def review_label(video: Video) -> str:
@@ -102,9 +128,13 @@ def video_buttons(video: Video) -> ActionsBlock:
 
 
 def render_video_alert(
-    video: Video, project: LiteProject, *, reviewed_by: str | None = None
+    video: Video, project: LiteProject, *, reviewed_by: str | None = None, thumbnail_url: str | None = None
 ) -> dict[str, Any]:
-    """The new-video alert posted in the project's channel; re-rendered when it is reviewed."""
+    """The new-video alert posted in the project's channel; re-rendered when it is reviewed.
+
+    With what TikTok said: the caption as title, the thumbnail beside it (its URL is fresh from
+    the cached lookup, never stored with the video), and whether the video is the creator's own.
+    """
     fields = [
         MarkdownTextObject(text=f"*Creator*\n{creator_label(video)}"),
         MarkdownTextObject(text=f"*Video*\n{video_link(video)}"),
@@ -112,18 +142,21 @@ def render_video_alert(
         MarkdownTextObject(text=f"*Delivered*\n{delivered_label(video)}"),
         MarkdownTextObject(text=f"*Review*\n{review_label(video)}"),
     ]
+    heading = f":clapper: New video for *{escape(project.link_name)}* from *@{escape(video.creator_handle)}*"
+    if video.title:
+        heading += f"\n>{escape(truncate(' '.join(video.title.split()), 300))}"
     blocks: list[Block] = [
         SectionBlock(
-            text=MarkdownTextObject(
-                text=truncate(
-                    f":clapper: New video for *{escape(project.link_name)}* from *@{escape(video.creator_handle)}*",
-                    3000,
-                )
+            text=MarkdownTextObject(text=truncate(heading, 3000)),
+            accessory=ImageElement(
+                image_url=thumbnail_url, alt_text=truncate(video.title or "Video thumbnail", 2000)
             )
+            if thumbnail_url
+            else None,
         ),
         SectionBlock(fields=fields),
     ]
-    notes = []
+    notes = tiktok_check_notes(video)
     if video.needs_resolution:
         notes.append("Delivered as a short link; the video id is looked up later.")
     if reviewed_by and video.review_state != ReviewState.UNREVIEWED:
@@ -134,13 +167,26 @@ def render_video_alert(
     return {"text": _fallback_text(video, project), "blocks": [block.to_dict() for block in blocks]}
 
 
+def render_video_unavailable_note(video: Video, project: LiteProject) -> dict[str, Any]:
+    """The note in the project's thread when TikTok stops showing a delivered video."""
+    text = (
+        f":no_entry: The video @{escape(video.creator_handle)} delivered to *{escape(project.link_name)}* "
+        f"is unavailable: TikTok says it is private or removed. {video_link(video)}"
+    )
+    fallback = f"A video @{video.creator_handle} delivered to {project.link_name} is unavailable on TikTok."
+    return {
+        "text": truncate(fallback, 3000),
+        "blocks": [SectionBlock(text=MarkdownTextObject(text=truncate(text, 3000))).to_dict()],
+    }
+
+
 def render_video_gone(project: LiteProject) -> dict[str, Any]:
     text = f"A video was delivered to {project.link_name}, but it has since been removed."
     return {"text": text, "blocks": [SectionBlock(text=MarkdownTextObject(text=escape(text))).to_dict()]}
 
 
 def render_video_details(
-    video: Video, project: LiteProject, *, spark_code_visible: bool = True
+    video: Video, project: LiteProject, *, spark_code_visible: bool = True, thumbnail_url: str | None = None
 ) -> dict[str, Any]:
     """The "View details" modal: every field, and the spark code in a code block to copy.
 
@@ -148,6 +194,7 @@ def render_video_details(
     """
     details = [
         f"*Creator*\n{creator_label(video)}",
+        f"*TikTok account*\n{tiktok_check_label(video)}",
         f"*Email*\n{escape(video.creator_email or '—')}",
         f"*Video*\n{video_link(video, video.url)}",
         f"*Status*\n{STATUS_LABELS[VideoStatus(video.status)]}",
@@ -156,9 +203,19 @@ def render_video_details(
         f"*Delivered*\n{delivered_label(video)}",
         f"*Project*\n{escape(project.link_name)}",
     ]
-    blocks: list[Block] = [
-        SectionBlock(fields=[MarkdownTextObject(text=truncate(item, 2000)) for item in details]),
-    ]
+    blocks: list[Block] = []
+    if video.title:
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(text=truncate(f"*{escape(' '.join(video.title.split()))}*", 3000)),
+                accessory=ImageElement(image_url=thumbnail_url, alt_text=truncate(video.title, 2000))
+                if thumbnail_url
+                else None,
+            )
+        )
+    blocks.append(SectionBlock(fields=[MarkdownTextObject(text=truncate(item, 2000)) for item in details]))
+    if notes := tiktok_check_notes(video):
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=truncate(" ".join(notes), 3000))]))
     if video.spark_code and not spark_code_visible:
         blocks.append(
             SectionBlock(
@@ -229,6 +286,7 @@ def _list_line(video: Video, project: LiteProject) -> str:
         f"{creator_label(video)} · {video_link(video, 'video')} · {STATUS_LABELS[VideoStatus(video.status)]}"
         f" · {SOURCE_LABELS[VideoSource(video.source)]}"
         f"\n{review_label(video)} · {code} · {' · '.join(dates)}"
+        + "".join(f"\n{note}" for note in tiktok_check_notes(video))
     )
 
 

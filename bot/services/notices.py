@@ -26,6 +26,7 @@ class NoticeKind(str, enum.Enum):
     VIDEO_DECLINED = "video_declined"
     REMINDER = "reminder"
     BULK_SUMMARY = "bulk_summary"  # one message for a change made to many projects at once
+    VIDEO_UNAVAILABLE = "video_unavailable"  # TikTok no longer shows a delivered video
 
 
 # the event names people subscribe to, per kind of notice

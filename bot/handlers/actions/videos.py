@@ -20,6 +20,7 @@ from bot.blocks.videos import (
 )
 from bot.services import reviews
 from bot.services.errors import NotFound
+from bot.services.video_lookups import cached_thumbnail
 from bot.services.workspaces import Actor
 from storage.models import ReviewState
 
@@ -68,7 +69,10 @@ async def view_details(
     video_id = _id_of(body, "video")
     async with context["sessions"]() as session:
         details = await reviews.get_video(session, actor=Actor.from_context(context), video_id=video_id)
-    view = render_video_details(details.video, details.project, spark_code_visible=details.spark_code_visible)
+        thumbnail = await cached_thumbnail(session, video=details.video)
+    view = render_video_details(
+        details.video, details.project, spark_code_visible=details.spark_code_visible, thumbnail_url=thumbnail
+    )
     if _in_modal(body):
         await client.views_push(trigger_id=body["trigger_id"], view=view)
     else:

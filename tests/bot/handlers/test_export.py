@@ -46,6 +46,8 @@ async def test_export_uploads_every_video_as_csv(server: RunningServer) -> None:
             "Authorization ends",
             "Spark code",
             "Source",
+            "TikTok account",
+            "On TikTok",
         ],
         [
             "plain.one",
@@ -56,6 +58,8 @@ async def test_export_uploads_every_video_as_csv(server: RunningServer) -> None:
             "",
             "",
             "invite link",
+            "not checked",
+            "",
         ],
         [
             "linked.one",
@@ -66,6 +70,8 @@ async def test_export_uploads_every_video_as_csv(server: RunningServer) -> None:
             "2026-06-02",
             CODE,
             "linking request",
+            "not checked",
+            "",
         ],
     ]
     (reply,) = await server.fake.wait_for("respond")
