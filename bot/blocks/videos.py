@@ -71,6 +71,12 @@ def tiktok_check_label(video: Video) -> str:
     return "Not checked with TikTok yet"
 
 
+def short_link_note(lookups: bool) -> str:
+    if lookups:
+        return "Delivered as a short link; the video id is looked up with TikTok."
+    return "Delivered as a short link; TikTok lookups are off, so the video id isn't known."
+
+
 def review_label(video: Video) -> str:
     return REVIEW_LABELS[ReviewState(video.review_state)]
 
@@ -128,7 +134,12 @@ def video_buttons(video: Video) -> ActionsBlock:
 
 
 def render_video_alert(
-    video: Video, project: LiteProject, *, reviewed_by: str | None = None, thumbnail_url: str | None = None
+    video: Video,
+    project: LiteProject,
+    *,
+    reviewed_by: str | None = None,
+    thumbnail_url: str | None = None,
+    lookups: bool = True,
 ) -> dict[str, Any]:
     """The new-video alert posted in the project's channel; re-rendered when it is reviewed.
 
@@ -158,7 +169,7 @@ def render_video_alert(
     ]
     notes = tiktok_check_notes(video)
     if video.needs_resolution:
-        notes.append("Delivered as a short link; the video id is looked up later.")
+        notes.append(short_link_note(lookups))
     if reviewed_by and video.review_state != ReviewState.UNREVIEWED:
         notes.append(f"{ReviewState(video.review_state).value.capitalize()} by <@{reviewed_by}>.")
     if notes:
@@ -186,7 +197,12 @@ def render_video_gone(project: LiteProject) -> dict[str, Any]:
 
 
 def render_video_details(
-    video: Video, project: LiteProject, *, spark_code_visible: bool = True, thumbnail_url: str | None = None
+    video: Video,
+    project: LiteProject,
+    *,
+    spark_code_visible: bool = True,
+    thumbnail_url: str | None = None,
+    lookups: bool = True,
 ) -> dict[str, Any]:
     """The "View details" modal: every field, and the spark code in a code block to copy.
 
@@ -240,13 +256,7 @@ def render_video_details(
             )
         )
     if video.needs_resolution:
-        blocks.append(
-            ContextBlock(
-                elements=[
-                    MarkdownTextObject(text="Delivered as a short link; the video id is looked up later.")
-                ]
-            )
-        )
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=short_link_note(lookups))]))
     view = View(
         type="modal",
         callback_id="video_details",

@@ -30,7 +30,12 @@ async def render_video_delivered(
     video = await _video_of(session, project, payload)
     if video is None:
         return render_video_gone(project)
-    return render_video_alert(video, project, thumbnail_url=await cached_thumbnail(session, video=video))
+    return render_video_alert(
+        video,
+        project,
+        thumbnail_url=await cached_thumbnail(session, video=video),
+        lookups=bool(settings.tiktok_oembed_url),
+    )
 
 
 async def render_video_unavailable(

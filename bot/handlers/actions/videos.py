@@ -71,7 +71,11 @@ async def view_details(
         details = await reviews.get_video(session, actor=Actor.from_context(context), video_id=video_id)
         thumbnail = await cached_thumbnail(session, video=details.video)
     view = render_video_details(
-        details.video, details.project, spark_code_visible=details.spark_code_visible, thumbnail_url=thumbnail
+        details.video,
+        details.project,
+        spark_code_visible=details.spark_code_visible,
+        thumbnail_url=thumbnail,
+        lookups=bool(context["settings"].tiktok_oembed_url),
     )
     if _in_modal(body):
         await client.views_push(trigger_id=body["trigger_id"], view=view)

@@ -259,6 +259,9 @@ async def test_a_short_link_is_accepted_and_marked(server: RunningServer) -> Non
     [video] = await stored_videos(server)
     assert video.needs_resolution is True
     assert video.url == "https://vm.tiktok.com/ZMabc123/"
+    # with lookups off nothing will find the id: the alert says so rather than promise it
+    [alert] = await wait_for_alerts(server, 1)
+    assert "TikTok lookups are off" in json.dumps(alert.args["blocks"])
 
 
 async def test_the_same_video_twice_is_already_received_and_alerted_once(server: RunningServer) -> None:
@@ -337,6 +340,16 @@ async def test_after_a_pause_and_a_resume_deliveries_are_accepted_again(server: 
             "url",
             "Lite projects take videos only",
         ),
+        # one video, one identity: look-alike digits and zero padding don't make a second one
+        (
+            {
+                "url": "https://www.tiktok.com/@glow.maker/video/"
+                + VIDEO_ID.translate({ord(d): 0xFF10 + int(d) for d in "0123456789"})
+            },
+            "url",
+            "only look like digits",
+        ),
+        ({"url": f"https://www.tiktok.com/@glow.maker/video/0{VIDEO_ID}"}, "url", "isn't a TikTok video id"),
         ({"spark_code": "#not a code!"}, "spark_code", "no spaces"),
         ({"spark_code": "#abc<def>ghijk"}, "spark_code", "only letters"),
         ({"creator_handle": "bad handle!"}, "creator_handle", "TikTok handle has"),
