@@ -21,7 +21,7 @@ from bot import handlers, portal
 from bot.handlers.errors import guard
 from bot.handlers.roles import AdminCache
 from bot.jobs import kinds as _job_kinds  # noqa: F401 - registers every job kind
-from bot.jobs.registry import PERIODIC, JobContext
+from bot.jobs.registry import JobContext
 from bot.jobs.runner import JobRunner, JobRunnerConfig
 from bot.notify.dispatcher import DispatcherConfig, OutboxDispatcher
 from bot.notify.scheduler import add_scheduler
@@ -140,11 +140,9 @@ def create_web_app(
     app[SESSIONS_KEY] = sessions
     app[BOLT_KEY] = bolt
     app[DISPATCHER_KEY] = dispatcher
-    # outside calls (TikTok lookups) run as durable jobs; the daily re-checks only with lookups on
+    # outside calls (TikTok lookups) run as durable jobs, beside the outbox dispatcher
     jobs = JobRunner(
-        context=JobContext(sessions=sessions, settings=settings, on_queued=dispatcher.wake),
-        config=job_config,
-        periodic_jobs=PERIODIC if settings.tiktok_oembed_url else {},
+        context=JobContext(sessions=sessions, settings=settings, on_queued=dispatcher.wake), config=job_config
     )
     app[JOBS_KEY] = jobs
 

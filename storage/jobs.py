@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import delete, func, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
@@ -85,6 +85,14 @@ async def held_job(session: AsyncSession, *, job_id: int, owner: str) -> Job | N
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
     return (await session.execute(query)).scalar_one_or_none()
+
+
+async def prune_finished_jobs(session: AsyncSession, *, finished_before: dt.datetime) -> int:
+    """Forget jobs done long ago (parked ones stay until retried: someone should see them)."""
+    query = delete(Job).where(col(Job.state) == JobState.DONE, col(Job.finished_at) < finished_before)
+    result = await session.execute(query)
+    expired = await session.execute(delete(OEmbedCache).where(col(OEmbedCache.expires_at) < finished_before))
+    return int(result.rowcount) + int(expired.rowcount)  # type: ignore[attr-defined]
 
 
 async def job_counts(session: AsyncSession, *, workspace_id: int) -> dict[str, int]:

@@ -71,7 +71,7 @@ class JobKind:
 
 KINDS: dict[str, JobKind] = {}
 
-Periodic = Callable[[AsyncSession, dt.datetime], Awaitable[int]]
+Periodic = Callable[[AsyncSession, dt.datetime, Settings], Awaitable[int]]
 PERIODIC: dict[str, Periodic] = {}
 
 

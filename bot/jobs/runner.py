@@ -124,7 +124,7 @@ class JobRunner:
         for name, function in self.periodic_jobs.items():
             try:
                 async with self.context.sessions.begin() as session:
-                    queued += await function(session, now or utcnow())
+                    queued += await function(session, now or utcnow(), self.context.settings)
             except Exception:
                 log.exception("periodic job %s failed", name)
         return queued

@@ -26,12 +26,13 @@ from sqlmodel import col, select
 from bot.jobs import enqueue
 from bot.jobs.registry import GiveUp, JobContext, JobRun, RetryLater, job_kind, periodic
 from bot.services.notices import NoticeKind, queue_action_dm, queue_card_refresh, queue_notice
+from bot.settings import Settings
 from bot.tiktok.oembed import OEmbedAnswer, OEmbedClient, OEmbedUnavailable
 from bot.tiktok.urls import HANDLE, TikTokUrlError, canonical_url, clean_video_id
 from storage import crud
 from storage import jobs as job_queries
 from storage import videos as video_queries
-from storage.models import Job, LiteProject, OwnerCheck, Video, VideoStatus, utcnow
+from storage.models import Job, LiteProject, OwnerCheck, ReviewState, Video, VideoStatus, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -275,6 +276,11 @@ def _hand_over(
     video.owner_check = OwnerCheck.CONFIRMED
     video.owner_handle = handle
     video.delivered_at = utcnow()
+    # a new creator's delivery: the team reviews it afresh, and the old code was not theirs to give
+    video.review_state = ReviewState.UNREVIEWED
+    video.status = VideoStatus.DELIVERED
+    video.authorized_at = None
+    video.ending_reminded_at = video.ended_reminded_at = None
     _audit(session, video, "video.claimed_by_owner", {"creator_handle": handle, "via": via}, before=before)
 
 
@@ -340,8 +346,10 @@ def take_over(
 
 
 @periodic("video_recheck")
-async def queue_rechecks(session: AsyncSession, now: dt.datetime) -> int:
+async def queue_rechecks(session: AsyncSession, now: dt.datetime, settings: Settings) -> int:
     """Look up afresh, once a day, every video whose authorization is running (removed? private?)."""
+    if not settings.tiktok_oembed_url:
+        return 0
     query = select(Video).where(
         col(Video.status) == VideoStatus.AUTHORIZED, col(Video.tiktok_video_id).is_not(None)
     )

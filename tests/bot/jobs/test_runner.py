@@ -13,6 +13,7 @@ from sqlalchemy import event, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.jobs import enqueue
+from bot.jobs.kinds import prune_jobs
 from bot.jobs.registry import GiveUp, JobContext, JobKind, JobRun, RetryLater
 from bot.jobs.runner import JobRunner, JobRunnerConfig
 from storage import crud
@@ -114,18 +115,20 @@ async def test_failures_back_off_then_park_with_the_reason(
 
     kind = JobKind("flaky", handler, max_attempts=3, on_parked=on_parked)
     await queue(sessions, 1, kind="flaky")
-    jobs = runner(sessions, {"flaky": kind})
+    jobs = runner(sessions, {"flaky": kind}, backoff_base=60.0, backoff_cap=600.0)
+    before = utcnow()
 
     assert await jobs.run_once() == 1
     [job] = await all_jobs(sessions)
     assert (job.state, job.attempts, job.lease_owner) == (JobState.PENDING, 1, None)
-    assert job.next_attempt_at > utcnow()  # backed off
+    assert job.next_attempt_at >= before + dt.timedelta(seconds=48)  # 60 s, less the jitter
     assert await jobs.run_once() == 0  # not due yet
-    for _ in range(100):
-        await jobs.run_once()
-        if (await all_jobs(sessions))[0].state != JobState.PENDING:
-            break
-        await asyncio.sleep(0.02)
+    for attempt in (2, 3):
+        async with sessions.begin() as session:
+            await session.execute(update(Job).values(next_attempt_at=utcnow()))  # time passes
+        assert await jobs.run_once() == 1
+        [job] = await all_jobs(sessions)
+        assert job.attempts == attempt
 
     [job] = await all_jobs(sessions)
     assert (job.state, job.attempts, job.last_error) == (JobState.FAILED, 3, "TikTok answered HTTP 503")
@@ -224,3 +227,23 @@ async def test_postgres_claims_skip_rows_other_replicas_hold(
         sql for sql in statements if "FROM jobs" in sql and "next_attempt_at <=" in sql and "SELECT" in sql
     ]
     assert "FOR UPDATE SKIP LOCKED" in claim
+
+
+async def test_jobs_done_a_month_ago_are_pruned_and_parked_ones_kept(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await queue(sessions, 3)
+    long_ago = utcnow() - dt.timedelta(days=31)
+    async with sessions.begin() as session:
+        old_done, recent_done, old_failed = (
+            (await session.execute(select(Job).order_by(Job.id))).scalars().all()
+        )  # type: ignore[arg-type]
+        old_done.state, old_done.finished_at = JobState.DONE, long_ago
+        recent_done.state, recent_done.finished_at = JobState.DONE, utcnow()
+        old_failed.state, old_failed.finished_at = JobState.FAILED, long_ago
+    jobs = runner(sessions, {})
+    jobs.periodic_jobs = {"prune_jobs": prune_jobs}
+
+    await jobs.run_periodic()
+
+    assert [job.key for job in await all_jobs(sessions)] == ["note:1", "note:2"]
