@@ -36,6 +36,8 @@ BOT_SCOPES: tuple[str, ...] = (
     "groups:history",
     "files:write",
     "users:read",
+    "links:read",
+    "links:write",
 )
 
 
