@@ -101,6 +101,7 @@ class Bench:
                 "HOST": "127.0.0.1",
                 "PORT": str(port),
                 "LOG_LEVEL": "WARNING",
+                "TIKTOK_OEMBED_URL": "",  # the benchmark measures the app, not TikTok
             }
         )
 

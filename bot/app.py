@@ -21,6 +21,9 @@ from bot import handlers, portal
 from bot.handlers.errors import guard
 from bot.handlers.roles import AdminCache
 from bot.health import ReadinessCheck
+from bot.jobs import kinds as _job_kinds  # noqa: F401 - registers every job kind
+from bot.jobs.registry import JobContext
+from bot.jobs.runner import JobRunner, JobRunnerConfig
 from bot.notify.dispatcher import DispatcherConfig, OutboxDispatcher, TokenSource
 from bot.notify.scheduler import add_scheduler
 from bot.oauth import (
@@ -42,6 +45,7 @@ SESSIONS_KEY = web.AppKey("sessions", async_sessionmaker[AsyncSession])
 BOLT_KEY = web.AppKey("bolt", AsyncApp)
 DISPATCHER_KEY = web.AppKey("dispatcher", OutboxDispatcher)
 READINESS_KEY = web.AppKey("readiness", ReadinessCheck)
+JOBS_KEY = web.AppKey("jobs", JobRunner)
 
 
 def create_slack_client(
@@ -153,7 +157,10 @@ def create_bolt_app(
 
 
 def create_web_app(
-    settings: Settings, *, dispatcher_config: DispatcherConfig | None = None
+    settings: Settings,
+    *,
+    dispatcher_config: DispatcherConfig | None = None,
+    job_config: JobRunnerConfig | None = None,
 ) -> web.Application:
     engine = create_engine(settings.database_url)
     sessions = create_sessionmaker(engine)
@@ -175,6 +182,11 @@ def create_web_app(
     app[READINESS_KEY] = ReadinessCheck(settings.database_url)
 
     verifier = SignatureVerifier(settings.slack_signing_secret or "")
+    # outside calls (TikTok lookups) run as durable jobs, beside the outbox dispatcher
+    jobs = JobRunner(
+        context=JobContext(sessions=sessions, settings=settings, on_queued=dispatcher.wake), config=job_config
+    )
+    app[JOBS_KEY] = jobs
 
     async def slack_events(request: web.Request) -> web.Response:
         repeated = await refuse_repeats(request, engine, verifier)
@@ -201,8 +213,10 @@ def create_web_app(
     app.router.add_get("/readyz", readyz)
     portal.setup(app)
     app.on_startup.append(dispatcher.start)
+    app.on_startup.append(jobs.start)
     add_scheduler(app, sessions, on_queued=dispatcher.wake)
     # stop sending before the engine goes away
+    app.on_cleanup.append(jobs.stop)
     app.on_cleanup.append(dispatcher.stop)
     app.on_cleanup.append(_dispose_engine)
     return app

@@ -31,6 +31,8 @@ BOT_SCOPES: tuple[str, ...] = (
     "files:write",
     "im:write",
     "users:read",
+    "links:read",
+    "links:write",
 )
 
 

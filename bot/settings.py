@@ -28,6 +28,7 @@ FIXES = {
     "CREATOR_VIEWS_PER_CLIENT": "use a number of page views per minute (0 for no limit)",
     "CREATOR_POSTS_PER_CLIENT": "use a number of form posts per minute (0 for no limit)",
     "CREATOR_POSTS_PER_LINK": "use a number of form posts per minute (0 for no limit)",
+    "TIKTOK_OEMBED_URL": "use an https URL such as https://www.tiktok.com/oembed, or leave it empty to turn lookups off",
 }
 
 
@@ -61,12 +62,24 @@ class Settings(BaseSettings):
     creator_views_per_client: int = Field(default=60, ge=0, le=1_000_000)
     creator_posts_per_client: int = Field(default=10, ge=0, le=1_000_000)
     creator_posts_per_link: int = Field(default=300, ge=0, le=1_000_000)
+    # TikTok's public oEmbed endpoint (owner, title, thumbnail, short links); empty: no lookups
+    tiktok_oembed_url: str = "https://www.tiktok.com/oembed"
 
     @field_validator("slack_api_url", "public_base_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("tiktok_oembed_url")
+    @classmethod
+    def _oembed_url(cls, value: str) -> str:
+        value = value.strip()
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://, or be empty")
+        if "?" in value or "#" in value:
+            raise ValueError("must not carry a query or fragment")
         return value
 
     @field_validator("slack_api_url")

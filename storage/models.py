@@ -101,6 +101,20 @@ class LinkingRequestStatus(enum.StrEnum):
     EXPIRED = "expired"
 
 
+class OwnerCheck(enum.StrEnum):
+    """Whether TikTok confirmed that a video is on the account of the creator who delivered it."""
+
+    UNVERIFIED = "unverified"  # not looked up yet (or lookups are off): the link's handle proves nothing
+    CONFIRMED = "confirmed"
+    OTHER_ACCOUNT = "other_account"  # TikTok says the video is on another account
+
+
+class JobState(enum.StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"  # parked after its last attempt, with the reason
+
+
 class OutboxStatus(enum.StrEnum):
     PENDING = "pending"
     SENT = "sent"
@@ -351,6 +365,13 @@ class Video(SQLModel, table=True):
     # when the channel was told this authorization ends soon, and that it ended (each once)
     ending_reminded_at: dt.datetime | None = utc_field(nullable=True)
     ended_reminded_at: dt.datetime | None = utc_field(nullable=True)
+    # what TikTok's oEmbed said: the account the video is on, its caption, when it was last looked
+    # up, and since when it is private or removed (the thumbnail is fetched fresh, see OEmbedCache)
+    owner_check: OwnerCheck = enum_field(OwnerCheck, OwnerCheck.UNVERIFIED)
+    owner_handle: str | None = Field(default=None, max_length=32)
+    title: str | None = Field(default=None, max_length=500)
+    checked_at: dt.datetime | None = utc_field(nullable=True)
+    unavailable_since: dt.datetime | None = utc_field(nullable=True)
 
 
 # --- notifications ------------------------------------------------------------------------------
@@ -394,6 +415,42 @@ class OutboxMessage(SQLModel, table=True):
     # the event subscriptions filter on (delivered, paused…), and rows folded into one digest
     event: str | None = Field(default=None, max_length=30)
     digest_key: str | None = Field(default=None, max_length=100, index=True)
+
+
+class Job(SQLModel, table=True):
+    """A call to an outside service, written in the same transaction as the change that needs it.
+
+    `key` makes enqueueing idempotent; a worker claims a due row by taking its lease (owner and
+    expiry), runs it, and records the outcome only while it still holds the lease.
+    """
+
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_due", "state", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=50)
+    key: str = Field(max_length=200, unique=True)
+    workspace_id: int | None = Field(default=None, foreign_key="workspaces.id", index=True)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    state: JobState = enum_field(JobState, JobState.PENDING)
+    attempts: int = 0
+    next_attempt_at: dt.datetime = utc_field(default_now=True)
+    lease_owner: str | None = Field(default=None, max_length=64)
+    lease_expires_at: dt.datetime | None = utc_field(nullable=True)
+    last_error: str | None = Field(default=None, max_length=500)
+    created_at: dt.datetime = utc_field(default_now=True)
+    finished_at: dt.datetime | None = utc_field(nullable=True)
+
+
+class OEmbedCache(SQLModel, table=True):
+    """TikTok's last oEmbed answer per video id, kept until it expires (thumbnail URLs expire)."""
+
+    __tablename__ = "oembed_cache"
+
+    video_id: str = Field(max_length=32, primary_key=True)
+    answer: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    fetched_at: dt.datetime = utc_field(default_now=True)
+    expires_at: dt.datetime = utc_field()
 
 
 class ChannelSettings(SQLModel, table=True):

@@ -26,6 +26,7 @@ from sqlalchemy.pool import NullPool
 from storage.db import create_engine
 from storage.migrate import upgrade
 from tests.harness.fake_slack import FakeSlack
+from tests.harness.fake_tiktok import FakeTikTok
 from tests.harness.server import RunningServer, start_server
 
 POSTGRES_ENV = "LITEPROJECT_TEST_POSTGRES_URL"
@@ -174,6 +175,14 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
     yield fake
     await fake.stop()
     assert not fake.invalid, f"the app sent invalid Block Kit: {fake.invalid}"
+
+
+@pytest.fixture
+async def fake_tiktok() -> AsyncIterator[FakeTikTok]:
+    fake = FakeTikTok()
+    await fake.start()
+    yield fake
+    await fake.stop()
 
 
 @pytest.fixture

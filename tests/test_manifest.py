@@ -34,6 +34,8 @@ SCOPES_OF_METHOD: dict[str, tuple[str, ...]] = {
     "views_publish": (),
     "auth_test": (),
 }
+# the bot scopes each subscribed event needs
+SCOPES_OF_EVENT: dict[str, tuple[str, ...]] = {"link_shared": ("links:read",)}
 CLIENT_CALL = re.compile(r"\bclient\.([a-z]+_[A-Za-z0-9_]+)\(")
 
 
@@ -82,7 +84,16 @@ def test_bot_scopes_are_exactly_those_the_code_needs() -> None:
     unknown = called - set(SCOPES_OF_METHOD)
     assert not unknown, f"add these Web API methods to SCOPES_OF_METHOD with their scopes: {unknown}"
     needed = {"commands"} | {scope for method in called for scope in SCOPES_OF_METHOD[method]}
+    needed |= {scope for event in LISTENERS for scope in SCOPES_OF_EVENT.get(event, ())}
 
     scopes = load_manifest()["oauth_config"]["scopes"]["bot"]
 
     assert sorted(scopes) == sorted(needed)
+
+
+def test_links_unfurl_on_the_public_host_and_tiktok() -> None:
+    manifest = load_manifest()
+
+    assert sorted(manifest["features"]["unfurl_domains"]) == ["YOUR-HOST", "tiktok.com"]
+    assert "link_shared" in manifest["settings"]["event_subscriptions"]["bot_events"]
+    assert {"links:read", "links:write"} <= set(manifest["oauth_config"]["scopes"]["bot"])

@@ -20,6 +20,13 @@ def render_status(status: NotificationStatus, *, retried: int | None = None) -> 
             )
         )
     blocks.append(SectionBlock(text=MarkdownTextObject(text=summary)))
+    if status.jobs_pending or status.jobs_failed:
+        jobs = f"*TikTok lookups and other background jobs* · {status.jobs_pending} waiting · {status.jobs_failed} failed"
+        lines = [
+            f"• {escape(job.kind.replace('_', ' '))} · {job.attempts} tries · {escape(job.last_error or 'unknown')}"
+            for job in status.job_failures
+        ]
+        blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join([jobs, *lines]))))
     if status.recent_failures and not retried:
         lines = [
             f"• <#{message.channel_id}> · {escape(message.kind.replace('_', ' '))} · {escape(message.last_error or 'unknown')}"

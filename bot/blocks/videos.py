@@ -12,6 +12,7 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     ConfirmObject,
     ContextBlock,
+    ImageElement,
     MarkdownTextObject,
     Option,
     SectionBlock,
@@ -29,7 +30,7 @@ from bot.services.videos import (
     authorization_ends_at,
     authorization_is_estimated,
 )
-from storage.models import LiteProject, ReviewState, Video, VideoSource, VideoStatus
+from storage.models import LiteProject, OwnerCheck, ReviewState, Video, VideoSource, VideoStatus
 
 # action ids of the video buttons; each button's value is the video id
 VIDEO_DETAILS = "video_details"
@@ -49,6 +50,37 @@ REVIEW_LABELS = {
 }
 STATUS_LABELS = {status: word.capitalize() for status, word in STATUS_WORDS.items()}
 SOURCE_LABELS = {VideoSource.INVITE_LINK: "Invite link", VideoSource.LINKING_REQUEST: "Linking request"}
+
+
+NOT_THE_OWNER = "Not from this creator's account"
+UNAVAILABLE = "Unavailable"
+
+
+def tiktok_check_notes(video: Video) -> list[str]:
+    """What TikTok said that the team must know: another account's video, or a removed one."""
+    notes = []
+    if video.owner_check == OwnerCheck.OTHER_ACCOUNT:
+        notes.append(
+            f":warning: *{NOT_THE_OWNER}*: TikTok says this video is on "
+            f"@{escape(video.owner_handle or '?')}'s account, not @{escape(video.creator_handle)}'s."
+        )
+    if video.unavailable_since is not None:
+        notes.append(f":no_entry: *{UNAVAILABLE}*: TikTok says this video is private or removed.")
+    return notes
+
+
+def tiktok_check_label(video: Video) -> str:
+    if video.owner_check == OwnerCheck.OTHER_ACCOUNT:
+        return f":warning: {NOT_THE_OWNER} (TikTok: @{escape(video.owner_handle or '?')})"
+    if video.owner_check == OwnerCheck.CONFIRMED:
+        return ":white_check_mark: On this creator's account"
+    return "Not checked with TikTok yet"
+
+
+def short_link_note(lookups: bool) -> str:
+    if lookups:
+        return "Delivered as a short link; the video id is looked up with TikTok."
+    return "Delivered as a short link; TikTok lookups are off, so the video id isn't known."
 
 
 def review_label(video: Video) -> str:
@@ -126,9 +158,18 @@ def video_buttons(video: Video, *, details: bool = True) -> ActionsBlock:
 
 
 def render_video_alert(
-    video: Video, project: LiteProject, *, reviewed_by: str | None = None
+    video: Video,
+    project: LiteProject,
+    *,
+    reviewed_by: str | None = None,
+    thumbnail_url: str | None = None,
+    lookups: bool = True,
 ) -> dict[str, Any]:
-    """The new-video alert posted in the project's channel; re-rendered when it is reviewed."""
+    """The new-video alert posted in the project's channel; re-rendered when it is reviewed.
+
+    With what TikTok said: the caption as title, the thumbnail beside it (its URL is fresh from
+    the cached lookup, never stored with the video), and whether the video is the creator's own.
+    """
     fields = [
         MarkdownTextObject(text=f"*Creator*\n{creator_label(video)}"),
         MarkdownTextObject(text=f"*Video*\n{video_link(video)}"),
@@ -136,20 +177,23 @@ def render_video_alert(
         MarkdownTextObject(text=f"*Delivered*\n{delivered_label(video)}"),
         MarkdownTextObject(text=f"*Review*\n{review_label(video)}"),
     ]
+    heading = f":clapper: New video for *{escape(project.link_name)}* from *@{escape(video.creator_handle)}*"
+    if video.title:
+        heading += f"\n>{escape(truncate(' '.join(video.title.split()), 300))}"
     blocks: list[Block] = [
         SectionBlock(
-            text=MarkdownTextObject(
-                text=truncate(
-                    f":clapper: New video for *{escape(project.link_name)}* from *@{escape(video.creator_handle)}*",
-                    3000,
-                )
+            text=MarkdownTextObject(text=truncate(heading, 3000)),
+            accessory=ImageElement(
+                image_url=thumbnail_url, alt_text=truncate(video.title or "Video thumbnail", 2000)
             )
+            if thumbnail_url
+            else None,
         ),
         SectionBlock(fields=fields),
     ]
-    notes = []
+    notes = tiktok_check_notes(video)
     if video.needs_resolution:
-        notes.append("Delivered as a short link; the video id is looked up later.")
+        notes.append(short_link_note(lookups))
     if reviewed_by and video.review_state != ReviewState.UNREVIEWED:
         notes.append(f"{ReviewState(video.review_state).value.capitalize()} by <@{reviewed_by}>.")
     if notes:
@@ -158,16 +202,37 @@ def render_video_alert(
     return {"text": _fallback_text(video, project), "blocks": [block.to_dict() for block in blocks]}
 
 
+def render_video_unavailable_note(video: Video, project: LiteProject) -> dict[str, Any]:
+    """The note in the project's thread when TikTok stops showing a delivered video."""
+    text = (
+        f":no_entry: The video @{escape(video.creator_handle)} delivered to *{escape(project.link_name)}* "
+        f"is unavailable: TikTok says it is private or removed. {video_link(video)}"
+    )
+    fallback = f"A video @{video.creator_handle} delivered to {project.link_name} is unavailable on TikTok."
+    return {
+        "text": truncate(fallback, 3000),
+        "blocks": [SectionBlock(text=MarkdownTextObject(text=truncate(text, 3000))).to_dict()],
+    }
+
+
 def render_video_gone(project: LiteProject) -> dict[str, Any]:
     text = f"A video was delivered to {project.link_name}, but it has since been removed."
     return {"text": text, "blocks": [SectionBlock(text=MarkdownTextObject(text=escape(text))).to_dict()]}
 
 
-def render_video_details(video: Video, project: LiteProject, *, manager: bool = True) -> dict[str, Any]:
+def render_video_details(
+    video: Video,
+    project: LiteProject,
+    *,
+    manager: bool = True,
+    thumbnail_url: str | None = None,
+    lookups: bool = True,
+) -> dict[str, Any]:
     """The "View details" modal: every field, and for managers the spark code to copy, the
     creator's email and the review buttons. Others see that there is a code, and whom to ask."""
     details = [
         f"*Creator*\n{creator_label(video)}",
+        f"*TikTok account*\n{tiktok_check_label(video)}",
         f"*Email*\n{escape(video.creator_email or '—')}"
         if manager
         else "*Email*\nFor the project's managers",
@@ -181,9 +246,19 @@ def render_video_details(video: Video, project: LiteProject, *, manager: bool = 
     ends = authorization_label(video, project)
     if ends is not None:
         details.append(f"*Ad authorization*\n{ends.capitalize()}")
-    blocks: list[Block] = [
-        SectionBlock(fields=[MarkdownTextObject(text=truncate(item, 2000)) for item in details]),
-    ]
+    blocks: list[Block] = []
+    if video.title:
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(text=truncate(f"*{escape(' '.join(video.title.split()))}*", 3000)),
+                accessory=ImageElement(image_url=thumbnail_url, alt_text=truncate(video.title, 2000))
+                if thumbnail_url
+                else None,
+            )
+        )
+    blocks.append(SectionBlock(fields=[MarkdownTextObject(text=truncate(item, 2000)) for item in details]))
+    if notes := tiktok_check_notes(video):
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=truncate(" ".join(notes), 3000))]))
     if video.spark_code and not manager:
         blocks.append(
             SectionBlock(
@@ -208,13 +283,7 @@ def render_video_details(video: Video, project: LiteProject, *, manager: bool = 
             )
         )
     if video.needs_resolution:
-        blocks.append(
-            ContextBlock(
-                elements=[
-                    MarkdownTextObject(text="Delivered as a short link; the video id is looked up later.")
-                ]
-            )
-        )
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=short_link_note(lookups))]))
     if manager:
         blocks.append(video_buttons(video, details=False))
     view = View(
@@ -288,6 +357,7 @@ def _list_line(video: Video, project: LiteProject) -> str:
         f"{creator_label(video)} · {video_link(video, 'video')} · {STATUS_LABELS[VideoStatus(video.status)]}"
         f" · {SOURCE_LABELS[VideoSource(video.source)]}"
         f"\n{review_label(video)} · {code} · {' · '.join(dates)}"
+        + "".join(f"\n{note}" for note in tiktok_check_notes(video))
     )
 
 

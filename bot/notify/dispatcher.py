@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import random
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -29,6 +28,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.notify.render import Outgoing, render_digest, render_outbox_message
+from bot.retry import backoff_delay
 from bot.settings import Settings
 from storage import crud
 from storage.models import LiteProject, OutboxMessage, OutboxStatus, Workspace, utcnow
@@ -465,5 +465,7 @@ class OutboxDispatcher:
                     "outbox %s parked after %s attempts: %s", message_id, message.attempts, message.last_error
                 )
                 return
-            delay = min(self.config.backoff_cap, self.config.backoff_base * 2 ** (message.attempts - 1))
-            message.next_attempt_at = utcnow() + dt.timedelta(seconds=delay * random.uniform(0.8, 1.2))
+            delay = backoff_delay(
+                message.attempts, base=self.config.backoff_base, cap=self.config.backoff_cap
+            )
+            message.next_attempt_at = utcnow() + dt.timedelta(seconds=delay)

@@ -19,7 +19,7 @@ from bot.blocks.projects import (
     with_subscription_note,
 )
 from bot.notify.linking import render_reminder, render_video_authorized, render_video_declined
-from bot.notify.videos import render_video_delivered
+from bot.notify.videos import render_video_delivered, render_video_unavailable
 from bot.services import projects
 from bot.services.notices import EVENT_OF_KIND, NoticeKind
 from bot.services.subscriptions import broadcast_events
@@ -95,6 +95,8 @@ async def render_outbox_message(
         body = await render_reminder(session, project, message.payload, settings)
     elif kind is NoticeKind.BRAND_DOMAIN_CHANGED:
         body = render_brand_domain_notice(project, message.payload)
+    elif kind is NoticeKind.VIDEO_UNAVAILABLE:
+        body = await render_video_unavailable(session, project, message.payload)
     else:
         raise ValueError(f"no renderer for outbox kind {message.kind!r}")
     if not message.payload.get("primary"):

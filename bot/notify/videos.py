@@ -6,25 +6,44 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.blocks.videos import render_video_alert, render_video_gone
+from bot.blocks.videos import render_video_alert, render_video_gone, render_video_unavailable_note
+from bot.services.video_lookups import cached_thumbnail
 from bot.settings import Settings
 from storage import videos as video_queries
-from storage.models import LiteProject
+from storage.models import LiteProject, Video
 
 
-async def render_video_delivered(
-    session: AsyncSession, project: LiteProject, payload: dict[str, Any], settings: Settings
-) -> dict[str, Any]:
-    """Return {"text": ..., "blocks": [...]} for the video in payload["video_id"]."""
+async def _video_of(session: AsyncSession, project: LiteProject, payload: dict[str, Any]) -> Video | None:
     video_id = payload.get("video_id")
     video = (
         await video_queries.get_video(session, workspace_id=project.workspace_id, video_id=int(video_id))
         if isinstance(video_id, int)
         else None
     )
-    if video is None or video.project_id != project.id:
+    return video if video is not None and video.project_id == project.id else None
+
+
+async def render_video_delivered(
+    session: AsyncSession, project: LiteProject, payload: dict[str, Any], settings: Settings
+) -> dict[str, Any]:
+    """Return {"text": ..., "blocks": [...]} for the video in payload["video_id"]."""
+    video = await _video_of(session, project, payload)
+    if video is None:
         return render_video_gone(project)
     reviewed_by = payload.get("reviewed_by")
     return render_video_alert(
-        video, project, reviewed_by=reviewed_by if isinstance(reviewed_by, str) else None
+        video,
+        project,
+        reviewed_by=reviewed_by if isinstance(reviewed_by, str) else None,
+        thumbnail_url=await cached_thumbnail(session, video=video),
+        lookups=bool(settings.tiktok_oembed_url),
     )
+
+
+async def render_video_unavailable(
+    session: AsyncSession, project: LiteProject, payload: dict[str, Any]
+) -> dict[str, Any]:
+    video = await _video_of(session, project, payload)
+    if video is None:
+        return render_video_gone(project)
+    return render_video_unavailable_note(video, project)

@@ -48,7 +48,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def add_routes(app: web.Application) -> None:
-    from bot.app import DISPATCHER_KEY, ENGINE_KEY, SESSIONS_KEY, SETTINGS_KEY
+    from bot.app import DISPATCHER_KEY, ENGINE_KEY, JOBS_KEY, SESSIONS_KEY, SETTINGS_KEY
 
     settings = app[SETTINGS_KEY]
     app[RATE_LIMITS_KEY] = RateLimits(
@@ -64,9 +64,11 @@ def add_routes(app: web.Application) -> None:
         return await show_brief(request, sessions)
 
     async def deliver(request: web.Request) -> web.StreamResponse:
-        response = await receive_delivery(request, sessions)
+        response = await receive_delivery(request, sessions, lookups=bool(settings.tiktok_oembed_url))
         if response.status == 200 and DISPATCHER_KEY in request.app:
             request.app[DISPATCHER_KEY].wake()  # send the alert now rather than at the next poll
+        if response.status == 200 and JOBS_KEY in request.app:
+            request.app[JOBS_KEY].wake()  # look the video up now rather than at the next poll
         return response
 
     # `.*` so that malformed tokens get the same generic page as unknown ones
@@ -200,7 +202,7 @@ def _long_date(day: dt.date | None) -> str | None:
 
 
 async def receive_delivery(
-    request: web.Request, sessions: async_sessionmaker[AsyncSession]
+    request: web.Request, sessions: async_sessionmaker[AsyncSession], *, lookups: bool = False
 ) -> web.StreamResponse:
     token = request.match_info["token"]
     form = await checked_form(
@@ -232,6 +234,7 @@ async def receive_delivery(
                 creator_handle=values["creator_handle"],
                 creator_email=values["creator_email"],
                 spark_code=values["spark_code"],
+                lookups=lookups,
             )
     except NotFound:
         return not_found()

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import video_lookups
 from bot.services.errors import Conflict, InvalidInput, NotFound
 from bot.services.notices import (
     NoticeKind,
-    queue_action_dm,
     queue_alert_refresh,
     queue_card_refresh,
     queue_notice,
@@ -31,6 +31,7 @@ from storage.models import (
     Anchor,
     BrandProfile,
     LiteProject,
+    OwnerCheck,
     Video,
     VideoSource,
     VideoStatus,
@@ -50,6 +51,13 @@ class ProjectPaused(Conflict):
 
 class VideoOfAnotherCreator(Conflict):
     """Someone else already delivered this video to the project."""
+
+
+OWNER_NOT_CONFIRMED = (
+    "This video was already delivered to this project by another creator, and TikTok hasn't "
+    "confirmed whose account it is on yet. If it's yours, send it again in a few minutes, or "
+    "contact the brand using the details on this page."
+)
 
 
 @dataclass(frozen=True)
@@ -175,12 +183,15 @@ async def deliver_video(
     creator_email: str | None,
     spark_code: str | None,
     now: dt.datetime | None = None,
+    lookups: bool = False,
 ) -> Delivery:
     """A creator delivers a video through the invite link.
 
     Unknown token: NotFound. Paused project: ProjectPaused, nothing stored. Bad fields:
     InvalidInput keyed by field. The same video again from the same creator: the stored one,
-    `created=False` (a spark code it lacked is added). Someone else's video: VideoOfAnotherCreator.
+    `created=False` (a spark code it lacked is added). Someone else's video: VideoOfAnotherCreator,
+    unless TikTok said the video is on this creator's account: then their delivery takes it over.
+    With `lookups`, a lookup job is queued and it sends the alert once TikTok has answered.
     """
     project = await _project_by_token(session, invite_token)
     require_accepting(project)
@@ -190,7 +201,7 @@ async def deliver_video(
 
     existing = await video_queries.get_video_by_key(session, project_id=project.id, video_key=fields.link.key)
     if existing is not None:
-        return await _repeat_delivery(session, project, existing, fields, now)
+        return await _repeat_delivery(session, project, existing, fields, now, lookups=lookups)
     if await spark_code_taken(
         session, workspace_id=project.workspace_id, code=fields.spark_code, video_key=fields.link.key
     ):
@@ -224,7 +235,7 @@ async def deliver_video(
         )
         if existing is None:
             raise
-        return await _repeat_delivery(session, project, existing, fields, now)
+        return await _repeat_delivery(session, project, existing, fields, now, lookups=lookups)
     assert video.id is not None
 
     crud.add_audit_event(
@@ -241,32 +252,45 @@ async def deliver_video(
             "spark_code": video.spark_code is not None,
         },
     )
-    await queue_notice(
-        session,
-        project=project,
-        kind=NoticeKind.VIDEO_DELIVERED,
-        dedup_key=f"video-delivered:{video.id}",
-        creator_handle=fields.handle,
-        video_id=video.id,
-    )
-    # the project's owner reviews deliveries: tell them directly if they asked for that
-    await queue_action_dm(
-        session,
-        project=project,
-        user_id=project.created_by,
-        kind=NoticeKind.VIDEO_DELIVERED,
-        dedup_key=f"video-delivered:{video.id}",
-        video_id=video.id,
-    )
-    await queue_card_refresh(session, project=project, reason=f"video-{video.id}")
+    if lookups:
+        # the alert waits for TikTok's answer (owner, title, short link resolved): see video_lookups
+        await video_lookups.queue_lookup(session, video=video, alert=True)
+    else:
+        # the alert, the project owner's DM (they review deliveries) and the card refresh
+        await video_lookups.queue_delivery_notices(session, project=project, video=video)
     await session.flush()
     return Delivery(project=project, video=video, created=True)
 
 
 async def _repeat_delivery(
-    session: AsyncSession, project: LiteProject, video: Video, fields: _Fields, now: dt.datetime
+    session: AsyncSession,
+    project: LiteProject,
+    video: Video,
+    fields: _Fields,
+    now: dt.datetime,
+    *,
+    lookups: bool = False,
 ) -> Delivery:
     if video.creator_handle != fields.handle:
+        if video_lookups.owner_may_take_over(video, fields.handle):
+            # TikTok said this video is on this creator's account: their own delivery wins
+            video_lookups.take_over(
+                session, video, handle=fields.handle, email=fields.email, spark_code=fields.spark_code
+            )
+            assert video.id is not None
+            await queue_notice(
+                session,
+                project=project,
+                kind=NoticeKind.VIDEO_DELIVERED,
+                dedup_key=f"video-delivered:{video.id}:owner:{fields.handle}",
+                creator_handle=fields.handle,
+                video_id=video.id,
+            )
+            await queue_card_refresh(session, project=project, reason=f"video-{video.id}-owner")
+            await session.flush()
+            return Delivery(project=project, video=video, created=True)
+        if lookups and video.owner_check == OwnerCheck.UNVERIFIED:
+            raise VideoOfAnotherCreator(OWNER_NOT_CONFIRMED)
         raise VideoOfAnotherCreator(
             "This video was already delivered to this project by another creator. "
             "If it's yours, contact the brand using the details on this page."

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.workspaces import Actor, workspace_of
 from storage import crud
-from storage.models import OutboxMessage
+from storage import jobs as job_queries
+from storage.models import Job, OutboxMessage
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,10 @@ class NotificationStatus:
     sent: int
     failed: int
     recent_failures: Sequence[OutboxMessage]
+    # background jobs (TikTok lookups…): waiting, and parked after their last try
+    jobs_pending: int = 0
+    jobs_failed: int = 0
+    job_failures: Sequence[Job] = field(default_factory=list)
 
 
 async def notification_status(session: AsyncSession, *, actor: Actor) -> NotificationStatus:
@@ -25,8 +30,16 @@ async def notification_status(session: AsyncSession, *, actor: Actor) -> Notific
     assert workspace.id is not None
     counts = await crud.outbox_counts(session, workspace_id=workspace.id)
     failures = await crud.failed_outbox_messages(session, workspace_id=workspace.id)
+    jobs = await job_queries.job_counts(session, workspace_id=workspace.id)
+    job_failures = await job_queries.failed_jobs(session, workspace_id=workspace.id)
     return NotificationStatus(
-        counts.get("pending", 0), counts.get("sent", 0), counts.get("failed", 0), failures
+        counts.get("pending", 0),
+        counts.get("sent", 0),
+        counts.get("failed", 0),
+        failures,
+        jobs_pending=jobs.get("pending", 0),
+        jobs_failed=jobs.get("failed", 0),
+        job_failures=job_failures,
     )
 
 
@@ -34,6 +47,7 @@ async def retry_failed(session: AsyncSession, *, actor: Actor) -> int:
     workspace = await workspace_of(session, actor)
     assert workspace.id is not None
     count = await crud.retry_failed_outbox_messages(session, workspace_id=workspace.id)
+    count += await job_queries.retry_failed_jobs(session, workspace_id=workspace.id)
     if count:
         crud.add_audit_event(
             session,

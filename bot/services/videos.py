@@ -20,7 +20,7 @@ from bot.services.permissions import require_manager
 from bot.services.projects import get_project
 from bot.services.workspaces import Actor
 from storage import videos as video_queries
-from storage.models import LiteProject, ReviewState, Video, VideoSource, VideoStatus
+from storage.models import LiteProject, OwnerCheck, ReviewState, Video, VideoSource, VideoStatus
 
 PAGE_SIZE = 95  # a modal holds 100 blocks: the videos, plus the lines around them
 REJECTED = video_queries.REJECTED
@@ -47,6 +47,8 @@ EXPORT_COLUMNS = (
     "Authorization ends",
     "Spark code",
     "Source",
+    "TikTok account",
+    "On TikTok",
 )
 # a cell starting with one of these is read as a formula by spreadsheet apps
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -65,6 +67,11 @@ REVIEW_WORDS = {
     ReviewState.REJECTED: "rejected",
 }
 EXPORT_STATUS = STATUS_WORDS
+EXPORT_OWNER_CHECK = {
+    OwnerCheck.UNVERIFIED: "not checked",
+    OwnerCheck.CONFIRMED: "creator's own",
+    OwnerCheck.OTHER_ACCOUNT: "not from this creator's account",
+}
 EXPORT_SOURCE = {VideoSource.INVITE_LINK: "invite link", VideoSource.LINKING_REQUEST: "linking request"}
 
 
@@ -180,6 +187,8 @@ def export_row(video: Video, project: LiteProject, *, with_spark_codes: bool = T
         _day(authorization_ends_at(video, project)),
         code,
         EXPORT_SOURCE[VideoSource(video.source)],
+        EXPORT_OWNER_CHECK[OwnerCheck(video.owner_check)],
+        "unavailable" if video.unavailable_since is not None else "",
     ]
 
 

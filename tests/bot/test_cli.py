@@ -108,6 +108,7 @@ async def test_serve_migrates_serves_answers_help_and_stops_on_sigterm(
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_API_URL": fake_slack.url,
         "PORT": str(port),
+        "TIKTOK_OEMBED_URL": "",
     }
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "serve", env=env, cwd=tmp_path,

@@ -58,6 +58,7 @@ async def start_replica(fake: FakeSlack, database_url: str, cwd: Path) -> Replic
         "PUBLIC_BASE_URL": "http://127.0.0.1:8080",  # the load balancer's address, the same for both
         "OUTBOX_LEASE_SECONDS": str(LEASE_SECONDS),
         "LOG_LEVEL": "WARNING",
+        "TIKTOK_OEMBED_URL": "",
     }
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "serve", "--no-migrate", env=env, cwd=cwd,

@@ -114,3 +114,37 @@ def test_trusted_proxies_and_ceilings_are_read_and_checked(monkeypatch: pytest.M
     monkeypatch.setenv("CREATOR_VIEWS_PER_CLIENT", "-1")
     with pytest.raises(ConfigError, match=r"^CREATOR_VIEWS_PER_CLIENT is invalid"):
         load_settings()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, "https://www.tiktok.com/oembed"),
+        ("", ""),
+        ("  ", ""),
+        ("http://127.0.0.1:8080/oembed", "http://127.0.0.1:8080/oembed"),
+    ],
+)
+def test_tiktok_oembed_url_defaults_to_tiktok_and_empty_turns_lookups_off(
+    monkeypatch: pytest.MonkeyPatch, value: str | None, expected: str
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "secret")
+    if value is not None:
+        monkeypatch.setenv("TIKTOK_OEMBED_URL", value)
+
+    assert load_settings().tiktok_oembed_url == expected
+
+
+@pytest.mark.parametrize(
+    "value", ["ftp://www.tiktok.com/oembed", "www.tiktok.com/oembed", "https://x/oembed?url=y"]
+)
+def test_a_bad_tiktok_oembed_url_is_refused_by_name(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "secret")
+    monkeypatch.setenv("TIKTOK_OEMBED_URL", value)
+
+    with pytest.raises(
+        ConfigError, match=r"^TIKTOK_OEMBED_URL is invalid .*leave it empty to turn lookups off"
+    ):
+        load_settings()

@@ -239,6 +239,8 @@ class FakeSlack:
         return args
 
     def _check(self, method: str, args: dict[str, Any]) -> str | None:
+        if method == "chat.unfurl":
+            return self._check_unfurl(args)
         if "view" in args:
             return check_view(args["view"])
         if "blocks" in args:
@@ -246,6 +248,22 @@ class FakeSlack:
         if method in ("chat.postMessage", "chat.postEphemeral", "chat.update") and not args.get("text"):
             # Slack accepts it, but a message without a text fallback is silent in notifications
             return "message without a text fallback"
+        return None
+
+    @staticmethod
+    def _check_unfurl(args: dict[str, Any]) -> str | None:
+        """chat.unfurl: a target (channel and ts, or unfurl_id and source) and valid blocks per link."""
+        if not ((args.get("channel") and args.get("ts")) or (args.get("unfurl_id") and args.get("source"))):
+            return "chat.unfurl needs channel and ts, or unfurl_id and source"
+        unfurls = args.get("unfurls")
+        if isinstance(unfurls, str):
+            unfurls = json.loads(unfurls)
+        if not isinstance(unfurls, dict) or not unfurls:
+            return "chat.unfurl needs unfurls keyed by URL"
+        for value in unfurls.values():
+            problem = check_blocks(value.get("blocks")) if isinstance(value, dict) else "not an object"
+            if problem is not None:
+                return problem
         return None
 
     def _answer(self, method: str, args: dict[str, Any], team_id: str = TEAM_ID) -> dict[str, Any]:

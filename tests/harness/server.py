@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import select
 
 from bot.app import SESSIONS_KEY, create_web_app
+from bot.jobs.runner import JobRunnerConfig
 from bot.notify.dispatcher import DispatcherConfig
 from bot.settings import Settings
 from storage.models import OutboxMessage, OutboxStatus
@@ -23,6 +24,9 @@ from tests.harness.slack_requests import SIGNING_SECRET, SlackRequests
 FAST_DISPATCH = DispatcherConfig(
     poll_seconds=0.02, backoff_base=0.05, backoff_cap=0.5, channel_rate=50.0, channel_burst=50
 )
+
+
+FAST_JOBS = JobRunnerConfig(poll_seconds=0.02, backoff_base=0.05, backoff_cap=0.5, first_periodic_after=3600)
 
 
 def free_port() -> int:
@@ -40,6 +44,7 @@ def make_settings(*, database_url: str, slack_api_url: str, port: int, **overrid
         "public_base_url": f"http://127.0.0.1:{port}",
         "host": "127.0.0.1",
         "port": port,
+        "tiktok_oembed_url": "",  # no lookups unless a test points this at the fake TikTok
         **overrides,
     }
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]
@@ -80,11 +85,14 @@ async def start_server(
     database_url: str,
     *,
     dispatcher_config: DispatcherConfig | None = None,
+    job_config: JobRunnerConfig | None = None,
     **overrides: object,
 ) -> RunningServer:
     port = free_port()
     settings = make_settings(database_url=database_url, slack_api_url=fake.url, port=port, **overrides)
-    app = create_web_app(settings, dispatcher_config=dispatcher_config or FAST_DISPATCH)
+    app = create_web_app(
+        settings, dispatcher_config=dispatcher_config or FAST_DISPATCH, job_config=job_config or FAST_JOBS
+    )
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()

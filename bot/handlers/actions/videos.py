@@ -25,6 +25,7 @@ from bot.blocks.videos import (
 from bot.handlers.actions.linking import video_list_view
 from bot.services import reviews
 from bot.services.errors import NotFound
+from bot.services.video_lookups import cached_thumbnail
 from bot.services.videos import TO_REVIEW
 from bot.services.workspaces import Actor
 from storage.models import ReviewState
@@ -93,7 +94,14 @@ async def view_details(
     video_id = _id_of(body, "video")
     async with context["sessions"]() as session:
         details = await reviews.get_video(session, actor=Actor.from_context(context), video_id=video_id)
-    view = render_video_details(details.video, details.project, manager=details.manager)
+        thumbnail = await cached_thumbnail(session, video=details.video)
+    view = render_video_details(
+        details.video,
+        details.project,
+        manager=details.manager,
+        thumbnail_url=thumbnail,
+        lookups=bool(context["settings"].tiktok_oembed_url),
+    )
     if _in_modal(body):
         await client.views_push(trigger_id=body["trigger_id"], view=view)
     else:

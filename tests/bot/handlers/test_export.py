@@ -50,6 +50,8 @@ async def test_export_sends_every_video_with_codes_to_the_requester_alone(server
             "Authorization ends",
             "Spark code",
             "Source",
+            "TikTok account",
+            "On TikTok",
         ],
         [
             "plain.one",
@@ -61,6 +63,8 @@ async def test_export_sends_every_video_with_codes_to_the_requester_alone(server
             "",
             "",
             "invite link",
+            "not checked",
+            "",
         ],
         [
             "linked.one",
@@ -72,6 +76,8 @@ async def test_export_sends_every_video_with_codes_to_the_requester_alone(server
             "2026-06-02",
             CODE,
             "linking request",
+            "not checked",
+            "",
         ],
     ]
     (reply,) = await server.fake.wait_for("respond")

@@ -95,6 +95,7 @@ async def start_serve(fake: FakeSlack, database_url: str, cwd: Path) -> asyncio.
         "PORT": str(free_port()),
         "OUTBOX_LEASE_SECONDS": "2",
         "LOG_LEVEL": "WARNING",
+        "TIKTOK_OEMBED_URL": "",
     }
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "serve", env=env, cwd=cwd,

@@ -140,6 +140,7 @@ async def test_the_page_shows_the_brief_the_brands_domain_and_the_form(server: R
     assert "Mention #GlowCoPartner" in page.text
     assert "Serum page" in page.text and "https://www.glowco.com/serum" in page.text
     assert "choose at least 30 days" in page.text
+    assert "Videos only: photo posts aren&#39;t accepted." in page.text
     for name in ("url", "creator_handle", "creator_email", "spark_code", "form_token"):
         assert f'name="{name}"' in page.text
     for name in ("url", "creator_handle", "creator_email", "spark_code"):
@@ -258,6 +259,9 @@ async def test_a_short_link_is_accepted_and_marked(server: RunningServer) -> Non
     [video] = await stored_videos(server)
     assert video.needs_resolution is True
     assert video.url == "https://vm.tiktok.com/ZMabc123/"
+    # with lookups off nothing will find the id: the alert says so rather than promise it
+    [alert] = await wait_for_alerts(server, 1)
+    assert "TikTok lookups are off" in json.dumps(alert.args["blocks"])
 
 
 async def test_the_same_video_twice_is_already_received_and_alerted_once(server: RunningServer) -> None:
@@ -331,7 +335,21 @@ async def test_after_a_pause_and_a_resume_deliveries_are_accepted_again(server: 
     ("fields", "field", "says"),
     [
         ({"url": "https://www.youtube.com/watch?v=1"}, "url", "isn't a TikTok link"),
-        ({"url": f"https://www.tiktok.com/@glow.maker/photo/{VIDEO_ID}"}, "url", "photo post, not a video"),
+        (
+            {"url": f"https://www.tiktok.com/@glow.maker/photo/{VIDEO_ID}"},
+            "url",
+            "Lite projects take videos only",
+        ),
+        # one video, one identity: look-alike digits and zero padding don't make a second one
+        (
+            {
+                "url": "https://www.tiktok.com/@glow.maker/video/"
+                + VIDEO_ID.translate({ord(d): 0xFF10 + int(d) for d in "0123456789"})
+            },
+            "url",
+            "only look like digits",
+        ),
+        ({"url": f"https://www.tiktok.com/@glow.maker/video/0{VIDEO_ID}"}, "url", "isn't a TikTok video id"),
         ({"spark_code": "#not a code!"}, "spark_code", "no spaces"),
         ({"spark_code": "#abc<def>ghijk" + "A" * 40}, "spark_code", "letters, digits"),
         ({"spark_code": CODE[:24]}, "spark_code", "probably cut off"),

@@ -1,0 +1,142 @@
+"""Queries for the durable job table: keyword-only functions that take the session."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, or_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from storage.models import Job, JobState, OEmbedCache, utcnow
+
+
+def _insert_for(session: AsyncSession) -> Any:
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+async def add_job(
+    session: AsyncSession,
+    *,
+    kind: str,
+    key: str,
+    payload: dict[str, Any],
+    workspace_id: int | None = None,
+    run_at: dt.datetime | None = None,
+) -> bool:
+    """Queue a job unless one with the same key exists (whatever its state); True when queued."""
+    now = utcnow()
+    insert = _insert_for(session)(Job).values(
+        kind=kind,
+        key=key,
+        workspace_id=workspace_id,
+        payload=payload,
+        state=JobState.PENDING.value,
+        attempts=0,
+        next_attempt_at=run_at or now,
+        created_at=now,
+    )
+    result = await session.execute(insert.on_conflict_do_nothing(index_elements=["key"]))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _due(now: dt.datetime) -> Any:
+    return (
+        (col(Job.state) == JobState.PENDING)
+        & (col(Job.next_attempt_at) <= now)
+        & or_(col(Job.lease_expires_at).is_(None), col(Job.lease_expires_at) <= now)
+    )
+
+
+async def due_job_ids(
+    session: AsyncSession, *, kinds: Sequence[str], now: dt.datetime, limit: int
+) -> Sequence[tuple[int, str]]:
+    """(id, kind) of due jobs without a live lease, oldest due first; locked rows are skipped."""
+    query = (
+        select(col(Job.id), col(Job.kind))
+        .where(_due(now), col(Job.kind).in_(kinds))
+        .order_by(col(Job.next_attempt_at), col(Job.id))
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return [(int(row[0] or 0), str(row[1])) for row in (await session.execute(query)).all()]
+
+
+async def take_lease(
+    session: AsyncSession, *, job_id: int, owner: str, now: dt.datetime, until: dt.datetime
+) -> bool:
+    """Take a due job's lease; False when another worker holds it (the condition is the guard)."""
+    query = (
+        update(Job).where(col(Job.id) == job_id, _due(now)).values(lease_owner=owner, lease_expires_at=until)
+    )
+    result = await session.execute(query)
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def held_job(session: AsyncSession, *, job_id: int, owner: str) -> Job | None:
+    """The job, locked, if this worker still holds its lease (else another has taken it over)."""
+    query = select(Job).where(
+        col(Job.id) == job_id, col(Job.lease_owner) == owner, col(Job.state) == JobState.PENDING
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def prune_finished_jobs(session: AsyncSession, *, finished_before: dt.datetime) -> int:
+    """Forget jobs done long ago (parked ones stay until retried: someone should see them)."""
+    query = delete(Job).where(col(Job.state) == JobState.DONE, col(Job.finished_at) < finished_before)
+    result = await session.execute(query)
+    expired = await session.execute(delete(OEmbedCache).where(col(OEmbedCache.expires_at) < finished_before))
+    return int(result.rowcount) + int(expired.rowcount)  # type: ignore[attr-defined]
+
+
+async def job_counts(session: AsyncSession, *, workspace_id: int) -> dict[str, int]:
+    query = (
+        select(Job.state, func.count()).where(col(Job.workspace_id) == workspace_id).group_by(col(Job.state))
+    )
+    rows = (await session.execute(query)).all()
+    return {str(getattr(state, "value", state)): int(count) for state, count in rows}
+
+
+async def failed_jobs(session: AsyncSession, *, workspace_id: int, limit: int = 5) -> Sequence[Job]:
+    query = (
+        select(Job)
+        .where(col(Job.workspace_id) == workspace_id, col(Job.state) == JobState.FAILED)
+        .order_by(col(Job.id).desc())
+        .limit(limit)
+    )
+    return (await session.execute(query)).scalars().all()
+
+
+async def retry_failed_jobs(session: AsyncSession, *, workspace_id: int) -> int:
+    query = (
+        update(Job)
+        .where(col(Job.workspace_id) == workspace_id, col(Job.state) == JobState.FAILED)
+        .values(state=JobState.PENDING, attempts=0, next_attempt_at=utcnow(), last_error=None)
+    )
+    result = await session.execute(query)
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+# --- the oEmbed cache -----------------------------------------------------------------------------
+
+
+async def cached_oembed(session: AsyncSession, *, video_id: str, now: dt.datetime) -> dict[str, Any] | None:
+    """TikTok's last answer about a video, if it hasn't expired."""
+    row = await session.get(OEmbedCache, video_id)
+    if row is None or row.expires_at <= now:
+        return None
+    return dict(row.answer)
+
+
+async def store_oembed(
+    session: AsyncSession, *, video_id: str, answer: dict[str, Any], now: dt.datetime, expires_at: dt.datetime
+) -> None:
+    values = {"answer": answer, "fetched_at": now, "expires_at": expires_at}
+    insert = _insert_for(session)(OEmbedCache).values(video_id=video_id, **values)
+    await session.execute(insert.on_conflict_do_update(index_elements=["video_id"], set_=values))
