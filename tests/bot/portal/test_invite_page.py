@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +17,7 @@ from bot.portal.routes import FORM_TOKENS_KEY
 from bot.services import projects
 from bot.services.workspaces import Actor
 from storage.models import AuditEvent, LiteProject, Video
-from tests.factories import make_brand, make_project, make_workspace
+from tests.factories import a_spark_code, make_brand, make_project, make_workspace
 from tests.harness.fake_slack import TEAM_ID, Call, check_blocks
 from tests.harness.server import RunningServer
 from tests.harness.slack_requests import USER_ID
@@ -63,6 +64,9 @@ async def submit(server: RunningServer, token: str, *, form_token: str | None = 
         "spark_code": CODE,
     }
     data.update(fields)
+    if "spark_code" not in fields and data["url"] != URL:
+        # a code unlocks one video: another video gets a code of its own
+        data["spark_code"] = a_spark_code(zlib.crc32(data["url"].encode()))
     if form_token == "":
         form_token = server.runner.app[FORM_TOKENS_KEY].issue(token)
     if form_token is not None:
