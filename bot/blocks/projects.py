@@ -319,3 +319,16 @@ def render_moved_card(project: LiteProject, *, actor_id: str) -> dict[str, Any]:
         "text": f"{project.link_name} moved to another channel.",
         "blocks": [SectionBlock(text=MarkdownTextObject(text=truncate(line, 3000))).to_dict()],
     }
+
+
+def with_dm_note(message: dict[str, Any], project: LiteProject) -> dict[str, Any]:
+    """The same message as a direct message: which project, and where to switch these off."""
+    note = ContextBlock(
+        elements=[
+            MarkdownTextObject(
+                text=f"From *{escape(truncate(project.link_name, 100))}* · you get these direct messages because "
+                "they are on in liteproject's App Home, where a button turns them off"
+            )
+        ]
+    )
+    return {"text": message["text"], "blocks": [*message["blocks"], note.to_dict()][:50]}

@@ -15,6 +15,7 @@ from bot.blocks.projects import (
     render_moved_card,
     render_pause_notice,
     render_project_updated,
+    with_dm_note,
     with_subscription_note,
 )
 from bot.notify.linking import render_reminder, render_video_authorized, render_video_declined
@@ -88,8 +89,11 @@ async def render_outbox_message(
         body = await render_reminder(session, project, message.payload, settings)
     else:
         raise ValueError(f"no renderer for outbox kind {message.kind!r}")
+    if message.payload.get("dm"):
+        # a DM: standalone, saying which project and where the person switches these off
+        return Outgoing(channel=message.channel_id, **with_dm_note(body, project))
     if not message.payload.get("primary"):
-        # a subscribed channel or a DM: standalone, saying which project it is about
+        # a subscribed channel: standalone, saying which project it is about
         return Outgoing(channel=message.channel_id, **with_subscription_note(body, project))
     return await in_card_thread(session, project, message, body)
 

@@ -313,6 +313,7 @@ class ProjectPage:
     total: int
     offset: int
     limit: int
+    mine: bool = False  # only the projects the person owns or manages
 
     @property
     def has_next(self) -> bool:
@@ -320,16 +321,26 @@ class ProjectPage:
 
 
 async def list_projects(
-    session: AsyncSession, *, actor: Actor, offset: int = 0, limit: int = 10
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    offset: int = 0,
+    limit: int = 10,
+    mine: bool = False,
+    archived: bool = False,
 ) -> ProjectPage:
+    """Live projects (or the archived ones), newest first; `mine`: those the actor owns or manages."""
     workspace = await workspace_of(session, actor)
     assert workspace.id is not None
     offset = max(0, offset)
-    projects = await crud.list_projects(session, workspace_id=workspace.id, offset=offset, limit=limit)
+    user_id = actor.user_id if mine else None
+    projects = await crud.list_projects(
+        session, workspace_id=workspace.id, offset=offset, limit=limit, archived=archived, user_id=user_id
+    )
     brands = {brand.id: brand.name for brand in await crud.list_brands(session, workspace_id=workspace.id)}
     counts = await crud.video_counts(session, project_ids=[p.id for p in projects if p.id is not None])
-    total = await crud.count_projects(session, workspace_id=workspace.id)
-    return ProjectPage(projects, brands, counts, total, offset, limit)  # type: ignore[arg-type]
+    total = await crud.count_projects(session, workspace_id=workspace.id, archived=archived, user_id=user_id)
+    return ProjectPage(projects, brands, counts, total, offset, limit, mine=mine)  # type: ignore[arg-type]
 
 
 # --- edit -------------------------------------------------------------------------------------

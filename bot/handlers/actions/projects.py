@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.errors import render_notice
-from bot.blocks.home import CREATE_FROM_HOME, HOME_PAGE
+from bot.blocks.home import ALL, CREATE_FROM_HOME, HOME_PAGE, HOME_SCOPE, MINE
 from bot.blocks.linking import render_paste_modal
 from bot.blocks.project_modals import TOGGLE_ACTIVE, render_invite_message_modal, render_manage_modal
 from bot.blocks.projects import (
@@ -138,8 +138,26 @@ async def turn_home_page(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
     await ack()
-    offset = int(_value(body)) if _value(body).isdigit() else 0
-    await publish_home(client, context, user_id=body["user"]["id"], offset=offset)
+    scope, _, offset = _value(body).rpartition(":")
+    await publish_home(
+        client,
+        context,
+        user_id=body["user"]["id"],
+        offset=int(offset) if offset.isdigit() else 0,
+        scope=scope if scope in (MINE, ALL) else None,
+    )
+
+
+async def choose_home_scope(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
+    await ack()
+    await publish_home(
+        client,
+        context,
+        user_id=body["user"]["id"],
+        scope=_value(body) if _value(body) in (MINE, ALL) else None,
+    )
 
 
 async def turn_list_page(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
@@ -164,4 +182,5 @@ def register(app: AsyncApp) -> None:
     app.action(COMPOSE_INVITE)(compose_invite)
     app.action(CREATE_FROM_HOME)(create_from_home)
     app.action(re.compile(f"^{HOME_PAGE}_(prev|next)$"))(turn_home_page)
+    app.action(re.compile(f"^{HOME_SCOPE}_({MINE}|{ALL})$"))(choose_home_scope)
     app.action(re.compile(f"^{LIST_PAGE}_(prev|next)$"))(turn_list_page)

@@ -273,6 +273,8 @@ async def test_action_dms_reach_the_owner_only_when_turned_on(make_server: Any) 
 
     (dm,) = [call for call in server.fake.of("chat.postMessage") if call.args["channel"] == "U0ALICE01"]
     assert "maker02" in dm.args["text"]
+    footer = json.dumps(dm.args["blocks"][-1])
+    assert "App Home" in footer and "this channel" not in footer
 
 
 # --- helpers ----------------------------------------------------------------------------------
