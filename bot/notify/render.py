@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks.digests import render_delivery_digest
 from bot.blocks.projects import (
+    render_archive_notice,
     render_bulk_summary,
     render_invite_card,
     render_moved_card,
@@ -83,6 +84,9 @@ async def render_outbox_message(
         body = await render_video_authorized(session, project, message.payload, settings)
     elif kind is NoticeKind.VIDEO_DECLINED:
         body = await render_video_declined(session, project, message.payload, settings)
+    elif kind in (NoticeKind.PROJECT_ARCHIVED, NoticeKind.PROJECT_RESTORED):
+        archived = kind is NoticeKind.PROJECT_ARCHIVED
+        body = render_archive_notice(project, actor_id=message.payload.get("actor", ""), archived=archived)
     elif kind is NoticeKind.PROJECT_UPDATED:
         body = await render_update_note(session, project, message.payload)
     elif kind is NoticeKind.REMINDER:

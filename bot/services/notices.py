@@ -85,6 +85,8 @@ async def queue_notice(
     for subscription in subscriptions:
         if subscription.channel_id == project.channel_id or event not in subscription.events:
             continue
+        if subscription.project_id is None and project.archived_at is not None:
+            continue  # `subscribe all` follows the live projects; an archived one is kept quiet
         if subscription.creator_handle and subscription.creator_handle != (creator_handle or "").lower():
             continue
         queued |= await crud.add_outbox_message(

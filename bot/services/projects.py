@@ -498,6 +498,10 @@ async def set_invite_link_active(
     if project is None:
         raise NotFound("That project doesn't exist any more, or isn't in this workspace.")
     await require_manager(session, actor=actor, project=project, action="pause")
+    if project.archived_at is not None:
+        raise Conflict(
+            f"“{project.link_name}” is archived: restore it first (`/liteproject archived` lists archived projects)."
+        )
     if project.active == active:
         return ActiveChange(project, changed=False)
     assert project.id is not None
@@ -558,3 +562,81 @@ async def set_all_invite_links(
 def require_active(project: LiteProject) -> None:
     if not project.active:
         raise Conflict(f"“{project.link_name}” is paused: creators can't deliver videos until it is resumed.")
+
+
+# --- archive and restore --------------------------------------------------------------------------
+
+
+async def archive_project(session: AsyncSession, *, actor: Actor, project_id: int) -> ActiveChange:
+    """Archive: the invite link goes off and the project leaves lists, App Home and `subscribe all`.
+
+    Nothing is deleted: its videos, history and export stay, and *Restore* brings it back.
+    """
+    project = await _project_for_update(session, actor=actor, project_id=project_id)
+    await require_manager(session, actor=actor, project=project, action="archive")
+    if project.archived_at is not None:
+        return ActiveChange(project, changed=False)
+    assert project.id is not None
+    was_active = project.active
+    project.archived_at = project.updated_at = utcnow()
+    project.active = False
+    event = crud.add_audit_event(
+        session,
+        workspace_id=project.workspace_id,
+        actor=actor.user_id,
+        action="project.archived",
+        target_type="project",
+        target_id=project.id,
+        before={"archived": False, "active": was_active},
+        after={"archived": True, "active": False},
+    )
+    await session.flush()
+    await queue_notice(
+        session,
+        project=project,
+        kind=NoticeKind.PROJECT_ARCHIVED,
+        dedup_key=f"project-archived:audit-{event.id}",
+        actor=actor.user_id,
+    )
+    await queue_card_refresh(session, project=project, reason=f"audit-{event.id}")
+    return ActiveChange(project, changed=True)
+
+
+async def restore_project(session: AsyncSession, *, actor: Actor, project_id: int) -> ActiveChange:
+    """Bring an archived project back, paused: its link goes live again only when someone resumes it."""
+    project = await _project_for_update(session, actor=actor, project_id=project_id)
+    await require_manager(session, actor=actor, project=project, action="archive")
+    if project.archived_at is None:
+        return ActiveChange(project, changed=False)
+    assert project.id is not None
+    project.archived_at = None
+    project.updated_at = utcnow()
+    event = crud.add_audit_event(
+        session,
+        workspace_id=project.workspace_id,
+        actor=actor.user_id,
+        action="project.restored",
+        target_type="project",
+        target_id=project.id,
+        before={"archived": True},
+        after={"archived": False},
+    )
+    await session.flush()
+    await queue_notice(
+        session,
+        project=project,
+        kind=NoticeKind.PROJECT_RESTORED,
+        dedup_key=f"project-restored:audit-{event.id}",
+        actor=actor.user_id,
+    )
+    await queue_card_refresh(session, project=project, reason=f"audit-{event.id}")
+    return ActiveChange(project, changed=True)
+
+
+async def _project_for_update(session: AsyncSession, *, actor: Actor, project_id: int) -> LiteProject:
+    workspace = await workspace_of(session, actor)
+    assert workspace.id is not None
+    project = await crud.get_project_for_update(session, workspace_id=workspace.id, project_id=project_id)
+    if project is None:
+        raise NotFound("That project doesn't exist any more, or isn't in this workspace.")
+    return project
