@@ -37,6 +37,7 @@ async def test_archiving_turns_the_link_off_and_hides_the_project_from_lists_and
 ) -> None:
     await server.slack.command("archive summer glow")
     (told,) = await server.fake.wait_for("respond")
+    await server.fake.wait_for("views.publish")
     await server.slack.command("list")
     listed = (await server.fake.wait_for("respond", 2))[1]
     home = (await server.fake.wait_for("views.publish"))[-1]
@@ -55,6 +56,7 @@ async def test_archived_lists_them_and_restore_brings_one_back_paused(
     server: RunningServer, project: LiteProject
 ) -> None:
     await server.slack.command("archive summer glow")
+    await server.fake.wait_for("respond")
     await server.slack.command("archived")
     archived_list = (await server.fake.wait_for("respond", 2))[1]
     restore = next(
@@ -64,6 +66,7 @@ async def test_archived_lists_them_and_restore_brings_one_back_paused(
 
     await server.slack.block_action(restore["action_id"], value=restore["value"])
     told = (await server.fake.wait_for("respond", 3))[2]
+    await server.fake.wait_for("views.publish", 2)
 
     restored = await reload(server, project)
     assert restored.archived_at is None and restored.active is False
@@ -77,7 +80,9 @@ async def test_an_archived_project_keeps_its_history_and_cannot_be_resumed(
     server: RunningServer, project: LiteProject
 ) -> None:
     await server.slack.command("archive summer glow")
+    await server.fake.wait_for("respond")
     await server.slack.command("resume summer glow")
+    await server.fake.wait_for("respond", 2)
     await server.slack.command("history summer glow")
     _, refused, history = await server.fake.wait_for("respond", 3)
 
