@@ -128,9 +128,9 @@ async def in_card_thread(
         session, workspace_id=project.workspace_id, channel_id=message.channel_id
     )
     event = EVENT_OF_KIND.get(NoticeKind(message.kind))
-    return Outgoing(
-        channel=message.channel_id, thread_ts=project.card_ts, reply_broadcast=event in broadcast, **body
-    )
+    # a bulk change's notes stay in the threads: the channel gets one summary instead
+    shown = event in broadcast and not message.payload.get("bulk")
+    return Outgoing(channel=message.channel_id, thread_ts=project.card_ts, reply_broadcast=shown, **body)
 
 
 async def render_digest(session: AsyncSession, rows: Sequence[OutboxMessage], settings: Settings) -> Outgoing:

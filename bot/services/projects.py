@@ -527,6 +527,17 @@ async def set_invite_link_active(
         mute=mute,
         actor=actor.user_id,
     )
+    if mute:
+        # a bulk change: the summary goes where it was asked for, and each project's own thread
+        # still says what happened to it (only there: the channel already has the summary)
+        await crud.add_outbox_message(
+            session,
+            workspace_id=project.workspace_id,
+            dedup_key=f"{kind.value}:audit-{event.id}",
+            kind=kind.value,
+            channel_id=project.channel_id,
+            payload={"project_id": project.id, "primary": True, "actor": actor.user_id, "bulk": True},
+        )
     await queue_card_refresh(session, project=project, reason=f"audit-{event.id}")
     return ActiveChange(project, changed=True)
 
