@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks.digests import render_delivery_digest
+from bot.blocks.linking import render_requests_message, render_requests_sent
 from bot.blocks.projects import (
     render_archive_notice,
     render_bulk_summary,
@@ -22,11 +23,13 @@ from bot.blocks.projects import (
 from bot.notify.linking import render_reminder, render_video_authorized, render_video_declined
 from bot.notify.videos import render_video_delivered
 from bot.services import projects
+from bot.services.linking import Confirmation, CreatedRequest
 from bot.services.notices import EVENT_OF_KIND, NoticeKind
 from bot.services.subscriptions import broadcast_events
 from bot.settings import Settings
 from storage import crud
-from storage.models import LiteProject, OutboxMessage, Video
+from storage.linking import request_videos
+from storage.models import LinkingRequest, LiteProject, OutboxMessage, Video
 
 
 @dataclass
@@ -69,6 +72,8 @@ async def render_outbox_message(
             remember_card_of=project.id,
             **card,
         )
+    if kind is NoticeKind.LINKING_REQUESTS_SENT:
+        return await render_linking_sent(session, project, message, settings)
     if kind is NoticeKind.PROJECT_MOVED:
         moved = render_moved_card(project, actor_id=message.payload.get("actor", ""))
         return Outgoing(channel=message.channel_id, update_ts=message.payload.get("card_ts"), **moved)
@@ -116,6 +121,28 @@ async def render_update_note(
     return render_project_updated(
         project, actor_id=payload.get("actor", ""), before=before, after=after, accounts=names
     )
+
+
+async def render_linking_sent(
+    session: AsyncSession, project: LiteProject, message: OutboxMessage, settings: Settings
+) -> Outgoing:
+    """The links to the sender's DM; to the project's thread only how many went to whom."""
+    items = []
+    for request_id in message.payload.get("request_ids", []):
+        request = await session.get(LinkingRequest, request_id)
+        if request is not None and request.id is not None:
+            videos = list(await request_videos(session, linking_request_id=request.id))
+            items.append(CreatedRequest(request=request, videos=videos))
+    if not items:
+        return Outgoing(channel=message.channel_id, skip=True)
+    actor = message.payload.get("actor", "")
+    if message.payload.get("links"):
+        confirmation = Confirmation(project=project, requests=items, skipped=[])
+        dm = render_requests_message(confirmation, settings.public_base_url, actor_id=actor)
+        return Outgoing(channel=message.channel_id, **dm)
+    handles = [item.request.creator_handle for item in items]
+    body = render_requests_sent(project, actor_id=actor, handles=handles)
+    return await in_card_thread(session, project, message, body)
 
 
 async def in_card_thread(

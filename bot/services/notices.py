@@ -28,6 +28,7 @@ class NoticeKind(str, enum.Enum):
     BULK_SUMMARY = "bulk_summary"  # one message for a change made to many projects at once
     PROJECT_UPDATED = "project_updated"  # Edit details, in words, in the card's thread
     PROJECT_MOVED = "project_moved"  # the old card, once the project moved to another channel
+    LINKING_REQUESTS_SENT = "linking_requests_sent"  # a count in the thread; the links only to the sender
     PROJECT_ARCHIVED = "project_archived"
     PROJECT_RESTORED = "project_restored"
 
@@ -139,4 +140,29 @@ async def queue_action_dm(
         channel_id=user_id,
         payload={"project_id": project.id, "primary": False, "dm": True, **data},
         event=EVENT_OF_KIND.get(kind),
+    )
+
+
+async def queue_linking_requests_sent(
+    session: AsyncSession, *, project: LiteProject, actor_id: str, request_ids: list[int]
+) -> None:
+    """Linking-request links are bearer secrets: the sender gets them in a DM, the thread a count."""
+    assert project.id is not None and request_ids
+    key = f"linking-sent:{request_ids[0]}"
+    data = {"project_id": project.id, "actor": actor_id, "request_ids": request_ids}
+    await crud.add_outbox_message(
+        session,
+        workspace_id=project.workspace_id,
+        dedup_key=key,
+        kind=NoticeKind.LINKING_REQUESTS_SENT.value,
+        channel_id=project.channel_id,
+        payload={**data, "primary": True},
+    )
+    await crud.add_outbox_message(
+        session,
+        workspace_id=project.workspace_id,
+        dedup_key=f"{key}:dm:{actor_id}",
+        kind=NoticeKind.LINKING_REQUESTS_SENT.value,
+        channel_id=actor_id,
+        payload={**data, "primary": False, "links": True},
     )
