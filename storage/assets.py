@@ -5,13 +5,14 @@ Keyword-only functions that take the session; every one is scoped by workspace_i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
+from sqlmodel import col, select
 
-from storage.models import AdsAccount, Anchor, BrandProfile
+from storage.models import AdsAccount, Anchor, BrandProfile, LiteProject, ProjectAdsAccount
 
 
 @dataclass(frozen=True)
@@ -36,3 +37,36 @@ async def count_assets(session: AsyncSession, *, workspace_id: int) -> AssetCoun
         )
     ).one()
     return AssetCounts(brands=int(row[0]), ads_accounts=int(row[1]), anchors=int(row[2]))
+
+
+async def projects_using_ads_account(
+    session: AsyncSession, *, workspace_id: int, ads_account_id: int
+) -> Sequence[LiteProject]:
+    """The workspace's projects (archived ones too) that run ads through this account."""
+    used = select(ProjectAdsAccount.project_id).where(col(ProjectAdsAccount.ads_account_id) == ads_account_id)
+    query = (
+        select(LiteProject)
+        .where(col(LiteProject.workspace_id) == workspace_id, col(LiteProject.id).in_(used))
+        .order_by(col(LiteProject.link_name))
+    )
+    return (await session.execute(query)).scalars().all()
+
+
+async def projects_using_anchor(
+    session: AsyncSession, *, workspace_id: int, anchor_id: int
+) -> Sequence[LiteProject]:
+    query = (
+        select(LiteProject)
+        .where(col(LiteProject.workspace_id) == workspace_id, col(LiteProject.anchor_id) == anchor_id)
+        .order_by(col(LiteProject.link_name))
+    )
+    return (await session.execute(query)).scalars().all()
+
+
+async def get_ads_account(
+    session: AsyncSession, *, workspace_id: int, ads_account_id: int
+) -> AdsAccount | None:
+    query = select(AdsAccount).where(
+        col(AdsAccount.workspace_id) == workspace_id, col(AdsAccount.id) == ads_account_id
+    )
+    return (await session.execute(query)).scalar_one_or_none()

@@ -193,13 +193,35 @@ async def find_project_with_link_name(
     return (await session.execute(query)).scalars().first()
 
 
+def _project_scope(workspace_id: int, *, archived: bool, user_id: str | None) -> list[Any]:
+    """Which projects a list shows: live or archived ones, and only `user_id`'s when given."""
+    archived_at = col(LiteProject.archived_at)
+    where = [
+        col(LiteProject.workspace_id) == workspace_id,
+        archived_at.is_not(None) if archived else archived_at.is_(None),
+    ]
+    if user_id is not None:
+        managed = select(ProjectManager.project_id).where(ProjectManager.user_id == user_id)
+        where.append(or_(col(LiteProject.created_by) == user_id, col(LiteProject.id).in_(managed)))
+    return where
+
+
 async def list_projects(
-    session: AsyncSession, *, workspace_id: int, offset: int = 0, limit: int = 20
+    session: AsyncSession,
+    *,
+    workspace_id: int,
+    offset: int = 0,
+    limit: int = 20,
+    archived: bool = False,
+    user_id: str | None = None,
 ) -> Sequence[LiteProject]:
-    """Newest first; the (workspace_id, created_at) index keeps this flat as projects grow."""
+    """Newest first; the (workspace_id, created_at) index keeps this flat as projects grow.
+
+    Archived projects only when `archived`; only those `user_id` owns or manages when given.
+    """
     query = (
         select(LiteProject)
-        .where(LiteProject.workspace_id == workspace_id)
+        .where(*_project_scope(workspace_id, archived=archived, user_id=user_id))
         .order_by(col(LiteProject.created_at).desc(), col(LiteProject.id).desc())
         .offset(offset)
         .limit(limit)
@@ -210,7 +232,11 @@ async def list_projects(
 async def project_ids_with_state(session: AsyncSession, *, workspace_id: int, active: bool) -> list[int]:
     query = (
         select(LiteProject.id)
-        .where(LiteProject.workspace_id == workspace_id, LiteProject.active == active)
+        .where(
+            LiteProject.workspace_id == workspace_id,
+            LiteProject.active == active,
+            col(LiteProject.archived_at).is_(None),  # archived projects stay as they are
+        )
         .order_by(col(LiteProject.id))
     )
     return [
@@ -218,8 +244,14 @@ async def project_ids_with_state(session: AsyncSession, *, workspace_id: int, ac
     ]
 
 
-async def count_projects(session: AsyncSession, *, workspace_id: int) -> int:
-    query = select(func.count()).select_from(LiteProject).where(LiteProject.workspace_id == workspace_id)
+async def count_projects(
+    session: AsyncSession, *, workspace_id: int, archived: bool = False, user_id: str | None = None
+) -> int:
+    query = (
+        select(func.count())
+        .select_from(LiteProject)
+        .where(*_project_scope(workspace_id, archived=archived, user_id=user_id))
+    )
     return int((await session.execute(query)).scalar_one())
 
 

@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
     ButtonElement,
+    ConfirmObject,
     ContextBlock,
     InputBlock,
     MarkdownTextObject,
@@ -32,10 +34,18 @@ ADS_ACCOUNT_ADD = "ads_account_add"
 ANCHOR_ADD = "anchor_add"
 # the Edit button on each brand of the `brands` list; its value is the brand id
 EDIT_BRAND = "brand_edit_open"
+# Edit and Remove on each account of `accounts` and each anchor of `anchors`; values are ids
+ADS_ACCOUNT_EDIT = "ads_account_edit"
+ANCHOR_EDIT = "anchor_edit"
+EDIT_ADS_ACCOUNT = "ads_account_edit_open"
+REMOVE_ADS_ACCOUNT = "ads_account_remove"
+EDIT_ANCHOR = "anchor_edit_open"
+REMOVE_ANCHOR = "anchor_remove"
+# each account or anchor takes two blocks (its line, then Edit and Remove)
+ITEM_BUDGET = 22
 
 # a message holds at most 50 blocks: the intro and the footer take two
 LIST_BLOCK_BUDGET = 45
-SECTION_BUDGET = 2800
 
 ANCHOR_KIND_LABELS = {
     AnchorKind.WEBPAGE: "Webpage",
@@ -145,13 +155,15 @@ NEXT_STEPS = {
 # --- private_metadata: only ids -------------------------------------------------------------------
 
 
-def modal_metadata(*, channel_id: str | None, brand_id: int | None = None) -> str:
-    """The ids a modal carries: where to confirm, and which brand is being edited."""
+def modal_metadata(*, channel_id: str | None, brand_id: int | None = None, item_id: int | None = None) -> str:
+    """The ids a modal carries: where to confirm, and which brand (account, anchor) is being edited."""
     data: dict[str, Any] = {}
     if channel_id:
         data["channel_id"] = channel_id
     if brand_id is not None:
         data["brand_id"] = brand_id
+    if item_id is not None:
+        data["id"] = item_id
     return json.dumps(data, separators=(",", ":"))
 
 
@@ -239,36 +251,52 @@ def render_brand_modal(*, channel_id: str | None, brand: BrandProfile | None = N
     return view.to_dict()
 
 
-def render_ads_account_modal(*, channel_id: str | None) -> dict[str, Any]:
-    blocks: list[Block] = [
-        _text_input(
-            "advertiser_id",
-            "Advertiser ID",
-            hint="The account's numeric ID in TikTok Ads Manager (6 to 20 digits).",
-            placeholder="7123456789012345678",
-            max_length=20,
-        ),
-        _text_input(
-            "display_name",
-            "Display name",
-            hint="How your team will recognise it when creating a project.",
-            placeholder="GlowCo US",
-            max_length=100,
-        ),
-    ]
+def render_ads_account_modal(*, channel_id: str | None, account: AdsAccount | None = None) -> dict[str, Any]:
+    """ "Add Ads Manager account", or the form to rename `account` (its advertiser ID stays)."""
+    name = _text_input(
+        "display_name",
+        "Display name",
+        hint="How your team will recognise it when creating a project.",
+        placeholder="GlowCo US",
+        initial=account.display_name if account else None,
+        max_length=100,
+    )
+    blocks: list[Block] = (
+        [
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=f"*Advertiser ID* `{account.advertiser_id}` (it's how TikTok knows the account, so it "
+                    "stays; remove the account and add another to change it)."
+                )
+            ),
+            name,
+        ]
+        if account
+        else [
+            _text_input(
+                "advertiser_id",
+                "Advertiser ID",
+                hint="The account's numeric ID in TikTok Ads Manager (6 to 20 digits).",
+                placeholder="7123456789012345678",
+                max_length=20,
+            ),
+            name,
+        ]
+    )
     view = View(
         type="modal",
-        callback_id=ADS_ACCOUNT_ADD,
-        title="Add Ads Manager account",
-        submit="Add account",
+        callback_id=ADS_ACCOUNT_EDIT if account else ADS_ACCOUNT_ADD,
+        title="Edit Ads Manager account" if account else "Add Ads Manager account",
+        submit="Save" if account else "Add account",
         close="Cancel",
-        private_metadata=modal_metadata(channel_id=channel_id),
+        private_metadata=modal_metadata(channel_id=channel_id, item_id=account.id if account else None),
         blocks=blocks,
     )
     return view.to_dict()
 
 
-def render_anchor_modal(*, channel_id: str | None) -> dict[str, Any]:
+def render_anchor_modal(*, channel_id: str | None, anchor: Anchor | None = None) -> dict[str, Any]:
+    """ "Add anchor", or the same form prefilled to edit `anchor`."""
     kinds = [Option(value=kind.value, label=label) for kind, label in ANCHOR_KIND_LABELS.items()]
     markets = [
         Option(value=code, label=f"{name} ({code})")
@@ -279,26 +307,38 @@ def render_anchor_modal(*, channel_id: str | None) -> dict[str, Any]:
             block_id="kind",
             label="Anchor type",
             hint="What the videos promote. It decides which link below is needed.",
-            element=StaticSelectElement(action_id="kind", placeholder="Choose a type", options=kinds),
+            element=StaticSelectElement(
+                action_id="kind",
+                placeholder="Choose a type",
+                options=kinds,
+                initial_option=next((o for o in kinds if anchor and o.value == anchor.kind.value), None),
+            ),
         ),
         _text_input(
             "name",
             "Anchor name",
             hint="Internal only: creators don't see it. You pick the anchor by this name when creating a project.",
             placeholder="Serum landing page",
+            initial=anchor.name if anchor else None,
             max_length=100,
         ),
         InputBlock(
             block_id="country",
             label="Country",
             hint="Where the anchor is visible.",
-            element=StaticSelectElement(action_id="country", placeholder="Choose a country", options=markets),
+            element=StaticSelectElement(
+                action_id="country",
+                placeholder="Choose a country",
+                options=markets,
+                initial_option=next((o for o in markets if anchor and o.value == anchor.country), None),
+            ),
         ),
         _text_input(
             "url",
             "Webpage URL",
             hint="Webpage anchors: the page the anchor links to.",
             placeholder="https://www.glowco.com/serum",
+            initial=anchor.url if anchor else None,
             max_length=1000,
             optional=True,
         ),
@@ -307,6 +347,7 @@ def render_anchor_modal(*, channel_id: str | None) -> dict[str, Any]:
             "App Store URL",
             hint="App download and gaming anchors: the apps.apple.com link. Add it, the Google Play link, or both.",
             placeholder="https://apps.apple.com/us/app/…",
+            initial=anchor.ios_url if anchor else None,
             max_length=1000,
             optional=True,
         ),
@@ -315,6 +356,7 @@ def render_anchor_modal(*, channel_id: str | None) -> dict[str, Any]:
             "Google Play URL",
             hint="App download and gaming anchors: the play.google.com link.",
             placeholder="https://play.google.com/store/apps/details?id=…",
+            initial=anchor.android_url if anchor else None,
             max_length=1000,
             optional=True,
         ),
@@ -323,17 +365,18 @@ def render_anchor_modal(*, channel_id: str | None) -> dict[str, Any]:
             "TikTok Shop product ID",
             hint="TikTok Shop product anchors: the product's numeric ID.",
             placeholder="1729384756102938475",
+            initial=anchor.product_id if anchor else None,
             max_length=64,
             optional=True,
         ),
     ]
     view = View(
         type="modal",
-        callback_id=ANCHOR_ADD,
-        title="Add anchor",
-        submit="Add anchor",
+        callback_id=ANCHOR_EDIT if anchor else ANCHOR_ADD,
+        title="Edit anchor" if anchor else "Add anchor",
+        submit="Save" if anchor else "Add anchor",
         close="Cancel",
-        private_metadata=modal_metadata(channel_id=channel_id),
+        private_metadata=modal_metadata(channel_id=channel_id, item_id=anchor.id if anchor else None),
         blocks=blocks,
     )
     return view.to_dict()
@@ -360,24 +403,6 @@ def _footer(shown: int, total: int, what: str, add: str) -> ContextBlock:
     )
 
 
-def _line_sections(lines: Sequence[str]) -> tuple[list[Block], int]:
-    """Lines packed into as few sections as fit; returns the blocks and how many lines they hold."""
-    blocks: list[Block] = []
-    chunk = ""
-    shown = 0
-    for line in lines:
-        if chunk and len(chunk) + len(line) + 1 > SECTION_BUDGET:
-            if len(blocks) + 1 >= LIST_BLOCK_BUDGET:
-                break
-            blocks.append(SectionBlock(text=MarkdownTextObject(text=chunk.rstrip())))
-            chunk = ""
-        chunk += line + "\n"
-        shown += 1
-    if chunk:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=chunk.rstrip())))
-    return blocks, shown
-
-
 def render_brand_list(brands: Sequence[BrandProfile]) -> dict[str, Any]:
     if not brands:
         return _empty("brand profiles", "brand add")
@@ -402,17 +427,45 @@ def render_brand_list(brands: Sequence[BrandProfile]) -> dict[str, Any]:
     return _ephemeral(truncate(f"Brand profiles ({count}): {names}", 3000), blocks)
 
 
+def _item_blocks(item_id: int | None, line: str, *, edit: str, remove: str, what: str) -> list[Block]:
+    """An account's or anchor's line, then its Edit and Remove (asking first) buttons."""
+    value = str(item_id)
+    return [
+        SectionBlock(text=MarkdownTextObject(text=truncate(line, 3000))),
+        ActionsBlock(
+            block_id=f"{remove}_{item_id}",
+            elements=[
+                ButtonElement(text="Edit", action_id=edit, value=value),
+                ButtonElement(
+                    text="Remove",
+                    action_id=remove,
+                    value=value,
+                    confirm=ConfirmObject(
+                        title=f"Remove this {what}?",
+                        text=f"It is refused while a project uses this {what}.",
+                        confirm="Remove",
+                        deny="Cancel",
+                    ),
+                ),
+            ],
+        ),
+    ]
+
+
 def render_ads_account_list(accounts: Sequence[AdsAccount]) -> dict[str, Any]:
     if not accounts:
         return _empty("TikTok Ads Manager accounts", "account add")
     count = len(accounts)
-    lines = [f"*{escape(a.display_name)}* · advertiser ID `{a.advertiser_id}`" for a in accounts]
-    sections, shown = _line_sections(lines)
+    shown = min(count, ITEM_BUDGET)
     blocks: list[Block] = [
-        SectionBlock(text=MarkdownTextObject(text=f"*TikTok Ads Manager accounts* ({count})")),
-        *sections,
-        _footer(shown, count, "accounts", "account add"),
+        SectionBlock(text=MarkdownTextObject(text=f"*TikTok Ads Manager accounts* ({count})"))
     ]
+    for account in accounts[:shown]:
+        line = f"*{escape(account.display_name)}* · advertiser ID `{account.advertiser_id}`"
+        blocks += _item_blocks(
+            account.id, line, edit=EDIT_ADS_ACCOUNT, remove=REMOVE_ADS_ACCOUNT, what="Ads Manager account"
+        )
+    blocks.append(_footer(shown, count, "accounts", "account add"))
     names = ", ".join(f"{escape(a.display_name)} ({a.advertiser_id})" for a in accounts[:shown])
     return _ephemeral(truncate(f"TikTok Ads Manager accounts ({count}): {names}", 3000), blocks)
 
@@ -428,18 +481,13 @@ def render_anchor_list(anchors: Sequence[Anchor]) -> dict[str, Any]:
     if not anchors:
         return _empty("anchors", "anchor add")
     count = len(anchors)
-    lines = []
-    for anchor in anchors:
+    shown = min(count, ITEM_BUDGET)
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=f"*Anchors* ({count})"))]
+    for anchor in anchors[:shown]:
         links = " · ".join(escape(truncate(link, 300)) for link in anchor_links(anchor))
-        lines.append(
-            f"*{escape(anchor.name)}* · {ANCHOR_KIND_LABELS[anchor.kind]} · {anchor.country}\n{links}".rstrip()
-        )
-    sections, shown = _line_sections(lines)
-    blocks: list[Block] = [
-        SectionBlock(text=MarkdownTextObject(text=f"*Anchors* ({count})")),
-        *sections,
-        _footer(shown, count, "anchors", "anchor add"),
-    ]
+        line = f"*{escape(anchor.name)}* · {ANCHOR_KIND_LABELS[anchor.kind]} · {anchor.country}\n{links}".rstrip()
+        blocks += _item_blocks(anchor.id, line, edit=EDIT_ANCHOR, remove=REMOVE_ANCHOR, what="anchor")
+    blocks.append(_footer(shown, count, "anchors", "anchor add"))
     names = ", ".join(escape(anchor.name) for anchor in anchors[:shown])
     return _ephemeral(truncate(f"Anchors ({count}): {names}", 3000), blocks)
 
@@ -473,11 +521,15 @@ def render_brand_saved(brand: BrandProfile, *, created: bool, next_step: NextSte
     return _confirmation(line, next_step)
 
 
-def render_ads_account_saved(account: AdsAccount, *, next_step: NextStep) -> dict[str, Any]:
-    line = f"Added TikTok Ads Manager account *{escape(account.display_name)}* ({account.advertiser_id})."
+def render_ads_account_saved(
+    account: AdsAccount, *, next_step: NextStep, created: bool = True
+) -> dict[str, Any]:
+    verb = "Added" if created else "Saved"
+    line = f"{verb} TikTok Ads Manager account *{escape(account.display_name)}* ({account.advertiser_id})."
     return _confirmation(line, next_step)
 
 
-def render_anchor_saved(anchor: Anchor, *, next_step: NextStep) -> dict[str, Any]:
-    line = f"Added anchor *{escape(anchor.name)}* ({ANCHOR_KIND_LABELS[anchor.kind]}, {anchor.country})."
+def render_anchor_saved(anchor: Anchor, *, next_step: NextStep, created: bool = True) -> dict[str, Any]:
+    verb = "Added" if created else "Saved"
+    line = f"{verb} anchor *{escape(anchor.name)}* ({ANCHOR_KIND_LABELS[anchor.kind]}, {anchor.country})."
     return _confirmation(line, next_step)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -13,12 +14,13 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.blocks.changes import project_change_phrases, sentence
 from bot.blocks.text import escape, slack_date, truncate
 from bot.services.history import HistoryPage
 from storage.models import AuditEvent
 
 HISTORY_PAGE = "project_history_page"
-HIDDEN_KEYS = {"spark_code"}  # the history says a code changed, never what it is
+SYSTEM_ACTORS = {"", "system", "liteproject"}
 
 
 def who(actor: str) -> str:
@@ -27,24 +29,53 @@ def who(actor: str) -> str:
     return f"<@{actor}>" if actor else "someone"
 
 
-def _value(value: Any) -> str:
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value) or "none"
-    return "—" if value in (None, "") else truncate(str(value), 80)
+def _videos(count: int) -> str:
+    return "1 video" if count == 1 else f"{count} videos"
 
 
-def describe_changes(event: AuditEvent) -> str:
+def event_phrase(event: AuditEvent, *, accounts: Mapping[int, str] | None = None) -> str:
+    """What happened, as a phrase after the person's name; never ids, field names or spark codes."""
     before, after = event.before or {}, event.after or {}
-    parts = []
-    for key in sorted(set(before) | set(after)):
-        label = key.replace("_", " ")
-        if key in HIDDEN_KEYS:
-            parts.append(f"{label} changed")
-        elif key in before and key in after:
-            parts.append(f"{label}: {escape(_value(before[key]))} → {escape(_value(after[key]))}")
-        elif key in after:
-            parts.append(f"{label}: {escape(_value(after[key]))}")
-    return truncate("; ".join(parts), 600)
+    simple = {
+        "project.created": "created the project",
+        "project.paused": "paused the invite link",
+        "project.resumed": "resumed the invite link",
+        "project.archived": "archived the project",
+        "project.restored": "restored the project (paused)",
+        "video.spark_code_added": "added the spark code to their video",
+        "video.approved": "approved a video",
+        "video.rejected": "rejected a video",
+        "video.unreviewed": "put a video back to review",
+        "video.authorization_expired": "a video's ad authorization ended",
+        "linking_request.declined": "declined a linking request",
+        "notifications.retried": "sent failed notifications again",
+    }
+    if event.action in simple:
+        return simple[event.action]
+    if event.action == "project.updated":
+        return sentence("", project_change_phrases(before, after, accounts=accounts)).strip()
+    if event.action == "video.delivered":
+        code = "with its spark code" if after.get("spark_code") else "without a spark code"
+        return f"delivered a video {code}"
+    if event.action == "linking_request.created":
+        handle = escape(str(after.get("creator_handle") or "a creator"))
+        return f"sent a linking request to @{handle} for {_videos(len(after.get('video_ids') or []))}"
+    if event.action == "linking_request.accepted":
+        return f"accepted a linking request and authorized {_videos(len(after.get('video_ids') or []))}"
+    if event.action == "linking_request.expired":
+        return "a linking request expired unanswered"
+    target, _, verb = event.action.partition(".")
+    return escape(f"{verb.replace('_', ' ')} ({target.replace('_', ' ')})")
+
+
+def event_line(event: AuditEvent, *, accounts: Mapping[int, str] | None = None) -> str:
+    phrase = event_phrase(event, accounts=accounts)
+    if event.actor in SYSTEM_ACTORS or event.action in (
+        "video.authorization_expired",
+        "linking_request.expired",
+    ):
+        return phrase[:1].upper() + phrase[1:]
+    return f"{who(event.actor)} {phrase}"
 
 
 def render_history(page: HistoryPage) -> dict[str, Any]:
@@ -66,9 +97,7 @@ def render_history(page: HistoryPage) -> dict[str, Any]:
     ]
     for event in page.events:
         when = slack_date(event.created_at, event.created_at.strftime("%Y-%m-%d %H:%M UTC"))
-        action = escape(event.action.replace(".", " ").replace("_", " "))
-        changes = describe_changes(event)
-        line = f"{when} · {who(event.actor)} · *{action}*" + (f"\n{changes}" if changes else "")
+        line = f"{when} · {event_line(event, accounts=page.accounts)}"
         blocks.append(SectionBlock(text=MarkdownTextObject(text=truncate(line, 3000))))
     nav = []
     if page.offset > 0:

@@ -29,9 +29,42 @@ from storage.crud import VideoCounts
 CREATE_FROM_HOME = "home_create_project"
 HOME_PAGE = "home_page"
 TOGGLE_ACTION_DMS = "home_toggle_action_dms"
+HOME_SCOPE = "home_scope"  # Mine / All; the view's private_metadata remembers the choice
+MINE, ALL = "mine", "all"
+
+
+def _dm_switch(action_dms: bool) -> SectionBlock:
+    if action_dms:
+        line = (
+            ":bell: *Direct messages: on.* I message you when a creator delivers a video to a project "
+            "you created, or answers a linking request you sent."
+        )
+        button = ButtonElement(text="Turn off", action_id=TOGGLE_ACTION_DMS, value="off")
+    else:
+        line = (
+            ":no_bell: *Direct messages: off.* Turn them on to hear directly when a creator delivers a video "
+            "to a project you created, or answers a linking request you sent."
+        )
+        button = ButtonElement(text="Turn on", action_id=TOGGLE_ACTION_DMS, value="on", style="primary")
+    return SectionBlock(block_id="home_dms", text=MarkdownTextObject(text=line), accessory=button)
+
+
+def _scope_buttons(mine: bool) -> ActionsBlock:
+    return ActionsBlock(
+        block_id="home_scope",
+        elements=[
+            ButtonElement(
+                text="Mine", action_id=f"{HOME_SCOPE}_{MINE}", value=MINE, style="primary" if mine else None
+            ),
+            ButtonElement(
+                text="All", action_id=f"{HOME_SCOPE}_{ALL}", value=ALL, style=None if mine else "primary"
+            ),
+        ],
+    )
 
 
 def render_home(page: ProjectPage, *, action_dms: bool = False) -> dict[str, Any]:
+    scope = MINE if page.mine else ALL
     blocks: list[Block] = [
         HeaderBlock(text="Lite projects"),
         SectionBlock(
@@ -44,16 +77,18 @@ def render_home(page: ProjectPage, *, action_dms: bool = False) -> dict[str, Any
             block_id="home_actions",
             elements=[ButtonElement(text="Create lite project", action_id=CREATE_FROM_HOME, style="primary")],
         ),
+        _dm_switch(action_dms),
         DividerBlock(),
+        HeaderBlock(text="Your projects" if page.mine else "All projects"),
+        _scope_buttons(page.mine),
     ]
     if page.total == 0:
-        blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text="No lite projects yet. Press *Create lite project*, or type `/liteproject create` in a channel."
-                )
-            )
+        empty = (
+            "You don't own or manage a lite project yet. *All* shows the workspace's projects."
+            if page.mine
+            else "No lite projects yet. Press *Create lite project*, or type `/liteproject create` in a channel."
         )
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=empty)))
     for project in page.projects:
         assert project.id is not None
         counts = page.counts.get(project.id, VideoCounts())
@@ -72,7 +107,11 @@ def render_home(page: ProjectPage, *, action_dms: bool = False) -> dict[str, Any
                 ],
             )
         )
-    nav = page_buttons(page, action_id=HOME_PAGE, newer="Newer", older="Older")
+    nav = [
+        ButtonElement(text=button.text.text, action_id=button.action_id, value=f"{scope}:{button.value}")
+        for button in page_buttons(page, action_id=HOME_PAGE, newer="Newer", older="Older")
+        if button.text is not None
+    ]
     if page.total:
         first, last = page.offset + 1, page.offset + len(page.projects)
         blocks.append(
@@ -85,4 +124,4 @@ def render_home(page: ProjectPage, *, action_dms: bool = False) -> dict[str, Any
             elements=[MarkdownTextObject(text="`/liteproject help` in any channel lists every command.")]
         )
     )
-    return View(type="home", blocks=blocks).to_dict()
+    return View(type="home", private_metadata=scope, blocks=blocks).to_dict()

@@ -180,8 +180,9 @@ def render_requests_view(confirmation: Confirmation, base_url: str) -> dict[str,
     count = len(confirmation.requests)
     intro = (
         f"Created {count} linking request{'' if count == 1 else 's'} for "
-        f"*{escape(confirmation.project.link_name)}*. Send each creator their link; it was also posted "
-        f"in <#{confirmation.project.channel_id}>."
+        f"*{escape(confirmation.project.link_name)}*. Send each creator their own link: anyone with a link "
+        "can answer for that creator, so it's only here and in a direct message to you. The project's thread "
+        "says how many were sent."
     )
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=truncate(intro, 3000)))]
     blocks += _request_blocks(confirmation, base_url)
@@ -190,12 +191,12 @@ def render_requests_view(confirmation: Confirmation, base_url: str) -> dict[str,
 
 
 def render_requests_message(confirmation: Confirmation, base_url: str, *, actor_id: str) -> dict[str, Any]:
-    """Posted in the project's channel, ready to forward to each creator."""
+    """A direct message to whoever sent the requests, ready to forward to each creator."""
     project = confirmation.project
     count = len(confirmation.requests)
     intro = (
-        f":link: <@{actor_id}> asked {count} creator{'' if count == 1 else 's'} to authorize videos for "
-        f"*{escape(project.link_name)}*. Forward each creator their link:"
+        f":link: You asked {count} creator{'' if count == 1 else 's'} to authorize videos for "
+        f"*{escape(project.link_name)}*. Forward each creator their own link (only you have them):"
     )
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=truncate(intro, 3000)))]
     blocks += _request_blocks(confirmation, base_url)
@@ -204,6 +205,21 @@ def render_requests_message(confirmation: Confirmation, base_url: str, *, actor_
         for item in confirmation.requests
     )
     return {"text": truncate(text, 3900), "blocks": [block.to_dict() for block in blocks[:50]]}
+
+
+def render_requests_sent(project: LiteProject, *, actor_id: str, handles: Sequence[str]) -> dict[str, Any]:
+    """The project thread's note: how many were sent and to whom, never the links."""
+    count = len(handles)
+    who = ", ".join(f"@{escape(handle)}" for handle in handles[:20]) + (" and more" if count > 20 else "")
+    line = (
+        f":link: <@{actor_id}> sent {count} linking request{'' if count == 1 else 's'} ({who}). "
+        "The creators' links went to them directly."
+    )
+    text = f"{count} linking request{'' if count == 1 else 's'} sent for {project.link_name}."
+    return {
+        "text": text,
+        "blocks": [SectionBlock(text=MarkdownTextObject(text=truncate(line, 3000))).to_dict()],
+    }
 
 
 # --- answers and reminders (rendered from outbox rows) --------------------------------------------

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
     ButtonElement,
     ContextBlock,
@@ -30,6 +31,7 @@ from slack_sdk.models.views import View
 
 from bot.blocks.assets import ANCHOR_KIND_LABELS
 from bot.blocks.changes import sentence
+from bot.blocks.projects import archive_button
 from bot.blocks.text import escape, truncate
 from bot.services.invites import InviteMessage
 from bot.services.projects import AUTHORIZATION_PERIODS, ProjectOverview
@@ -317,6 +319,15 @@ def render_manage_modal(overview: ProjectOverview, accounts: Sequence[AdsAccount
             hint="Besides you and workspace admins, they may edit, pause, review and see spark codes.",
             element=UserMultiSelectElement(action_id="value", initial_users=list(overview.managers) or None),
         ),
+        DividerBlock(),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text="Done with this project? Archiving turns its link off and hides it; nothing is deleted."
+                )
+            ]
+        ),
+        ActionsBlock(block_id="archive", elements=[archive_button(project)]),
     ]
     return View(
         type="modal",
@@ -470,4 +481,14 @@ def render_edit_saved(project: LiteProject, phrases: list[str]) -> dict[str, Any
         SectionBlock(text=MarkdownTextObject(text=truncate(line, 3000))),
         ContextBlock(elements=[MarkdownTextObject(text=where)]),
     ]
+    return View(type="modal", title="Manage project link", close="Done", blocks=blocks).to_dict()
+
+
+def render_archived_view(project: LiteProject) -> dict[str, Any]:
+    """Manage project link after *Archive project*."""
+    line = (
+        f":file_cabinet: Archived “{escape(project.link_name)}”. Its invite link is off and it's hidden from lists "
+        "and App Home; its videos, history and export are kept. `/liteproject archived` can restore it."
+    )
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=truncate(line, 3000)))]
     return View(type="modal", title="Manage project link", close="Done", blocks=blocks).to_dict()

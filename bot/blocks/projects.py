@@ -33,10 +33,34 @@ ADD_VIDEOS = "project_add_videos"
 SHOW_VIDEOS = "project_videos"
 OPEN_PROJECT = "project_open"
 LIST_PAGE = "project_list_page"
+ARCHIVE_PROJECT = "project_archive"
+RESTORE_PROJECT = "project_restore"
 
 
 def status_label(project: LiteProject) -> str:
+    if project.archived_at is not None:
+        return ":file_cabinet: Archived"
     return ":large_green_circle: Active" if project.active else ":double_vertical_bar: Paused"
+
+
+def restore_button(project: LiteProject) -> ButtonElement:
+    return ButtonElement(text="Restore", action_id=RESTORE_PROJECT, value=str(project.id), style="primary")
+
+
+def archive_button(project: LiteProject) -> ButtonElement:
+    return ButtonElement(
+        text="Archive project",
+        action_id=ARCHIVE_PROJECT,
+        value=str(project.id),
+        style="danger",
+        confirm=ConfirmObject(
+            title="Archive this project?",
+            text="Its invite link goes off and it leaves lists and App Home. Videos, history and export stay; "
+            "Restore brings it back.",
+            confirm="Archive",
+            deny="Cancel",
+        ),
+    )
 
 
 def counts_label(counts: VideoCounts) -> str:
@@ -95,6 +119,11 @@ def page_buttons(page: ProjectPage, *, action_id: str, newer: str, older: str) -
 
 def project_buttons(project: LiteProject, *, include_open: bool = False) -> ActionsBlock:
     value = str(project.id)
+    if project.archived_at is not None:
+        videos = ButtonElement(text="Videos", action_id=SHOW_VIDEOS, value=value)
+        return ActionsBlock(
+            block_id=f"project_actions_{project.id}", elements=[restore_button(project), videos]
+        )
     buttons = [
         ButtonElement(text="Copy invite link", action_id=COPY_INVITE_LINK, value=value, style="primary")
     ]
@@ -131,6 +160,8 @@ def render_invite_card(overview: ProjectOverview, invite_url: str) -> dict[str, 
                     text=f"Lite project created by <@{project.created_by}> · share the invite link with creators "
                     "off-platform; they deliver videos through it."
                     if project.active
+                    else "Archived: the invite link is off; videos, history and export are kept."
+                    if project.archived_at is not None
                     else "Paused: creators can't deliver videos to this link until it is resumed."
                 )
             ]
@@ -333,4 +364,62 @@ def render_moved_card(project: LiteProject, *, actor_id: str) -> dict[str, Any]:
     return {
         "text": f"{project.link_name} moved to another channel.",
         "blocks": [SectionBlock(text=MarkdownTextObject(text=truncate(line, 3000))).to_dict()],
+    }
+
+
+def with_dm_note(message: dict[str, Any], project: LiteProject) -> dict[str, Any]:
+    """The same message as a direct message: which project, and where to switch these off."""
+    note = ContextBlock(
+        elements=[
+            MarkdownTextObject(
+                text=f"From *{escape(truncate(project.link_name, 100))}* · you get these direct messages because "
+                "they are on in liteproject's App Home, where a button turns them off"
+            )
+        ]
+    )
+    return {"text": message["text"], "blocks": [*message["blocks"], note.to_dict()][:50]}
+
+
+def render_archive_notice(project: LiteProject, *, actor_id: str, archived: bool) -> dict[str, Any]:
+    name = escape(project.link_name)
+    if archived:
+        line = (
+            f":file_cabinet: <@{actor_id}> archived *{name}*. Its invite link is off; its videos, history and "
+            "export are kept, and `/liteproject archived` can restore it."
+        )
+        text = f"{project.link_name} was archived."
+    else:
+        line = f":leftwards_arrow_with_hook: <@{actor_id}> restored *{name}*. It stays paused until someone resumes it."
+        text = f"{project.link_name} was restored (paused)."
+    return {"text": text, "blocks": [SectionBlock(text=MarkdownTextObject(text=line)).to_dict()]}
+
+
+def render_archived_list(page: ProjectPage) -> dict[str, Any]:
+    """`/liteproject archived`: the archived projects, each with Restore."""
+    if page.total == 0:
+        text = "No archived projects. *Archive project* in Manage project link puts one away."
+        return {
+            "response_type": "ephemeral",
+            "text": text,
+            "blocks": [SectionBlock(text=MarkdownTextObject(text=text)).to_dict()],
+        }
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=f"*Archived lite projects* ({page.total}), newest first")),
+        DividerBlock(),
+    ]
+    for project in page.projects[:45]:
+        assert project.id is not None
+        counts = page.counts.get(project.id, VideoCounts())
+        brand = page.brands.get(project.brand_id, "?")
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(text=project_summary(project, brand=brand, counts=counts)),
+                accessory=restore_button(project),
+            )
+        )
+    names = ", ".join(project.link_name for project in page.projects)
+    return {
+        "response_type": "ephemeral",
+        "text": f"Archived projects: {names}",
+        "blocks": [block.to_dict() for block in blocks],
     }

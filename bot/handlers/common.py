@@ -8,7 +8,7 @@ from slack_bolt.async_app import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.blocks.home import render_home
+from bot.blocks.home import ALL, MINE, render_home
 from bot.services import projects, subscriptions
 from bot.services.workspaces import Actor
 from bot.settings import Settings
@@ -45,11 +45,29 @@ async def answer_privately(
     await client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
+def home_scope_of(body: dict[str, Any]) -> str | None:
+    """Mine or All, as the App Home view that was pressed remembers it (None elsewhere)."""
+    view = body.get("view") or {}
+    scope = view.get("private_metadata") if view.get("type") == "home" else None
+    return scope if scope in (MINE, ALL) else None
+
+
 async def publish_home(
-    client: AsyncWebClient, context: AsyncBoltContext, *, user_id: str, offset: int = 0
+    client: AsyncWebClient,
+    context: AsyncBoltContext,
+    *,
+    user_id: str,
+    offset: int = 0,
+    scope: str | None = None,
 ) -> None:
+    """App Home: the person's own projects first (Mine) when they have any, else All."""
     actor = Actor(team_id=context.team_id or "", user_id=user_id, enterprise_id=context.enterprise_id or "")
     async with sessions_of(context)() as session:
-        page = await projects.list_projects(session, actor=actor, offset=offset, limit=HOME_PAGE_SIZE)
+        mine = scope != ALL
+        page = await projects.list_projects(
+            session, actor=actor, offset=offset, limit=HOME_PAGE_SIZE, mine=mine
+        )
+        if scope is None and page.total == 0:
+            page = await projects.list_projects(session, actor=actor, offset=offset, limit=HOME_PAGE_SIZE)
         action_dms = await subscriptions.action_dms_enabled(session, actor=actor)
     await client.views_publish(user_id=user_id, view=render_home(page, action_dms=action_dms))

@@ -88,3 +88,17 @@ async def set_active(
     if active:
         return project, f"Resumed “{name}”: creators can deliver videos through the invite link again."
     return project, f"Paused “{name}”: creators can't deliver videos to this link until it is resumed."
+
+
+def archive_sentence(change: projects.ActiveChange, *, archived: bool) -> str:
+    name = change.project.link_name
+    if archived:
+        if not change.changed:
+            return f"“{name}” is already archived; nothing changed."
+        return (
+            f"Archived “{name}”: its invite link is off and it's hidden from lists and App Home. "
+            "Its videos, history and export are kept; `/liteproject archived` can restore it."
+        )
+    if not change.changed:
+        return f"“{name}” isn't archived; nothing changed."
+    return f"Restored “{name}”. It is paused: resume it when creators may deliver again."

@@ -9,23 +9,28 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks.digests import render_delivery_digest
+from bot.blocks.linking import render_requests_message, render_requests_sent
 from bot.blocks.projects import (
+    render_archive_notice,
     render_brand_domain_notice,
     render_bulk_summary,
     render_invite_card,
     render_moved_card,
     render_pause_notice,
     render_project_updated,
+    with_dm_note,
     with_subscription_note,
 )
 from bot.notify.linking import render_reminder, render_video_authorized, render_video_declined
 from bot.notify.videos import render_video_delivered, render_video_unavailable
 from bot.services import projects
+from bot.services.linking import Confirmation, CreatedRequest
 from bot.services.notices import EVENT_OF_KIND, NoticeKind
 from bot.services.subscriptions import broadcast_events
 from bot.settings import Settings
 from storage import crud
-from storage.models import LiteProject, OutboxMessage, Video
+from storage.linking import request_videos
+from storage.models import LinkingRequest, LiteProject, OutboxMessage, Video
 
 
 @dataclass
@@ -69,6 +74,8 @@ async def render_outbox_message(
             remember_card_of=project.id,
             **card,
         )
+    if kind is NoticeKind.LINKING_REQUESTS_SENT:
+        return await render_linking_sent(session, project, message, settings)
     if kind is NoticeKind.PROJECT_MOVED:
         moved = render_moved_card(project, actor_id=message.payload.get("actor", ""))
         return Outgoing(channel=message.channel_id, update_ts=message.payload.get("card_ts"), **moved)
@@ -89,6 +96,9 @@ async def render_outbox_message(
         body = await render_video_authorized(session, project, message.payload, settings)
     elif kind is NoticeKind.VIDEO_DECLINED:
         body = await render_video_declined(session, project, message.payload, settings)
+    elif kind in (NoticeKind.PROJECT_ARCHIVED, NoticeKind.PROJECT_RESTORED):
+        archived = kind is NoticeKind.PROJECT_ARCHIVED
+        body = render_archive_notice(project, actor_id=message.payload.get("actor", ""), archived=archived)
     elif kind is NoticeKind.PROJECT_UPDATED:
         body = await render_update_note(session, project, message.payload)
     elif kind is NoticeKind.REMINDER:
@@ -99,8 +109,11 @@ async def render_outbox_message(
         body = await render_video_unavailable(session, project, message.payload)
     else:
         raise ValueError(f"no renderer for outbox kind {message.kind!r}")
+    if message.payload.get("dm"):
+        # a DM: standalone, saying which project and where the person switches these off
+        return Outgoing(channel=message.channel_id, **with_dm_note(body, project))
     if not message.payload.get("primary"):
-        # a subscribed channel or a DM: standalone, saying which project it is about
+        # a subscribed channel: standalone, saying which project it is about
         return Outgoing(channel=message.channel_id, **with_subscription_note(body, project))
     return await in_card_thread(session, project, message, body)
 
@@ -121,6 +134,28 @@ async def render_update_note(
     )
 
 
+async def render_linking_sent(
+    session: AsyncSession, project: LiteProject, message: OutboxMessage, settings: Settings
+) -> Outgoing:
+    """The links to the sender's DM; to the project's thread only how many went to whom."""
+    items = []
+    for request_id in message.payload.get("request_ids", []):
+        request = await session.get(LinkingRequest, request_id)
+        if request is not None and request.id is not None:
+            videos = list(await request_videos(session, linking_request_id=request.id))
+            items.append(CreatedRequest(request=request, videos=videos))
+    if not items:
+        return Outgoing(channel=message.channel_id, skip=True)
+    actor = message.payload.get("actor", "")
+    if message.payload.get("links"):
+        confirmation = Confirmation(project=project, requests=items, skipped=[])
+        dm = render_requests_message(confirmation, settings.public_base_url, actor_id=actor)
+        return Outgoing(channel=message.channel_id, **dm)
+    handles = [item.request.creator_handle for item in items]
+    body = render_requests_sent(project, actor_id=actor, handles=handles)
+    return await in_card_thread(session, project, message, body)
+
+
 async def in_card_thread(
     session: AsyncSession, project: LiteProject, message: OutboxMessage, body: dict[str, Any]
 ) -> Outgoing:
@@ -131,9 +166,9 @@ async def in_card_thread(
         session, workspace_id=project.workspace_id, channel_id=message.channel_id
     )
     event = EVENT_OF_KIND.get(NoticeKind(message.kind))
-    return Outgoing(
-        channel=message.channel_id, thread_ts=project.card_ts, reply_broadcast=event in broadcast, **body
-    )
+    # a bulk change's notes stay in the threads: the channel gets one summary instead
+    shown = event in broadcast and not message.payload.get("bulk")
+    return Outgoing(channel=message.channel_id, thread_ts=project.card_ts, reply_broadcast=shown, **body)
 
 
 async def render_digest(session: AsyncSession, rows: Sequence[OutboxMessage], settings: Settings) -> Outgoing:

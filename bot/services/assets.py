@@ -19,12 +19,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks.text import escape
-from bot.services.errors import Forbidden, InvalidInput, NotFound
+from bot.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bot.services.notices import NoticeKind, queue_notice
 from bot.services.validation import FieldError, clean_email, clean_text, clean_url, domain_of, email_on_domain
 from bot.services.workspaces import Actor, workspace_of
 from storage import crud
-from storage.assets import count_assets
+from storage.assets import count_assets, projects_using_ads_account, projects_using_anchor
+from storage.assets import get_ads_account as get_ads_account_row
 from storage.models import AdsAccount, Anchor, AnchorKind, BrandProfile, LiteProject, utcnow
 
 NAME_MAX = 100
@@ -337,6 +338,63 @@ async def add_ads_account(session: AsyncSession, *, actor: Actor, draft: AdsAcco
     return account
 
 
+async def get_ads_account(session: AsyncSession, *, actor: Actor, account_id: int) -> AdsAccount:
+    workspace = await workspace_of(session, actor)
+    assert workspace.id is not None
+    account = await get_ads_account_row(session, workspace_id=workspace.id, ads_account_id=account_id)
+    if account is None:
+        raise NotFound("That Ads Manager account doesn't exist any more, or isn't in this workspace.")
+    return account
+
+
+async def update_ads_account(
+    session: AsyncSession, *, actor: Actor, account_id: int, draft: AdsAccountDraft
+) -> AdsAccount:
+    """Rename an account; its advertiser ID is what TikTok knows it by, so that stays."""
+    account = await get_ads_account(session, actor=actor, account_id=account_id)
+    assert account.id is not None
+    try:
+        display_name = clean_text(
+            draft.display_name, label="Display name", max_length=NAME_MAX, required=True
+        )
+    except FieldError as exc:
+        raise InvalidInput({"display_name": str(exc)}) from None
+    if display_name == account.display_name:
+        return account
+    before = ads_account_snapshot(account)
+    account.display_name = display_name
+    crud.add_audit_event(
+        session,
+        workspace_id=account.workspace_id,
+        actor=actor.user_id,
+        action="ads_account.updated",
+        target_type="ads_account",
+        target_id=account.id,
+        before={"display_name": before["display_name"]},
+        after={"display_name": display_name},
+    )
+    await session.flush()
+    return account
+
+
+async def remove_ads_account(session: AsyncSession, *, actor: Actor, account_id: int) -> AdsAccount:
+    """Delete an account no project uses; one in use is refused with the projects named."""
+    account = await get_ads_account(session, actor=actor, account_id=account_id)
+    assert account.id is not None
+    users = await projects_using_ads_account(
+        session, workspace_id=account.workspace_id, ads_account_id=account.id
+    )
+    if users:
+        raise Conflict(
+            f"“{account.display_name}” is used by {_project_names(users)}. Choose other accounts in those "
+            "projects' Edit details first, then remove it."
+        )
+    await _remove(
+        session, actor=actor, row=account, action="ads_account.removed", before=ads_account_snapshot(account)
+    )
+    return account
+
+
 # --- anchors ------------------------------------------------------------------------------------
 
 
@@ -362,35 +420,7 @@ async def add_anchor(session: AsyncSession, *, actor: Actor, draft: AnchorDraft)
     """Links that the chosen kind doesn't use are dropped, not stored."""
     workspace = await workspace_of(session, actor)
     assert workspace.id is not None
-    errors: dict[str, str] = {}
-    values: dict[str, Any] = {}
-
-    try:
-        kind: AnchorKind | None = AnchorKind(draft.kind or "")
-    except ValueError:
-        kind = None
-        errors["kind"] = "Choose the anchor type: Webpage, App download, Gaming or TikTok Shop product."
-
-    try:
-        values["name"] = clean_text(draft.name, label="Anchor name", max_length=NAME_MAX, required=True)
-    except FieldError as exc:
-        errors["name"] = str(exc)
-    else:
-        same = await crud.find_anchor_by_name(session, workspace_id=workspace.id, name=values["name"])
-        if same is not None:
-            errors["name"] = _taken("an anchor", same.name)
-
-    country = (draft.country or "").strip().upper()
-    if country not in COUNTRY_CODES:
-        errors["country"] = "Choose the country where the anchor is visible."
-    values["country"] = country
-
-    if kind is not None:
-        values.update(_clean_anchor_links(kind, draft, errors))
-    if errors:
-        raise InvalidInput(errors)
-    assert kind is not None
-
+    kind, values = await _clean_anchor(session, workspace_id=workspace.id, draft=draft, anchor_id=None)
     anchor = Anchor(workspace_id=workspace.id, kind=kind, created_by=actor.user_id, **values)
     session.add(anchor)
     await _flush_unique(session, field="name", message=_taken("an anchor", values["name"]))
@@ -406,6 +436,93 @@ async def add_anchor(session: AsyncSession, *, actor: Actor, draft: AnchorDraft)
     )
     await session.flush()
     return anchor
+
+
+async def get_anchor(session: AsyncSession, *, actor: Actor, anchor_id: int) -> Anchor:
+    workspace = await workspace_of(session, actor)
+    assert workspace.id is not None
+    anchor = await crud.get_anchor(session, workspace_id=workspace.id, anchor_id=anchor_id)
+    if anchor is None:
+        raise NotFound("That anchor doesn't exist any more, or isn't in this workspace.")
+    return anchor
+
+
+async def update_anchor(session: AsyncSession, *, actor: Actor, anchor_id: int, draft: AnchorDraft) -> Anchor:
+    """Save the anchor's edit modal: the same checks as adding; nothing changes when nothing differs."""
+    anchor = await get_anchor(session, actor=actor, anchor_id=anchor_id)
+    assert anchor.id is not None
+    kind, values = await _clean_anchor(
+        session, workspace_id=anchor.workspace_id, draft=draft, anchor_id=anchor.id
+    )
+    before = anchor_snapshot(anchor)
+    anchor.kind = kind
+    for name, value in values.items():
+        setattr(anchor, name, value)
+    after = anchor_snapshot(anchor)
+    if after == before:
+        return anchor
+    await _flush_unique(session, field="name", message=_taken("an anchor", values["name"]))
+    changed_before, changed_after = crud.changed_only(before, after)
+    crud.add_audit_event(
+        session,
+        workspace_id=anchor.workspace_id,
+        actor=actor.user_id,
+        action="anchor.updated",
+        target_type="anchor",
+        target_id=anchor.id,
+        before=changed_before,
+        after=changed_after,
+    )
+    await session.flush()
+    return anchor
+
+
+async def remove_anchor(session: AsyncSession, *, actor: Actor, anchor_id: int) -> Anchor:
+    """Delete an anchor no project promotes; one in use is refused with the projects named."""
+    anchor = await get_anchor(session, actor=actor, anchor_id=anchor_id)
+    assert anchor.id is not None
+    users = await projects_using_anchor(session, workspace_id=anchor.workspace_id, anchor_id=anchor.id)
+    if users:
+        raise Conflict(
+            f"“{anchor.name}” is the anchor of {_project_names(users)}. A project's anchor can't change, so it "
+            "stays while those projects exist."
+        )
+    await _remove(session, actor=actor, row=anchor, action="anchor.removed", before=anchor_snapshot(anchor))
+    return anchor
+
+
+async def _clean_anchor(
+    session: AsyncSession, *, workspace_id: int, draft: AnchorDraft, anchor_id: int | None
+) -> tuple[AnchorKind, dict[str, Any]]:
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+
+    try:
+        kind: AnchorKind | None = AnchorKind(draft.kind or "")
+    except ValueError:
+        kind = None
+        errors["kind"] = "Choose the anchor type: Webpage, App download, Gaming or TikTok Shop product."
+
+    try:
+        values["name"] = clean_text(draft.name, label="Anchor name", max_length=NAME_MAX, required=True)
+    except FieldError as exc:
+        errors["name"] = str(exc)
+    else:
+        same = await crud.find_anchor_by_name(session, workspace_id=workspace_id, name=values["name"])
+        if same is not None and same.id != anchor_id:
+            errors["name"] = _taken("an anchor", same.name)
+
+    country = (draft.country or "").strip().upper()
+    if country not in COUNTRY_CODES:
+        errors["country"] = "Choose the country where the anchor is visible."
+    values["country"] = country
+
+    if kind is not None:
+        values.update(_clean_anchor_links(kind, draft, errors))
+    if errors:
+        raise InvalidInput(errors)
+    assert kind is not None
+    return kind, values
 
 
 def _clean_anchor_links(
@@ -475,6 +592,30 @@ async def next_step(session: AsyncSession, *, actor: Actor) -> NextStep:
 
 
 # --- helpers ------------------------------------------------------------------------------------
+
+
+def _project_names(projects: Sequence[LiteProject]) -> str:
+    names = [f"“{p.link_name}”" + (" (archived)" if p.archived_at is not None else "") for p in projects[:10]]
+    more = f" and {len(projects) - 10} more" if len(projects) > 10 else ""
+    listed = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
+    return f"{'projects' if len(projects) > 1 else 'the project'} {listed}{more}"
+
+
+async def _remove(
+    session: AsyncSession, *, actor: Actor, row: AdsAccount | Anchor, action: str, before: dict[str, Any]
+) -> None:
+    assert row.id is not None
+    crud.add_audit_event(
+        session,
+        workspace_id=row.workspace_id,
+        actor=actor.user_id,
+        action=action,
+        target_type=action.split(".")[0],
+        target_id=row.id,
+        before=before,
+    )
+    await session.delete(row)
+    await session.flush()
 
 
 def _taken(what: str, name: str) -> str:

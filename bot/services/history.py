@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +20,8 @@ class HistoryPage:
     total: int
     offset: int
     limit: int
+    # names of the Ads Manager accounts the events mention, so the history can say them
+    accounts: dict[int, str] = field(default_factory=dict)
 
     @property
     def has_next(self) -> bool:
@@ -35,4 +37,16 @@ async def project_history(
     events, total = await crud.project_history(
         session, workspace_id=project.workspace_id, project_id=project.id, offset=offset, limit=limit
     )
-    return HistoryPage(project, events, total, offset, limit)
+    ids = {
+        account_id
+        for event in events
+        for side in (event.before or {}, event.after or {})
+        for account_id in side.get("ads_account_ids") or []
+    }
+    accounts = (
+        await crud.get_ads_accounts(session, workspace_id=project.workspace_id, ids=sorted(ids))
+        if ids
+        else []
+    )
+    names = {account.id: account.display_name for account in accounts if account.id is not None}
+    return HistoryPage(project, events, total, offset, limit, names)

@@ -29,6 +29,7 @@ class NoticeKind(str, enum.Enum):
     BULK_SUMMARY = "bulk_summary"  # one message for a change made to many projects at once
     PROJECT_UPDATED = "project_updated"  # Edit details, in words, in the card's thread
     PROJECT_MOVED = "project_moved"  # the old card, once the project moved to another channel
+    LINKING_REQUESTS_SENT = "linking_requests_sent"  # a count in the thread; the links only to the sender
     PROJECT_ARCHIVED = "project_archived"
     PROJECT_RESTORED = "project_restored"
     VIDEO_ALERT_UPDATE = "video_alert_update"  # an alert already posted, edited in place
@@ -89,6 +90,8 @@ async def queue_notice(
     for subscription in subscriptions:
         if subscription.channel_id == project.channel_id or event not in subscription.events:
             continue
+        if subscription.project_id is None and project.archived_at is not None:
+            continue  # `subscribe all` follows the live projects; an archived one is kept quiet
         if subscription.creator_handle and subscription.creator_handle != (creator_handle or "").lower():
             continue
         queued |= await crud.add_outbox_message(
@@ -172,3 +175,28 @@ async def queue_alert_refresh(
             },
         )
     return queued
+
+
+async def queue_linking_requests_sent(
+    session: AsyncSession, *, project: LiteProject, actor_id: str, request_ids: list[int]
+) -> None:
+    """Linking-request links are bearer secrets: the sender gets them in a DM, the thread a count."""
+    assert project.id is not None and request_ids
+    key = f"linking-sent:{request_ids[0]}"
+    data = {"project_id": project.id, "actor": actor_id, "request_ids": request_ids}
+    await crud.add_outbox_message(
+        session,
+        workspace_id=project.workspace_id,
+        dedup_key=key,
+        kind=NoticeKind.LINKING_REQUESTS_SENT.value,
+        channel_id=project.channel_id,
+        payload={**data, "primary": True},
+    )
+    await crud.add_outbox_message(
+        session,
+        workspace_id=project.workspace_id,
+        dedup_key=f"{key}:dm:{actor_id}",
+        kind=NoticeKind.LINKING_REQUESTS_SENT.value,
+        channel_id=actor_id,
+        payload={**data, "primary": False, "links": True},
+    )

@@ -22,6 +22,7 @@ ACTIONS = {
     "review": "approve or reject videos of",
     "export": "export the videos of",
     "spark_codes": "see the spark codes of",
+    "archive": "archive or restore",
 }
 
 

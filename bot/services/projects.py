@@ -313,6 +313,7 @@ class ProjectPage:
     total: int
     offset: int
     limit: int
+    mine: bool = False  # only the projects the person owns or manages
 
     @property
     def has_next(self) -> bool:
@@ -320,16 +321,26 @@ class ProjectPage:
 
 
 async def list_projects(
-    session: AsyncSession, *, actor: Actor, offset: int = 0, limit: int = 10
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    offset: int = 0,
+    limit: int = 10,
+    mine: bool = False,
+    archived: bool = False,
 ) -> ProjectPage:
+    """Live projects (or the archived ones), newest first; `mine`: those the actor owns or manages."""
     workspace = await workspace_of(session, actor)
     assert workspace.id is not None
     offset = max(0, offset)
-    projects = await crud.list_projects(session, workspace_id=workspace.id, offset=offset, limit=limit)
+    user_id = actor.user_id if mine else None
+    projects = await crud.list_projects(
+        session, workspace_id=workspace.id, offset=offset, limit=limit, archived=archived, user_id=user_id
+    )
     brands = {brand.id: brand.name for brand in await crud.list_brands(session, workspace_id=workspace.id)}
     counts = await crud.video_counts(session, project_ids=[p.id for p in projects if p.id is not None])
-    total = await crud.count_projects(session, workspace_id=workspace.id)
-    return ProjectPage(projects, brands, counts, total, offset, limit)  # type: ignore[arg-type]
+    total = await crud.count_projects(session, workspace_id=workspace.id, archived=archived, user_id=user_id)
+    return ProjectPage(projects, brands, counts, total, offset, limit, mine=mine)  # type: ignore[arg-type]
 
 
 # --- edit -------------------------------------------------------------------------------------
@@ -487,6 +498,10 @@ async def set_invite_link_active(
     if project is None:
         raise NotFound("That project doesn't exist any more, or isn't in this workspace.")
     await require_manager(session, actor=actor, project=project, action="pause")
+    if project.archived_at is not None:
+        raise Conflict(
+            f"“{project.link_name}” is archived: restore it first (`/liteproject archived` lists archived projects)."
+        )
     if project.active == active:
         return ActiveChange(project, changed=False)
     assert project.id is not None
@@ -512,6 +527,17 @@ async def set_invite_link_active(
         mute=mute,
         actor=actor.user_id,
     )
+    if mute:
+        # a bulk change: the summary goes where it was asked for, and each project's own thread
+        # still says what happened to it (only there: the channel already has the summary)
+        await crud.add_outbox_message(
+            session,
+            workspace_id=project.workspace_id,
+            dedup_key=f"{kind.value}:audit-{event.id}",
+            kind=kind.value,
+            channel_id=project.channel_id,
+            payload={"project_id": project.id, "primary": True, "actor": actor.user_id, "bulk": True},
+        )
     await queue_card_refresh(session, project=project, reason=f"audit-{event.id}")
     return ActiveChange(project, changed=True)
 
@@ -547,3 +573,81 @@ async def set_all_invite_links(
 def require_active(project: LiteProject) -> None:
     if not project.active:
         raise Conflict(f"“{project.link_name}” is paused: creators can't deliver videos until it is resumed.")
+
+
+# --- archive and restore --------------------------------------------------------------------------
+
+
+async def archive_project(session: AsyncSession, *, actor: Actor, project_id: int) -> ActiveChange:
+    """Archive: the invite link goes off and the project leaves lists, App Home and `subscribe all`.
+
+    Nothing is deleted: its videos, history and export stay, and *Restore* brings it back.
+    """
+    project = await _project_for_update(session, actor=actor, project_id=project_id)
+    await require_manager(session, actor=actor, project=project, action="archive")
+    if project.archived_at is not None:
+        return ActiveChange(project, changed=False)
+    assert project.id is not None
+    was_active = project.active
+    project.archived_at = project.updated_at = utcnow()
+    project.active = False
+    event = crud.add_audit_event(
+        session,
+        workspace_id=project.workspace_id,
+        actor=actor.user_id,
+        action="project.archived",
+        target_type="project",
+        target_id=project.id,
+        before={"archived": False, "active": was_active},
+        after={"archived": True, "active": False},
+    )
+    await session.flush()
+    await queue_notice(
+        session,
+        project=project,
+        kind=NoticeKind.PROJECT_ARCHIVED,
+        dedup_key=f"project-archived:audit-{event.id}",
+        actor=actor.user_id,
+    )
+    await queue_card_refresh(session, project=project, reason=f"audit-{event.id}")
+    return ActiveChange(project, changed=True)
+
+
+async def restore_project(session: AsyncSession, *, actor: Actor, project_id: int) -> ActiveChange:
+    """Bring an archived project back, paused: its link goes live again only when someone resumes it."""
+    project = await _project_for_update(session, actor=actor, project_id=project_id)
+    await require_manager(session, actor=actor, project=project, action="archive")
+    if project.archived_at is None:
+        return ActiveChange(project, changed=False)
+    assert project.id is not None
+    project.archived_at = None
+    project.updated_at = utcnow()
+    event = crud.add_audit_event(
+        session,
+        workspace_id=project.workspace_id,
+        actor=actor.user_id,
+        action="project.restored",
+        target_type="project",
+        target_id=project.id,
+        before={"archived": True},
+        after={"archived": False},
+    )
+    await session.flush()
+    await queue_notice(
+        session,
+        project=project,
+        kind=NoticeKind.PROJECT_RESTORED,
+        dedup_key=f"project-restored:audit-{event.id}",
+        actor=actor.user_id,
+    )
+    await queue_card_refresh(session, project=project, reason=f"audit-{event.id}")
+    return ActiveChange(project, changed=True)
+
+
+async def _project_for_update(session: AsyncSession, *, actor: Actor, project_id: int) -> LiteProject:
+    workspace = await workspace_of(session, actor)
+    assert workspace.id is not None
+    project = await crud.get_project_for_update(session, workspace_id=workspace.id, project_id=project_id)
+    if project is None:
+        raise NotFound("That project doesn't exist any more, or isn't in this workspace.")
+    return project

@@ -9,23 +9,31 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.errors import render_notice
-from bot.blocks.home import CREATE_FROM_HOME, HOME_PAGE
+from bot.blocks.home import ALL, CREATE_FROM_HOME, HOME_PAGE, HOME_SCOPE, MINE
 from bot.blocks.linking import render_paste_modal
-from bot.blocks.project_modals import TOGGLE_ACTIVE, render_invite_message_modal, render_manage_modal
+from bot.blocks.project_modals import (
+    TOGGLE_ACTIVE,
+    render_archived_view,
+    render_invite_message_modal,
+    render_manage_modal,
+)
 from bot.blocks.projects import (
     ADD_VIDEOS,
+    ARCHIVE_PROJECT,
     COMPOSE_INVITE,
     COPY_INVITE_LINK,
     LIST_PAGE,
     MANAGE_PROJECT,
     OPEN_PROJECT,
     PAUSE_PROJECT,
+    RESTORE_PROJECT,
     RESUME_PROJECT,
     render_project_list,
 )
 from bot.handlers.commands.list_projects import PAGE_SIZE
 from bot.handlers.common import answer_privately, publish_home, sessions_of, settings_of
 from bot.handlers.projects_flow import (
+    archive_sentence,
     get_by_id,
     invite_link_message,
     open_create_modal,
@@ -138,8 +146,26 @@ async def turn_home_page(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
     await ack()
-    offset = int(_value(body)) if _value(body).isdigit() else 0
-    await publish_home(client, context, user_id=body["user"]["id"], offset=offset)
+    scope, _, offset = _value(body).rpartition(":")
+    await publish_home(
+        client,
+        context,
+        user_id=body["user"]["id"],
+        offset=int(offset) if offset.isdigit() else 0,
+        scope=scope if scope in (MINE, ALL) else None,
+    )
+
+
+async def choose_home_scope(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
+    await ack()
+    await publish_home(
+        client,
+        context,
+        user_id=body["user"]["id"],
+        scope=_value(body) if _value(body) in (MINE, ALL) else None,
+    )
 
 
 async def turn_list_page(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
@@ -153,6 +179,30 @@ async def turn_list_page(ack: AsyncAck, body: dict[str, Any], context: AsyncBolt
         await context.respond(**render_project_list(page))
 
 
+async def archive_or_restore(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
+    """*Archive project* (Manage project link) and *Restore* (`/liteproject archived`, the card)."""
+    await ack()
+    archive = body["actions"][0]["action_id"] == ARCHIVE_PROJECT
+    project = await get_by_id(context, _value(body))
+    assert project.id is not None
+    actor = Actor.from_context(context)
+    async with sessions_of(context).begin() as session:
+        change = await (projects.archive_project if archive else projects.restore_project)(
+            session, actor=actor, project_id=project.id
+        )
+    view = body.get("view") or {}
+    if view.get("type") == "modal" and archive:
+        await client.views_update(view_id=view["id"], view=render_archived_view(change.project))
+    else:
+        message = render_notice(archive_sentence(change, archived=archive))
+        await answer_privately(
+            body=body, context=context, client=client, message=message, title="Lite project"
+        )
+    await publish_home(client, context, user_id=actor.user_id)
+
+
 def register(app: AsyncApp) -> None:
     app.action(COPY_INVITE_LINK)(copy_invite_link)
     app.action(OPEN_PROJECT)(open_project)
@@ -162,6 +212,9 @@ def register(app: AsyncApp) -> None:
     app.action(TOGGLE_ACTIVE)(toggle_from_manage_modal)
     app.action(ADD_VIDEOS)(add_videos)
     app.action(COMPOSE_INVITE)(compose_invite)
+    app.action(ARCHIVE_PROJECT)(archive_or_restore)
+    app.action(RESTORE_PROJECT)(archive_or_restore)
     app.action(CREATE_FROM_HOME)(create_from_home)
     app.action(re.compile(f"^{HOME_PAGE}_(prev|next)$"))(turn_home_page)
+    app.action(re.compile(f"^{HOME_SCOPE}_({MINE}|{ALL})$"))(choose_home_scope)
     app.action(re.compile(f"^{LIST_PAGE}_(prev|next)$"))(turn_list_page)

@@ -7,6 +7,7 @@ from bot.handlers.commands import (  # noqa: F401
     accounts,
     add_videos,
     anchors,
+    archive,
     brands,
     create,
     edit,

@@ -69,6 +69,8 @@ HELP_ORDER = (
     "edit",
     "pause",
     "resume",
+    "archive",
+    "archived",
     "videos",
     "add-videos",
     "export",

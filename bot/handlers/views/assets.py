@@ -13,7 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks.assets import (
     ADS_ACCOUNT_ADD,
+    ADS_ACCOUNT_EDIT,
     ANCHOR_ADD,
+    ANCHOR_EDIT,
     BRAND_ADD,
     BRAND_EDIT,
     read_metadata,
@@ -127,6 +129,45 @@ async def submit_anchor_add(
     await _save(ack, body, client, context, save)
 
 
+async def submit_ads_account_edit(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
+    draft = assets.AdsAccountDraft(**_pick(_values(body), "display_name"))
+    account_id = read_metadata((body.get("view") or {}).get("private_metadata")).get("id")
+
+    async def save(session: AsyncSession, actor: Actor) -> dict[str, Any]:
+        if not isinstance(account_id, int):
+            raise NotFound("That Ads Manager account doesn't exist any more, or isn't in this workspace.")
+        account = await assets.update_ads_account(session, actor=actor, account_id=account_id, draft=draft)
+        step = await assets.next_step(session, actor=actor)
+        return render_ads_account_saved(account, next_step=step, created=False)
+
+    try:
+        await _save(ack, body, client, context, save)
+    except NotFound as exc:
+        await ack(response_action="errors", errors={"display_name": exc.message})
+
+
+async def submit_anchor_edit(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
+    fields = ("kind", "name", "country", "url", "ios_url", "android_url", "product_id")
+    draft = assets.AnchorDraft(**_pick(_values(body), *fields))
+    anchor_id = read_metadata((body.get("view") or {}).get("private_metadata")).get("id")
+
+    async def save(session: AsyncSession, actor: Actor) -> dict[str, Any]:
+        if not isinstance(anchor_id, int):
+            raise NotFound("That anchor doesn't exist any more, or isn't in this workspace.")
+        anchor = await assets.update_anchor(session, actor=actor, anchor_id=anchor_id, draft=draft)
+        step = await assets.next_step(session, actor=actor)
+        return render_anchor_saved(anchor, next_step=step, created=False)
+
+    try:
+        await _save(ack, body, client, context, save)
+    except NotFound as exc:
+        await ack(response_action="errors", errors={"name": exc.message})
+
+
 def _pick(values: dict[str, str | None], *names: str) -> dict[str, str | None]:
     """Only the form's own fields: a crafted extra block is ignored, a missing one is empty."""
     return {name: values.get(name) for name in names}
@@ -137,3 +178,5 @@ def register(app: AsyncApp) -> None:
     app.view(BRAND_EDIT)(submit_brand_edit)
     app.view(ADS_ACCOUNT_ADD)(submit_ads_account_add)
     app.view(ANCHOR_ADD)(submit_anchor_add)
+    app.view(ADS_ACCOUNT_EDIT)(submit_ads_account_edit)
+    app.view(ANCHOR_EDIT)(submit_anchor_edit)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.linking import (
@@ -15,7 +13,6 @@ from bot.blocks.linking import (
     URLS_BLOCK,
     VIDEOS_BLOCK,
     parse_select_metadata,
-    render_requests_message,
     render_requests_view,
     render_select_modal,
     videos_block_id,
@@ -24,9 +21,8 @@ from bot.handlers.common import sessions_of, settings_of
 from bot.handlers.views.values import as_int, read_values
 from bot.services import linking
 from bot.services.errors import DomainError, InvalidInput
+from bot.services.notices import queue_linking_requests_sent
 from bot.services.workspaces import Actor
-
-log = logging.getLogger(__name__)
 
 
 async def submit_paste(ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext) -> None:
@@ -72,16 +68,19 @@ async def submit_selection(
                 selected=selected,
                 expires_after_days=settings.linking_request_days,
             )
+            await queue_linking_requests_sent(
+                session,
+                project=confirmation.project,
+                actor_id=actor.user_id,
+                request_ids=[
+                    item.request.id for item in confirmation.requests if item.request.id is not None
+                ],
+            )
     except DomainError as error:
         await ack(response_action="errors", errors={videos_block_id(0): error.message})
         return
+    # the links (bearer secrets) stay with the person who sent them: this modal and a DM
     await ack(response_action="update", view=render_requests_view(confirmation, settings.public_base_url))
-    message = render_requests_message(confirmation, settings.public_base_url, actor_id=actor.user_id)
-    try:
-        await client.chat_postMessage(channel=confirmation.project.channel_id, unfurl_links=False, **message)
-    except SlackApiError as exc:
-        # the person has the links in the modal; the channel post is a convenience
-        log.warning("couldn't post linking requests to %s: %s", confirmation.project.channel_id, exc)
 
 
 def register(app: AsyncApp) -> None:

@@ -18,7 +18,7 @@ from storage.models import LinkingRequest, LiteProject, Video, VideoStatus
 from tests.factories import make_project, make_video
 from tests.harness.fake_slack import FakeSlack, check_view
 from tests.harness.server import RunningServer, start_server
-from tests.harness.slack_requests import CHANNEL_ID
+from tests.harness.slack_requests import CHANNEL_ID, USER_ID
 
 
 @pytest.fixture
@@ -110,9 +110,13 @@ async def test_paste_select_confirm_posts_one_link_per_creator(linking_server: R
     assert [(r.creator_handle, len(r.token)) for r in requests] == [("glow.maker", 32), ("sun.daze", 32)]
     links = [f"{server.url}/a/{r.token}" for r in requests]
     assert all(link in texts(confirmed.json["view"]["blocks"]) for link in links)
-    (post,) = await server.fake.wait_for("chat.postMessage")
-    assert post.args["channel"] == CHANNEL_ID
-    assert all(link in post.args["text"] for link in links)
+    await server.settle()
+    posts = {call.args["channel"]: call.args for call in server.fake.of("chat.postMessage")}
+    assert sorted(posts) == sorted([CHANNEL_ID, USER_ID])
+    # the links are bearer secrets: a direct message to the sender, a count in the project's thread
+    assert all(link in posts[USER_ID]["text"] for link in links)
+    thread = json.dumps(posts[CHANNEL_ID], ensure_ascii=False)
+    assert "/a/" not in thread and "sent 2 linking requests (@glow.maker, @sun.daze)" in thread
     stored = await videos_of(server)
     assert VIDEO_B not in stored  # left unselected
     assert stored[VIDEO_A].status == VideoStatus.PENDING_AUTHORIZATION
@@ -216,11 +220,12 @@ async def test_the_add_videos_button_opens_the_paste_modal(linking_server: Runni
     assert opened.args["view"]["private_metadata"] == str(project.id)
 
 
-async def test_the_links_in_the_channel_open_the_creators_page(linking_server: RunningServer) -> None:
+async def test_the_links_in_the_senders_dm_open_the_creators_page(linking_server: RunningServer) -> None:
     project = await project_with_one_video(linking_server)
     select_view = (await paste(linking_server, project, MIXED)).json["view"]
     await select_and_confirm(linking_server, select_view, [VIDEO_C])
-    (post,) = await linking_server.fake.wait_for("chat.postMessage")
+    await linking_server.settle()
+    (post,) = [call for call in linking_server.fake.of("chat.postMessage") if call.args["channel"] == USER_ID]
 
     (link,) = re.findall(r"http://127\.0\.0\.1:\d+/a/[A-Za-z0-9_-]+", post.args["text"])
     async with aiohttp.ClientSession() as session, session.get(link) as response:

@@ -142,9 +142,9 @@ async def test_history_shows_who_did_what_without_spark_codes(
     history = (await server.fake.wait_for("respond", 3))[2]
     text = json.dumps(history.args["blocks"], ensure_ascii=False)
     assert "History of Summer glow" in text and "(1–2 of 2)" in text
-    assert text.index("video approved") < text.index("project paused")  # newest first
-    assert f"<@{OWNER}>" in text and "active: True → False" in text
-    assert "SparkCodeSecret" not in text
+    assert text.index("approved a video") < text.index("paused the invite link")  # newest first
+    assert f"<@{OWNER}> paused the invite link" in text
+    assert "SparkCodeSecret" not in text and "active:" not in text
 
 
 async def test_history_pages_past_ten_events(server: RunningServer, owned: dict[str, Any]) -> None:
@@ -216,3 +216,48 @@ async def test_the_owner_gets_the_manage_form(server: RunningServer, owned: dict
 
     (opened,) = await server.fake.wait_for("views.open")
     assert opened.args["view"]["submit"]["text"] == "Save"
+
+
+async def test_history_speaks_in_words_without_ids_or_field_names(
+    server: RunningServer, owned: dict[str, Any]
+) -> None:
+    from storage import crud
+
+    project, video, account = owned["project"], owned["video"], owned["account"]
+    async with server.sessions.begin() as session:
+        # the events as the services write them
+        common = {"workspace_id": project.workspace_id}
+        crud.add_audit_event(
+            session,
+            **common,
+            actor="creator:maker01",
+            action="video.delivered",
+            target_type="video",
+            target_id=video.id,
+            after={
+                "project_id": project.id,
+                "url": "https://vm.tiktok.com/x",
+                "needs_resolution": True,
+                "spark_code": False,
+            },
+        )
+        crud.add_audit_event(
+            session,
+            **common,
+            actor=OWNER,
+            action="project.updated",
+            target_type="project",
+            target_id=project.id,
+            before={"ads_account_ids": [], "managers": []},
+            after={"ads_account_ids": [account.id], "managers": [BOB]},
+        )
+
+    await server.slack.command("history summer glow")
+
+    (history,) = await server.fake.wait_for("respond")
+    text = json.dumps(history.args["blocks"], ensure_ascii=False)
+    assert "@maker01 (creator) delivered a video without a spark code" in text
+    assert f"added the Ads Manager account “{account.display_name}”" in text
+    assert f"added <@{BOB}> as a project manager" in text
+    for internal in ("needs resolution", "project id", "video ids", "spark code changed", "True", "_id"):
+        assert internal not in text, internal

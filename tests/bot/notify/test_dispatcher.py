@@ -273,6 +273,8 @@ async def test_action_dms_reach_the_owner_only_when_turned_on(make_server: Any) 
 
     (dm,) = [call for call in server.fake.of("chat.postMessage") if call.args["channel"] == "U0ALICE01"]
     assert "maker02" in dm.args["text"]
+    footer = json.dumps(dm.args["blocks"][-1])
+    assert "App Home" in footer and "this channel" not in footer
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -371,10 +373,15 @@ async def test_pause_all_posts_one_summary_instead_of_a_notice_each(make_server:
     await settle(server)
 
     assert answer.args["text"] == "Paused 3 projects; a summary is posted here."
-    (summary,) = server.fake.of("chat.postMessage")[cards:]
-    assert summary.args["channel"] == "C0OPS"
+    posted = server.fake.of("chat.postMessage")[cards:]
+    (summary,) = [call for call in posted if call.args["channel"] == "C0OPS"]
     assert summary.args["text"] == "3 projects were paused: Alpha, Beta, Gamma."
     assert len(server.fake.of("chat.update")) == 3  # each card still shows its new state
+    # and each project's own thread says so, without a broadcast on top of the summary
+    notes = {call.args["channel"]: call.args for call in posted if call.args["channel"] != "C0OPS"}
+    assert sorted(notes) == ["C0ALPHA", "C0BETA", "C0GAMMA"]
+    assert all(note.get("thread_ts") and not note.get("reply_broadcast") for note in notes.values())
+    assert "<@U0ALICE01> paused *Alpha*" in json.dumps(notes["C0ALPHA"]["blocks"])
 
 
 async def test_a_burst_of_deliveries_edits_the_card_a_few_times_not_once_each(make_server: Any) -> None:

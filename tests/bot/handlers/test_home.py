@@ -1,0 +1,70 @@
+"""App Home: the direct-message switch, and Mine / All."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tests.factories import make_project, make_workspace
+from tests.harness.server import RunningServer
+from tests.harness.slack_requests import USER_ID
+
+
+async def open_home(server: RunningServer, count: int = 1) -> dict[str, Any]:
+    await server.slack.event({"type": "app_home_opened", "user": USER_ID, "channel": "D0HOME", "tab": "home"})
+    view: dict[str, Any] = (await server.fake.wait_for("views.publish", count))[-1].args["view"]
+    return view
+
+
+def dm_switch(view: dict[str, Any]) -> dict[str, Any]:
+    block: dict[str, Any] = next(block for block in view["blocks"] if block.get("block_id") == "home_dms")
+    return block
+
+
+async def test_the_dm_switch_is_rendered_and_turns_on_and_off(server: RunningServer) -> None:
+    home = await open_home(server)
+    assert "Direct messages: off" in dm_switch(home)["text"]["text"]
+    assert dm_switch(home)["accessory"]["value"] == "on"
+
+    await server.slack.block_action("home_toggle_action_dms", value="on", view=home)
+    on = (await server.fake.wait_for("views.publish", 2))[-1].args["view"]
+    assert "Direct messages: on" in dm_switch(on)["text"]["text"]
+    assert dm_switch(on)["accessory"]["text"]["text"] == "Turn off"
+
+    await server.slack.block_action("home_toggle_action_dms", value="off", view=on)
+    off = (await server.fake.wait_for("views.publish", 3))[-1].args["view"]
+    assert "Direct messages: off" in dm_switch(off)["text"]["text"]
+
+
+async def test_home_shows_my_projects_first_and_all_on_request(server: RunningServer) -> None:
+    async with server.sessions.begin() as session:
+        workspace = await make_workspace(session)
+        await make_project(session, workspace=workspace, link_name="Mine to run", created_by=USER_ID)
+        await make_project(session, workspace=workspace, link_name="Someone else's", created_by="U0OTHER01")
+
+    home = await open_home(server)
+    assert "Mine to run" in json.dumps(home) and "Someone else's" not in json.dumps(home)
+    assert home["private_metadata"] == "mine"
+
+    await server.slack.block_action("home_scope_all", value="all", view=home)
+    everything = (await server.fake.wait_for("views.publish", 2))[-1].args["view"]
+    assert "Mine to run" in json.dumps(everything) and "Someone else's" in json.dumps(everything)
+
+    await server.slack.block_action("home_toggle_action_dms", value="on", view=everything)
+    still_all = (await server.fake.wait_for("views.publish", 3))[-1].args["view"]
+    assert "Someone else's" in json.dumps(still_all)  # the switch keeps the chosen list
+
+
+async def test_a_manager_sees_the_project_under_mine(server: RunningServer) -> None:
+    from storage import crud
+
+    async with server.sessions.begin() as session:
+        workspace = await make_workspace(session)
+        managed = await make_project(
+            session, workspace=workspace, link_name="Managed", created_by="U0OTHER01"
+        )
+        await make_project(session, workspace=workspace, link_name="Not mine", created_by="U0OTHER01")
+        await crud.set_project_managers(session, project_id=managed.id, user_ids=[USER_ID])  # type: ignore[arg-type]
+
+    home = await open_home(server)
+    assert "Managed" in json.dumps(home) and "Not mine" not in json.dumps(home)
