@@ -8,8 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks.videos import render_video_alert, render_video_gone
 from bot.settings import Settings
+from storage import alerts as alert_queries
 from storage import videos as video_queries
-from storage.models import LiteProject
+from storage.models import LiteProject, ReviewState
 
 
 async def render_video_delivered(
@@ -25,6 +26,12 @@ async def render_video_delivered(
     if video is None or video.project_id != project.id:
         return render_video_gone(project)
     reviewed_by = payload.get("reviewed_by")
+    if not isinstance(reviewed_by, str) and video.review_state != ReviewState.UNREVIEWED:
+        # an alert drawn after a review (or edited for another reason) still says who decided
+        assert video.id is not None
+        reviewed_by = await alert_queries.last_reviewer(
+            session, workspace_id=project.workspace_id, video_id=video.id
+        )
     return render_video_alert(
         video, project, reviewed_by=reviewed_by if isinstance(reviewed_by, str) else None
     )
