@@ -235,6 +235,8 @@ async def test_the_card_counts_what_is_to_review(server: RunningServer) -> None:
         lambda: [c for c in server.fake.of("chat.postMessage") if c.args["text"].startswith("Lite project")]
     )
     assert "3 delivered · 0 authorized · 1 to review" in blocks_text(card.args["blocks"])
+    review = [e for b in card.args["blocks"] if b["type"] == "actions" for e in b["elements"]][-1]
+    assert (review["text"]["text"], review["action_id"]) == ("Review 1", VIDEO_LIST_TO_REVIEW)
     await server.slack.command("show summer glow")
     shown = await last_respond(server)
     assert "1 to review" in blocks_text(shown.args["blocks"])
