@@ -8,9 +8,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from storage.models import OutboxMessage, OutboxStatus
+from storage.models import AuditEvent, OutboxMessage, OutboxStatus
 
 DELIVERED_KEY = "video-delivered:{video_id}"
+REVIEW_ACTIONS = ("video.approved", "video.rejected")
 
 
 async def posted_video_alerts(
@@ -32,3 +33,19 @@ async def posted_video_alerts(
     )
     rows = (await session.execute(query)).scalars().all()
     return [row for row in rows if not row.payload.get("dm")]
+
+
+async def last_reviewer(session: AsyncSession, *, workspace_id: int, video_id: int) -> str | None:
+    """Who made the video's latest review decision (approved or rejected), if anyone."""
+    query = (
+        select(col(AuditEvent.actor))
+        .where(
+            col(AuditEvent.workspace_id) == workspace_id,
+            col(AuditEvent.target_type) == "video",
+            col(AuditEvent.target_id) == video_id,
+            col(AuditEvent.action).in_(REVIEW_ACTIONS),
+        )
+        .order_by(col(AuditEvent.id).desc())
+        .limit(1)
+    )
+    return (await session.execute(query)).scalar_one_or_none()

@@ -20,6 +20,7 @@ from slack_sdk.models.blocks import (
 from bot.blocks.assets import ANCHOR_KIND_LABELS
 from bot.blocks.changes import project_change_phrases, sentence
 from bot.blocks.text import escape, slack_date, truncate
+from bot.blocks.videos import VIDEO_LIST_TO_REVIEW
 from bot.services.projects import ProjectOverview, ProjectPage
 from storage.crud import VideoCounts
 from storage.models import LiteProject
@@ -117,7 +118,8 @@ def page_buttons(page: ProjectPage, *, action_id: str, newer: str, older: str) -
     return buttons
 
 
-def project_buttons(project: LiteProject, *, include_open: bool = False) -> ActionsBlock:
+def project_buttons(project: LiteProject, *, include_open: bool = False, to_review: int = 0) -> ActionsBlock:
+    """The project's buttons; with videos waiting for a decision, a way straight to them."""
     value = str(project.id)
     if project.archived_at is not None:
         videos = ButtonElement(text="Videos", action_id=SHOW_VIDEOS, value=value)
@@ -133,6 +135,8 @@ def project_buttons(project: LiteProject, *, include_open: bool = False) -> Acti
     buttons.append(pause_or_resume_button(project))
     buttons.append(ButtonElement(text="Add videos", action_id=ADD_VIDEOS, value=value))
     buttons.append(ButtonElement(text="Videos", action_id=SHOW_VIDEOS, value=value))
+    if to_review:
+        buttons.append(ButtonElement(text=f"Review {to_review}", action_id=VIDEO_LIST_TO_REVIEW, value=value))
     return ActionsBlock(block_id=f"project_actions_{project.id}", elements=buttons)
 
 
@@ -153,7 +157,7 @@ def render_invite_card(overview: ProjectOverview, invite_url: str) -> dict[str, 
         HeaderBlock(text=truncate(project.link_name, 150)),
         SectionBlock(fields=_summary_fields(overview)),
         SectionBlock(text=MarkdownTextObject(text=f"*Invite link*\n<{invite_url}|{escape(invite_url)}>")),
-        project_buttons(project),
+        project_buttons(project, to_review=overview.counts.to_review),
         ContextBlock(
             elements=[
                 MarkdownTextObject(

@@ -9,8 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.blocks.videos import render_video_alert, render_video_gone, render_video_unavailable_note
 from bot.services.video_lookups import cached_thumbnail
 from bot.settings import Settings
+from storage import alerts as alert_queries
 from storage import videos as video_queries
-from storage.models import LiteProject, Video
+from storage.models import LiteProject, ReviewState, Video
 
 
 async def _video_of(session: AsyncSession, project: LiteProject, payload: dict[str, Any]) -> Video | None:
@@ -31,6 +32,12 @@ async def render_video_delivered(
     if video is None:
         return render_video_gone(project)
     reviewed_by = payload.get("reviewed_by")
+    if not isinstance(reviewed_by, str) and video.review_state != ReviewState.UNREVIEWED:
+        # an alert drawn after a review (or edited for another reason) still says who decided
+        assert video.id is not None
+        reviewed_by = await alert_queries.last_reviewer(
+            session, workspace_id=project.workspace_id, video_id=video.id
+        )
     return render_video_alert(
         video,
         project,

@@ -128,6 +128,21 @@ async def test_a_late_code_edits_the_alert_in_place_and_tells_the_thread(server:
     assert (video.spark_code, video.status) == (CODE, VideoStatus.AUTHORIZED)
 
 
+async def test_a_late_code_after_a_review_keeps_who_decided(server: RunningServer) -> None:
+    project = await project_with_card(server)
+    assert await deliver(server, project, spark_code="") == 200
+    (alert,) = await wait_until(lambda: alerts(server))
+    video = await the_video(server)
+    await server.slack.block_action(VIDEO_APPROVE, value=str(video.id))
+    await wait_until(edits_of(server, alert.answer["ts"]))
+
+    assert await deliver(server, project, spark_code=CODE) == 200
+
+    _review, code = await wait_until(edits_of(server, alert.answer["ts"]), 2)
+    edited = blocks_text(code.args["blocks"])
+    assert "Received · authorized" in edited and f"Approved by <@{USER_ID}>" in edited
+
+
 async def test_a_code_already_given_with_another_video_of_another_project_is_refused(
     server: RunningServer,
 ) -> None:
@@ -220,6 +235,8 @@ async def test_the_card_counts_what_is_to_review(server: RunningServer) -> None:
         lambda: [c for c in server.fake.of("chat.postMessage") if c.args["text"].startswith("Lite project")]
     )
     assert "3 delivered · 0 authorized · 1 to review" in blocks_text(card.args["blocks"])
+    review = [e for b in card.args["blocks"] if b["type"] == "actions" for e in b["elements"]][-1]
+    assert (review["text"]["text"], review["action_id"]) == ("Review 1", VIDEO_LIST_TO_REVIEW)
     await server.slack.command("show summer glow")
     shown = await last_respond(server)
     assert "1 to review" in blocks_text(shown.args["blocks"])
