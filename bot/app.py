@@ -8,6 +8,7 @@ from typing import Any
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.oauth.async_callback_options import AsyncFailureArgs
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -35,6 +36,7 @@ from bot.oauth import (
 )
 from bot.replays import refuse_repeats
 from bot.settings import Settings
+from bot.slack_auth import patient_authorization
 from storage.db import create_engine, create_sessionmaker
 
 log = logging.getLogger(__name__)
@@ -140,6 +142,7 @@ def create_bolt_app(
             signing_secret=settings.slack_signing_secret,
             client=create_slack_client(settings, settings.slack_bot_token),
         )
+        patient_authorization(bolt)
 
     admins = AdminCache()
 
@@ -204,7 +207,21 @@ def create_web_app(
             return await to_aiohttp_response(bolt_response)
 
         async def slack_oauth_redirect(request: web.Request) -> web.Response:
-            bolt_response = await oauth_flow.handle_callback(await to_bolt_request(request))
+            bolt_request = await to_bolt_request(request)
+            try:
+                bolt_response = await oauth_flow.handle_callback(bolt_request)
+            except Exception as exc:  # the database or Slack failed mid-install: the failure page, not a 500
+                log.warning("OAuth callback failed: %s", exc.__class__.__name__)
+                bolt_response = await oauth_flow.failure_handler(
+                    AsyncFailureArgs(
+                        request=bolt_request,
+                        reason="internal_error",
+                        error=exc,
+                        suggested_status_code=500,
+                        settings=oauth_flow.settings,
+                        default=oauth_flow.default_callback_options,
+                    )
+                )
             return await to_aiohttp_response(bolt_response)
 
         app.router.add_get(INSTALL_PATH, slack_install)

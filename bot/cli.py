@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
+import socket
 import sys
 from importlib.metadata import version
 
 from bot.logs import configure_logging
-from bot.settings import ConfigError, Settings, load_settings
+from bot.settings import ConfigError, Settings, load_database_settings, load_settings
 
 EXIT_BAD_CONFIG = 2
 
@@ -39,26 +41,40 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
+    if args.command == "db":
+        # a release step runs where the Slack secrets may not be: it needs the database only
+        try:
+            database = load_database_settings()
+        except ConfigError as exc:
+            print(f"liteproject: {exc}", file=sys.stderr)
+            return EXIT_BAD_CONFIG
+        configure_logging(database.log_level)
+        return _upgrade(database.database_url)
     try:
         settings = load_settings()
     except ConfigError as exc:
         print(f"liteproject: {exc}", file=sys.stderr)
         return EXIT_BAD_CONFIG
     configure_logging(settings.log_level)
-    if args.command == "db":
-        return _upgrade(settings)
-    if not args.no_migrate:
-        status = _upgrade(settings)
-        if status:
-            return status
-    return _serve(settings)
+    # listen first: a port in use or a wrong HOST is told before anything else runs
+    try:
+        listening = listen(settings)
+    except OSError as exc:  # an operator problem, said in one line like a bad setting
+        print(f"liteproject: {listen_problem(settings, exc)}", file=sys.stderr)
+        return EXIT_BAD_CONFIG
+    with listening:
+        if not args.no_migrate:
+            status = _upgrade(settings.database_url)
+            if status:
+                return status
+        return _serve(settings, listening)
 
 
-def _upgrade(settings: Settings) -> int:
+def _upgrade(database_url: str) -> int:
     from storage.migrate import upgrade
 
     try:
-        upgrade(settings.database_url)
+        upgrade(database_url)
     except Exception as exc:  # an unreachable database is an operator problem, not a crash
         print(
             f"liteproject: DATABASE_URL could not be migrated ({exc.__class__.__name__}: {exc})",
@@ -68,7 +84,22 @@ def _upgrade(settings: Settings) -> int:
     return 0
 
 
-def _serve(settings: Settings) -> int:
+def listen(settings: Settings) -> socket.socket:
+    family, kind, protocol, _, address = socket.getaddrinfo(
+        settings.host, settings.port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+    )[0]
+    sock = socket.socket(family, kind, protocol)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def _serve(settings: Settings, sock: socket.socket) -> int:
     from aiohttp import web
 
     from bot.app import create_web_app
@@ -86,13 +117,26 @@ def _serve(settings: Settings) -> int:
     # run_app turns SIGTERM/SIGINT into a graceful shutdown: in-flight requests finish first
     web.run_app(
         create_web_app(settings),
-        host=settings.host,
-        port=settings.port,
+        sock=sock,
         print=announce,
         shutdown_timeout=10,
         access_log=None,
     )
     return 0
+
+
+def listen_problem(settings: Settings, exc: OSError) -> str:
+    where = f"{settings.host}:{settings.port}"
+    if exc.errno == errno.EADDRINUSE:
+        return f"PORT {settings.port} is already in use on {settings.host}: stop what listens there, or set PORT to a free port"
+    if isinstance(exc, socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL:
+        return (
+            f"HOST {settings.host!r} is not an address of this machine: "
+            "use an address to listen on, e.g. 127.0.0.1 or 0.0.0.0"
+        )
+    if exc.errno == errno.EACCES:
+        return f"PORT {settings.port} needs more privileges on {settings.host}: use a port above 1023"
+    return f"can't listen on {where} ({exc.strerror or exc}): check HOST and PORT"
 
 
 if __name__ == "__main__":

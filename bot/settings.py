@@ -95,9 +95,7 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _async_driver(cls, value: str) -> str:
-        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
-            raise ValueError("needs an async driver")
-        return value
+        return _async_database_url(value)
 
     @field_validator("trusted_proxies")
     @classmethod
@@ -141,8 +139,35 @@ class Settings(BaseSettings):
         return self.database_url.startswith("sqlite")
 
 
+def _async_database_url(value: str) -> str:
+    if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+        raise ValueError("needs an async driver")
+    return value
+
+
 def _entries(value: str) -> list[str]:
     return [entry.strip() for entry in value.split(",") if entry.strip()]
+
+
+class DatabaseSettings(BaseSettings):
+    """What `liteproject db upgrade` needs: the database, and how much to log."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    database_url: str = "sqlite+aiosqlite:///./liteproject.db"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        return _async_database_url(value)
+
+
+def load_database_settings() -> DatabaseSettings:
+    try:
+        return DatabaseSettings()
+    except ValidationError as exc:
+        raise ConfigError(describe_validation_error(exc)) from None
 
 
 def load_settings() -> Settings:

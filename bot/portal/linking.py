@@ -21,7 +21,7 @@ from bot.portal.routes import (
 )
 from bot.services import linking
 from bot.services.errors import Conflict, InvalidInput, NotFound
-from bot.services.linking import RequestView, spark_code_field
+from bot.services.linking import RequestPaused, RequestView, spark_code_field
 from bot.tiktok.spark_codes import MAX_LENGTH as SPARK_CODE_MAX_LENGTH
 
 # a spark code per video (up to linking.MAX_LINKS of them), the answer and the form token
@@ -94,7 +94,19 @@ async def show_request(
             view = await linking.get_request(session, token=request.match_info["token"])
     except NotFound:
         return not_found()
+    if linking.is_paused(view):
+        return paused_page(view)
     return request_page(request, view)
+
+
+def paused_page(view: RequestView, *, status: int = 200) -> web.Response:
+    return page(
+        "message.html",
+        status=status,
+        title="This project is paused",
+        message=linking.paused_message(view),
+        back_url=None,
+    )
 
 
 async def receive_answer(
@@ -134,6 +146,10 @@ async def receive_answer(
                 raise InvalidInput({"answer": "Choose to authorize or to decline."})
     except NotFound:
         return not_found()
+    except RequestPaused as exc:
+        return page(
+            "message.html", status=409, title="This project is paused", message=exc.message, back_url=None
+        )
     except Conflict as exc:
         return await _again(request, sessions, token, values, status=409, refusal=exc.message)
     except InvalidInput as exc:

@@ -310,7 +310,6 @@ async def checked_form(
         return page(
             "message.html", status=403, title="Please reload the page", message=expired, back_url=request.path
         )
-    assert form is not None
     return form
 
 

@@ -62,6 +62,10 @@ class RequestAnswered(Conflict):
     """The creator already accepted or declined this request."""
 
 
+class RequestPaused(Conflict):
+    """The project is paused: like its invite link, its linking requests take no answers."""
+
+
 class RequestExpired(Conflict):
     """The request's time ran out before it was answered."""
 
@@ -357,7 +361,22 @@ async def get_request(session: AsyncSession, *, token: str, now: dt.datetime | N
     return RequestView(request, project, brand, videos, state_of(request, now or utcnow()))
 
 
+def is_paused(view: RequestView) -> bool:
+    """A pending request of a paused project waits: creators answer once the brand resumes it."""
+    return view.state == LinkingRequestStatus.PENDING.value and not view.project.active
+
+
+def paused_message(view: RequestView) -> str:
+    return (
+        f"“{view.project.link_name}” is paused, so this request can't be answered right now and nothing "
+        f"was sent. Open this link again when {view.brand.name} resumes it "
+        f"(it can be answered until {view.request.expires_at.strftime('%B %-d, %Y')})."
+    )
+
+
 def refuse_answered(view: RequestView) -> None:
+    if is_paused(view):
+        raise RequestPaused(paused_message(view))
     request = view.request
     if view.state == LinkingRequestStatus.EXPIRED.value:
         raise RequestExpired(

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.errors import Conflict, InvalidInput, NotFound
 from bot.services.notices import NoticeKind, queue_card_refresh, queue_notice
 from bot.services.permissions import require_admin, require_manager
-from bot.services.validation import FieldError, clean_contact, clean_deadline, clean_text
+from bot.services.validation import FieldError, clean_contact, clean_deadline, clean_text, is_channel_id
 from bot.services.workspaces import Actor, workspace_of
 from storage import crud
 from storage.crud import VideoCounts
@@ -233,7 +233,7 @@ def _clean_managers(value: Any, errors: dict[str, str]) -> list[str]:
 
 
 def _clean_channel(channel: str | None) -> str:
-    if not channel or not channel.startswith(CHANNEL_ID_PREFIXES) or len(channel) > 32:
+    if not channel or not channel.startswith(CHANNEL_ID_PREFIXES) or not is_channel_id(channel):
         raise FieldError("Choose a channel for this project's notifications.")
     return channel
 

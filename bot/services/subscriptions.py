@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.notices import DEFAULT_BROADCAST, EVENTS
 from bot.services.projects import find_project
+from bot.services.validation import is_channel_id
 from bot.services.workspaces import Actor, workspace_of
 from storage import crud
 from storage.models import ChannelSettings, Subscription, UserSettings, utcnow
@@ -67,6 +68,8 @@ class SubscriptionView:
 
 async def subscribe(session: AsyncSession, *, actor: Actor, channel_id: str, text: str) -> SubscriptionView:
     """`<project|all> [events] [creator:@handle]`; subscribing again replaces the filters."""
+    if not is_channel_id(channel_id):
+        raise InvalidInput({"channel": "Subscribe from the channel that should get the events."})
     tokens = text.split()
     if not tokens:
         raise InvalidInput({"project": "Say which project, or all: `/liteproject subscribe all -delivered`."})

@@ -14,6 +14,9 @@ class FieldError(ValueError):
 
 EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@([A-Za-z0-9-]+\.)+[A-Za-z]{2,63}$")
 PHONE = re.compile(r"^\+?[0-9][0-9 ().-]{5,22}[0-9]$")
+# Slack's conversation ids: C (public), G (private, older), D (direct message), then capitals and
+# digits; anything else (a name, a mention, markup) is not a channel
+CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,31}$")
 DOMAIN = re.compile(r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
@@ -62,6 +65,10 @@ def refuse_invisible(value: str | None) -> None:
     found = invisible_characters(value or "")
     if found:
         raise FieldError(invisible_message(found))
+
+
+def is_channel_id(value: str) -> bool:
+    return bool(CHANNEL_ID.fullmatch(value))
 
 
 def clean_text(value: str | None, *, label: str, max_length: int, required: bool = False) -> str:

@@ -143,3 +143,54 @@ async def test_serve_migrates_serves_answers_help_and_stops_on_sigterm(
         stderr = (await process.stderr.read()).decode()  # type: ignore[union-attr]
     assert status == 0, stderr
     assert "Traceback" not in stderr
+
+
+def test_db_upgrade_needs_only_the_database_url(clean_env: dict[str, str], tmp_path: Path) -> None:
+    result = run_cli("db", "upgrade", env=clean_env, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    tables = sqlite3.connect(tmp_path / "cli.db").execute("SELECT name FROM sqlite_master").fetchall()
+    assert ("lite_projects",) in tables
+
+
+def test_db_upgrade_with_a_bad_database_url_says_so_in_one_line(
+    clean_env: dict[str, str], tmp_path: Path
+) -> None:
+    result = run_cli("db", "upgrade", env={**clean_env, "DATABASE_URL": "mysql://x"}, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "DATABASE_URL" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("host", "said"),
+    [
+        ("127.0.0.1", "already in use"),
+        ("192.0.2.77", "not an address of this machine"),
+        ("no-such-host.invalid", "HOST"),
+    ],
+    ids=["port in use", "address not here", "unresolvable name"],
+)
+def test_serve_that_cannot_listen_says_why_in_one_line_and_exits_2(
+    clean_env: dict[str, str], tmp_path: Path, host: str, said: str
+) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {
+            **clean_env,
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "HOST": host,
+            "PORT": str(port),
+        }
+        result = run_cli("serve", env=env, cwd=tmp_path)
+
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert said in lines[0]
+    assert "Traceback" not in result.stderr

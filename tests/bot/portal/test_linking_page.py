@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.portal.routes import FORM_TOKENS_KEY
 from bot.services import linking
 from bot.services.workspaces import Actor
-from storage.models import LinkingRequest, LinkingRequestStatus, Video, VideoStatus
+from storage.models import LinkingRequest, LinkingRequestStatus, LiteProject, Video, VideoStatus
 from tests.factories import make_brand, make_project, make_workspace
 from tests.harness.fake_slack import TEAM_ID
 from tests.harness.server import RunningServer
@@ -164,3 +164,30 @@ PASTE = "\n".join(
         f"https://www.tiktok.com/@glow.maker/video/{VIDEO_B}",
     ]
 )
+
+
+async def test_a_paused_projects_request_says_so_and_takes_no_answer_until_resumed(
+    server: RunningServer,
+) -> None:
+    request = await new_request(server)
+    async with server.sessions.begin() as session:
+        project = (await session.execute(select(LiteProject))).scalar_one()
+        project.active = False
+
+    page = await fetch("GET", f"{server.url}/a/{request.token}")
+    accepted = await post(server, request.token, answer="accept", spark_code_0=CODE_A, spark_code_1=CODE_B)
+    declined = await post(server, request.token, answer="decline")
+
+    assert page.status == 200
+    assert "is paused" in page.text and 'name="spark_code_0"' not in page.text
+    assert (accepted.status, declined.status) == (409, 409)
+    assert "is paused" in accepted.text and "nothing was sent" in accepted.text
+    stored_request, videos = await stored(server)
+    assert stored_request.status == LinkingRequestStatus.PENDING
+    assert all(video.spark_code is None for video in videos)
+
+    async with server.sessions.begin() as session:
+        project = (await session.execute(select(LiteProject))).scalar_one()
+        project.active = True
+    resumed = await post(server, request.token, answer="accept", spark_code_0=CODE_A, spark_code_1=CODE_B)
+    assert resumed.status == 200

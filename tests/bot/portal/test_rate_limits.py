@@ -200,3 +200,25 @@ async def test_one_client_alternating_between_two_replicas_has_one_budget(
         await asyncio.gather(*(replica.stop() for replica in replicas))
 
     assert statuses == [200] * 4 + [429] * 2
+
+
+async def test_a_refused_linking_answer_keeps_the_spark_codes_typed(
+    fake_slack: FakeSlack, database_url: str
+) -> None:
+    from tests.bot.portal.test_linking_page import CODE_A, new_request
+    from tests.bot.portal.test_linking_page import post as answer
+
+    server = await start_server(fake_slack, database_url, creator_posts_per_link=1)
+    try:
+        request = await new_request(server)
+        first = await answer(server, request.token, answer="accept", spark_code_0="too-short")
+        second = await answer(
+            server, request.token, answer="accept", spark_code_0=CODE_A, spark_code_1="typed-2"
+        )
+    finally:
+        await server.stop()
+
+    assert first.status == 422
+    assert second.status == 429
+    assert 1 <= int(second.headers["Retry-After"]) <= 60
+    assert CODE_A in second.text and "typed-2" in second.text

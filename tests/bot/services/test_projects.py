@@ -225,3 +225,16 @@ async def test_find_by_exact_name_or_unique_prefix(sessions: async_sessionmaker[
         assert {p.link_name for p in raised.value.candidates} == {"Glow", "Glow up 100%"}
         with pytest.raises(NotFound):
             await projects.find_project(session, actor=ALICE, name="glow_")  # LIKE wildcards are literal
+
+
+@pytest.mark.parametrize(
+    "channel", ["C<!channel>", "c0lowercase", "C0", "#general", "C0PROJECTS\n", "U0ALICE01"]
+)
+def test_channel_ids_must_have_slacks_form(channel: str) -> None:
+    from bot.services.projects import _clean_channel
+    from bot.services.validation import FieldError
+
+    with pytest.raises(FieldError):
+        _clean_channel(channel)
+    assert _clean_channel("C0PROJECTS") == "C0PROJECTS"
+    assert _clean_channel("G01ABCDEF9") == "G01ABCDEF9"
