@@ -371,3 +371,17 @@ async def test_with_lookups_off_the_alert_goes_out_at_once_and_nothing_is_queued
 
     assert fake_tiktok.calls == []
     assert "Not from this creator" not in json.dumps(alert.args["blocks"])
+
+
+async def test_a_refused_delivery_queues_no_lookup(server: RunningServer, fake_tiktok: FakeTikTok) -> None:
+    fake_tiktok.add_video(ID, owner="glow.maker")
+    paused = await new_project(server, active=False)
+    active = await new_project(server)
+
+    refused = await submit(server, paused.invite_token, url=CANONICAL)
+    invalid = await submit(server, active.invite_token, url=CANONICAL, creator_email="not-an-email")
+
+    assert (refused.status, invalid.status) == (409, 422)
+    assert await jobs(server) == []
+    assert await stored_videos(server) == []
+    assert fake_tiktok.calls == []
