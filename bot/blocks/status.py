@@ -16,7 +16,9 @@ def render_status(status: NotificationStatus, *, retried: int | None = None) -> 
     if retried is not None:
         blocks.append(
             SectionBlock(
-                text=MarkdownTextObject(text=f":repeat: Sending {retried} failed notifications again.")
+                text=MarkdownTextObject(
+                    text=f":repeat: Trying {retried} failed notifications and lookups again."
+                )
             )
         )
     blocks.append(SectionBlock(text=MarkdownTextObject(text=summary)))

@@ -19,7 +19,8 @@ MAX_ANSWER_BYTES = 256 * 1024
 class OEmbedAnswer(BaseModel):
     """The fields of TikTok's answer the app uses (the rest is ignored)."""
 
-    model_config = ConfigDict(extra="ignore")
+    # ids and sizes have come as numbers or strings: take either
+    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)
 
     version: str | None = None
     type: str | None = None

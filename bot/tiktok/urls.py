@@ -146,7 +146,8 @@ def clean_video_id(value: str, *, now: float | None = None) -> str:
     """A post id as 19 ASCII digits that decode to a plausible posting time; refused otherwise.
 
     `\\d` and `int()` accept any Unicode digit, so the check is on ASCII explicitly: a fullwidth
-    or Arabic-Indic copy of an id must not become a second identity for one video.
+    or Arabic-Indic copy of an id must not become a second identity for one video. With zero
+    padding refused too, the id's text is canonical: comparing ids as text compares the numbers.
     """
     if not value.isascii():
         if all(unicodedata.category(ch) == "Nd" for ch in value):
@@ -159,13 +160,6 @@ def clean_video_id(value: str, *, now: float | None = None) -> str:
     if not EARLIEST_POST <= posted <= latest:
         raise TikTokUrlError(BAD_ID, "bad_id")
     return value
-
-
-def same_video_id(a: str | None, b: str | None) -> bool:
-    """Ids compared as numbers in ASCII form (both already cleaned, so this is exact)."""
-    if a is None or b is None or not (a.isascii() and b.isascii() and a.isdigit() and b.isdigit()):
-        return False
-    return int(a) == int(b)
 
 
 def extract_link(value: str | None) -> str:

@@ -46,7 +46,7 @@ class Replica:
     process: asyncio.subprocess.Process
 
 
-async def start_replica(fake: FakeSlack, database_url: str, cwd: Path) -> Replica:
+async def start_replica(fake: FakeSlack, database_url: str, cwd: Path, **extra_env: str) -> Replica:
     port = free_port()
     env = {
         **{key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "LITEPROJECT_"))},
@@ -59,6 +59,7 @@ async def start_replica(fake: FakeSlack, database_url: str, cwd: Path) -> Replic
         "OUTBOX_LEASE_SECONDS": str(LEASE_SECONDS),
         "LOG_LEVEL": "WARNING",
         "TIKTOK_OEMBED_URL": "",
+        **extra_env,
     }
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "serve", "--no-migrate", env=env, cwd=cwd,

@@ -74,6 +74,10 @@ class FakeTikTok:
         """Answer the next calls with these failures, in order, then as usual."""
         self._failures.extend(failures)
 
+    def recover(self) -> None:
+        """Forget the failures still queued: TikTok answers normally again."""
+        self._failures.clear()
+
     def slow(self, seconds: float, *, times: int = 1) -> None:
         self.fail(*[Failure(status=200, delay=seconds) for _ in range(times)])
 

@@ -272,6 +272,25 @@ async def test_a_lookup_tiktok_never_answers_is_parked_and_shown_in_status(
     status = json.dumps((await server.fake.wait_for("respond"))[0].args["blocks"], ensure_ascii=False)
     assert "0 waiting · 1 failed" in status and "TikTok answered HTTP 503" in status
 
+    # TikTok is back: `status retry` re-queues the parked lookup, which now goes through
+    fake_tiktok.recover()
+    fake_tiktok.add_video(ID, owner="glow.maker", title="Back again")
+    await server.slack.command("status retry")
+    retried = (await server.fake.wait_for("respond", 2))[1]
+    assert "Trying 1 failed notifications and lookups again" in retried.args["text"] + json.dumps(
+        retried.args["blocks"]
+    )
+
+    async def lookup_done() -> bool:
+        return [job.state for job in await jobs(server)] == [JobState.DONE]
+
+    await wait_until(lookup_done)
+    [job] = await jobs(server)
+    assert (job.state, job.last_error) == (JobState.DONE, None)
+    [video] = await stored_videos(server)
+    assert (video.title, video.owner_check) == ("Back again", OwnerCheck.CONFIRMED)
+    assert len(await alerts_after_jobs(server, 1)) == 1  # the alert already went out: not again
+
 
 async def test_lookups_survive_a_restart_without_losing_or_repeating_one(
     fake_slack: FakeSlack, fake_tiktok: FakeTikTok, database_url: str
@@ -371,3 +390,17 @@ async def test_with_lookups_off_the_alert_goes_out_at_once_and_nothing_is_queued
 
     assert fake_tiktok.calls == []
     assert "Not from this creator" not in json.dumps(alert.args["blocks"])
+
+
+async def test_a_refused_delivery_queues_no_lookup(server: RunningServer, fake_tiktok: FakeTikTok) -> None:
+    fake_tiktok.add_video(ID, owner="glow.maker")
+    paused = await new_project(server, active=False)
+    active = await new_project(server)
+
+    refused = await submit(server, paused.invite_token, url=CANONICAL)
+    invalid = await submit(server, active.invite_token, url=CANONICAL, creator_email="not-an-email")
+
+    assert (refused.status, invalid.status) == (409, 422)
+    assert await jobs(server) == []
+    assert await stored_videos(server) == []
+    assert fake_tiktok.calls == []

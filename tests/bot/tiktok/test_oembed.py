@@ -80,3 +80,11 @@ async def test_an_unreachable_endpoint_is_worth_retrying() -> None:
     async with aiohttp.ClientSession() as http:
         with pytest.raises(OEmbedUnavailable):
             await OEmbedClient("http://127.0.0.1:9/oembed", http, timeout=1).lookup(LINK)
+
+
+def test_an_id_given_as_a_number_is_read_as_text() -> None:
+    from bot.tiktok.oembed import OEmbedAnswer
+
+    answer = OEmbedAnswer.model_validate({"embed_product_id": 7301234567890123456, "title": "x"})
+
+    assert answer.embed_product_id == ID
