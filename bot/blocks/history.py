@@ -54,6 +54,9 @@ def event_phrase(event: AuditEvent, *, accounts: Mapping[int, str] | None = None
         return simple[event.action]
     if event.action == "project.updated":
         return sentence("", project_change_phrases(before, after, accounts=accounts)).strip()
+    if event.action == "project.brand_domain_changed":
+        old, new = escape(str(before.get("brand_domain") or "")), escape(str(after.get("brand_domain") or ""))
+        return f"moved the brand's website from {old} to {new}"
     if event.action == "video.delivered":
         code = "with its spark code" if after.get("spark_code") else "without a spark code"
         return f"delivered a video {code}"

@@ -134,7 +134,9 @@ async def test_an_admin_moving_a_used_brands_domain_is_told_in_each_projects_his
     assert all("glowco.co.uk" in call.args["text"] for call in notices)
     await server.slack.command("history spring")
     (history,) = await server.fake.wait_for("respond")
-    assert "brand domain: glowco.com → glowco.co.uk" in json.dumps(history.args, ensure_ascii=False)
+    assert "moved the brand's website from glowco.com to glowco.co.uk" in json.dumps(
+        history.args, ensure_ascii=False
+    )
 
 
 async def test_brand_urls_with_a_user_or_password_are_refused(server: RunningServer) -> None:
