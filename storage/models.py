@@ -272,6 +272,8 @@ class LiteProject(LiteProjectBase, table=True):
     # the project card in its channel, once posted (kept in place with chat.update)
     card_channel_id: str | None = Field(default=None, max_length=32)
     card_ts: str | None = Field(default=None, max_length=32)
+    # the creator pages' and invite message's language ("pt-BR"); empty: the creator's browser decides
+    creator_language: str = Field(default="", max_length=16, sa_column_kwargs={"server_default": ""})
 
 
 class LiteProjectPublic(LiteProjectBase):

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 import jinja2
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import i18n
+from bot.portal import messages
 from bot.portal.security import MAX_BODY_BYTES, SECURITY_HEADERS, FormTokens, RateLimits
 from bot.services import deliveries
 from bot.services.deliveries import Brief, Delivery, ProjectPaused, VideoOfAnotherCreator
@@ -24,10 +26,10 @@ FORM_FIELDS = ("url", "creator_handle", "creator_email", "spark_code")
 CSRF_FIELD = "form_token"
 
 ANCHOR_KINDS = {
-    AnchorKind.WEBPAGE: "Web page",
-    AnchorKind.APP_DOWNLOAD: "App download",
-    AnchorKind.GAMING: "Game",
-    AnchorKind.TIKTOK_SHOP: "TikTok Shop product",
+    AnchorKind.WEBPAGE: i18n.N_("Web page"),
+    AnchorKind.APP_DOWNLOAD: i18n.N_("App download"),
+    AnchorKind.GAMING: i18n.N_("Game"),
+    AnchorKind.TIKTOK_SHOP: i18n.N_("TikTok Shop product"),
 }
 
 templates = jinja2.Environment(
@@ -36,7 +38,20 @@ templates = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    extensions=["jinja2.ext.i18n"],
 )
+# `{% trans %}` blocks are extracted with `trimmed` too (babel.cfg), so msgids have no layout whitespace
+templates.policies["ext.i18n.trimmed"] = True
+templates.install_gettext_callables(  # type: ignore[attr-defined]
+    gettext=i18n.gettext_, ngettext=i18n.ngettext_, newstyle=True
+)
+templates.filters["t"] = messages.translate
+templates.filters["date"] = lambda day: i18n.format_date(day)
+templates.filters["moment"] = lambda moment: i18n.format_moment(moment)
+templates.filters["number"] = lambda value: i18n.format_number(value)
+
+# the path of the creator page being answered, for its language links
+_page_path: ContextVar[str] = ContextVar("portal_page_path", default="/")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -65,20 +80,43 @@ def add_routes(app: web.Application) -> None:
 
 def with_headers(handler: Handler) -> Handler:
     async def wrapped(request: web.Request) -> web.StreamResponse:
+        # each request runs in its own task, so the language chosen here is this page's alone
+        i18n.set_choice(
+            i18n.choose(
+                query=request.query.get("lang"), accept_language=request.headers.get("Accept-Language")
+            )
+        )
+        _page_path.set(request.path)
         try:
             response = await handler(request)
         except web.HTTPException as exc:  # aiohttp's own refusals get the same headers
             exc.headers.update(SECURITY_HEADERS)
             raise
         response.headers.update(SECURITY_HEADERS)
+        response.headers["Content-Language"] = i18n.current().tag
+        response.headers["Vary"] = "Accept-Language"
         return response
 
     return wrapped
 
 
+def keep_language(path: str, fragment: str = "", **params: str) -> str:
+    """A link or form action on the creator pages that keeps a language chosen on the page."""
+    choice = i18n.current_choice()
+    if choice.explicit:
+        params["lang"] = choice.language.tag
+    query = f"?{urlencode(params)}" if params else ""
+    return f"{path}{query}{fragment}"
+
+
 def page(
     template: str, *, status: int = 200, headers: Mapping[str, str] | None = None, **values: Any
 ) -> web.Response:
+    """A creator page in the language chosen for this request (see `bot.i18n.choose`)."""
+    lang = i18n.current()
+    values.setdefault("lang", lang)
+    values.setdefault("languages", i18n.switcher())
+    values.setdefault("keep", keep_language)
     body = templates.get_template(template).render(**values)
     return web.Response(text=body, status=status, content_type="text/html", charset="utf-8", headers=headers)
 
@@ -87,15 +125,38 @@ def not_found() -> web.Response:
     return page("not_found.html", status=404)
 
 
-def too_many(retry_after: int) -> web.Response:
+def too_many(
+    retry_after: int, *, form: Mapping[str, str] | None = None, back_url: str | None = None
+) -> web.Response:
+    """429: wait and try again. A refused form comes back filled in, ready to send again."""
+    form = dict(form or {})
     return page(
-        "message.html",
+        "too_many.html",
         status=429,
         headers={"Retry-After": str(retry_after)},
-        title="Too many tries",
-        message=f"Too many requests from here. Wait {retry_after} seconds, then try again.",
-        back_url=None,
+        retry_after=retry_after,
+        form=form,
+        typed=[(label, form[name]) for name, label in _typed_fields(form) if form[name].strip()],
+        back_url=back_url or _page_path.get(),
     )
+
+
+def _typed_fields(form: Mapping[str, str]) -> list[tuple[str, str]]:
+    """The creator's own answers in a posted form, each with its label on the page."""
+    labels = {
+        "url": i18n.gettext_("TikTok video link"),
+        "creator_handle": i18n.gettext_("Your TikTok handle"),
+        "creator_email": i18n.gettext_("Your email"),
+        "spark_code": i18n.gettext_("Spark code"),
+    }
+    fields = []
+    for name in form:
+        if name in labels:
+            fields.append((name, labels[name]))
+        elif name.startswith("spark_code_") and name[11:].isdigit() and len(name) < 16:
+            label = i18n.gettext_("Spark code for video %(number)s") % {"number": int(name[11:]) + 1}
+            fields.append((name, label))
+    return fields
 
 
 def client_address(request: web.Request) -> str:
@@ -128,6 +189,7 @@ def brief_page(
     refusal: str | None = None,
 ) -> web.Response:
     project = brief.project
+    i18n.prefer_default(project.creator_language)
     return page(
         "brief.html",
         status=status,
@@ -135,24 +197,20 @@ def brief_page(
         brand=brief.brand,
         logo_url=brief.brand.logo_url if (brief.brand.logo_url or "").startswith("https://") else None,
         anchor=brief.anchor,
-        anchor_kind=ANCHOR_KINDS.get(brief.anchor.kind, "Link"),
+        anchor_kind=i18n.gettext_(ANCHOR_KINDS.get(brief.anchor.kind, i18n.N_("Link"))),
         anchor_url=_safe_link(brief.anchor.url),
         website_url=_safe_link(brief.brand.website),
-        deadline=_long_date(project.deadline),
+        deadline=i18n.format_date(project.deadline) or None,
         form_token=request.app[FORM_TOKENS_KEY].issue(project.invite_token),
         values=values,
-        errors=errors,
-        refusal=refusal,
+        errors={name: messages.translate(message) for name, message in errors.items()},
+        refusal=messages.translate(refusal) if refusal else None,
         limits=deliveries.FIELD_LIMITS | {"spark_code": SPARK_CODE_MAX_LENGTH},
     )
 
 
 def _safe_link(url: str | None) -> str | None:
     return url if url and url.startswith(("https://", "http://")) else None
-
-
-def _long_date(day: dt.date | None) -> str | None:
-    return f"{day.strftime('%A')}, {day.strftime('%B')} {day.day}, {day.year}" if day else None
 
 
 # --- POST: a delivery -------------------------------------------------------------------------
@@ -226,7 +284,8 @@ async def checked_form(
     can't be one (404), too much data (413), or a form token missing or not from this page (403)."""
     wait = request.app[RATE_LIMITS_KEY].check_post(client_address(request), token)
     if wait:
-        return too_many(wait)
+        # what the creator typed comes back with the refusal, so nothing has to be typed again
+        return too_many(wait, form=await read_form(request, max_fields=max_fields) or {})
     if not plausible(token):
         return not_found()
     form = await read_form(request, max_fields=max_fields)
@@ -259,11 +318,12 @@ async def read_form(request: web.Request, *, max_fields: int = 20) -> dict[str, 
 
 def received_page(delivery: Delivery) -> web.Response:
     video = delivery.video
+    i18n.prefer_default(delivery.project.creator_language)
     return page(
         "received.html",
         project=delivery.project,
         video=video,
         created=delivery.created,
         spark_code_added=delivery.spark_code_added,
-        delivered=f"{_long_date(video.delivered_at.date())}, {video.delivered_at.strftime('%H:%M')} UTC",
+        delivered=i18n.format_moment(video.delivered_at),
     )

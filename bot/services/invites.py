@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot import i18n
 from bot.services.errors import InvalidInput
 from bot.services.projects import ProjectOverview
 from bot.services.validation import FieldError, clean_email, clean_text, email_on_domain
@@ -65,29 +66,47 @@ def compose_invite_message(
             f"{email} is {kind}. Creators are told to check that invites come from the brand's domain "
             f"({brand.domain}); send from an address there if you can."
         )
+    # the creators' language when the project has one; the brand's own words stay as written
+    lang = i18n.language(project.creator_language) or i18n.source()
+    _ = lang.gettext
+    contact = project.contact or brand.contact_email
     lines = [
-        f"Hi! I'm {name} from {brand.name} ({email}).",
+        _("Hi! I'm %(name)s from %(brand)s (%(email)s).")
+        % {"name": name, "brand": brand.name, "email": email},
         "",
-        f"We'd love to work with you on “{project.link_name}”, a TikTok lite project.",
+        _("We'd love to work with you on “%(project)s”, a TikTok lite project.")
+        % {"project": project.link_name},
     ]
     if project.description:
         lines += ["", project.description]
     if project.deliverable:
-        lines += ["", f"What we're asking for: {project.deliverable}"]
+        lines += ["", _("What we're asking for: %(deliverable)s") % {"deliverable": project.deliverable}]
     if project.requirements:
-        lines += [f"Key requirements: {project.requirements}"]
+        lines += [_("Key requirements: %(requirements)s") % {"requirements": project.requirements}]
     if project.deadline:
-        lines += [f"Deadline: {project.deadline.strftime('%B %-d, %Y')}"]
+        lines += [
+            _("Deadline: %(date)s") % {"date": i18n.format_date(project.deadline, lang=lang, length="long")}
+        ]
     lines += [
         "",
-        f"Deliver your video here: {invite_url}",
-        f"Please turn on ad authorization for {project.authorization_days} days or more and include the video's "
-        "spark code, so we can run it as a Spark Ad.",
+        _("Deliver your video here: %(url)s") % {"url": invite_url},
+        lang.ngettext(
+            "Please turn on ad authorization for %(days)s day or more and include the video's spark code, "
+            "so we can run it as a Spark Ad.",
+            "Please turn on ad authorization for %(days)s days or more and include the video's spark code, "
+            "so we can run it as a Spark Ad.",
+            project.authorization_days,
+        )
+        % {"days": i18n.format_number(project.authorization_days, lang=lang)},
         "",
-        f"To check this invite is really from us, contact {project.contact or brand.contact_email} "
-        f"or look us up at {brand.website}.",
+        _("To check this invite is really from us, contact %(contact)s or look us up at %(website)s.")
+        % {"contact": contact, "website": brand.website},
         "",
-        f"Thanks, {name}",
+        _("Thanks, %(name)s") % {"name": name},
     ]
-    subject = f"{brand.name} × you: {project.link_name}" if style == "email" else None
+    subject = (
+        _("%(brand)s × you: %(project)s") % {"brand": brand.name, "project": project.link_name}
+        if style == "email"
+        else None
+    )
     return InviteMessage(subject=subject, body="\n".join(lines), warnings=warnings)
