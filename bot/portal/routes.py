@@ -31,6 +31,7 @@ ANCHOR_KINDS = {
     AnchorKind.GAMING: i18n.N_("Game"),
     AnchorKind.TIKTOK_SHOP: i18n.N_("TikTok Shop product"),
 }
+OTHER_ANCHOR_KIND = i18n.N_("Link")
 
 templates = jinja2.Environment(
     loader=jinja2.PackageLoader("bot.portal", "templates"),
@@ -197,7 +198,7 @@ def brief_page(
         brand=brief.brand,
         logo_url=brief.brand.logo_url if (brief.brand.logo_url or "").startswith("https://") else None,
         anchor=brief.anchor,
-        anchor_kind=i18n.gettext_(ANCHOR_KINDS.get(brief.anchor.kind, i18n.N_("Link"))),
+        anchor_kind=i18n.gettext_(ANCHOR_KINDS.get(brief.anchor.kind, OTHER_ANCHOR_KIND)),
         anchor_url=_safe_link(brief.anchor.url),
         website_url=_safe_link(brief.brand.website),
         deadline=i18n.format_date(project.deadline) or None,
