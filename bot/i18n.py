@@ -27,6 +27,8 @@ from babel.support import Translations
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 SOURCE = "en"
 MAX_ACCEPT_LANGUAGE = 64  # entries read from an Accept-Language header; the rest are ignored
+# where CLDR's name for a language reads as something else to its speakers ("Indonesia" is the country)
+NATIVE_NAMES = {"id": "Bahasa Indonesia"}
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ class Language:
     @property
     def name(self) -> str:
         """The language's name in itself ("Português (Brasil)"), as a switcher shows it."""
-        name = self.locale.get_display_name(self.locale) or self.tag
+        name = NATIVE_NAMES.get(self.tag) or self.locale.get_display_name(self.locale) or self.tag
         return name[:1].upper() + name[1:]
 
     @property
