@@ -218,6 +218,13 @@ def format_moment(moment: dt.datetime, *, lang: Language | None = None) -> str:
     return str(locale.datetime_formats["medium"]).format(f"{time} UTC", day)
 
 
+def format_wait(seconds: int, *, lang: Language | None = None) -> str:
+    """How long to wait ("45 seconds", "1 hour"), rounded as people say it."""
+    return dates.format_timedelta(
+        dt.timedelta(seconds=max(1, seconds)), threshold=1, locale=(lang or current()).locale
+    )
+
+
 def format_number(value: int, *, lang: Language | None = None) -> str:
     return numbers.format_decimal(value, locale=(lang or current()).locale)
 

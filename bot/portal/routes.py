@@ -136,6 +136,7 @@ def too_many(
         status=429,
         headers={"Retry-After": str(retry_after)},
         retry_after=retry_after,
+        wait=i18n.format_wait(retry_after),
         form=form,
         typed=[(label, form[name]) for name, label in _typed_fields(form) if form[name].strip()],
         back_url=back_url or _page_path.get(),
