@@ -62,6 +62,9 @@ async def test_a_language_without_a_catalog_is_refused_inline(
 
 async def test_edit_details_shows_and_changes_the_creator_language(server: RunningServer) -> None:
     project = await a_project(server, link_name="Summer glow", creator_language="ja")
+    await server.slack.command("show summer glow")
+    (shown,) = await server.fake.wait_for("respond")
+    assert "*Creator language*\\nJapanese" in text_of(shown.args["blocks"])
 
     await server.slack.command("edit summer glow")
     (opened,) = await server.fake.wait_for("views.open")
