@@ -135,6 +135,14 @@ async def test_the_invite_page_in_every_language_on_a_phone(server: RunningServe
             assert await page.evaluate("getComputedStyle(document.body).direction") == "rtl"
         await no_sideways_scroll(page)
         await page.screenshot(path=str(ARTIFACTS / f"portal-phone-{lang.tag}.png"), full_page=True)
+        if lang.tag in ("ar", "ja", "th"):  # the scripts most likely to break a layout: a refused send too
+            await page.locator("#url").fill("https://www.youtube.com/watch?v=dQw4w9WgXcQ")
+            await page.locator("#creator_handle").fill("@glow.maker")
+            await page.locator("#creator_email").fill("maker@example.com")
+            await page.locator("button[type=submit]").click()
+            await page.wait_for_selector("#errors")
+            await no_sideways_scroll(page)
+            await page.screenshot(path=str(ARTIFACTS / f"portal-phone-{lang.tag}-errors.png"))
         assert page.blocked == []
         await page.context.close()
 
@@ -208,6 +216,17 @@ async def test_a_linking_request_on_a_phone_wraps_links_and_asks_before_declinin
     async with server.sessions() as session:
         stored = (await session.execute(select(LinkingRequest))).scalar_one()
     assert stored.status == LinkingRequestStatus.DECLINED
+
+
+async def test_a_linking_request_in_arabic_reads_right_to_left(server: RunningServer, phone: Any) -> None:
+    request = await _linking_request(server)
+    page = await phone(locale="ar")
+
+    await page.goto(f"{server.url}/a/{request.token}")
+
+    assert await page.get_attribute("html", "dir") == "rtl"
+    await no_sideways_scroll(page)
+    await page.screenshot(path=str(ARTIFACTS / "portal-phone-linking-ar.png"), full_page=True)
 
 
 async def test_too_many_tries_keeps_what_was_typed_and_sends_it_again(
