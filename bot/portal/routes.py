@@ -47,8 +47,6 @@ templates.install_gettext_callables(  # type: ignore[attr-defined]
     gettext=i18n.gettext_, ngettext=i18n.ngettext_, newstyle=True
 )
 templates.filters["t"] = messages.translate
-templates.filters["date"] = lambda day: i18n.format_date(day)
-templates.filters["moment"] = lambda moment: i18n.format_moment(moment)
 templates.filters["number"] = lambda value: i18n.format_number(value)
 
 # the path of the creator page being answered, for its language links
@@ -61,6 +59,7 @@ def add_routes(app: web.Application) -> None:
     from bot.app import DISPATCHER_KEY, SESSIONS_KEY, SETTINGS_KEY
 
     settings = app[SETTINGS_KEY]
+    i18n.languages()  # reads and compiles the catalogs now: a broken one stops the start, not a page
     app[RATE_LIMITS_KEY] = RateLimits()
     app[FORM_TOKENS_KEY] = FormTokens(settings.slack_signing_secret or "")
     sessions = app[SESSIONS_KEY]
@@ -87,7 +86,7 @@ def with_headers(handler: Handler) -> Handler:
                 query=request.query.get("lang"), accept_language=request.headers.get("Accept-Language")
             )
         )
-        _page_path.set(request.path)
+        _page_path.set(request.rel_url.raw_path)
         try:
             response = await handler(request)
         except web.HTTPException as exc:  # aiohttp's own refusals get the same headers
