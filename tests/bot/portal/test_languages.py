@@ -166,3 +166,21 @@ async def test_too_many_tries_keeps_what_was_typed_and_offers_a_way_back(server:
     assert f'<a href="/i/{token}?lang=pt-BR">Voltar ao projeto</a>' in text
     async with server.sessions() as session:
         assert (await session.execute(select(Video))).first() is None
+
+
+async def test_the_refusal_pages_speak_the_language_too(server: RunningServer) -> None:
+    project = await new_project(server)
+    token = project.invite_token
+
+    forbidden = await fetch(
+        "POST", f"{server.url}/i/{token}", language="de-DE", data=form(server, token, form_token="0.0")
+    )
+    missing = await fetch("GET", f"{server.url}/i/{'Z' * 32}", language="ko-KR")
+    too_much = await fetch(
+        "POST", f"{server.url}/a/{'Z' * 32}?lang=vi", data={"spark_code_0": "A" * 40_000, "answer": "accept"}
+    )
+
+    assert forbidden[0] == 403 and "Bitte lade die Seite neu" in forbidden[1]
+    assert "Dieses Formular ist abgelaufen" in forbidden[1]
+    assert missing[0] == 404 and "이 링크는 작동하지 않습니다" in missing[1]
+    assert too_much[0] == 413 and "Nội dung quá lớn" in too_much[1]
