@@ -187,6 +187,15 @@ async def test_after_a_refused_send_the_phone_opens_at_the_errors(server: Runnin
     assert await page.locator("#url").input_value() == "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
     await page.screenshot(path=str(ARTIFACTS / "portal-phone-errors.png"))  # what the phone shows
 
+    # the whole flow stays in Portuguese: fix the link, send, and read the confirmation
+    await page.locator("#url").fill("https://www.tiktok.com/@glow.maker/video/7301234567890123456")
+    await page.locator("#spark_code").fill(CODE)
+    await page.get_by_role("button", name="Enviar meu vídeo").click()
+    await page.wait_for_selector("text=Obrigado! Seu vídeo foi recebido")
+    received = await page.locator("main").inner_text()
+    assert "O que recebemos" in received and " de 20" in received  # Babel's date: "7 de dezembro de 2026"
+    await page.screenshot(path=str(ARTIFACTS / "portal-phone-received-pt-BR.png"), full_page=True)
+
 
 async def test_a_linking_request_on_a_phone_wraps_links_and_asks_before_declining(
     server: RunningServer, phone: Any
