@@ -292,6 +292,8 @@ class LiteProject(LiteProjectBase, table=True):
     card_ts: str | None = Field(default=None, max_length=32)
     # archived: link off and out of lists, kept for history and export until restored
     archived_at: dt.datetime | None = utc_field(nullable=True)
+    # the creator pages' and invite message's language ("pt-BR"); empty: the creator's browser decides
+    creator_language: str = Field(default="", max_length=16, sa_column_kwargs={"server_default": ""})
 
 
 class LiteProjectPublic(LiteProjectBase):

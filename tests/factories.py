@@ -107,6 +107,7 @@ async def make_project(
     channel_id: str = CHANNEL_ID,
     created_by: str = USER_ID,
     brand: BrandProfile | None = None,
+    creator_language: str = "",
 ) -> LiteProject:
     """A project with its own brand, anchor and one Ads Manager account."""
     workspace = workspace or await make_workspace(session)
@@ -128,6 +129,7 @@ async def make_project(
         deadline=deadline,
         contact="partners@glowco.com",
         channel_id=channel_id,
+        creator_language=creator_language,
     )
     session.add(project)
     await session.flush()

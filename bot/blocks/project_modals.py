@@ -29,12 +29,13 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot import i18n
 from bot.blocks.assets import ANCHOR_KIND_LABELS
 from bot.blocks.changes import sentence
 from bot.blocks.projects import archive_button
 from bot.blocks.text import escape, truncate
 from bot.services.invites import InviteMessage
-from bot.services.projects import AUTHORIZATION_PERIODS, ProjectOverview
+from bot.services.projects import AUTHORIZATION_PERIODS, AUTOMATIC_LANGUAGE, ProjectOverview
 from storage.models import AdsAccount, Anchor, BrandProfile, LiteProject
 
 CREATE_CALLBACK = "project_create"
@@ -52,6 +53,35 @@ def _option(text: str, value: str) -> Option:
 
 def _period_options() -> list[Option]:
     return [_option(f"{days} days", str(days)) for days in AUTHORIZATION_PERIODS]
+
+
+def _language_options() -> list[Option]:
+    automatic = _option("Each creator's phone language", AUTOMATIC_LANGUAGE)
+    named = [
+        _option(
+            lang.english_name if lang.name == lang.english_name else f"{lang.english_name} · {lang.name}",
+            lang.tag,
+        )
+        for lang in i18n.languages().values()
+    ]
+    return [automatic, *named]
+
+
+def _creator_language_input(project: LiteProject | None) -> InputBlock:
+    options = _language_options()
+    chosen = project.creator_language if project and project.creator_language else AUTOMATIC_LANGUAGE
+    return InputBlock(
+        block_id="creator_language",
+        label="Creator language",
+        optional=True,
+        hint="The language of the invite page and the invite message. Creators can switch on the page; "
+        "your brief stays as you write it.",
+        element=StaticSelectElement(
+            action_id="value",
+            options=options,
+            initial_option=next((option for option in options if option.value == chosen), options[0]),
+        ),
+    )
 
 
 def _account_option(account: AdsAccount) -> Option:
@@ -164,6 +194,7 @@ def _editable_inputs(
                 filter=ConversationFilter(include=["public", "private"], exclude_bot_users=True),
             ),
         ),
+        "creator_language": _creator_language_input(project),
     }
 
 
@@ -243,6 +274,7 @@ def render_create_modal(
         inputs["deadline"],
         inputs["contact"],
         inputs["channel"],
+        inputs["creator_language"],
     ]
     return View(
         type="modal",
@@ -311,7 +343,7 @@ def render_manage_modal(overview: ProjectOverview, accounts: Sequence[AdsAccount
             inputs[name]
             for name in ("link_name", "description", "ads_accounts", "deliverable", "requirements")
         ),
-        *(inputs[name] for name in ("deadline", "contact", "channel")),
+        *(inputs[name] for name in ("deadline", "contact", "channel", "creator_language")),
         InputBlock(
             block_id="managers",
             label="Project managers",

@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot import i18n
 from bot.blocks.assets import ANCHOR_KIND_LABELS
 from bot.blocks.changes import project_change_phrases, sentence
 from bot.blocks.text import escape, slack_date, truncate
@@ -189,6 +190,11 @@ def render_pause_notice(project: LiteProject, *, actor_id: str, paused: bool) ->
     return {"text": text, "blocks": [SectionBlock(text=MarkdownTextObject(text=line)).to_dict()]}
 
 
+def creator_language_label(tag: str) -> str:
+    lang = i18n.language(tag)
+    return lang.english_name if lang else "Each creator's phone language"
+
+
 def render_project_overview(overview: ProjectOverview, invite_url: str) -> dict[str, Any]:
     """`/liteproject show`: every field, the counts, the link and the buttons (ephemeral)."""
     project = overview.project
@@ -199,6 +205,7 @@ def render_project_overview(overview: ProjectOverview, invite_url: str) -> dict[
         f"*Anchor*\n{escape(anchor.name)} · {ANCHOR_KIND_LABELS[anchor.kind]} · {anchor.country}",
         f"*TikTok Ads Manager accounts*\n{accounts}",
         f"*Contact for creators*\n{escape(project.contact) or '—'}",
+        f"*Creator language*\n{creator_language_label(project.creator_language)}",
         f"*Notifications*\n<#{project.channel_id}>",
         "*Project managers*\n" + (", ".join(f"<@{user}>" for user in overview.managers) or "—"),
         f"*Created*\n{slack_date(project.created_at, project.created_at.date().isoformat())} by <@{project.created_by}>",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import i18n
+from bot.portal import messages
 from bot.portal.routes import (
     FORM_TOKENS_KEY,
     RATE_LIMITS_KEY,
@@ -16,7 +17,6 @@ from bot.portal.routes import (
     not_found,
     page,
     too_many,
-    too_many_message,
     with_headers,
 )
 from bot.services import linking
@@ -47,10 +47,6 @@ def add_linking_routes(app: web.Application) -> None:
     app.router.add_post("/a/{token:.*}", with_headers(answer))
 
 
-def _long_date(moment: dt.datetime) -> str:
-    return f"{moment.strftime('%A')}, {moment.strftime('%B')} {moment.day}, {moment.year}"
-
-
 def request_page(
     request: web.Request,
     view: RequestView,
@@ -62,6 +58,7 @@ def request_page(
 ) -> web.Response:
     linking_request = view.request
     brand = view.brand
+    i18n.prefer_default(view.project.creator_language)
     return page(
         "linking.html",
         status=status,
@@ -73,12 +70,14 @@ def request_page(
         token=linking_request.token,
         videos=[(spark_code_field(index), video) for index, video in enumerate(view.videos)],
         state=view.state,
-        expires=_long_date(linking_request.expires_at),
-        answered=_long_date(linking_request.answered_at) if linking_request.answered_at else None,
+        expires=i18n.format_date(linking_request.expires_at),
+        answered=i18n.format_date(linking_request.answered_at) if linking_request.answered_at else None,
+        # "Decline" asks once more: the link shows a confirmation, whose button sends the answer
+        confirm_decline=request.method == "GET" and request.query.get("decline") == "1",
         form_token=request.app[FORM_TOKENS_KEY].issue(linking_request.token),
         values=values or {},
-        errors=errors or {},
-        refusal=refusal,
+        errors={name: messages.translate(message) for name, message in (errors or {}).items()},
+        refusal=messages.translate(refusal) if refusal else None,
         max_length=SPARK_CODE_MAX_LENGTH,
     )
 
@@ -121,15 +120,6 @@ async def receive_answer(
         expired="This form expired or didn't come from this page, so nothing was sent. "
         "Open the link again and answer from there.",
         max_fields=MAX_FIELDS,
-        on_limited=lambda form, wait: _again(
-            request,
-            sessions,
-            token,
-            {name: value for name, value in form.items() if name.startswith("spark_code_")},
-            status=429,
-            refusal=too_many_message(wait),
-            headers={"Retry-After": str(wait)},
-        ),
     )
     if isinstance(form, web.StreamResponse):
         return form
@@ -154,6 +144,7 @@ async def receive_answer(
         return await _again(request, sessions, token, values, status=409, refusal=exc.message)
     except InvalidInput as exc:
         return await _again(request, sessions, token, values, status=422, errors=exc.errors)
+    i18n.prefer_default(result.view.project.creator_language)
     return page(
         "linking_done.html",
         project=result.view.project,
@@ -180,6 +171,8 @@ async def _again(
             view = await linking.get_request(session, token=token)
     except NotFound:
         return not_found()
+    if view.state != "pending":
+        refusal = None  # the page itself says the request was answered or expired, and when
     response = request_page(request, view, values=values, errors=errors, status=status, refusal=refusal)
     response.headers.update(headers or {})
     return response

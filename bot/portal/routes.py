@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 import jinja2
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.portal import security
+from bot import i18n
+from bot.portal import messages, security
 from bot.portal.security import MAX_BODY_BYTES, SECURITY_HEADERS, FormTokens, RateLimits
 from bot.services import deliveries
 from bot.services.deliveries import Brief, Delivery, ProjectPaused, VideoOfAnotherCreator
@@ -30,11 +31,12 @@ FORM_FIELDS = ("url", "creator_handle", "creator_email", "spark_code")
 CSRF_FIELD = "form_token"
 
 ANCHOR_KINDS = {
-    AnchorKind.WEBPAGE: "Web page",
-    AnchorKind.APP_DOWNLOAD: "App download",
-    AnchorKind.GAMING: "Game",
-    AnchorKind.TIKTOK_SHOP: "TikTok Shop product",
+    AnchorKind.WEBPAGE: i18n.N_("Web page"),
+    AnchorKind.APP_DOWNLOAD: i18n.N_("App download"),
+    AnchorKind.GAMING: i18n.N_("Game"),
+    AnchorKind.TIKTOK_SHOP: i18n.N_("TikTok Shop product"),
 }
+OTHER_ANCHOR_KIND = i18n.N_("Link")
 
 templates = jinja2.Environment(
     loader=jinja2.PackageLoader("bot.portal", "templates"),
@@ -42,7 +44,18 @@ templates = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    extensions=["jinja2.ext.i18n"],
 )
+# `{% trans %}` blocks are extracted with `trimmed` too (babel.cfg), so msgids have no layout whitespace
+templates.policies["ext.i18n.trimmed"] = True
+templates.install_gettext_callables(  # type: ignore[attr-defined]
+    gettext=i18n.gettext_, ngettext=i18n.ngettext_, newstyle=True
+)
+templates.filters["t"] = messages.translate
+templates.filters["number"] = lambda value: i18n.format_number(value)
+
+# the path of the creator page being answered, for its language links
+_page_path: ContextVar[str] = ContextVar("portal_page_path", default="/")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -51,6 +64,7 @@ def add_routes(app: web.Application) -> None:
     from bot.app import DISPATCHER_KEY, ENGINE_KEY, JOBS_KEY, SESSIONS_KEY, SETTINGS_KEY
 
     settings = app[SETTINGS_KEY]
+    i18n.languages()  # reads and compiles the catalogs now: a broken one stops the start, not a page
     app[RATE_LIMITS_KEY] = RateLimits(
         SQLRateLimitStorage(app[ENGINE_KEY]),
         views_per_client=settings.creator_views_per_client,
@@ -78,6 +92,13 @@ def add_routes(app: web.Application) -> None:
 
 def with_headers(handler: Handler) -> Handler:
     async def wrapped(request: web.Request) -> web.StreamResponse:
+        # each request runs in its own task, so the language chosen here is this page's alone
+        i18n.set_choice(
+            i18n.choose(
+                query=request.query.get("lang"), accept_language=request.headers.get("Accept-Language")
+            )
+        )
+        _page_path.set(request.rel_url.raw_path)
         try:
             response = await handler(request)
         except web.HTTPException as exc:  # aiohttp's own refusals get the same headers
@@ -89,6 +110,8 @@ def with_headers(handler: Handler) -> Handler:
             log.warning("creator page %s: database unavailable (%s)", request.method, exc.__class__.__name__)
             response = unavailable()
         response.headers.update(SECURITY_HEADERS)
+        response.headers["Content-Language"] = i18n.current().tag
+        response.headers["Vary"] = "Accept-Language"
         return response
 
     return wrapped
@@ -109,9 +132,23 @@ def unavailable() -> web.Response:
     )
 
 
+def keep_language(path: str, fragment: str = "", **params: str) -> str:
+    """A link or form action on the creator pages that keeps a language chosen on the page."""
+    choice = i18n.current_choice()
+    if choice.explicit:
+        params["lang"] = choice.language.tag
+    query = f"?{urlencode(params)}" if params else ""
+    return f"{path}{query}{fragment}"
+
+
 def page(
     template: str, *, status: int = 200, headers: Mapping[str, str] | None = None, **values: Any
 ) -> web.Response:
+    """A creator page in the language chosen for this request (see `bot.i18n.choose`)."""
+    lang = i18n.current()
+    values.setdefault("lang", lang)
+    values.setdefault("languages", i18n.switcher())
+    values.setdefault("keep", keep_language)
     body = templates.get_template(template).render(**values)
     return web.Response(text=body, status=status, content_type="text/html", charset="utf-8", headers=headers)
 
@@ -120,19 +157,39 @@ def not_found() -> web.Response:
     return page("not_found.html", status=404)
 
 
-def too_many(retry_after: int) -> web.Response:
+def too_many(
+    retry_after: int, *, form: Mapping[str, str] | None = None, back_url: str | None = None
+) -> web.Response:
+    """429: wait and try again. A refused form comes back filled in, ready to send again."""
+    form = dict(form or {})
     return page(
-        "message.html",
+        "too_many.html",
         status=429,
         headers={"Retry-After": str(retry_after)},
-        title="Too many tries",
-        message=too_many_message(retry_after),
-        back_url=None,
+        retry_after=retry_after,
+        wait=i18n.format_wait(retry_after),
+        form=form,
+        typed=[(label, form[name]) for name, label in _typed_fields(form) if form[name].strip()],
+        back_url=back_url or _page_path.get(),
     )
 
 
-def too_many_message(retry_after: int) -> str:
-    return f"Too many requests from here. Wait {retry_after} seconds, then send it again."
+def _typed_fields(form: Mapping[str, str]) -> list[tuple[str, str]]:
+    """The creator's own answers in a posted form, each with its label on the page."""
+    labels = {
+        "url": i18n.gettext_("TikTok video link"),
+        "creator_handle": i18n.gettext_("Your TikTok handle"),
+        "creator_email": i18n.gettext_("Your email"),
+        "spark_code": i18n.gettext_("Spark code"),
+    }
+    fields = []
+    for name in form:
+        if name in labels:
+            fields.append((name, labels[name]))
+        elif name.startswith("spark_code_") and name[11:].isdigit() and len(name) < 16:
+            label = i18n.gettext_("Spark code for video %(number)s") % {"number": int(name[11:]) + 1}
+            fields.append((name, label))
+    return fields
 
 
 def client_address(request: web.Request) -> str:
@@ -171,6 +228,7 @@ def brief_page(
     refusal: str | None = None,
 ) -> web.Response:
     project = brief.project
+    i18n.prefer_default(project.creator_language)
     return page(
         "brief.html",
         status=status,
@@ -178,24 +236,20 @@ def brief_page(
         brand=brief.brand,
         logo_url=brief.brand.logo_url if (brief.brand.logo_url or "").startswith("https://") else None,
         anchor=brief.anchor,
-        anchor_kind=ANCHOR_KINDS.get(brief.anchor.kind, "Link"),
+        anchor_kind=i18n.gettext_(ANCHOR_KINDS.get(brief.anchor.kind, OTHER_ANCHOR_KIND)),
         anchor_url=_safe_link(brief.anchor.url),
         website_url=_safe_link(brief.brand.website),
-        deadline=_long_date(project.deadline),
+        deadline=i18n.format_date(project.deadline) or None,
         form_token=request.app[FORM_TOKENS_KEY].issue(project.invite_token),
         values=values,
-        errors=errors,
-        refusal=refusal,
+        errors={name: messages.translate(message) for name, message in errors.items()},
+        refusal=messages.translate(refusal) if refusal else None,
         limits=deliveries.FIELD_LIMITS | {"spark_code": SPARK_CODE_MAX_LENGTH},
     )
 
 
 def _safe_link(url: str | None) -> str | None:
     return url if url and url.startswith(("https://", "http://")) else None
-
-
-def _long_date(day: dt.date | None) -> str | None:
-    return f"{day.strftime('%A')}, {day.strftime('%B')} {day.day}, {day.year}" if day else None
 
 
 # --- POST: a delivery -------------------------------------------------------------------------
@@ -212,15 +266,6 @@ async def receive_delivery(
         too_much="That was more than this form takes. Go back, keep each answer short, and send it again.",
         expired="This form expired or didn't come from this page, so nothing was sent. "
         "Open the invite link again and send your video from there.",
-        on_limited=lambda form, wait: _refusal(
-            request,
-            sessions,
-            token,
-            {name: form.get(name, "") for name in FORM_FIELDS},
-            status=429,
-            message=too_many_message(wait),
-            headers={"Retry-After": str(wait)},
-        ),
     )
     if isinstance(form, web.StreamResponse):
         return form
@@ -276,11 +321,10 @@ async def checked_form(
     plausible: Callable[[str], bool],
     too_much: str,
     expired: str,
-    on_limited: Callable[[dict[str, str], int], Awaitable[web.StreamResponse]] | None = None,
     max_fields: int = 20,
 ) -> dict[str, str] | web.StreamResponse:
     """A creator page's posted form, or the page refusing it: too many posts (429, with what was
-    typed when `on_limited` can show it), a token that can't be one (404), too much data (413),
+    typed, ready to send again), a token that can't be one (404), too much data (413),
     or a form token missing or not from this page (403).
 
     Every post counts against its sender's budget; only posts with this link's form token count
@@ -297,9 +341,8 @@ async def checked_form(
     if not wait and genuine:
         wait = await limits.check_link(token)
     if wait:
-        if genuine and form is not None and on_limited is not None:
-            return await on_limited(form, wait)
-        return too_many(wait)
+        # what the creator typed comes back with the refusal, so nothing has to be typed again
+        return too_many(wait, form=form or {})
     if not plausible(token):
         return not_found()
     if form is None:
@@ -331,11 +374,12 @@ async def read_form(request: web.Request, *, max_fields: int = 20) -> dict[str, 
 
 def received_page(delivery: Delivery) -> web.Response:
     video = delivery.video
+    i18n.prefer_default(delivery.project.creator_language)
     return page(
         "received.html",
         project=delivery.project,
         video=video,
         created=delivery.created,
         spark_code_added=delivery.spark_code_added,
-        delivered=f"{_long_date(video.delivered_at.date())}, {video.delivered_at.strftime('%H:%M')} UTC",
+        delivered=i18n.format_moment(video.delivered_at),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from bot import i18n
 from bot.services.errors import InvalidInput
 from bot.services.projects import ProjectOverview
 from bot.services.validation import FieldError, clean_email, clean_text, email_on_domain
@@ -111,61 +112,75 @@ def compose_invite_message(
             f"{email} is {kind}. Creators are told to check that invites come from the brand's domain "
             f"({brand.domain}); send from an address there if you can."
         )
+    # the creators' language when the project has one; the brand's own words stay as written
+    lang = i18n.language(project.creator_language) or i18n.source()
+    _ = lang.gettext
     contact = project.contact or brand.contact_email
     head = [
-        f"Hi! I'm {name} from {brand.name} ({email}).",
+        _("Hi! I'm %(name)s from %(brand)s (%(email)s).")
+        % {"name": name, "brand": brand.name, "email": email},
         "",
-        f"We'd love to work with you on “{project.link_name}”, a TikTok lite project.",
+        _("We'd love to work with you on “%(project)s”, a TikTok lite project.")
+        % {"project": project.link_name},
     ]
-    deadline = [f"Deadline: {project.deadline.strftime('%B %-d, %Y')}"] if project.deadline else []
+    deadline = (
+        [_("Deadline: %(date)s") % {"date": i18n.format_date(project.deadline, lang=lang, length="long")}]
+        if project.deadline
+        else []
+    )
     tail = [
         "",
-        f"Deliver your video here: {invite_url}",
-        f"Please turn on ad authorization for {project.authorization_days} days or more and include the video's "
-        "spark code, so we can run it as a Spark Ad.",
-        "",
-        f"To check this invite is really from us, contact {contact} or look us up at {brand.website}.",
-        "",
-        f"Thanks, {name}",
-    ]
-    # the brief's free texts are what may be shortened: the link, deadline and contact never are
-    parts = [
-        ("", project.description),
-        ("What we're asking for: ", project.deliverable),
-        ("Key requirements: ", project.requirements),
-    ]
-    fixed = "\n".join(head + deadline + tail)
-    separators = sum(2 if prefix == "" or prefix.startswith("What") else 1 for prefix, text in parts if text)
-    room = (
-        BODY_LIMIT
-        - slack_length(fixed)
-        - separators
-        - sum(slack_length(prefix) for prefix, text in parts if text)
-    )
-    caps = fair_caps([slack_length(text) for _, text in parts], max(0, room))
-    shortened = [
-        label
-        for (label, text), cap in zip(
-            (
-                ("description", project.description),
-                ("deliverable", project.deliverable),
-                ("key requirements", project.requirements),
-            ),
-            caps,
-            strict=True,
+        _("Deliver your video here: %(url)s") % {"url": invite_url},
+        lang.ngettext(
+            "Please turn on ad authorization for %(days)s day or more and include the video's spark code, "
+            "so we can run it as a Spark Ad.",
+            "Please turn on ad authorization for %(days)s days or more and include the video's spark code, "
+            "so we can run it as a Spark Ad.",
+            project.authorization_days,
         )
-        if slack_length(text) > cap
+        % {"days": i18n.format_number(project.authorization_days, lang=lang)},
+        "",
+        _("To check this invite is really from us, contact %(contact)s or look us up at %(website)s.")
+        % {"contact": contact, "website": brand.website},
+        "",
+        _("Thanks, %(name)s") % {"name": name},
     ]
-    description, deliverable, requirements = (
-        shorten(text, cap) for (_, text), cap in zip(parts, caps, strict=True)
+    # the brief's free texts are what may be shortened: the link, deadline and contact never are.
+    # Each is (label for the warning, line template in the creators' language, blank line before, text).
+    parts = [
+        ("description", "%(text)s", True, project.description),
+        (
+            "deliverable",
+            _("What we're asking for: %(deliverable)s").replace("%(deliverable)s", "%(text)s"),
+            True,
+            project.deliverable,
+        ),
+        (
+            "key requirements",
+            _("Key requirements: %(requirements)s").replace("%(requirements)s", "%(text)s"),
+            False,
+            project.requirements,
+        ),
+    ]
+    present = [part for part in parts if part[3]]
+    fixed = "\n".join(head + deadline + tail)
+    overhead = sum(
+        slack_length(template % {"text": ""}) + (2 if blank else 1)
+        for _label, template, blank, _text in present
     )
+    room = BODY_LIMIT - slack_length(fixed) - overhead
+    caps = fair_caps([slack_length(text) for *_rest, text in parts], max(0, room))
+    shortened = [
+        label for (label, *_rest, text), cap in zip(parts, caps, strict=True) if slack_length(text) > cap
+    ]
     lines = list(head)
-    if description:
-        lines += ["", description]
-    if deliverable:
-        lines += ["", f"What we're asking for: {deliverable}"]
-    if requirements:
-        lines += [f"Key requirements: {requirements}"]
+    for (_label, template, blank, text), cap in zip(parts, caps, strict=True):
+        if text:
+            lines += (
+                ["", template % {"text": shorten(text, cap)}]
+                if blank
+                else [template % {"text": shorten(text, cap)}]
+            )
     lines += deadline + tail
     if shortened:
         warnings.append(
@@ -173,5 +188,9 @@ def compose_invite_message(
             "so the invite link, deadline and "
             "contact fit in Slack's message. Edit the message after copying it if you want them whole."
         )
-    subject = f"{brand.name} × you: {project.link_name}" if style == "email" else None
+    subject = (
+        _("%(brand)s × you: %(project)s") % {"brand": brand.name, "project": project.link_name}
+        if style == "email"
+        else None
+    )
     return InviteMessage(subject=subject, body="\n".join(lines), warnings=warnings)

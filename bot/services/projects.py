@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import i18n
 from bot.services.errors import Conflict, InvalidInput, NotFound
 from bot.services.notices import NoticeKind, queue_card_refresh, queue_notice
 from bot.services.permissions import require_admin, require_manager
@@ -37,8 +38,10 @@ EDITABLE_FIELDS = (
     "contact",
     "channel",
     "ads_accounts",
+    "creator_language",
 )
 CHANNEL_ID_PREFIXES = ("C", "G")
+AUTOMATIC_LANGUAGE = "auto"  # the Creator language option "each creator's phone decides"
 TOKEN_BYTES = 24  # 192 bits
 
 
@@ -65,6 +68,7 @@ class ProjectDraft:
     deadline: str | dt.date | None = None
     contact: str | None = None
     channel: str | None = None
+    creator_language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,7 @@ def snapshot(project: LiteProject, ads_account_ids: Sequence[int]) -> dict[str, 
         "deadline": project.deadline.isoformat() if project.deadline else None,
         "contact": project.contact,
         "channel_id": project.channel_id,
+        "creator_language": project.creator_language,
         "ads_account_ids": list(ads_account_ids),
         "active": project.active,
     }
@@ -144,6 +149,7 @@ async def create_project(
         deadline=values["deadline"],
         contact=values["contact"],
         channel_id=values["channel_id"],
+        creator_language=values["creator_language"],
     )
     session.add(project)
     await _flush_name(session, name=project.link_name)
@@ -182,6 +188,7 @@ def _clean_editable(
         "deadline": lambda: clean_deadline(draft.deadline, today=today),
         "contact": lambda: clean_contact(draft.contact),
         "channel": lambda: _clean_channel(draft.channel),
+        "creator_language": lambda: clean_creator_language(draft.creator_language),
     }
     values: dict[str, Any] = {}
     for name, check in checks.items():
@@ -230,6 +237,16 @@ def _clean_managers(value: Any, errors: dict[str, str]) -> list[str]:
     if len(users) > 20 or any(not user.startswith(("U", "W")) or len(user) > 32 for user in users):
         errors["managers"] = "Choose up to 20 people as project managers."
     return users
+
+
+def clean_creator_language(value: str | None) -> str:
+    """A language with creator pages ("pt-BR"), or "" to let each creator's browser decide."""
+    if not value or value == AUTOMATIC_LANGUAGE:
+        return ""
+    chosen = i18n.language(value)
+    if chosen is None:
+        raise FieldError("Choose one of the languages in the list.")
+    return chosen.tag
 
 
 def _clean_channel(channel: str | None) -> str:

@@ -42,6 +42,7 @@ async def submit_create(
         deadline=values.get("deadline"),
         contact=values.get("contact"),
         channel=values.get("channel"),
+        creator_language=values.get("creator_language"),
     )
     actor = Actor.from_context(context)
     try:

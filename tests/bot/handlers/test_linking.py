@@ -190,7 +190,7 @@ async def test_declined_on_the_page_the_channel_hears(linking_server: RunningSer
     again, page = await answer_on_page(server, request.token, answer="accept", spark_code_0=CODE_A)
 
     assert status == 200
-    assert again == 409 and "already declined" in page
+    assert again == 409 and "You declined this request" in page
     await server.settle()
     declined = [c for c in server.fake.of("chat.postMessage") if "declined" in c.args["text"]]
     assert len(declined) == 1 and "@sun.daze" in declined[0].args["text"]

@@ -60,6 +60,7 @@ async def test_create_modal_has_every_field_and_defaults_the_channel(
         "deadline",
         "contact",
         "channel",
+        "creator_language",
     ]
     channel = next(block for block in view["blocks"] if block["block_id"] == "channel")
     assert channel["element"]["initial_conversation"] == CHANNEL_ID

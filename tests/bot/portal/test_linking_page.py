@@ -77,7 +77,11 @@ async def test_the_page_shows_the_brand_the_project_and_each_video(server: Runni
     assert "Summer &lt;glow&gt;" in page.text and "<glow>" not in page.text  # escaped
     assert f"https://www.tiktok.com/@glow.maker/video/{VIDEO_A}" in page.text
     assert 'name="spark_code_0"' in page.text and 'name="spark_code_1"' in page.text
-    assert 'value="decline"' in page.text
+    # Decline asks once more: a link to a confirmation, whose button sends the answer
+    assert f'href="/a/{request.token}?decline=1#decline"' in page.text
+    assert 'value="decline"' not in page.text
+    confirm = await fetch("GET", f"{server.url}/a/{request.token}?decline=1")
+    assert "Decline this request?" in confirm.text and 'value="decline"' in confirm.text
     assert page.headers["X-Frame-Options"] == "DENY" and "<script" not in page.text
 
 
@@ -116,7 +120,7 @@ async def test_a_request_is_answered_once(server: RunningServer) -> None:
     second = await post(server, request.token, answer="accept", spark_code_0=CODE_A, spark_code_1=CODE_B)
 
     assert first.status == 200 and "You declined" in first.text
-    assert second.status == 409 and "already declined" in second.text
+    assert second.status == 409 and "You declined this request" in second.text
     stored_request, videos = await stored(server)
     assert stored_request.status == LinkingRequestStatus.DECLINED
     assert {(v.status, v.spark_code) for v in videos} == {(VideoStatus.DECLINED, None)}
@@ -131,7 +135,7 @@ async def test_an_expired_request_says_so_and_refuses_answers(server: RunningSer
     assert (
         page.status == 200 and "This request has expired" in page.text and 'value="decline"' not in page.text
     )
-    assert answer.status == 409 and "expired on" in answer.text
+    assert answer.status == 409 and "This request has expired" in answer.text
     stored_request, _ = await stored(server)
     assert stored_request.status == LinkingRequestStatus.PENDING and stored_request.answered_at is None
 
