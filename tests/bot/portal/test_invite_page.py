@@ -145,7 +145,7 @@ async def test_the_page_shows_the_brief_the_brands_domain_and_the_form(server: R
     assert "Mention #GlowCoPartner" in page.text
     assert "Serum page" in page.text and "https://www.glowco.com/serum" in page.text
     assert "choose at least 30 days" in page.text
-    assert "Videos only: photo posts aren&#39;t accepted." in page.text
+    assert "Videos only: photo posts aren't accepted." in page.text
     for name in ("url", "creator_handle", "creator_email", "spark_code", "form_token"):
         assert f'name="{name}"' in page.text
     for name in ("url", "creator_handle", "creator_email", "spark_code"):

@@ -7,10 +7,10 @@ import re
 from typing import Any
 
 import aiohttp
+from limits import RateLimitItemPerHour
 from sqlalchemy import select
 
 from bot.portal.routes import FORM_TOKENS_KEY, RATE_LIMITS_KEY
-from bot.portal.security import Limit, SlidingWindow
 from storage.models import LiteProject, Video
 from tests.factories import make_project
 from tests.harness.server import RunningServer
@@ -148,7 +148,7 @@ async def test_a_linking_request_speaks_the_language_and_declines_after_asking(s
 async def test_too_many_tries_keeps_what_was_typed_and_offers_a_way_back(server: RunningServer) -> None:
     project = await new_project(server)
     token = project.invite_token
-    server.runner.app[RATE_LIMITS_KEY].posts_per_ip = SlidingWindow(Limit(1, 3600))
+    server.runner.app[RATE_LIMITS_KEY].posts_per_client = RateLimitItemPerHour(1)
     await fetch("POST", f"{server.url}/i/{token}", data=form(server, token, url="https://nope.example"))
 
     status, text, headers = await fetch(
