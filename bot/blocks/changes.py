@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from bot import i18n
 from bot.blocks.text import escape, truncate
 
 TEXT_FIELDS = {
@@ -56,6 +57,13 @@ def project_change_phrases(
             phrases.append(f"updated {label}" if after[key] else f"cleared {label}")
     if "contact" in after:
         phrases.append(f"changed the contact for creators to {_quoted(after['contact'])}")
+    if "creator_language" in after:
+        lang = i18n.language(after["creator_language"])
+        phrases.append(
+            f"set the creator pages' language to {lang.english_name}"
+            if lang
+            else "let each creator's phone choose the pages' language"
+        )
     if "channel_id" in after:
         phrases.append(f"moved the project to <#{after['channel_id']}>")
     if "ads_account_ids" in after:
