@@ -115,15 +115,18 @@ async def test_serve_migrates_serves_answers_help_and_stops_on_sigterm(
     base = f"http://127.0.0.1:{port}"
     try:
         async with aiohttp.ClientSession() as http:
-            for _ in range(200):
+            # migrations run first, and take seconds on a busy machine
+            deadline = asyncio.get_running_loop().time() + 60
+            while True:
                 try:
                     async with http.get(f"{base}/healthz") as health:
                         if health.status == 200:
                             break
                 except aiohttp.ClientConnectionError:
-                    await asyncio.sleep(0.05)
-            else:
-                raise AssertionError("the server never answered /healthz")
+                    pass
+                if asyncio.get_running_loop().time() > deadline or process.returncode is not None:
+                    raise AssertionError("the server never answered /healthz")
+                await asyncio.sleep(0.05)
             async with http.get(f"{base}/readyz") as ready:
                 assert ready.status == 200
                 assert (await ready.json())["database"] == "ok"
@@ -133,8 +136,14 @@ async def test_serve_migrates_serves_answers_help_and_stops_on_sigterm(
         assert answer.json["response_type"] == "ephemeral"
         assert "/liteproject help" in answer.json["text"]
     finally:
-        process.send_signal(signal.SIGTERM)
-        status = await asyncio.wait_for(process.wait(), timeout=20)
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+        try:
+            status = await asyncio.wait_for(process.wait(), timeout=20)
+        except TimeoutError:
+            process.kill()  # never leave a server behind
+            await process.wait()
+            raise
         stderr = (await process.stderr.read()).decode()  # type: ignore[union-attr]
     assert status == 0, stderr
     assert "Traceback" not in stderr
