@@ -13,6 +13,7 @@ import logging
 
 from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.shared import remember_once
@@ -39,15 +40,20 @@ async def refuse_repeats(
     if not verifier.is_valid(body, timestamp, signature):
         return None  # Bolt answers it with its own 401
     event_id = _event_id(body, request.content_type)
-    if event_id is not None and not await remember_once(
-        engine, f"event:{event_id}", keep_seconds=EVENT_MEMORY_SECONDS
-    ):
-        # acked again so Slack stops retrying, but not run twice
-        log.info("event %s already handled; not running it again", event_id)
-        return web.Response(status=200)
-    if not await remember_once(engine, f"sig:{signature[-64:]}", keep_seconds=SIGNATURE_MEMORY_SECONDS):
-        log.warning("refused a replayed Slack request (a signature seen before)")
-        return web.json_response({"error": "this request was already received"}, status=401)
+    try:
+        if event_id is not None and not await remember_once(
+            engine, f"event:{event_id}", keep_seconds=EVENT_MEMORY_SECONDS
+        ):
+            # acked again so Slack stops retrying, but not run twice
+            log.info("event %s already handled; not running it again", event_id)
+            return web.Response(status=200)
+        if not await remember_once(engine, f"sig:{signature[-64:]}", keep_seconds=SIGNATURE_MEMORY_SECONDS):
+            log.warning("refused a replayed Slack request (a signature seen before)")
+            return web.json_response({"error": "this request was already received"}, status=401)
+    except (SQLAlchemyError, OSError) as exc:
+        # the database is down: whatever the request asks fails with the app's own words anyway
+        # (and a replay can't change what it can't reach), so it goes on to say them
+        log.warning("could not check the request for a replay: %s", exc.__class__.__name__)
     return None
 
 

@@ -129,3 +129,16 @@ def test_tokens_are_redacted_from_log_lines_and_tracebacks() -> None:
     assert "xoxb-1111" not in written and "abcDEF" not in written
     assert "AbC" not in written and "xoxp-9-9-zz" not in written
     assert "redacted" in written
+
+
+async def test_slack_requests_still_get_answers_while_the_database_is_unreachable(
+    fake_slack: FakeSlack,
+) -> None:
+    running = await start_server(fake_slack, UNREACHABLE)
+    try:
+        answer = await running.slack.command("help")
+    finally:
+        await running.stop()
+
+    assert answer.status == 200
+    assert "/liteproject" in answer.text

@@ -35,7 +35,9 @@ async def test_a_replayed_pause_after_a_resume_is_refused_on_any_replica(
         captured = {"timestamp": stamp, "signature": sign(pause, stamp)}
 
         paused = await first.slack.post(pause, "application/x-www-form-urlencoded", **captured)
+        await fake_slack.wait_for("respond", 1)  # commands do their work after the ack
         await first.slack.command("resume summer glow")
+        await fake_slack.wait_for("respond", 2)
         replays = [
             await replica.slack.post(pause, "application/x-www-form-urlencoded", **captured)
             for replica in (first, second)
