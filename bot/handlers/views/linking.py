@@ -71,6 +71,7 @@ async def submit_selection(
                 candidates=linking.candidates_from_compact(compact),
                 selected=selected,
                 expires_after_days=settings.linking_request_days,
+                lookups=bool(settings.tiktok_oembed_url),
             )
     except DomainError as error:
         await ack(response_action="errors", errors={videos_block_id(0): error.message})
