@@ -16,7 +16,7 @@ from bot.blocks.projects import (
     with_subscription_note,
 )
 from bot.notify.linking import render_reminder, render_video_authorized, render_video_declined
-from bot.notify.videos import render_video_delivered, render_video_unavailable
+from bot.notify.videos import render_video_check, render_video_delivered
 from bot.services import projects
 from bot.services.notices import EVENT_OF_KIND, NoticeKind
 from bot.services.subscriptions import broadcast_events
@@ -78,8 +78,8 @@ async def render_outbox_message(
         body = await render_video_declined(session, project, message.payload, settings)
     elif kind is NoticeKind.REMINDER:
         body = await render_reminder(session, project, message.payload, settings)
-    elif kind is NoticeKind.VIDEO_UNAVAILABLE:
-        body = await render_video_unavailable(session, project, message.payload)
+    elif kind in (NoticeKind.VIDEO_UNAVAILABLE, NoticeKind.VIDEO_NOT_THE_OWNERS):
+        body = await render_video_check(session, project, message.payload)
     else:
         raise ValueError(f"no renderer for outbox kind {message.kind!r}")
     if not message.payload.get("primary"):

@@ -27,6 +27,7 @@ class NoticeKind(str, enum.Enum):
     REMINDER = "reminder"
     BULK_SUMMARY = "bulk_summary"  # one message for a change made to many projects at once
     VIDEO_UNAVAILABLE = "video_unavailable"  # TikTok no longer shows a delivered video
+    VIDEO_NOT_THE_OWNERS = "video_not_the_owners"  # TikTok says it is on another account
 
 
 # the event names people subscribe to, per kind of notice
