@@ -202,13 +202,20 @@ def render_video_alert(
     return {"text": _fallback_text(video, project), "blocks": [block.to_dict() for block in blocks]}
 
 
-def render_video_unavailable_note(video: Video, project: LiteProject) -> dict[str, Any]:
-    """The note in the project's thread when TikTok stops showing a delivered video."""
+def render_video_check_note(video: Video, project: LiteProject) -> dict[str, Any]:
+    """The note in the project's thread when TikTok says a delivered video is unavailable or
+    on another account than its creator's."""
+    notes = tiktok_check_notes(video) or ["TikTok's answer about this video changed."]
     text = (
-        f":no_entry: The video @{escape(video.creator_handle)} delivered to *{escape(project.link_name)}* "
-        f"is unavailable: TikTok says it is private or removed. {video_link(video)}"
+        f"The video @{escape(video.creator_handle)} delivered to *{escape(project.link_name)}* "
+        f"({video_link(video)}):\n" + "\n".join(notes)
     )
-    fallback = f"A video @{video.creator_handle} delivered to {project.link_name} is unavailable on TikTok."
+    problems = []
+    if video.owner_check == OwnerCheck.OTHER_ACCOUNT:
+        problems.append("is not from this creator's account")
+    if video.unavailable_since is not None:
+        problems.append("is unavailable on TikTok")
+    fallback = f"A video @{video.creator_handle} delivered to {project.link_name} {' and '.join(problems) or 'was checked'}."
     return {
         "text": truncate(fallback, 3000),
         "blocks": [SectionBlock(text=MarkdownTextObject(text=truncate(text, 3000))).to_dict()],

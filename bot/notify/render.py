@@ -22,7 +22,7 @@ from bot.blocks.projects import (
     with_subscription_note,
 )
 from bot.notify.linking import render_reminder, render_video_authorized, render_video_declined
-from bot.notify.videos import render_video_delivered, render_video_unavailable
+from bot.notify.videos import render_video_check, render_video_delivered
 from bot.services import projects
 from bot.services.linking import Confirmation, CreatedRequest
 from bot.services.notices import EVENT_OF_KIND, NoticeKind
@@ -105,8 +105,8 @@ async def render_outbox_message(
         body = await render_reminder(session, project, message.payload, settings)
     elif kind is NoticeKind.BRAND_DOMAIN_CHANGED:
         body = render_brand_domain_notice(project, message.payload)
-    elif kind is NoticeKind.VIDEO_UNAVAILABLE:
-        body = await render_video_unavailable(session, project, message.payload)
+    elif kind in (NoticeKind.VIDEO_UNAVAILABLE, NoticeKind.VIDEO_NOT_THE_OWNERS):
+        body = await render_video_check(session, project, message.payload)
     else:
         raise ValueError(f"no renderer for outbox kind {message.kind!r}")
     if message.payload.get("dm"):

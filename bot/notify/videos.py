@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.blocks.videos import render_video_alert, render_video_gone, render_video_unavailable_note
+from bot.blocks.videos import render_video_alert, render_video_check_note, render_video_gone
 from bot.services.video_lookups import cached_thumbnail
 from bot.settings import Settings
 from storage import alerts as alert_queries
@@ -47,10 +47,11 @@ async def render_video_delivered(
     )
 
 
-async def render_video_unavailable(
+async def render_video_check(
     session: AsyncSession, project: LiteProject, payload: dict[str, Any]
 ) -> dict[str, Any]:
+    """A note in the thread: TikTok says a video is unavailable, or on another account."""
     video = await _video_of(session, project, payload)
     if video is None:
         return render_video_gone(project)
-    return render_video_unavailable_note(video, project)
+    return render_video_check_note(video, project)

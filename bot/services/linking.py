@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import video_lookups
 from bot.services.deliveries import SPARK_CODE_TAKEN, is_plausible_token, spark_code_taken
 from bot.services.errors import Conflict, DomainError, InvalidInput, NotFound
 from bot.services.notices import NoticeKind, queue_action_dm, queue_card_refresh, queue_notice
@@ -246,8 +247,13 @@ async def confirm_videos(
     selected: Sequence[str],
     expires_after_days: int,
     now: dt.datetime | None = None,
+    lookups: bool = False,
 ) -> Confirmation:
-    """Create one linking request per creator for the selected videos (keys in `selected`)."""
+    """Create one linking request per creator for the selected videos (keys in `selected`).
+
+    With `lookups`, each video whose id is known is looked up with TikTok (whose account it is
+    on, its caption); short links stay as pasted until the creator's answer.
+    """
     chosen_keys = set(selected)
     chosen = [candidate for candidate in candidates if candidate.key in chosen_keys]
     if not chosen:
@@ -300,6 +306,9 @@ async def confirm_videos(
         ]
         session.add_all(videos)
         await session.flush()
+        for video in videos:
+            if lookups and video.tiktok_video_id is not None:
+                await video_lookups.queue_lookup(session, video=video, alert=False)
         crud.add_audit_event(
             session,
             workspace_id=project.workspace_id,

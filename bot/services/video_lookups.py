@@ -55,10 +55,13 @@ async def queue_lookup(
     )
 
 
-async def queue_delivery_notices(session: AsyncSession, *, project: LiteProject, video: Video) -> None:
-    """The new-video alert, the owner's DM and the card refresh (each once, by its key)."""
+async def queue_delivery_notices(session: AsyncSession, *, project: LiteProject, video: Video) -> bool:
+    """The new-video alert, the owner's DM and the card refresh (each once, by its key).
+
+    True when the alert is new (False: it was queued before, e.g. without waiting for TikTok).
+    """
     assert video.id is not None
-    await queue_notice(
+    queued = await queue_notice(
         session,
         project=project,
         kind=NoticeKind.VIDEO_DELIVERED,
@@ -75,6 +78,7 @@ async def queue_delivery_notices(session: AsyncSession, *, project: LiteProject,
         video_id=video.id,
     )
     await queue_card_refresh(session, project=project, reason=f"video-{video.id}")
+    return queued
 
 
 def thumbnail_of(answer: dict[str, Any] | None) -> str | None:
@@ -201,22 +205,33 @@ async def record_answer(session: AsyncSession, *, video_id: int, answer: OEmbedA
     if video.unavailable_since is not None:
         video.unavailable_since = None
         _audit(session, video, "video.available_again", {})
-    _apply_owner(session, video, owner)
-    if alert:
-        await queue_delivery_notices(session, project=project, video=video)
-        return True
-    return False
+    flagged = _apply_owner(session, video, owner)
+    fresh_alert = alert and await queue_delivery_notices(session, project=project, video=video)
+    if flagged and not fresh_alert:
+        # the alert went out before TikTok answered (or there was none): the thread hears it now
+        assert video.id is not None
+        await queue_notice(
+            session,
+            project=project,
+            kind=NoticeKind.VIDEO_NOT_THE_OWNERS,
+            dedup_key=f"video-owner:{video.id}:{owner}",
+            video_id=video.id,
+        )
+    return alert or flagged
 
 
-def _apply_owner(session: AsyncSession, video: Video, owner: str | None) -> None:
+def _apply_owner(session: AsyncSession, video: Video, owner: str | None) -> bool:
+    """Record whose account TikTok says the video is on; True when it newly isn't the creator's."""
     assert video.tiktok_video_id is not None
     if owner is None:
-        return
+        return False
     check = OwnerCheck.CONFIRMED if owner == video.creator_handle else OwnerCheck.OTHER_ACCOUNT
     video.url = canonical_url(owner, video.tiktok_video_id)
-    if (video.owner_check, video.owner_handle) != (check, owner):
-        video.owner_check, video.owner_handle = check, owner
-        _audit(session, video, "video.owner_checked", {"owner": owner, "check": check.value})
+    if (video.owner_check, video.owner_handle) == (check, owner):
+        return False
+    video.owner_check, video.owner_handle = check, owner
+    _audit(session, video, "video.owner_checked", {"owner": owner, "check": check.value})
+    return check == OwnerCheck.OTHER_ACCOUNT
 
 
 async def _merge(

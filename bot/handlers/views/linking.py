@@ -67,6 +67,7 @@ async def submit_selection(
                 candidates=linking.candidates_from_compact(compact),
                 selected=selected,
                 expires_after_days=settings.linking_request_days,
+                lookups=bool(settings.tiktok_oembed_url),
             )
             await queue_linking_requests_sent(
                 session,

@@ -13,14 +13,18 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.services import linking
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.linking import RequestAnswered, RequestExpired
+from bot.services.video_lookups import record_answer
 from bot.services.workspaces import Actor
+from bot.tiktok.oembed import OEmbedAnswer
 from storage.db import create_engine, create_sessionmaker
 from storage.models import (
     AuditEvent,
+    Job,
     LinkingRequest,
     LinkingRequestStatus,
     LiteProject,
     OutboxMessage,
+    OwnerCheck,
     Video,
     VideoSource,
     VideoStatus,
@@ -402,3 +406,47 @@ MIXED = "\n".join(
         f"https://www.tiktok.com/@glow.maker/video/{VIDEO_A}",
     ]
 )
+
+
+async def test_with_lookups_each_video_with_an_id_is_checked_with_tiktok(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    project = await new_project(sessions)
+    assert project.id is not None
+    text = f"{PASTE}\nhttps://vt.tiktok.com/ZSabc9999/ @sun.daze"
+    async with sessions.begin() as session:
+        pasted = await linking.parse_pasted(session, actor=ACTOR, project_id=project.id, text=text)
+        await linking.confirm_videos(
+            session,
+            actor=ACTOR,
+            project_id=project.id,
+            candidates=pasted.candidates,
+            selected=[c.key for c in pasted.candidates],
+            expires_after_days=30,
+            lookups=True,
+        )
+
+    jobs = await rows(sessions, Job)
+    videos = {video.id: video for video in await rows(sessions, Video)}
+    # the short link waits for the creator; the three with an id are looked up, without an alert
+    assert sorted(videos[job.payload["video_id"]].video_key for job in jobs) == sorted(
+        [VIDEO_A, VIDEO_B, VIDEO_C]
+    )
+    assert all(job.payload["alert"] is False for job in jobs)
+    [sun] = [video for video in videos.values() if video.video_key == VIDEO_C]
+    async with sessions.begin() as session:
+        answer = OEmbedAnswer(embed_product_id=VIDEO_C, author_unique_id="someone.else", title="Beach day")
+        assert await record_answer(session, video_id=sun.id, answer=answer, alert=False) is True
+    async with sessions() as session:
+        checked = await session.get(Video, sun.id)
+    assert checked is not None
+    assert (checked.owner_check, checked.owner_handle, checked.title) == (
+        OwnerCheck.OTHER_ACCOUNT,
+        "someone.else",
+        "Beach day",
+    )
+    # team-added videos raise no alert; the thread hears that this one is on another account
+    assert sorted(message.kind for message in await rows(sessions, OutboxMessage)) == [
+        "project_card",
+        "video_not_the_owners",
+    ]

@@ -135,6 +135,26 @@ async def test_someone_elses_video_is_flagged_and_its_owner_delivery_wins(
     assert "from *@real.owner*" in json.dumps(alerts[1].args["blocks"])
 
 
+async def test_an_alert_sent_before_tiktok_answered_gets_a_thread_note_when_the_owner_differs(
+    server: RunningServer, fake_tiktok: FakeTikTok
+) -> None:
+    fake_tiktok.add_video(ID, owner="real.owner")
+    fake_tiktok.server_error(times=2)  # the alert goes out without waiting any longer
+    project = await new_project(server)
+
+    await submit(server, project.invite_token, url=CANONICAL)
+
+    [alert] = await alerts_after_jobs(server, 1)
+    assert "Not from this creator's account" not in json.dumps(alert.args["blocks"])
+    notes = [
+        c for c in server.fake.of("chat.postMessage") if "not from this creator's account" in c.args["text"]
+    ]
+    assert len(notes) == 1
+    assert "@real.owner" in json.dumps(notes[0].args["blocks"])
+    [video] = await stored_videos(server)
+    assert video.owner_check == OwnerCheck.OTHER_ACCOUNT
+
+
 async def test_a_second_creator_waits_while_the_owner_is_unknown(
     server: RunningServer, fake_tiktok: FakeTikTok
 ) -> None:
