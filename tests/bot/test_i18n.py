@@ -236,3 +236,17 @@ def test_the_paused_request_page_says_what_the_service_says_with_the_date_in_the
         assert values["date"] == day
         if tag == "en":
             assert PAUSED % values == linking.paused_message(view)  # type: ignore[arg-type]
+
+
+def test_a_new_refusal_of_the_link_checks_cannot_slip_past_the_lookup_table() -> None:
+    from bot.tiktok import urls
+
+    documented = (urls.TikTokUrlError.__doc__ or "").split("logs:")[1].split(".")[0]
+    sentences = [
+        value
+        for name, value in vars(urls).items()
+        if name.isupper() and isinstance(value, str) and value.endswith(".")
+    ]
+
+    assert {code.strip() for code in documented.split(",")} == set(REFUSED_LINKS) | set(REFUSED_HANDLES)
+    assert len(sentences) >= 14 and set(sentences) <= set(messages.MESSAGES)
