@@ -98,12 +98,25 @@ async def show_request(
     return request_page(request, view)
 
 
+# the same words as `linking.paused_message`, with the date written the way the page's language does
+PAUSED = i18n.N_(
+    "“%(name)s” is paused, so this request can't be answered right now and nothing was sent. "
+    "Open this link again when %(brand)s resumes it (it can be answered until %(date)s)."
+)
+
+
 def paused_page(view: RequestView, *, status: int = 200) -> web.Response:
+    i18n.prefer_default(view.project.creator_language)
+    values = {
+        "name": view.project.link_name,
+        "brand": view.brand.name,
+        "date": i18n.format_date(view.request.expires_at, length="long"),
+    }
     return page(
         "message.html",
         status=status,
         title="This project is paused",
-        message=linking.paused_message(view),
+        message=i18n.gettext_(PAUSED) % values,
         back_url=None,
     )
 
@@ -136,10 +149,8 @@ async def receive_answer(
                 raise InvalidInput({"answer": "Choose to authorize or to decline."})
     except NotFound:
         return not_found()
-    except RequestPaused as exc:
-        return page(
-            "message.html", status=409, title="This project is paused", message=exc.message, back_url=None
-        )
+    except RequestPaused:
+        return await _paused_again(sessions, token)
     except Conflict as exc:
         return await _again(request, sessions, token, values, status=409, refusal=exc.message)
     except InvalidInput as exc:
@@ -176,3 +187,13 @@ async def _again(
     response = request_page(request, view, values=values, errors=errors, status=status, refusal=refusal)
     response.headers.update(headers or {})
     return response
+
+
+async def _paused_again(sessions: async_sessionmaker[AsyncSession], token: str) -> web.Response:
+    """409: the project was paused before the answer came; nothing was stored."""
+    try:
+        async with sessions() as session:
+            view = await linking.get_request(session, token=token)
+    except NotFound:
+        return not_found()
+    return paused_page(view, status=409)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from babel.messages.extract import extract_from_dir
@@ -13,10 +14,11 @@ from babel.messages.pofile import read_po
 
 from bot import i18n
 from bot.portal import messages
+from bot.services import deliveries, linking
 from bot.services.deliveries import _clean_fields
 from bot.services.errors import InvalidInput
 from bot.tiktok.spark_codes import SparkCodeError, clean_spark_code
-from bot.tiktok.urls import TikTokUrlError, parse_video_url
+from bot.tiktok.urls import TikTokUrlError, clean_handle, parse_video_url
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES = ROOT / "bot" / "locales"
@@ -122,7 +124,7 @@ def test_dates_and_numbers_are_babels() -> None:
     [
         ("https://www.youtube.com/watch?v=1", "Esse não é um link do TikTok"),
         ("https://www.tiktok.com/@someone", "Esse é o link de um perfil do TikTok"),
-        ("x" * 501, "Esse link tem 501 caracteres"),
+        ("x" * 501, "Esse texto é longo demais para um link do TikTok"),
     ],
 )
 def test_messages_from_the_tiktok_checks_are_looked_up_by_their_english(text: str, portuguese: str) -> None:
@@ -153,3 +155,98 @@ def test_messages_with_values_keep_them_in_the_translation() -> None:
 def test_a_message_nobody_translated_yet_shows_in_english() -> None:
     with i18n.using(i18n.language("ja")):  # type: ignore[arg-type]
         assert messages.translate("A brand-new check says this.") == "A brand-new check says this."
+
+
+ID = "7301234567890123456"
+# one text per refusal code of bot/tiktok/urls.py (its docstring lists them)
+REFUSED_LINKS = {
+    "empty": " ",
+    "too_long": "x" * 501,
+    "no_link": "my new video is up",
+    "two_links": f"https://www.tiktok.com/@a.b/video/{ID} and https://vm.tiktok.com/ZMabcd12/",
+    "not_tiktok": "https://www.youtube.com/watch?v=1",
+    "not_a_video": "https://www.tiktok.com/music/summer-123",
+    "profile": "https://www.tiktok.com/@someone",
+    "photo_post": f"https://www.tiktok.com/@someone/photo/{ID}",
+    "bad_id": "https://www.tiktok.com/@someone/video/123",
+    "unicode_digits": "https://www.tiktok.com/@someone/video/"
+    + ID.translate(str.maketrans("0123456789", "０１２３４５６７８９")),
+    "bad_handle": f"https://www.tiktok.com/@no!pe/video/{ID}",
+    "short_incomplete": "https://vm.tiktok.com/ab/",
+}
+REFUSED_HANDLES = {"handle_missing": "@", "handle_invalid": "a"}
+REFUSED_SPARK_CODES = ["#abc def", "%23abc", "#" + "A" * 250, "A" * 64, "#abc$def", "#" + "A" * 20]
+
+
+def refusals() -> list[str]:
+    """Every English sentence the link, handle and spark-code checks can refuse with, and the
+    services' own refusals on the creator pages (with values, as they are shown)."""
+    found: dict[str, str] = {}
+    for code, text in REFUSED_LINKS.items():
+        with pytest.raises(TikTokUrlError) as refused:
+            parse_video_url(text)
+        found[code] = str(refused.value)
+        assert refused.value.code == code, text
+    for code, text in REFUSED_HANDLES.items():
+        with pytest.raises(TikTokUrlError) as refused:
+            clean_handle(text)
+        assert refused.value.code == code
+        found[code] = str(refused.value)
+    sentences = list(found.values())
+    for text in REFUSED_SPARK_CODES:
+        with pytest.raises(SparkCodeError) as refused_code:
+            clean_spark_code(text)
+        sentences.append(str(refused_code.value))
+    with pytest.raises(InvalidInput) as invalid:
+        _clean_fields(f"https://www.tiktok.com/@a.b/video/{ID}", "a\u202eb", "a@b.co", "#" + "A" * 64)
+    sentences.extend(invalid.value.errors.values())
+    sentences += [deliveries.OWNER_NOT_CONFIRMED, deliveries.SPARK_CODE_TAKEN]
+    assert len(set(sentences)) == len(sentences)  # each check says something of its own
+    return sentences
+
+
+@pytest.mark.parametrize("tag", sorted(EXPECTED - {"en"}))
+def test_every_refusal_a_creator_can_meet_is_translated(tag: str) -> None:
+    sentences = refusals()
+    with pytest.raises(SparkCodeError) as cut_off:
+        clean_spark_code("#" + "A" * 20)
+
+    with i18n.using(i18n.language(tag)):  # type: ignore[arg-type]
+        untranslated = [sentence for sentence in sentences if messages.translate(sentence) == sentence]
+        translated_cut_off = messages.translate(str(cut_off.value))
+
+    assert untranslated == []
+    assert "21" in translated_cut_off and "%(" not in translated_cut_off  # the value is kept
+
+
+def test_the_paused_request_page_says_what_the_service_says_with_the_date_in_the_language() -> None:
+    from bot.portal.linking import PAUSED
+
+    view = SimpleNamespace(
+        project=SimpleNamespace(link_name="Summer glow"),
+        brand=SimpleNamespace(name="GlowCo"),
+        request=SimpleNamespace(expires_at=dt.datetime(2026, 12, 7, 10, 30)),
+    )
+    values = {"name": "Summer glow", "brand": "GlowCo", "date": ""}
+
+    for tag, day in (("en", "December 7, 2026"), ("de", "7. Dezember 2026"), ("ja", "2026年12月7日")):
+        lang = i18n.language(tag)
+        assert lang is not None
+        values["date"] = i18n.format_date(view.request.expires_at, lang=lang, length="long")
+        assert values["date"] == day
+        if tag == "en":
+            assert PAUSED % values == linking.paused_message(view)  # type: ignore[arg-type]
+
+
+def test_a_new_refusal_of_the_link_checks_cannot_slip_past_the_lookup_table() -> None:
+    from bot.tiktok import urls
+
+    documented = (urls.TikTokUrlError.__doc__ or "").split("logs:")[1].split(".")[0]
+    sentences = [
+        value
+        for name, value in vars(urls).items()
+        if name.isupper() and isinstance(value, str) and value.endswith(".")
+    ]
+
+    assert {code.strip() for code in documented.split(",")} == set(REFUSED_LINKS) | set(REFUSED_HANDLES)
+    assert len(sentences) >= 14 and set(sentences) <= set(messages.MESSAGES)

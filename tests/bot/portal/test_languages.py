@@ -12,8 +12,10 @@ from sqlalchemy import select
 
 from bot.portal.routes import FORM_TOKENS_KEY, RATE_LIMITS_KEY
 from storage.models import LiteProject, Video
+from tests.bot.test_outage import UNREACHABLE
 from tests.factories import make_project
-from tests.harness.server import RunningServer
+from tests.harness.fake_slack import FakeSlack
+from tests.harness.server import RunningServer, start_server
 
 URL = "https://www.tiktok.com/@glow.maker/video/7301234567890123456"
 CODE = "#4lrl4IIbnY3H31X1KfPKGpyupUzbnHF5S7T/UbUsEBnnUOP4tYz9+Ek7tt6i7ms="
@@ -120,7 +122,7 @@ async def test_validation_messages_come_translated_and_first(server: RunningServ
     assert summary < text.index('<form method="post"')  # the error summary comes before the form
     assert "Todavía no se envió nada." in text
     assert '<a href="#url">Ese no es un enlace de TikTok.' in text
-    assert "Ese código Spark es demasiado corto." in text
+    assert "Ese código Spark tiene solo 6 caracteres" in text
     assert 'value="https://www.youtube.com/watch?v=1"' in text
 
 
@@ -184,3 +186,81 @@ async def test_the_refusal_pages_speak_the_language_too(server: RunningServer) -
     assert "Dieses Formular ist abgelaufen" in forbidden[1]
     assert missing[0] == 404 and "이 링크는 작동하지 않습니다" in missing[1]
     assert too_much[0] == 413 and "Nội dung quá lớn" in too_much[1]
+
+
+async def test_a_photo_post_is_refused_in_portuguese_and_the_form_says_so_first(
+    server: RunningServer,
+) -> None:
+    project = await new_project(server)
+    token = project.invite_token
+
+    _, page, _ = await fetch("GET", f"{server.url}/i/{token}", language="pt-BR")
+    status, refused, _ = await fetch(
+        "POST",
+        f"{server.url}/i/{token}",
+        language="pt-BR",
+        data=form(server, token, url="https://www.tiktok.com/@glow.maker/photo/7301234567890123456"),
+    )
+
+    assert "Só vídeos: publicações de fotos não são aceitas." in page
+    assert status == 422
+    assert '<a href="#url">Essa é uma publicação de fotos. Projetos lite aceitam só vídeos' in refused
+    assert "photo post" not in refused
+    async with server.sessions() as session:
+        assert (await session.execute(select(Video))).first() is None
+
+
+async def test_a_cut_off_spark_code_is_refused_in_japanese_on_the_linking_page(server: RunningServer) -> None:
+    from tests.bot.portal.test_linking_page import new_request
+
+    request = await new_request(server)
+    cut_off = CODE[:30]
+
+    status, text, _ = await fetch(
+        "POST",
+        f"{server.url}/a/{request.token}?lang=ja",
+        data={
+            "answer": "accept",
+            "spark_code_0": cut_off,
+            "spark_code_1": CODE,
+            "form_token": server.runner.app[FORM_TOKENS_KEY].issue(request.token),
+        },
+    )
+
+    assert status == 422
+    assert "このSparkコードは30文字しかありません。" in text and "cut off" not in text
+    assert f'value="{cut_off}"' in text  # what was typed comes back to be fixed
+
+
+async def test_a_paused_linking_request_says_so_in_german_with_a_german_date(server: RunningServer) -> None:
+    from tests.bot.portal.test_linking_page import new_request
+
+    request = await new_request(server, created=dt.datetime(2031, 11, 7, 9, 0, tzinfo=dt.UTC))
+    async with server.sessions.begin() as session:
+        (await session.execute(select(LiteProject))).scalar_one().active = False
+
+    status, page, _ = await fetch("GET", f"{server.url}/a/{request.token}", language="de-DE")
+    answered, refused, _ = await fetch(
+        "POST",
+        f"{server.url}/a/{request.token}",
+        language="de-DE",
+        data={"answer": "decline", "form_token": server.runner.app[FORM_TOKENS_KEY].issue(request.token)},
+    )
+
+    assert status == 200 and answered == 409
+    for text in (page, refused):
+        assert "Dieses Projekt ist pausiert" in text
+        assert "bis zum 7. Dezember 2031" in text and "December" not in text
+
+
+async def test_the_database_down_page_speaks_arabic(fake_slack: FakeSlack) -> None:
+    running = await start_server(fake_slack, UNREACHABLE)
+    try:
+        status, text, headers = await fetch("GET", f"{running.url}/i/{'a' * 32}", language="ar")
+    finally:
+        await running.stop()
+
+    assert status == 503 and headers["Retry-After"] == "30"
+    assert '<html lang="ar" dir="rtl">' in text
+    assert "سنعود بعد قليل" in text and "لم يُحفظ أي شيء أرسلته" in text
+    assert "Back in a moment" not in text
