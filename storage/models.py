@@ -367,7 +367,11 @@ class OutboxMessage(SQLModel, table=True):
     """A notification, written in the same transaction as the change that causes it."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        # a queued card refresh is found by its project's key, not by a LIKE that no index serves
+        Index("ix_outbox_refresh", "refresh_key", "status", "next_attempt_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspaces.id", index=True)
@@ -388,6 +392,8 @@ class OutboxMessage(SQLModel, table=True):
     # the event subscriptions filter on (delivered, paused…), and rows folded into one digest
     event: str | None = Field(default=None, max_length=30)
     digest_key: str | None = Field(default=None, max_length=100, index=True)
+    # the same for every refresh of one thing (a project's card): queued refreshes merge on it
+    refresh_key: str | None = Field(default=None, max_length=100)
 
 
 class ChannelSettings(SQLModel, table=True):
