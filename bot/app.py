@@ -17,9 +17,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot import handlers, portal
+from bot import handlers, metrics, portal
 from bot.handlers.errors import guard
 from bot.handlers.roles import AdminCache
+from bot.http import PooledRespond, SharedHttp
 from bot.notify.dispatcher import DispatcherConfig, OutboxDispatcher
 from bot.notify.scheduler import add_scheduler
 from bot.oauth import (
@@ -30,6 +31,7 @@ from bot.oauth import (
     not_installed_message,
 )
 from bot.settings import Settings
+from bot.shedding import PAGE_LIMIT_KEY, WORK_LIMIT_KEY, PageLimit, WorkLimit, shed_creator_pages
 from storage.db import create_engine, create_sessionmaker
 
 log = logging.getLogger(__name__)
@@ -80,7 +82,12 @@ class GuardedAsyncApp(AsyncApp):
 
 
 def create_bolt_app(
-    settings: Settings, sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine | None = None
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    engine: AsyncEngine | None = None,
+    *,
+    work_limit: WorkLimit | None = None,
+    http: SharedHttp | None = None,
 ) -> AsyncApp:
     if settings.oauth_enabled:
         # multi-workspace: each request runs with the bot token its workspace installed the app with
@@ -108,6 +115,9 @@ def create_bolt_app(
         if context.client is not None and context.user_id:
             context["admin_check"] = admins.check_for(context.client, context.team_id or "", context.user_id)
         context["installation_store"] = bolt.installation_store if settings.oauth_enabled else None
+        context["work_limit"] = work_limit
+        if http is not None and http.session is not None and context.response_url:
+            context["respond"] = PooledRespond(response_url=context.response_url, session=http.session)
         return await next()
 
     handlers.register(bolt)
@@ -117,17 +127,24 @@ def create_bolt_app(
 def create_web_app(
     settings: Settings, *, dispatcher_config: DispatcherConfig | None = None
 ) -> web.Application:
-    engine = create_engine(settings.database_url)
+    # the pool times each wait for a connection (liteproject_db_wait_seconds)
+    engine = create_engine(settings.database_url, poolclass=metrics.TimedQueuePool)
     sessions = create_sessionmaker(engine)
-    bolt = create_bolt_app(settings, sessions, engine)
+    work_limit = WorkLimit(settings.slack_work_concurrency)
+    http = SharedHttp()
+    bolt = create_bolt_app(settings, sessions, engine, work_limit=work_limit, http=http)
+    dispatcher_client = create_dispatcher_client(settings, bolt, sessions)
+    http.clients = (bolt.client, dispatcher_client)
     dispatcher = OutboxDispatcher(
         sessions=sessions,
-        client=create_dispatcher_client(settings, bolt, sessions),
+        client=dispatcher_client,
         settings=settings,
         config=dispatcher_config or DispatcherConfig(lease_seconds=settings.outbox_lease_seconds),
     )
 
-    app = web.Application(client_max_size=1024**2)
+    app = web.Application(client_max_size=1024**2, middlewares=[metrics.measure, shed_creator_pages])
+    app[WORK_LIMIT_KEY] = work_limit
+    app[PAGE_LIMIT_KEY] = PageLimit(settings.creator_page_concurrency)
     app[SETTINGS_KEY] = settings
     app[ENGINE_KEY] = engine
     app[SESSIONS_KEY] = sessions
@@ -135,7 +152,9 @@ def create_web_app(
     app[DISPATCHER_KEY] = dispatcher
 
     async def slack_events(request: web.Request) -> web.Response:
-        bolt_response = await bolt.async_dispatch(await to_bolt_request(request))
+        bolt_request = await to_bolt_request(request)
+        request[metrics.SURFACE] = metrics.slack_surface(bolt_request.body)
+        bolt_response = await bolt.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
 
     app.router.add_post("/slack/events", slack_events)
@@ -155,10 +174,13 @@ def create_web_app(
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     portal.setup(app)
+    metrics.setup(app, sessions)
+    app.on_startup.append(http.start)
     app.on_startup.append(dispatcher.start)
     add_scheduler(app, sessions, on_queued=dispatcher.wake)
     # stop sending before the engine goes away
     app.on_cleanup.append(dispatcher.stop)
+    app.on_cleanup.append(http.close)
     app.on_cleanup.append(_dispose_engine)
     return app
 

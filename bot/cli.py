@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 from importlib.metadata import version
@@ -67,6 +68,16 @@ def _upgrade(settings: Settings) -> int:
     return 0
 
 
+async def _freeze_heap(_app: object) -> None:
+    """Move what start-up made (modules, the app, templates) out of the collector's way.
+
+    Under load the cyclic collector otherwise rescans those long-lived objects again and again:
+    it measured 5-6 s of every 10 and most of `list`'s p99.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def _serve(settings: Settings) -> int:
     from aiohttp import web
 
@@ -82,9 +93,11 @@ def _serve(settings: Settings) -> int:
             settings.public_base_url,
         )
 
+    app = create_web_app(settings)
+    app.on_startup.append(_freeze_heap)
     # run_app turns SIGTERM/SIGINT into a graceful shutdown: in-flight requests finish first
     web.run_app(
-        create_web_app(settings),
+        app,
         host=settings.host,
         port=settings.port,
         print=announce,

@@ -23,6 +23,8 @@ FIXES = {
     "LINKING_REQUEST_DAYS": "use a number of days between 1 and 365",
     "LOG_LEVEL": "use DEBUG, INFO, WARNING or ERROR",
     "OUTBOX_LEASE_SECONDS": "use a number of seconds between 1 and 3600",
+    "SLACK_WORK_CONCURRENCY": "use a number between 1 and 10000",
+    "CREATOR_PAGE_CONCURRENCY": "use a number between 1 and 10000",
 }
 
 
@@ -49,6 +51,9 @@ class Settings(BaseSettings):
     # how long a replica owns the notifications it picked up; another takes them over after it
     outbox_lease_seconds: float = Field(default=30.0, ge=1.0, le=3600.0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # past these, Slack commands get "busy, try again" and creator pages a 503 (see bot/shedding.py)
+    slack_work_concurrency: int = Field(default=64, ge=1, le=10_000)
+    creator_page_concurrency: int = Field(default=64, ge=1, le=10_000)
 
     @field_validator("slack_api_url", "public_base_url")
     @classmethod

@@ -423,6 +423,17 @@ class UserSettings(SQLModel, table=True):
     updated_at: dt.datetime = utc_field(default_now=True)
 
 
+class HomeOpen(SQLModel, table=True):
+    """When a person last opened the app's Home tab: it is republished after a change only while
+    they may be looking at it (opening it publishes it afresh anyway)."""
+
+    __tablename__ = "home_opens"
+
+    workspace_id: int = Field(foreign_key="workspaces.id", primary_key=True)
+    user_id: str = Field(max_length=32, primary_key=True)
+    opened_at: dt.datetime = utc_field(default_now=True)
+
+
 class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_events"
     __table_args__ = (Index("ix_audit_target", "workspace_id", "target_type", "target_id"),)

@@ -36,6 +36,8 @@ templates = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    # compiled once and kept: no stat of the template files on every page
+    auto_reload=False,
 )
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

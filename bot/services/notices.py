@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import listing
 from storage import crud
 from storage.models import LiteProject
 
@@ -109,6 +110,8 @@ async def queue_card_refresh(session: AsyncSession, *, project: LiteProject, rea
     number of changes: a burst of deliveries edits the card once, not once each.
     """
     assert project.id is not None
+    # what the card shows is what a project list shows: both go stale together
+    listing.changed(session, workspace_id=project.workspace_id)
     if await crud.touch_pending_outbox_message(session, refresh_key=card_refresh_key(project.id)):
         return False
     return await queue_notice(

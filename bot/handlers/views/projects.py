@@ -15,7 +15,7 @@ from bot.blocks.project_modals import (
     render_composed_invite,
     render_created_view,
 )
-from bot.handlers.common import publish_home, sessions_of, settings_of
+from bot.handlers.common import refresh_home, sessions_of, settings_of
 from bot.handlers.views.values import as_int, as_ints, read_values
 from bot.services import invites, projects
 from bot.services.errors import DomainError, InvalidInput, NotFound
@@ -48,7 +48,7 @@ async def submit_create(
         return
     url = projects.invite_url(settings_of(context).public_base_url, project)
     await ack(response_action="update", view=render_created_view(project, url))
-    await publish_home(client, context, user_id=actor.user_id)
+    await refresh_home(client, context, user_id=actor.user_id)
 
 
 async def submit_manage(
@@ -69,7 +69,7 @@ async def submit_manage(
         await ack(response_action="errors", errors={"link_name": refused.message})
         return
     await ack()
-    await publish_home(client, context, user_id=actor.user_id)
+    await refresh_home(client, context, user_id=actor.user_id)
 
 
 async def submit_invite_message(ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext) -> None:

@@ -1,4 +1,4 @@
-"""outbox refresh key: a queued card refresh found by an index, not a LIKE
+"""outbox refresh key (a queued card refresh found by an index, not a LIKE); home_opens
 
 Revision ID: 0006_i14
 Revises: 0005
@@ -11,6 +11,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
+import storage.models
+
 revision: str = "0006_i14"
 down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
@@ -20,6 +22,14 @@ CARD_PREFIX = "project-card:"
 
 
 def upgrade() -> None:
+    op.create_table(
+        "home_opens",
+        sa.Column("workspace_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("opened_at", storage.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["workspace_id"], ["workspaces.id"]),
+        sa.PrimaryKeyConstraint("workspace_id", "user_id"),
+    )
     with op.batch_alter_table("outbox") as batch:
         batch.add_column(
             sa.Column("refresh_key", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True)
@@ -52,3 +62,4 @@ def downgrade() -> None:
     op.drop_index("ix_outbox_refresh", table_name="outbox")
     with op.batch_alter_table("outbox") as batch:
         batch.drop_column("refresh_key")
+    op.drop_table("home_opens")

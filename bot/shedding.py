@@ -1,0 +1,93 @@
+"""Bounded work, and a quick refusal past it, instead of queues that grow without end.
+
+Slack: every listener run (the part before the ack and the work after it) takes a slot of
+`SLACK_WORK_CONCURRENCY`. When none is free, a slash command is answered at once with a short
+"busy, try again" (its person sees that in the ack, well inside Slack's 3 s) instead of joining
+a queue it would leave only after Slack gave up on it; buttons, modals and events wait for a slot
+in order, as they carry what a person already started. Creator pages: past
+`CREATOR_PAGE_CONCURRENCY` requests in progress the page answers 503 with Retry-After.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from bot.metrics import POST_ACK_IN_PROGRESS, SHED
+
+CREATOR_PATHS = ("/i/", "/a/")
+RETRY_AFTER_SECONDS = 2
+
+
+class WorkLimit:
+    """At most `capacity` runs at once; `full` says whether a newcomer would have to wait."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self.in_progress = 0
+        self._slots = asyncio.Semaphore(capacity)
+
+    @property
+    def full(self) -> bool:
+        return self._slots.locked()
+
+    async def __aenter__(self) -> None:
+        await self._slots.acquire()
+        self.in_progress += 1
+        POST_ACK_IN_PROGRESS.inc()
+
+    async def __aexit__(self, *_: object) -> None:
+        self.in_progress -= 1
+        POST_ACK_IN_PROGRESS.dec()
+        self._slots.release()
+
+
+class PageLimit:
+    """Creator-page requests in progress: a count, as a refused request waits for nothing."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self.in_progress = 0
+
+
+WORK_LIMIT_KEY = web.AppKey("work_limit", WorkLimit)
+PAGE_LIMIT_KEY = web.AppKey("page_limit", PageLimit)
+
+
+def busy_page() -> web.Response:
+    from bot.portal.routes import page  # the portal imports the app: import late
+    from bot.portal.security import SECURITY_HEADERS
+
+    response = page(
+        "message.html",
+        status=503,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        title="Busy for a moment",
+        message=(
+            "Lots of people are using this page right now, and nothing was sent. "
+            "Go back with your browser's Back button (what you typed is still in the form) "
+            f"and send it again in {RETRY_AFTER_SECONDS} seconds."
+        ),
+        back_url=None,
+    )
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+@web.middleware
+async def shed_creator_pages(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    if not request.path.startswith(CREATOR_PATHS):
+        return await handler(request)
+    limit = request.app[PAGE_LIMIT_KEY]
+    if limit.in_progress >= limit.capacity:
+        SHED.labels(surface="creator_page").inc()
+        return busy_page()
+    limit.in_progress += 1
+    try:
+        return await handler(request)
+    finally:
+        limit.in_progress -= 1
