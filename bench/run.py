@@ -222,6 +222,7 @@ class Bench:
         status, body = asyncio.run(post_raw(server.port, requests[0]))
         assert status == 200 and '"response_action":"update"' in body.replace(" ", ""), body[:300]
         self.warm("create", requests, [server.port])
+        quiet([server.port])
         before = asyncio.run(seed.count_projects(url))
         figures = self.measure("create", requests, [server.port], warm=False)
         figures["projects_written"] = asyncio.run(seed.count_projects(url)) - before
@@ -251,6 +252,7 @@ class Bench:
         name, ports = f"delivery-{len(servers)}-{first}", [server.port for server in servers]
         half = len(requests) // 2  # warm up on other videos than the measured ones: all are new
         self.warm(name, requests[half:-1], ports)
+        quiet(ports)
         before = asyncio.run(seed.count_videos(url))
         figures = self.measure(name, requests[:half], ports, warm=False)
         figures["videos_written"] = asyncio.run(seed.count_videos(url)) - before
@@ -499,6 +501,13 @@ async def list_round_trips(port: int, fake_url: str, count: int) -> dict[str, An
     }
 
 
+def quiet(ports: list[int]) -> None:
+    """Wait for the requests the warm-up's load left behind (the load generator drops what is in
+    flight when it stops; the server still answers them) before the measured load begins."""
+    for port in ports:
+        settle(lambda port=port: server_metrics(port)["answered"], quiet=0.5, limit=30)  # type: ignore[misc]
+
+
 def server_metrics(port: int) -> dict[str, Any]:
     """What the server's own `/metrics` says: shed requests, outbox backlog, database waits, RSS."""
     from prometheus_client.parser import text_string_to_metric_families
@@ -511,6 +520,7 @@ def server_metrics(port: int) -> dict[str, Any]:
             samples[sample.name] = samples.get(sample.name, 0.0) + sample.value
     waits = samples.get("liteproject_db_wait_seconds_count", 0.0)
     return {
+        "answered": int(samples.get("liteproject_http_requests_total", 0)),
         "shed": int(samples.get("liteproject_shed_requests_total", 0)),
         "outbox_backlog": int(samples.get("liteproject_outbox_backlog", 0)),
         "outbox_oldest_age_s": round(samples.get("liteproject_outbox_oldest_age_seconds", 0.0), 1),

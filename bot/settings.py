@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # past these, Slack commands get "busy, try again" and creator pages a 503 (see bot/shedding.py)
     slack_work_concurrency: int = Field(default=64, ge=1, le=10_000)
-    creator_page_concurrency: int = Field(default=64, ge=1, le=10_000)
+    creator_page_concurrency: int = Field(default=128, ge=1, le=10_000)
 
     @field_validator("slack_api_url", "public_base_url")
     @classmethod
