@@ -93,6 +93,7 @@ async def test_after_max_attempts_a_row_is_parked_and_status_shows_it(make_serve
     assert "service_unavailable" in json.dumps(status.args["blocks"])
 
     await server.slack.command("status retry")
+    await server.fake.wait_for("respond", 2)  # the retry runs after the ack; its answer follows it
     await settle(server, timeout=10)
     # the card's rows (its post, and its refresh unless that merged into it) and the notice
     statuses = await outbox_statuses(server)
