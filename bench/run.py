@@ -198,7 +198,7 @@ class Bench:
         figures["listing_in_ack"] = in_ack
         if in_ack:
             # every 2xx ack carries the listing, except the "busy" answers of shed commands
-            time.sleep(1)  # anything posted after the acks would show up here
+            time.sleep(0.5)  # anything posted after the acks would show up here
             figures["listings_posted"] = fake_stats(fake)["respond_count"] - before
             figures["listings_drained_after_s"] = 0.0
             shed = server_metrics(server.port)["shed"] - shed_before
@@ -222,7 +222,8 @@ class Bench:
         status, body = asyncio.run(post_raw(server.port, requests[0]))
         assert status == 200 and '"response_action":"update"' in body.replace(" ", ""), body[:300]
         self.warm("create", requests, [server.port])
-        quiet([server.port])
+        if self.sizes.warmup:
+            quiet([server.port])
         before = asyncio.run(seed.count_projects(url))
         figures = self.measure("create", requests, [server.port], warm=False)
         figures["projects_written"] = asyncio.run(seed.count_projects(url)) - before
@@ -252,7 +253,8 @@ class Bench:
         name, ports = f"delivery-{len(servers)}-{first}", [server.port for server in servers]
         half = len(requests) // 2  # warm up on other videos than the measured ones: all are new
         self.warm(name, requests[half:-1], ports)
-        quiet(ports)
+        if self.sizes.warmup:
+            quiet(ports)
         before = asyncio.run(seed.count_videos(url))
         figures = self.measure(name, requests[:half], ports, warm=False)
         figures["videos_written"] = asyncio.run(seed.count_videos(url)) - before
