@@ -6,12 +6,14 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+import sqlalchemy
 from sqlalchemy import event, func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.services.notices import queue_card_refresh
 from storage import crud
 from storage.db import create_engine, create_sessionmaker
+from storage.migrate import upgrade
 from storage.models import OutboxMessage
 from tests.factories import make_project, make_workspace
 
@@ -80,3 +82,35 @@ async def test_the_card_refresh_lookup_reads_an_index_not_the_whole_outbox(engin
 
     async with sessions() as session:
         assert (await session.execute(select(func.count()).select_from(OutboxMessage))).scalar_one() == 50
+
+
+def test_sqlite_upgrade_gives_card_refreshes_still_queued_their_key(tmp_path: Any) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "0005")
+    engine = sqlalchemy.create_engine(url.replace("+aiosqlite", ""))
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO workspaces (team_id, enterprise_id, name, created_at) VALUES ('T1', '', '', '2026-01-01')"
+            )
+        )
+        for row_id, key, kind, status in (
+            (1, "project-card:7:created", "project_card", "pending"),
+            (2, "project-card:8:video-3", "project_card", "sent"),
+            (3, "video-delivered:9", "video_delivered", "pending"),
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO outbox (id, workspace_id, dedup_key, kind, channel_id, payload, status, "
+                    "attempts, created_at, next_attempt_at) VALUES (:id, 1, :key, :kind, 'C1', '{}', :status, 0, "
+                    "'2026-01-01', '2026-01-01')"
+                ),
+                {"id": row_id, "key": key, "kind": kind, "status": status},
+            )
+
+    upgrade(url)
+
+    with engine.connect() as connection:
+        keys = dict(connection.execute(text("SELECT id, refresh_key FROM outbox ORDER BY id")).all())
+    engine.dispose()
+    assert keys == {1: "project-card:7", 2: None, 3: None}
