@@ -32,14 +32,24 @@ class WorkLimit:
     def __init__(self, capacity: int) -> None:
         self.capacity = capacity
         self.in_progress = 0
+        self._waiting = 0
         self._slots = asyncio.Semaphore(capacity)
 
     @property
     def full(self) -> bool:
         return self._slots.locked()
 
+    @property
+    def waiting(self) -> int:
+        """Runs queued for a slot (buttons, modals and events wait; commands are told busy)."""
+        return self._waiting
+
     async def __aenter__(self) -> None:
-        await self._slots.acquire()
+        self._waiting += 1
+        try:
+            await self._slots.acquire()
+        finally:
+            self._waiting -= 1
         self.in_progress += 1
         POST_ACK_IN_PROGRESS.inc()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from urllib.parse import urlencode
 
@@ -49,6 +50,22 @@ async def test_a_command_past_capacity_is_told_busy_and_nothing_runs(tiny: Runni
     # with the slot free again the same command runs
     listing = await tiny.slack.command("list")
     assert "Glow week" in listing.text
+
+
+async def test_a_button_past_capacity_waits_its_turn_then_runs(tiny: RunningServer) -> None:
+    await a_project(tiny)
+    limit = tiny.runner.app[WORK_LIMIT_KEY]
+
+    async with limit:
+        pressed = asyncio.create_task(tiny.slack.block_action("project_list_page_next", value="0"))
+        while not limit.waiting:  # the button's run has arrived and queues for the slot
+            await asyncio.sleep(0.01)
+        assert tiny.fake.of("respond") == []  # nothing of it ran while the slot was taken
+
+    answer = await pressed
+    (page,) = await tiny.fake.wait_for("respond")
+    assert answer.status == 200
+    assert "Glow week" in page.args["text"]
 
 
 async def test_a_creator_page_past_capacity_answers_503_with_retry_after(tiny: RunningServer) -> None:
