@@ -178,7 +178,8 @@ def create_web_app(
     app.on_startup.append(http.start)
     app.on_startup.append(dispatcher.start)
     add_scheduler(app, sessions, on_queued=dispatcher.wake)
-    # stop sending before the engine goes away
+    # work after the ack finishes first, then sending stops, before the engine goes away
+    app.on_cleanup.append(work_limit.finish)
     app.on_cleanup.append(dispatcher.stop)
     app.on_cleanup.append(http.close)
     app.on_cleanup.append(_dispose_engine)

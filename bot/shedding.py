@@ -34,6 +34,8 @@ class WorkLimit:
         self.in_progress = 0
         self._waiting = 0
         self._slots = asyncio.Semaphore(capacity)
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     @property
     def full(self) -> bool:
@@ -51,12 +53,22 @@ class WorkLimit:
         finally:
             self._waiting -= 1
         self.in_progress += 1
+        self._idle.clear()
         POST_ACK_IN_PROGRESS.inc()
 
     async def __aexit__(self, *_: object) -> None:
         self.in_progress -= 1
+        if not self.in_progress:
+            self._idle.set()
         POST_ACK_IN_PROGRESS.dec()
         self._slots.release()
+
+    async def finish(self, _app: object = None, *, timeout: float = 10.0) -> None:
+        """At shutdown: let work after the ack finish (it posts through the shared session)."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            pass
 
 
 class PageLimit:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from sqlmodel import select
+
 from bot.app import BOLT_KEY, DISPATCHER_KEY
 from bot.portal import routes
+from storage.models import LiteProject
+from tests.factories import make_project, make_workspace
 from tests.harness.server import RunningServer
 
 
@@ -27,3 +31,18 @@ def test_creator_page_templates_are_compiled_once() -> None:
 
     assert routes.templates.auto_reload is False  # no stat() of the file on every page
     assert routes.templates.get_template("message.html") is first
+
+
+async def test_work_after_the_ack_finishes_before_the_server_stops(server: RunningServer) -> None:
+    async with server.sessions.begin() as session:
+        await make_project(session, workspace=await make_workspace(session), link_name="Glow week")
+
+    answer = await server.slack.command("pause Glow week")  # acked; the pause runs after it
+    await server.stop()
+
+    assert answer.status == 200
+    (told,) = server.fake.of("respond")
+    assert "Paused" in told.args["text"]
+    async with server.sessions() as session:
+        (project,) = (await session.execute(select(LiteProject))).scalars().all()
+    assert project.active is False
