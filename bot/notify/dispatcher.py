@@ -153,7 +153,8 @@ class OutboxDispatcher:
         self._task = asyncio.create_task(self._run(), name="outbox-dispatcher")
 
     async def stop(self, _app: object = None) -> None:
-        """Finish the round in progress (a send cut in half is what leaves rows in doubt), then stop."""
+        """Finish the sends in progress (a send cut in half is what leaves rows in doubt), hand the
+        rest of the round back to the queue, then stop."""
         if self._task is None:
             return
         self._stopping = True
@@ -217,6 +218,11 @@ class OutboxDispatcher:
     async def _drain_channel(self, channel: str, ids: list[int]) -> None:
         for index, message_id in enumerate(ids):
             await asyncio.sleep(0)  # let requests waiting on the loop run between two sends
+            if self._stopping:
+                # stopping: no send is cut in half, and what is still paced for later is handed
+                # back now rather than held until its lease runs out
+                await self._release(ids[index:], 0.0)
+                return
             try:
                 await self._deliver(message_id, channel)
             except RateLimited as limited:
