@@ -18,10 +18,11 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot import handlers, portal
+from bot import handlers, metrics, portal
 from bot.handlers.errors import guard
 from bot.handlers.roles import AdminCache
 from bot.health import ReadinessCheck
+from bot.http import PooledRespond, SharedHttp
 from bot.jobs import kinds as _job_kinds  # noqa: F401 - registers every job kind
 from bot.jobs.registry import JobContext
 from bot.jobs.runner import JobRunner, JobRunnerConfig
@@ -36,6 +37,7 @@ from bot.oauth import (
 )
 from bot.replays import refuse_repeats
 from bot.settings import Settings
+from bot.shedding import PAGE_LIMIT_KEY, WORK_LIMIT_KEY, PageLimit, WorkLimit, shed_creator_pages
 from bot.slack_auth import patient_authorization
 from storage.db import create_engine, create_sessionmaker
 
@@ -124,7 +126,12 @@ class GuardedAsyncApp(AsyncApp):
 
 
 def create_bolt_app(
-    settings: Settings, sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine | None = None
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    engine: AsyncEngine | None = None,
+    *,
+    work_limit: WorkLimit | None = None,
+    http: SharedHttp | None = None,
 ) -> AsyncApp:
     if settings.oauth_enabled:
         # multi-workspace: each request runs with the bot token its workspace installed the app with
@@ -153,6 +160,9 @@ def create_bolt_app(
         if context.client is not None and context.user_id:
             context["admin_check"] = admins.check_for(context.client, context.team_id or "", context.user_id)
         context["installation_store"] = bolt.installation_store if settings.oauth_enabled else None
+        context["work_limit"] = work_limit
+        if http is not None and http.session is not None and context.response_url:
+            context["respond"] = PooledRespond(response_url=context.response_url, session=http.session)
         return await next()
 
     handlers.register(bolt)
@@ -165,18 +175,25 @@ def create_web_app(
     dispatcher_config: DispatcherConfig | None = None,
     job_config: JobRunnerConfig | None = None,
 ) -> web.Application:
-    engine = create_engine(settings.database_url)
+    # the pool times each wait for a connection (liteproject_db_wait_seconds)
+    engine = create_engine(settings.database_url, poolclass=metrics.TimedQueuePool)
     sessions = create_sessionmaker(engine)
-    bolt = create_bolt_app(settings, sessions, engine)
+    work_limit = WorkLimit(settings.slack_work_concurrency)
+    http = SharedHttp()
+    bolt = create_bolt_app(settings, sessions, engine, work_limit=work_limit, http=http)
+    dispatcher_client = create_dispatcher_client(settings)
+    http.clients = (bolt.client, dispatcher_client)
     dispatcher = OutboxDispatcher(
         sessions=sessions,
-        client=create_dispatcher_client(settings),
+        client=dispatcher_client,
         tokens=dispatcher_tokens(settings, bolt),
         settings=settings,
         config=dispatcher_config or DispatcherConfig(lease_seconds=settings.outbox_lease_seconds),
     )
 
-    app = web.Application(client_max_size=1024**2)
+    app = web.Application(client_max_size=1024**2, middlewares=[metrics.measure, shed_creator_pages])
+    app[WORK_LIMIT_KEY] = work_limit
+    app[PAGE_LIMIT_KEY] = PageLimit(settings.creator_page_concurrency)
     app[SETTINGS_KEY] = settings
     app[ENGINE_KEY] = engine
     app[SESSIONS_KEY] = sessions
@@ -195,7 +212,9 @@ def create_web_app(
         repeated = await refuse_repeats(request, engine, verifier)
         if repeated is not None:
             return repeated
-        bolt_response = await bolt.async_dispatch(await to_bolt_request(request))
+        bolt_request = await to_bolt_request(request)
+        request[metrics.SURFACE] = metrics.slack_surface(bolt_request.body)
+        bolt_response = await bolt.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
 
     app.router.add_post("/slack/events", slack_events)
@@ -229,12 +248,16 @@ def create_web_app(
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     portal.setup(app)
+    metrics.setup(app, sessions)
+    app.on_startup.append(http.start)
     app.on_startup.append(dispatcher.start)
     app.on_startup.append(jobs.start)
     add_scheduler(app, sessions, on_queued=dispatcher.wake)
-    # stop sending before the engine goes away
+    # work after the ack finishes first, then sending stops, before the engine goes away
+    app.on_cleanup.append(work_limit.finish)
     app.on_cleanup.append(jobs.stop)
     app.on_cleanup.append(dispatcher.stop)
+    app.on_cleanup.append(http.close)
     app.on_cleanup.append(_dispose_engine)
     return app
 

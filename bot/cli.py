@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import gc
 import logging
 import socket
 import sys
@@ -99,6 +100,16 @@ def listen(settings: Settings) -> socket.socket:
     return sock
 
 
+async def _freeze_heap(_app: object) -> None:
+    """Move what start-up made (modules, the app, templates) out of the collector's way.
+
+    Under load the cyclic collector otherwise rescans those long-lived objects again and again:
+    it measured 5-6 s of every 10 and most of `list`'s p99.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def _serve(settings: Settings, sock: socket.socket) -> int:
     from aiohttp import web
 
@@ -114,9 +125,11 @@ def _serve(settings: Settings, sock: socket.socket) -> int:
             settings.public_base_url,
         )
 
+    app = create_web_app(settings)
+    app.on_startup.append(_freeze_heap)
     # run_app turns SIGTERM/SIGINT into a graceful shutdown: in-flight requests finish first
     web.run_app(
-        create_web_app(settings),
+        app,
         sock=sock,
         print=announce,
         shutdown_timeout=10,

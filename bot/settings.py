@@ -29,6 +29,8 @@ FIXES = {
     "CREATOR_POSTS_PER_CLIENT": "use a number of form posts per minute (0 for no limit)",
     "CREATOR_POSTS_PER_LINK": "use a number of form posts per minute (0 for no limit)",
     "TIKTOK_OEMBED_URL": "use an https URL such as https://www.tiktok.com/oembed, or leave it empty to turn lookups off",
+    "SLACK_WORK_CONCURRENCY": "use a number between 1 and 10000",
+    "CREATOR_PAGE_CONCURRENCY": "use a number between 1 and 10000",
 }
 
 
@@ -64,6 +66,9 @@ class Settings(BaseSettings):
     creator_posts_per_link: int = Field(default=300, ge=0, le=1_000_000)
     # TikTok's public oEmbed endpoint (owner, title, thumbnail, short links); empty: no lookups
     tiktok_oembed_url: str = "https://www.tiktok.com/oembed"
+    # past these, Slack commands get "busy, try again" and creator pages a 503 (see bot/shedding.py)
+    slack_work_concurrency: int = Field(default=64, ge=1, le=10_000)
+    creator_page_concurrency: int = Field(default=128, ge=1, le=10_000)
 
     @field_validator("slack_api_url", "public_base_url")
     @classmethod

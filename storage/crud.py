@@ -399,6 +399,7 @@ async def add_outbox_message(
     channel_id: str,
     payload: dict[str, Any],
     event: str | None = None,
+    refresh_key: str | None = None,
 ) -> bool:
     """Queue a notification unless one with the same dedup key exists; True when queued."""
     now = utcnow()
@@ -413,13 +414,14 @@ async def add_outbox_message(
         created_at=now,
         next_attempt_at=now,
         event=event,
+        refresh_key=refresh_key,
     )
     result = await session.execute(insert.on_conflict_do_nothing(index_elements=["dedup_key"]))
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def touch_pending_outbox_message(session: AsyncSession, *, dedup_prefix: str) -> bool:
-    """Find (and lock) a queued, due, not yet claimed message with this key prefix; False when none.
+async def touch_pending_outbox_message(session: AsyncSession, *, refresh_key: str) -> bool:
+    """Find (and lock) a queued, due, not yet claimed message with this refresh key; False when none.
 
     A claimed one has its lease in next_attempt_at, so the condition leaves it alone: then the
     caller queues a new message, rendered after its own change commits.
@@ -428,7 +430,8 @@ async def touch_pending_outbox_message(session: AsyncSession, *, dedup_prefix: s
     query = (
         update(OutboxMessage)
         .where(
-            col(OutboxMessage.dedup_key).like(like_prefix(dedup_prefix), escape="\\"),
+            # ix_outbox_refresh: an index range, whatever the size of the backlog
+            col(OutboxMessage.refresh_key) == refresh_key,
             col(OutboxMessage.status) == OutboxStatus.PENDING,
             col(OutboxMessage.in_flight_since).is_(None),
             col(OutboxMessage.next_attempt_at) <= now,

@@ -140,3 +140,10 @@ async def store_oembed(
     values = {"answer": answer, "fetched_at": now, "expires_at": expires_at}
     insert = _insert_for(session)(OEmbedCache).values(video_id=video_id, **values)
     await session.execute(insert.on_conflict_do_update(index_elements=["video_id"], set_=values))
+
+
+async def pending_job_counts(session: AsyncSession) -> dict[str, int]:
+    """Jobs waiting, by kind, across every workspace (for `/metrics`)."""
+    query = select(Job.kind, func.count()).where(col(Job.state) == JobState.PENDING).group_by(col(Job.kind))
+    rows = (await session.execute(query)).all()
+    return {str(kind): int(count) for kind, count in rows}

@@ -396,7 +396,11 @@ class OutboxMessage(SQLModel, table=True):
     """A notification, written in the same transaction as the change that causes it."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        # a queued card refresh is found by its project's key, not by a LIKE that no index serves
+        Index("ix_outbox_refresh", "refresh_key", "status", "next_attempt_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspaces.id", index=True)
@@ -417,6 +421,8 @@ class OutboxMessage(SQLModel, table=True):
     # the event subscriptions filter on (delivered, paused…), and rows folded into one digest
     event: str | None = Field(default=None, max_length=30)
     digest_key: str | None = Field(default=None, max_length=100, index=True)
+    # the same for every refresh of one thing (a project's card): queued refreshes merge on it
+    refresh_key: str | None = Field(default=None, max_length=100)
 
 
 class Job(SQLModel, table=True):
@@ -480,6 +486,17 @@ class UserSettings(SQLModel, table=True):
     # direct messages for what needs this person's action (reviews, expiring authorizations)
     action_dms: bool = True
     updated_at: dt.datetime = utc_field(default_now=True)
+
+
+class HomeOpen(SQLModel, table=True):
+    """When a person last opened the app's Home tab: it is republished after a change only while
+    they may be looking at it (opening it publishes it afresh anyway)."""
+
+    __tablename__ = "home_opens"
+
+    workspace_id: int = Field(foreign_key="workspaces.id", primary_key=True)
+    user_id: str = Field(max_length=32, primary_key=True)
+    opened_at: dt.datetime = utc_field(default_now=True)
 
 
 class AuditEvent(SQLModel, table=True):

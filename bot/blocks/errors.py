@@ -26,6 +26,14 @@ def render_unexpected_error_message() -> dict[str, Any]:
     )
 
 
+def render_busy_message() -> dict[str, Any]:
+    """The answer to a command that came while liteproject was at capacity: nothing was done."""
+    return {
+        "response_type": "ephemeral",
+        **render_error_message("liteproject is busy right now and didn't run that. Try again in a moment."),
+    }
+
+
 def render_notice(message: str) -> dict[str, Any]:
     """A one-line ephemeral confirmation."""
     return {

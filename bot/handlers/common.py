@@ -9,7 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.blocks.home import ALL, MINE, render_home
-from bot.services import projects, subscriptions
+from bot.services import home_views, projects, subscriptions
 from bot.services.workspaces import Actor
 from bot.settings import Settings
 
@@ -71,3 +71,12 @@ async def publish_home(
             page = await projects.list_projects(session, actor=actor, offset=offset, limit=HOME_PAGE_SIZE)
         action_dms = await subscriptions.action_dms_enabled(session, actor=actor)
     await client.views_publish(user_id=user_id, view=render_home(page, action_dms=action_dms))
+
+
+async def refresh_home(client: AsyncWebClient, context: AsyncBoltContext, *, user_id: str) -> None:
+    """After a change: republish the person's App Home only if they may have it open."""
+    actor = Actor(team_id=context.team_id or "", user_id=user_id, enterprise_id=context.enterprise_id or "")
+    async with sessions_of(context)() as session:
+        if not await home_views.may_be_open(session, actor=actor):
+            return
+    await publish_home(client, context, user_id=user_id)

@@ -17,7 +17,13 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_bolt.kwargs_injection.async_args import AsyncArgs
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks.errors import render_error_message, render_error_modal, render_unexpected_error_message
+from bot.blocks.errors import (
+    render_busy_message,
+    render_error_message,
+    render_error_modal,
+    render_unexpected_error_message,
+)
+from bot.metrics import SHED
 from bot.services.errors import DomainError
 
 Listener = Callable[..., Awaitable[Any]]
@@ -61,11 +67,26 @@ async def handle_error(
 
 
 def guard(listener: Listener) -> Listener:
-    """Wrap a listener so its errors take the one error path; arguments are injected as before."""
+    """Wrap a listener so its errors take the one error path; arguments are injected as before.
+
+    It also runs under the process's work limit (see bot/shedding.py): a slash command that finds
+    it full is told "busy" in its ack; anything else waits for a slot.
+    """
     names = list(inspect.signature(listener).parameters)
 
     @functools.wraps(listener)
     async def guarded(args: AsyncArgs) -> Any:
+        limit = args.context.get("work_limit")
+        if limit is None:
+            return await run(args)
+        if limit.full and args.body.get("command"):
+            SHED.labels(surface="command").inc()
+            await args.ack(**render_busy_message())
+            return None
+        async with limit:
+            return await run(args)
+
+    async def run(args: AsyncArgs) -> Any:
         kwargs = {
             name: getattr(args, name) if hasattr(args, name) else args.context.get(name) for name in names
         }

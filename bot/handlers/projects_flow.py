@@ -9,7 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.project_modals import render_create_modal, render_manage_modal, render_manage_readonly
 from bot.blocks.projects import render_invite_link, render_project_overview
-from bot.handlers.common import publish_home, sessions_of, settings_of
+from bot.handlers.common import refresh_home, sessions_of, settings_of
 from bot.services import projects
 from bot.services.permissions import may_manage
 from bot.services.workspaces import Actor, workspace_of
@@ -84,7 +84,7 @@ async def set_active(
     if not change.changed:
         state = "active" if active else "paused"
         return project, f"“{name}” is already {state}; nothing changed."
-    await publish_home(client, context, user_id=actor.user_id)
+    await refresh_home(client, context, user_id=actor.user_id)
     if active:
         return project, f"Resumed “{name}”: creators can deliver videos through the invite link again."
     return project, f"Paused “{name}”: creators can't deliver videos to this link until it is resumed."

@@ -15,11 +15,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,6 +69,9 @@ class DispatcherConfig:
     digest_threshold: int = 5
     digest_window: float = 60.0
     batch_size: int = 200
+    # transactions the dispatcher holds or waits for at once: requests share the connections (on
+    # SQLite the one connection), so a round over many channels must not queue ahead of them all
+    db_concurrency: int = 2
     stop_seconds: float = 10.0  # how long shutdown waits for the round in progress
 
 
@@ -150,6 +154,12 @@ class OutboxDispatcher:
         self._wake = asyncio.Event()
         self._stopping = False
         self._joined: set[str] = set()
+        self._db_slots = asyncio.Semaphore(self.config.db_concurrency)
+
+    @contextlib.asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[AsyncSession]:
+        async with self._db_slots, self.sessions.begin() as session:
+            yield session
 
     # --- life cycle (aiohttp on_startup / on_cleanup) --------------------------------------------
 
@@ -157,7 +167,8 @@ class OutboxDispatcher:
         self._task = asyncio.create_task(self._run(), name="outbox-dispatcher")
 
     async def stop(self, _app: object = None) -> None:
-        """Finish the round in progress (a send cut in half is what leaves rows in doubt), then stop."""
+        """Finish the sends in progress (a send cut in half is what leaves rows in doubt), hand the
+        rest of the round back to the queue, then stop."""
         if self._task is None:
             return
         self._stopping = True
@@ -216,7 +227,7 @@ class OutboxDispatcher:
         horizon = self.config.lease_seconds / 4
         taken: dict[str, int] = {}
         claimed = []
-        async with self.sessions.begin() as session:
+        async with self._transaction() as session:
             # the time once the transaction has its connection: it may have waited for it
             now = utcnow()
             lease = now + dt.timedelta(seconds=self.config.lease_seconds)
@@ -232,6 +243,12 @@ class OutboxDispatcher:
 
     async def _drain_channel(self, channel: str, ids: list[int]) -> None:
         for index, message_id in enumerate(ids):
+            await asyncio.sleep(0)  # let requests waiting on the loop run between two sends
+            if self._stopping:
+                # stopping: no send is cut in half, and what is still paced for later is handed
+                # back now rather than held until its lease runs out
+                await self._release(ids[index:], 0.0)
+                return
             try:
                 await self._deliver(message_id, channel)
             except RateLimited as limited:
@@ -244,14 +261,14 @@ class OutboxDispatcher:
                 await self._record_failure(message_id, "internal_error", keep_in_flight=True)
 
     async def _release(self, ids: list[int], delay: float) -> None:
-        async with self.sessions.begin() as session:
+        async with self._transaction() as session:
             for message_id in ids:
                 message = await session.get(OutboxMessage, message_id)
                 if message is not None and message.status == OutboxStatus.PENDING:
                     message.next_attempt_at = utcnow() + dt.timedelta(seconds=delay)
 
     async def _deliver(self, message_id: int, channel: str) -> None:
-        async with self.sessions.begin() as session:
+        async with self._transaction() as session:
             message = await session.get(OutboxMessage, message_id)
             if message is None or message.status != OutboxStatus.PENDING:
                 return
@@ -421,21 +438,21 @@ class OutboxDispatcher:
     # --- recording outcomes -------------------------------------------------------------------
 
     async def _mark_in_flight(self, ids: list[int]) -> None:
-        async with self.sessions.begin() as session:
+        async with self._transaction() as session:
             for message_id in ids:
                 message = await session.get(OutboxMessage, message_id)
                 if message is not None:
                     message.in_flight_since = message.in_flight_since or utcnow()
 
     async def _clear_in_flight(self, ids: list[int]) -> None:
-        async with self.sessions.begin() as session:
+        async with self._transaction() as session:
             for message_id in ids:
                 message = await session.get(OutboxMessage, message_id)
                 if message is not None:
                     message.in_flight_since = None
 
     async def _record_sent(self, ids: list[int], outgoing: Outgoing, ts: str | None) -> None:
-        async with self.sessions.begin() as session:
+        async with self._transaction() as session:
             for message_id in ids:
                 message = await session.get(OutboxMessage, message_id)
                 if message is None:
@@ -450,7 +467,7 @@ class OutboxDispatcher:
                     project.card_ts = ts
 
     async def _record_failure(self, message_id: int, error: str, *, keep_in_flight: bool = False) -> None:
-        async with self.sessions.begin() as session:
+        async with self._transaction() as session:
             message = await session.get(OutboxMessage, message_id)
             if message is None:
                 return

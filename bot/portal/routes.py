@@ -45,6 +45,8 @@ templates = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     extensions=["jinja2.ext.i18n"],
+    # compiled once and kept: no stat of the template files on every page
+    auto_reload=False,
 )
 # `{% trans %}` blocks are extracted with `trimmed` too (babel.cfg), so msgids have no layout whitespace
 templates.policies["ext.i18n.trimmed"] = True

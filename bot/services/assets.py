@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks.text import escape
+from bot.services import listing
 from bot.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bot.services.notices import NoticeKind, queue_notice
 from bot.services.validation import FieldError, clean_email, clean_text, clean_url, domain_of, email_on_domain
@@ -182,6 +183,7 @@ async def update_brand(
     if after == before:
         return brand
     brand.updated_at = utcnow()
+    listing.changed(session, workspace_id=brand.workspace_id)  # project lists show the brand's name
     await _flush_unique(session, field="name", message=_taken("a brand profile", values["name"]))
     changed_before, changed_after = crud.changed_only(before, after)
     crud.add_audit_event(

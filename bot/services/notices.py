@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import listing
 from storage import alerts as alert_queries
 from storage import crud
 from storage.models import LiteProject, Video
@@ -73,6 +74,7 @@ async def queue_notice(
     event = EVENT_OF_KIND.get(kind)
     payload = {"project_id": project.id, **data}
     queued = False
+    refresh_key = card_refresh_key(project.id) if kind is NoticeKind.PROJECT_CARD else None
     if kind is not NoticeKind.PROJECT_CREATED:  # the card itself announces a new project there
         queued = await crud.add_outbox_message(
             session,
@@ -82,6 +84,7 @@ async def queue_notice(
             channel_id=project.channel_id,
             payload={**payload, "primary": True},
             event=event,
+            refresh_key=refresh_key,
         )
     if event is None:
         return queued
@@ -107,13 +110,21 @@ async def queue_notice(
     return queued
 
 
+def card_refresh_key(project_id: int) -> str:
+    """What every queued refresh of one project's card shares (see `queue_card_refresh`)."""
+    return f"project-card:{project_id}"
+
+
 async def queue_card_refresh(session: AsyncSession, *, project: LiteProject, reason: str) -> bool:
     """Post the project card, or edit it in place once posted; `reason` makes the key unique.
 
     The card is drawn from the project as it is when sent, so one queued refresh serves any
     number of changes: a burst of deliveries edits the card once, not once each.
     """
-    if await crud.touch_pending_outbox_message(session, dedup_prefix=f"project-card:{project.id}:"):
+    assert project.id is not None
+    # what the card shows is what a project list shows: both go stale together
+    listing.changed(session, workspace_id=project.workspace_id)
+    if await crud.touch_pending_outbox_message(session, refresh_key=card_refresh_key(project.id)):
         return False
     return await queue_notice(
         session,

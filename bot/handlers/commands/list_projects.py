@@ -1,11 +1,15 @@
-"""`/liteproject list`."""
+"""`/liteproject list`: answered in the ack, from a page kept until the workspace changes."""
 
 from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks.projects import render_project_list
 from bot.handlers.commands.registry import Invocation, subcommand
 from bot.handlers.common import sessions_of
-from bot.services import projects
+from bot.services import listing, projects
 from bot.services.workspaces import Actor
 
 PAGE_SIZE = 10
@@ -15,7 +19,15 @@ PAGE_SIZE = 10
     "list", usage="list", description="The workspace's lite projects, newest first.", aliases=("projects",)
 )
 async def list_projects(call: Invocation) -> None:
-    await call.ack()
-    async with sessions_of(call.context)() as session:
-        page = await projects.list_projects(session, actor=Actor.from_context(call.context), limit=PAGE_SIZE)
-    await call.respond(**render_project_list(page))
+    actor = Actor.from_context(call.context)
+
+    async def read(session: AsyncSession) -> dict[str, Any]:
+        page = await projects.list_projects(session, actor=actor, limit=PAGE_SIZE)
+        # the ack is a new ephemeral message: there is nothing for it to replace
+        return {key: value for key, value in render_project_list(page).items() if key != "replace_original"}
+
+    message = await listing.cached_page(
+        sessions_of(call.context), actor=actor, key=("project_list", 0, PAGE_SIZE), read=read
+    )
+    # the listing rides on the ack: nothing is left queued behind the answer
+    await call.ack(**message)

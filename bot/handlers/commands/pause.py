@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.blocks.errors import render_notice
 from bot.handlers.commands.registry import Invocation, subcommand
-from bot.handlers.common import publish_home, sessions_of
+from bot.handlers.common import refresh_home, sessions_of
 from bot.handlers.projects_flow import find_by_name, set_active
 from bot.services import projects
 from bot.services.workspaces import Actor
@@ -43,5 +43,5 @@ async def _set_all(call: Invocation, *, active: bool) -> None:
         sentence = f"Every project is already {'active' if active else 'paused'}; nothing changed."
     else:
         sentence = f"{'Resumed' if active else 'Paused'} {len(changed)} projects; a summary is posted here."
-        await publish_home(call.client, call.context, user_id=actor.user_id)
+        await refresh_home(call.client, call.context, user_id=actor.user_id)
     await call.respond(**render_notice(sentence))

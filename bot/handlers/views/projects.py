@@ -18,7 +18,7 @@ from bot.blocks.project_modals import (
     render_created_view,
     render_edit_saved,
 )
-from bot.handlers.common import publish_home, sessions_of, settings_of
+from bot.handlers.common import refresh_home, sessions_of, settings_of
 from bot.handlers.views.values import as_int, as_ints, read_values
 from bot.services import invites, projects
 from bot.services.errors import DomainError, InvalidInput, NotFound
@@ -53,7 +53,7 @@ async def submit_create(
         return
     url = projects.invite_url(settings_of(context).public_base_url, project)
     await ack(response_action="update", view=render_created_view(project, url))
-    await publish_home(client, context, user_id=actor.user_id)
+    await refresh_home(client, context, user_id=actor.user_id)
 
 
 async def submit_manage(
@@ -77,7 +77,7 @@ async def submit_manage(
         await ack(response_action="errors", errors={"link_name": refused.message})
         return
     await ack(response_action="update", view=render_edit_saved(edit.project, phrases))
-    await publish_home(client, context, user_id=actor.user_id)
+    await refresh_home(client, context, user_id=actor.user_id)
 
 
 async def project_change_words(session: AsyncSession, edit: projects.ProjectEdit) -> list[str]:

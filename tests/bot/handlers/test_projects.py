@@ -112,7 +112,6 @@ async def test_create_stores_the_project_and_posts_the_invite_card(
     ]
     (audit,) = await stored(server, AuditEvent)
     assert (audit.action, audit.actor) == ("project.created", USER_ID)
-    await server.fake.wait_for("views.publish")
     async with server.sessions() as session:
         refreshed = await session.get(LiteProject, project.id)
     assert refreshed is not None and refreshed.card_ts == card_ts(server)
@@ -237,23 +236,23 @@ async def test_list_pages_past_the_first_ten(server: RunningServer) -> None:
         for number in range(12):
             await make_project(session, workspace=workspace, link_name=f"Project {number:02d}")
 
-    await server.slack.command("list")
-    (first,) = await server.fake.wait_for("respond")
-    assert "1–10 of 12" in text_of(first.args["blocks"])
-    next_button = find_element(first.args["blocks"], "project_list_page_next")
+    answer = await server.slack.command("list")
+    first = answer.json  # the listing is the ack itself
+    assert first["response_type"] == "ephemeral"
+    assert "1–10 of 12" in text_of(first["blocks"])
+    next_button = find_element(first["blocks"], "project_list_page_next")
 
     await server.slack.block_action("project_list_page_next", value=next_button["value"])
 
-    second = (await server.fake.wait_for("respond", 2))[1]
+    (second,) = await server.fake.wait_for("respond")
     assert "11–12 of 12" in text_of(second.args["blocks"])
     assert "Project 00" in second.args["text"]
 
 
 async def test_list_of_an_empty_workspace_says_how_to_start(server: RunningServer) -> None:
-    await server.slack.command("list")
+    answer = await server.slack.command("list")
 
-    (answer,) = await server.fake.wait_for("respond")
-    assert "/liteproject create" in answer.args["text"]
+    assert "/liteproject create" in answer.json["text"]
 
 
 # --- edit ---------------------------------------------------------------------------------------

@@ -1,0 +1,105 @@
+"""`/liteproject list` answers in the ack, from pages kept until something they show changes."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import event
+
+from bot.app import ENGINE_KEY
+from bot.services import assets
+from bot.services.deliveries import deliver_video
+from bot.services.workspaces import Actor
+from tests.factories import make_project, make_workspace
+from tests.harness.fake_slack import TEAM_ID
+from tests.harness.server import RunningServer
+from tests.harness.slack_requests import USER_ID
+
+
+def text_of(answer: Any) -> str:
+    return json.dumps(answer.json, ensure_ascii=False)
+
+
+async def test_a_repeated_sqlite_list_is_answered_without_reading_the_database(server: RunningServer) -> None:
+    async with server.sessions.begin() as session:
+        await make_project(session, workspace=await make_workspace(session), link_name="Glow week")
+    first = await server.slack.command("list")
+    statements: list[str] = []
+    engine = server.runner.app[ENGINE_KEY].sync_engine
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        second = await server.slack.command("list")
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+
+    assert "Glow week" in text_of(second)
+    assert second.json == first.json
+    # (the outbox dispatcher polls the database on its own meanwhile)
+    assert [statement for statement in statements if "FROM outbox" not in statement] == []
+    assert server.fake.of("respond") == []  # nothing posted later to response_url
+
+
+async def test_every_change_a_list_shows_reaches_the_next_list(server: RunningServer) -> None:
+    async with server.sessions.begin() as session:
+        workspace = await make_workspace(session)
+        project = await make_project(session, workspace=workspace, link_name="Glow week")
+    assert "0 delivered" in text_of(await server.slack.command("list"))
+
+    # a creator delivers: the counts change
+    async with server.sessions.begin() as session:
+        await deliver_video(
+            session,
+            invite_token=project.invite_token,
+            url="https://www.tiktok.com/@maker/video/7300000000000000001",
+            creator_handle="maker",
+            creator_email="maker@example.com",
+            spark_code=None,
+        )
+    after_delivery = text_of(await server.slack.command("list"))
+    assert "1 delivered" in after_delivery and "Active" in after_delivery
+
+    # paused through Slack
+    await server.slack.command("pause Glow week")
+    (told,) = await server.fake.wait_for("respond")  # the pause happens after its ack
+    assert "Paused" in told.args["text"]
+    assert "Paused" in text_of(await server.slack.command("list"))
+
+    # the brand renamed
+    actor = Actor(team_id=TEAM_ID, user_id=USER_ID)
+    async with server.sessions.begin() as session:
+        await assets.update_brand(
+            session,
+            actor=actor,
+            brand_id=project.brand_id,
+            draft=assets.BrandDraft(
+                name="Shine Labs", website="https://shinelabs.com", contact_email="hi@shinelabs.com"
+            ),
+        )
+    assert "Shine Labs" in text_of(await server.slack.command("list"))
+
+
+async def test_a_change_rolled_back_keeps_the_kept_page(server: RunningServer) -> None:
+    async with server.sessions.begin() as session:
+        project = await make_project(session, workspace=await make_workspace(session), link_name="Glow week")
+    first = await server.slack.command("list")
+
+    class Undo(Exception):
+        pass
+
+    try:
+        async with server.sessions.begin() as session:
+            await deliver_video(
+                session,
+                invite_token=project.invite_token,
+                url="https://www.tiktok.com/@maker/video/7300000000000000001",
+                creator_handle="maker",
+                creator_email="maker@example.com",
+                spark_code=None,
+            )
+            raise Undo
+    except Undo:
+        pass
+
+    assert (await server.slack.command("list")).json == first.json

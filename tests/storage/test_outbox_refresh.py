@@ -1,0 +1,116 @@
+"""A queued card refresh is found through an index, so its cost doesn't grow with the backlog."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import sqlalchemy
+from sqlalchemy import event, func, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.services.notices import queue_card_refresh
+from storage import crud
+from storage.db import create_engine, create_sessionmaker
+from storage.migrate import upgrade
+from storage.models import OutboxMessage
+from tests.factories import make_project, make_workspace
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(database_url)
+    yield engine
+    await engine.dispose()
+
+
+async def test_refreshes_of_one_card_merge_and_other_cards_keep_their_own(engine: AsyncEngine) -> None:
+    sessions = create_sessionmaker(engine)
+    async with sessions.begin() as session:
+        workspace = await make_workspace(session)
+        # ids 1 and 12..: a key prefix of one project must not catch another's card
+        projects = [await make_project(session, workspace=workspace, link_name=f"P{n}") for n in range(12)]
+        for project in projects:
+            assert await queue_card_refresh(session, project=project, reason="created")
+        assert not await queue_card_refresh(session, project=projects[0], reason="delivered:1")
+        assert not await queue_card_refresh(session, project=projects[11], reason="delivered:2")
+
+    async with sessions() as session:
+        rows = (await session.execute(select(OutboxMessage))).scalars().all()
+    assert len(rows) == 12
+    assert {row.refresh_key for row in rows} == {f"project-card:{project.id}" for project in projects}
+
+
+async def test_the_card_refresh_lookup_reads_an_index_not_the_whole_outbox(engine: AsyncEngine) -> None:
+    sessions = create_sessionmaker(engine)
+    async with sessions.begin() as session:
+        workspace = await make_workspace(session)
+        project = await make_project(session, workspace=workspace)
+        for number in range(50):
+            await crud.add_outbox_message(
+                session,
+                workspace_id=workspace.id,  # type: ignore[arg-type]
+                dedup_key=f"noise:{number}",
+                kind="video_delivered",
+                channel_id="C0NOISE",
+                payload={},
+            )
+    statements: list[tuple[str, Any]] = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("UPDATE OUTBOX"):
+            statements.append((statement, parameters))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", capture)
+    async with sessions.begin() as session:
+        await crud.touch_pending_outbox_message(session, refresh_key=f"project-card:{project.id}")
+    event.remove(engine.sync_engine, "before_cursor_execute", capture)
+    ((statement, parameters),) = statements
+
+    async with engine.connect() as connection:
+        raw = await connection.get_raw_connection()
+        if engine.dialect.name == "sqlite":
+            cursor = await raw.driver_connection.execute(f"EXPLAIN QUERY PLAN {statement}", parameters)  # type: ignore[union-attr]
+            plan = " ".join(str(row[-1]) for row in await cursor.fetchall())
+        else:
+            await connection.execute(text("SET enable_seqscan = off"))  # a tiny table is scanned anyway
+            rows = await raw.driver_connection.fetch(f"EXPLAIN {statement}", *parameters)  # type: ignore[union-attr]
+            plan = " ".join(row[0] for row in rows)
+        await connection.rollback()
+    assert "ix_outbox_refresh" in plan, plan
+
+    async with sessions() as session:
+        assert (await session.execute(select(func.count()).select_from(OutboxMessage))).scalar_one() == 50
+
+
+def test_sqlite_upgrade_gives_card_refreshes_still_queued_their_key(tmp_path: Any) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "0005")
+    engine = sqlalchemy.create_engine(url.replace("+aiosqlite", ""))
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO workspaces (team_id, enterprise_id, name, created_at) VALUES ('T1', '', '', '2026-01-01')"
+            )
+        )
+        for row_id, key, kind, status in (
+            (1, "project-card:7:created", "project_card", "pending"),
+            (2, "project-card:8:video-3", "project_card", "sent"),
+            (3, "video-delivered:9", "video_delivered", "pending"),
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO outbox (id, workspace_id, dedup_key, kind, channel_id, payload, status, "
+                    "attempts, created_at, next_attempt_at) VALUES (:id, 1, :key, :kind, 'C1', '{}', :status, 0, "
+                    "'2026-01-01', '2026-01-01')"
+                ),
+                {"id": row_id, "key": key, "kind": kind, "status": status},
+            )
+
+    upgrade(url)
+
+    with engine.connect() as connection:
+        keys = dict(connection.execute(text("SELECT id, refresh_key FROM outbox ORDER BY id")).all())
+    engine.dispose()
+    assert keys == {1: "project-card:7", 2: None, 3: None}
