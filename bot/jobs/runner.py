@@ -33,7 +33,7 @@ from bot.jobs.registry import (
     RetryLater,
 )
 from bot.notify.dispatcher import ChannelPacer
-from bot.retry import backoff_delay
+from bot.retry import backoff_delay, finish_or_cancel
 from storage import jobs as job_queries
 from storage.models import Job, JobState, utcnow
 
@@ -85,14 +85,7 @@ class JobRunner:
         if self._task is not None:
             self._stopping = True
             self._wake.set()
-            try:
-                await asyncio.wait_for(asyncio.shield(self._task), timeout=self.config.stop_seconds)
-            except TimeoutError:
-                self._task.cancel()
-                try:
-                    await self._task
-                except asyncio.CancelledError:
-                    pass
+            await finish_or_cancel(self._task, seconds=self.config.stop_seconds)
             self._task = None
         if self.context.http is not None:
             await self.context.http.close()

@@ -29,7 +29,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.notify.render import Outgoing, render_digest, render_outbox_message
-from bot.retry import backoff_delay
+from bot.retry import backoff_delay, finish_or_cancel
 from bot.settings import Settings
 from storage import crud
 from storage.models import LiteProject, OutboxMessage, OutboxStatus, Workspace, utcnow
@@ -173,14 +173,7 @@ class OutboxDispatcher:
             return
         self._stopping = True
         self._wake.set()
-        try:
-            await asyncio.wait_for(asyncio.shield(self._task), timeout=self.config.stop_seconds)
-        except TimeoutError:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
+        await finish_or_cancel(self._task, seconds=self.config.stop_seconds)
 
     def wake(self) -> None:
         self._wake.set()

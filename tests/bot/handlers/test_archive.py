@@ -38,14 +38,13 @@ async def test_archiving_turns_the_link_off_and_hides_the_project_from_lists_and
     await server.slack.command("archive summer glow")
     (told,) = await server.fake.wait_for("respond")
     await server.fake.wait_for("views.publish")
-    await server.slack.command("list")
-    listed = (await server.fake.wait_for("respond", 2))[1]
+    listed = await server.slack.command("list")  # answered in the ack
     home = (await server.fake.wait_for("views.publish"))[-1]
 
     archived = await reload(server, project)
     assert archived.archived_at is not None and archived.active is False
     assert "Archived “Summer glow”" in told.args["text"]
-    assert "Winter" in listed.args["text"] and "Summer glow" not in listed.args["text"]
+    assert "Winter" in listed.json["text"] and "Summer glow" not in listed.json["text"]
     assert "Summer glow" not in json.dumps(home.args["view"])
     async with server.sessions() as session:
         actions = [e.action for e in (await session.execute(select(AuditEvent))).scalars().all()]
@@ -71,9 +70,8 @@ async def test_archived_lists_them_and_restore_brings_one_back_paused(
     restored = await reload(server, project)
     assert restored.archived_at is None and restored.active is False
     assert "Restored “Summer glow”. It is paused" in told.args["text"]
-    await server.slack.command("list")
-    listed = (await server.fake.wait_for("respond", 4))[3]
-    assert "Summer glow" in listed.args["text"]
+    listed = await server.slack.command("list")  # answered in the ack
+    assert "Summer glow" in listed.json["text"]
 
 
 async def test_an_archived_project_keeps_its_history_and_cannot_be_resumed(

@@ -36,8 +36,10 @@ async def test_a_repeated_sqlite_list_is_answered_without_reading_the_database(s
 
     assert "Glow week" in text_of(second)
     assert second.json == first.json
-    # (the outbox dispatcher polls the database on its own meanwhile)
-    assert [statement for statement in statements if "FROM outbox" not in statement] == []
+    # the dispatcher and job runner poll on their own meanwhile, and the request's signature is
+    # remembered (replays are refused); what the listing shows is read from none of the tables
+    shown = ("lite_projects", "videos", "brand_profiles")
+    assert [statement for statement in statements if any(table in statement for table in shown)] == []
     assert server.fake.of("respond") == []  # nothing posted later to response_url
 
 
@@ -74,7 +76,10 @@ async def test_every_change_a_list_shows_reaches_the_next_list(server: RunningSe
             actor=actor,
             brand_id=project.brand_id,
             draft=assets.BrandDraft(
-                name="Shine Labs", website="https://shinelabs.com", contact_email="hi@shinelabs.com"
+                # a brand in use keeps its website's domain (creators were told to trust it)
+                name="Shine Labs",
+                website="https://glowco.com",
+                contact_email="hi@glowco.com",
             ),
         )
     assert "Shine Labs" in text_of(await server.slack.command("list"))
