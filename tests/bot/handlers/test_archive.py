@@ -144,3 +144,22 @@ async def test_subscribe_all_leaves_archived_projects_out(
             if row.dedup_key.startswith("late-answer")
         ]
     assert sorted(channels) == sorted([CHANNEL_ID, "C0ONE0001"])  # not the `subscribe all` channel
+
+
+async def test_resume_all_leaves_archived_projects_off(server: RunningServer, project: LiteProject) -> None:
+    await server.slack.command("archive summer glow")
+    await server.fake.wait_for("respond")
+    server.fake.users[USER_ID] = {"id": USER_ID, "is_admin": True}
+
+    async with server.sessions.begin() as session:
+        (winter,) = (
+            await session.execute(select(LiteProject).where(LiteProject.link_name == "Winter"))
+        ).scalars()
+        winter.active = False
+
+    await server.slack.command("resume all")
+    told = (await server.fake.wait_for("respond", 2))[1]
+
+    assert "Resumed 1 projects" in told.args["text"]  # Winter; the archived one isn't touched
+    archived = await reload(server, project)
+    assert archived.active is False and archived.archived_at is not None
