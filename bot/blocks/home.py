@@ -37,13 +37,13 @@ def _dm_switch(action_dms: bool) -> SectionBlock:
     if action_dms:
         line = (
             ":bell: *Direct messages: on.* I message you when a creator delivers a video to a project "
-            "you created, or answers a linking request you sent."
+            "you created or manage, or answers a linking request you sent."
         )
         button = ButtonElement(text="Turn off", action_id=TOGGLE_ACTION_DMS, value="off")
     else:
         line = (
             ":no_bell: *Direct messages: off.* Turn them on to hear directly when a creator delivers a video "
-            "to a project you created, or answers a linking request you sent."
+            "to a project you created or manage, or answers a linking request you sent."
         )
         button = ButtonElement(text="Turn on", action_id=TOGGLE_ACTION_DMS, value="on", style="primary")
     return SectionBlock(block_id="home_dms", text=MarkdownTextObject(text=line), accessory=button)

@@ -56,7 +56,7 @@ async def queue_lookup(
 
 
 async def queue_delivery_notices(session: AsyncSession, *, project: LiteProject, video: Video) -> bool:
-    """The new-video alert, the owner's DM and the card refresh (each once, by its key).
+    """The new-video alert, the reviewers' DMs and the card refresh (each once, by its key).
 
     True when the alert is new (False: it was queued before, e.g. without waiting for TikTok).
     """
@@ -69,14 +69,18 @@ async def queue_delivery_notices(session: AsyncSession, *, project: LiteProject,
         creator_handle=video.creator_handle,
         video_id=video.id,
     )
-    await queue_action_dm(
-        session,
-        project=project,
-        user_id=project.created_by,
-        kind=NoticeKind.VIDEO_DELIVERED,
-        dedup_key=f"video-delivered:{video.id}",
-        video_id=video.id,
-    )
+    # the people who review deliveries: the owner and the project's managers, if they want DMs
+    assert project.id is not None
+    reviewers = [project.created_by, *await crud.project_manager_ids(session, project_id=project.id)]
+    for user_id in dict.fromkeys(reviewers):
+        await queue_action_dm(
+            session,
+            project=project,
+            user_id=user_id,
+            kind=NoticeKind.VIDEO_DELIVERED,
+            dedup_key=f"video-delivered:{video.id}",
+            video_id=video.id,
+        )
     await queue_card_refresh(session, project=project, reason=f"video-{video.id}")
     return queued
 

@@ -68,3 +68,43 @@ async def test_a_manager_sees_the_project_under_mine(server: RunningServer) -> N
 
     home = await open_home(server)
     assert "Managed" in json.dumps(home) and "Not mine" not in json.dumps(home)
+
+
+async def test_a_manager_who_turned_dms_on_hears_of_each_delivery_and_stops_when_off(
+    server: RunningServer,
+) -> None:
+    from bot.services.deliveries import deliver_video
+    from storage import crud
+    from tests.factories import a_spark_code
+
+    async with server.sessions.begin() as session:
+        workspace = await make_workspace(session)
+        managed = await make_project(
+            session, workspace=workspace, link_name="Managed", created_by="U0OTHER01"
+        )
+        await crud.set_project_managers(session, project_id=managed.id, user_ids=[USER_ID])  # type: ignore[arg-type]
+    home = await open_home(server)
+    await server.slack.block_action("home_toggle_action_dms", value="on", view=home)
+    on = (await server.fake.wait_for("views.publish", 2))[-1].args["view"]
+
+    async def deliver(n: int) -> None:
+        async with server.sessions.begin() as session:
+            await deliver_video(
+                session,
+                invite_token=managed.invite_token,
+                url=f"https://www.tiktok.com/@maker/video/{7300000000000000001 + n}",
+                creator_handle="maker",
+                creator_email="maker@example.com",
+                spark_code=a_spark_code(n),
+            )
+        await server.settle()
+
+    await deliver(0)
+    dms = [call for call in server.fake.of("chat.postMessage") if call.args["channel"] == USER_ID]
+    assert len(dms) == 1 and "Managed" in json.dumps(dms[0].args)
+
+    await server.slack.block_action("home_toggle_action_dms", value="off", view=on)
+    await server.fake.wait_for("views.publish", 3)
+    await deliver(1)
+    dms = [call for call in server.fake.of("chat.postMessage") if call.args["channel"] == USER_ID]
+    assert len(dms) == 1  # switched off: no second DM
