@@ -115,6 +115,16 @@ class JobState(enum.StrEnum):
     FAILED = "failed"  # parked after its last attempt, with the reason
 
 
+class TikTokConnectionKind(enum.StrEnum):
+    BUSINESS = "business"  # TikTok API for Business (an advertiser token: Ads Manager, spark codes)
+    TIKTOK_ONE = "tiktok_one"  # TikTok One (creator marketplace campaigns)
+
+
+class TikTokConnectionStatus(enum.StrEnum):
+    CONNECTED = "connected"
+    NEEDS_RECONNECTING = "needs_reconnecting"  # TikTok refused the token (revoked, expired)
+
+
 class OutboxStatus(enum.StrEnum):
     PENDING = "pending"
     SENT = "sent"
@@ -134,6 +144,39 @@ class Workspace(SQLModel, table=True):
     enterprise_id: str = Field(default="", max_length=32)
     name: str = Field(default="", max_length=200)
     created_at: dt.datetime = utc_field(default_now=True)
+
+
+class TikTokConnection(SQLModel, table=True):
+    """A workspace's connection to a TikTok API: its tokens (encrypted) and the accounts they reach."""
+
+    __tablename__ = "tiktok_connections"
+    __table_args__ = (UniqueConstraint("workspace_id", "kind", name="uq_tiktok_connection_kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id", index=True)
+    kind: TikTokConnectionKind = enum_field(TikTokConnectionKind)
+    # Fernet tokens (see bot/services/connections): never the token itself
+    access_token_encrypted: str = Field(max_length=2000)
+    refresh_token_encrypted: str | None = Field(default=None, max_length=2000)
+    # advertiser ids (business) or the TikTok One account id(s) the token may act for
+    account_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    status: TikTokConnectionStatus = enum_field(TikTokConnectionStatus, TikTokConnectionStatus.CONNECTED)
+    # a Slack user id, or "settings" for a token seeded from the environment
+    connected_by: str = Field(max_length=32)
+    connected_at: dt.datetime = utc_field(default_now=True)
+    last_error: str | None = Field(default=None, max_length=500)
+
+
+class TikTokOAuthState(SQLModel, table=True):
+    """A one-time state of a TikTok connect flow, tied to the Slack user and workspace that began it."""
+
+    __tablename__ = "tiktok_oauth_states"
+
+    state: str = Field(primary_key=True, max_length=64)
+    workspace_id: int = Field(foreign_key="workspaces.id")
+    user_id: str = Field(max_length=32)
+    kind: TikTokConnectionKind = enum_field(TikTokConnectionKind)
+    expires_at: dt.datetime = utc_field()
 
 
 # --- brand profiles ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.blocks.connections import render_reconnect_dm
 from bot.blocks.digests import render_delivery_digest
 from bot.blocks.linking import render_requests_message, render_requests_sent
 from bot.blocks.projects import (
@@ -59,6 +60,8 @@ async def render_outbox_message(
             names, actor_id=message.payload.get("actor", ""), active=bool(message.payload.get("active"))
         )
         return Outgoing(channel=message.channel_id, **summary)
+    if message.kind == NoticeKind.TIKTOK_RECONNECT.value:
+        return Outgoing(channel=message.channel_id, **render_reconnect_dm(message.payload, settings))
     project_id = message.payload.get("project_id")
     project = await session.get(LiteProject, project_id) if project_id is not None else None
     if project is None:

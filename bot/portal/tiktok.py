@@ -1,0 +1,92 @@
+"""`GET /tiktok/connect` and `GET /tiktok/oauth`: the browser side of connecting TikTok (thin)."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+
+from bot.blocks.connections import service_name
+from bot.portal.routes import page, with_headers
+from bot.services import tiktok_oauth
+from bot.services.tiktok_oauth import CONNECT_PATH, REDIRECT_PATH, ConnectRefused
+from bot.tiktok.business_api import BusinessApiUnavailable, TikTokApiError
+
+log = logging.getLogger(__name__)
+
+
+def add_tiktok_routes(app: web.Application) -> None:
+    from bot.app import JOBS_KEY, SESSIONS_KEY, SETTINGS_KEY
+
+    settings = app[SETTINGS_KEY]
+    sessions = app[SESSIONS_KEY]
+
+    async def connect(request: web.Request) -> web.StreamResponse:
+        try:
+            async with sessions.begin() as session:
+                target = await tiktok_oauth.begin(session, settings=settings, query=dict(request.query))
+        except ConnectRefused as exc:
+            return _message("Can't connect", str(exc), status=400)
+        raise web.HTTPFound(target)
+
+    async def oauth(request: web.Request) -> web.StreamResponse:
+        code = request.query.get("auth_code") or request.query.get("code") or ""
+        state = request.query.get("state", "")
+        try:
+            async with sessions.begin() as session:
+                kind, workspace_id, user_id = await tiktok_oauth.claim_state(session, state=state)
+        except ConnectRefused as exc:
+            return _message("Can't connect", str(exc), status=400)
+        name = service_name(kind.value)
+        if not code:
+            return _message(
+                "Not connected",
+                f"{name} wasn't connected (the authorization was cancelled). "
+                "Press Connect again in liteproject's Home tab to try again.",
+                status=400,
+            )
+        try:
+            async with sessions.begin() as session:
+                connected = await tiktok_oauth.finish(
+                    session,
+                    settings=settings,
+                    http=request.app[JOBS_KEY].context.client(),
+                    kind=kind,
+                    workspace_id=workspace_id,
+                    user_id=user_id,
+                    code=code,
+                )
+        except TikTokApiError:
+            # the code and request id are in the log (the client wrote them); people get words
+            return _message(
+                "Not connected",
+                f"TikTok didn't accept this authorization, so {name} isn't connected. "
+                "Press Connect again in liteproject's Home tab to try again.",
+                status=400,
+            )
+        except BusinessApiUnavailable as exc:
+            log.warning("TikTok connect: code exchange failed (%s)", exc)
+            return _message(
+                "Not connected",
+                f"TikTok couldn't be reached, so {name} isn't connected yet. "
+                "Press Connect again in liteproject's Home tab in a minute.",
+                status=502,
+            )
+        accounts = len(connected.account_ids)
+        reach = (
+            f" The connection can act for {accounts} Ads Manager account{'s' if accounts != 1 else ''}."
+            if kind.value == "business"
+            else ""
+        )
+        return _message(
+            "Connected",
+            f"{name} is connected to liteproject.{reach} You can close this page and go back to Slack.",
+            status=200,
+        )
+
+    app.router.add_get(CONNECT_PATH, with_headers(connect))
+    app.router.add_get(REDIRECT_PATH, with_headers(oauth))
+
+
+def _message(title: str, message: str, *, status: int) -> web.Response:
+    return page("message.html", status=status, title=title, message=message, back_url=None)
