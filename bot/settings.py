@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     tiktok_business_access_token: str | None = None
     tiktok_app_id: str | None = None
     tiktok_app_secret: str | None = None
+    # TikTok One: the secret TikTok signs its TCM_VIDEOS webhook with (unset: the webhook is refused
+    # and delivered videos arrive by polling only)
+    tiktok_webhook_secret: str | None = Field(default=None, min_length=16)
+    # TikTok One: how often (seconds) campaigns, linking requests and authorizations are polled
+    tiktok_one_poll_seconds: float = Field(default=300.0, ge=1.0, le=86400.0)
     # the secret TikTok tokens are encrypted with at rest (else SLACK_SIGNING_SECRET); changing it
     # leaves stored tokens unreadable: connections then ask to be made again
     secret_key: str | None = Field(default=None, min_length=32)
@@ -106,7 +111,12 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "tiktok_business_access_token", "tiktok_app_id", "tiktok_app_secret", "secret_key", mode="before"
+        "tiktok_business_access_token",
+        "tiktok_app_id",
+        "tiktok_app_secret",
+        "secret_key",
+        "tiktok_webhook_secret",
+        mode="before",
     )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:

@@ -13,18 +13,30 @@ from slack_sdk.models.blocks import (
     ConfirmObject,
     ContextBlock,
     MarkdownTextObject,
+    Option,
     SectionBlock,
+    StaticSelectElement,
 )
 
 from bot.settings import Settings
 from storage.models import TikTokConnectionKind, TikTokConnectionStatus
 
 DISCONNECT_TIKTOK = "home_disconnect_tiktok"
+PICK_TIKTOK_ONE_ACCOUNT = "home_pick_tiktok_one_account"
 CONNECT_TIKTOK = "home_connect_tiktok"  # a link button: Slack still sends the action, which is acked
 WHAT_CONNECTING_ADDS = (
     "Connecting checks every spark code with TikTok (which video it unlocks, until when), "
     "and adds codes to your Ads Manager accounts from Slack."
 )
+
+WHAT_TIKTOK_ONE_ADDS = (
+    "Connecting runs your lite projects in TikTok One itself: new projects get TikTok One's invite "
+    "link, *Add videos* sends TikTok One linking requests, and spark codes arrive without pasting."
+)
+WHAT_EACH_ADDS = {
+    TikTokConnectionKind.BUSINESS: WHAT_CONNECTING_ADDS,
+    TikTokConnectionKind.TIKTOK_ONE: WHAT_TIKTOK_ONE_ADDS,
+}
 
 SERVICE_NAMES = {
     TikTokConnectionKind.BUSINESS: "TikTok for Business",
@@ -60,6 +72,7 @@ class ConnectionView:
     connected_at: dt.datetime | None = None
     accounts: int = 0
     from_settings: bool = False
+    account_ids: tuple[str, ...] = ()  # TikTok One: the accounts, the one in use first
 
 
 def connection_blocks(view: ConnectionView) -> list[Block]:
@@ -68,7 +81,7 @@ def connection_blocks(view: ConnectionView) -> list[Block]:
     if view.status is None:
         if view.connect_url is None:
             return []
-        text = f"*{name}* · not connected\n{WHAT_CONNECTING_ADDS}"
+        text = f"*{name}* · not connected\n{WHAT_EACH_ADDS[view.kind]}"
         buttons.append(
             ButtonElement(
                 text=f"Connect {name}", action_id=CONNECT_TIKTOK, url=view.connect_url, value=view.kind.value
@@ -82,6 +95,8 @@ def connection_blocks(view: ConnectionView) -> list[Block]:
             if view.kind is TikTokConnectionKind.BUSINESS and not view.from_settings
             else ""
         )
+        if view.kind is TikTokConnectionKind.TIKTOK_ONE and view.account_ids:
+            reach = f" · TikTok One account `{view.account_ids[0]}`"
         if view.status is TikTokConnectionStatus.NEEDS_RECONNECTING:
             text = (
                 f"*{name}* · :warning: needs reconnecting\nTikTok no longer accepts the connection made {who} "
@@ -115,6 +130,21 @@ def connection_blocks(view: ConnectionView) -> list[Block]:
                 )
             )
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=text))]
+    if view.kind is TikTokConnectionKind.TIKTOK_ONE and len(view.account_ids) > 1 and view.status:
+        options = [Option(text=account, value=account) for account in view.account_ids[:100]]
+        blocks.append(
+            ActionsBlock(
+                block_id="home_tiktok_one_account",
+                elements=[
+                    StaticSelectElement(
+                        action_id=PICK_TIKTOK_ONE_ACCOUNT,
+                        placeholder="TikTok One account",
+                        options=options,
+                        initial_option=options[0],
+                    )
+                ],
+            )
+        )
     if buttons:
         blocks.append(ActionsBlock(block_id=f"home_tiktok_{view.kind.value}", elements=buttons))
     return blocks

@@ -76,7 +76,9 @@ def add_tiktok_routes(app: web.Application) -> None:
         reach = (
             f" The connection can act for {accounts} Ads Manager account{'s' if accounts != 1 else ''}."
             if kind.value == "business"
-            else ""
+            else f" Projects you create now live in TikTok One account {connected.account_ids[0]}."
+            if connected.account_ids
+            else " TikTok listed no TikTok One account for this login: connect with an account that has one."
         )
         return _message(
             "Connected",

@@ -228,31 +228,35 @@ async def mark_needs_reconnecting_by_id(session: AsyncSession, *, connection_id:
 
 
 async def home_views(session: AsyncSession, *, settings: Settings, actor: Actor) -> list[ConnectionView]:
-    """What App Home shows about the workspace's TikTok for Business connection."""
+    """What App Home shows about the workspace's TikTok connections (for Business, TikTok One)."""
     from bot.services.tiktok_oauth import connect_link  # it builds on this module
 
     workspace = await workspace_of(session, actor)
     assert workspace.id is not None
-    kind = TikTokConnectionKind.BUSINESS
-    connection = await connection_of(session, settings=settings, workspace_id=workspace.id, kind=kind)
-    link = (
-        connect_link(settings, workspace_id=workspace.id, user_id=actor.user_id, kind=kind)
-        if settings.tiktok_connect_enabled
-        else None
-    )
-    if connection is None:
-        return [ConnectionView(kind, None, link)]
-    return [
-        ConnectionView(
-            kind,
-            connection.status,
-            link,
-            connected_by=connection.connected_by,
-            connected_at=connection.connected_at,
-            accounts=len(connection.account_ids),
-            from_settings=connection.connected_by == SEEDED_BY_SETTINGS,
+    views = []
+    for kind in (TikTokConnectionKind.BUSINESS, TikTokConnectionKind.TIKTOK_ONE):
+        connection = await connection_of(session, settings=settings, workspace_id=workspace.id, kind=kind)
+        link = (
+            connect_link(settings, workspace_id=workspace.id, user_id=actor.user_id, kind=kind)
+            if settings.tiktok_connect_enabled
+            else None
         )
-    ]
+        if connection is None:
+            views.append(ConnectionView(kind, None, link))
+            continue
+        views.append(
+            ConnectionView(
+                kind,
+                connection.status,
+                link,
+                connected_by=connection.connected_by,
+                connected_at=connection.connected_at,
+                accounts=len(connection.account_ids),
+                from_settings=connection.connected_by == SEEDED_BY_SETTINGS,
+                account_ids=tuple(connection.account_ids),
+            )
+        )
+    return views
 
 
 async def disconnect_as(session: AsyncSession, *, actor: Actor, kind: TikTokConnectionKind) -> bool:
@@ -272,3 +276,35 @@ async def disconnect_as(session: AsyncSession, *, actor: Actor, kind: TikTokConn
             markup=f"Only <@{connection.connected_by}>, who connected it, or a workspace admin can disconnect it.",
         )
     return await disconnect(session, workspace_id=workspace.id, kind=kind, actor=actor.user_id)
+
+
+async def pick_account(
+    session: AsyncSession, *, actor: Actor, kind: TikTokConnectionKind, account_id: str
+) -> bool:
+    """Make one of the connection's accounts the one the workspace works in (it goes first)."""
+    workspace = await workspace_of(session, actor)
+    assert workspace.id is not None
+    connection = await connection_queries.get_connection(
+        session, workspace_id=workspace.id, kind=kind, for_update=True
+    )
+    if connection is None or account_id not in connection.account_ids:
+        raise Forbidden("That account isn't one this TikTok connection may use: connect again to refresh it.")
+    if connection.connected_by != actor.user_id and not await actor.is_workspace_admin():
+        raise Forbidden(
+            "Only the person who connected it, or a workspace admin, can change the account.",
+            markup=f"Only <@{connection.connected_by}>, who connected it, or a workspace admin can change the account.",
+        )
+    if connection.account_ids[0] == account_id:
+        return False
+    connection.account_ids = [account_id, *(a for a in connection.account_ids if a != account_id)]
+    assert connection.id is not None
+    crud.add_audit_event(
+        session,
+        workspace_id=workspace.id,
+        actor=actor.user_id,
+        action="tiktok.account_picked",
+        target_type="tiktok_connection",
+        target_id=connection.id,
+        after={"kind": kind.value, "account": account_id},
+    )
+    return True

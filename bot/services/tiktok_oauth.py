@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import connections
 from bot.settings import Settings
+from bot.tiktok import tiktok_one
 from bot.tiktok.business_api import ApiModel, BusinessApiClient
 from storage import connections as connection_queries
 from storage.models import TikTokConnectionKind, utcnow
@@ -73,7 +74,38 @@ class BusinessFlow:
         return Grant(token.access_token, [str(advertiser) for advertiser in token.advertiser_ids])
 
 
-FLOWS: dict[TikTokConnectionKind, OAuthFlow] = {TikTokConnectionKind.BUSINESS: BusinessFlow()}
+class TikTokOneFlow:
+    """TikTok One's authorization (`tt_user` OAuth), then the TikTok One accounts the app may use.
+
+    The accounts come from `GET /tto/oauth2/tcm/`; the first one is the workspace's account until
+    someone picks another in App Home. Paths and fields live in `bot.tiktok.tiktok_one`.
+    """
+
+    def authorize_url(self, settings: Settings, *, state: str, redirect_uri: str) -> str:
+        query = urlencode(
+            {"app_id": settings.tiktok_app_id, "state": state, "redirect_uri": redirect_uri, "scope": "tto"}
+        )
+        return f"{settings.tiktok_business_api_url}/portal/auth?{query}"
+
+    async def exchange(self, http: aiohttp.ClientSession, settings: Settings, *, code: str) -> Grant:
+        assert settings.tiktok_app_id is not None and settings.tiktok_app_secret is not None
+        api = tiktok_one.TikTokOneApi(BusinessApiClient(http, None, settings.tiktok_business_api_url))
+        token = await api.exchange_code(
+            tiktok_one.TokenRequest(
+                client_id=settings.tiktok_app_id, client_secret=settings.tiktok_app_secret, auth_code=code
+            )
+        )
+        api = tiktok_one.TikTokOneApi(
+            BusinessApiClient(http, token.access_token, settings.tiktok_business_api_url)
+        )
+        accounts = await api.accounts(app_id=settings.tiktok_app_id, secret=settings.tiktok_app_secret)
+        return Grant(token.access_token, list(accounts.tto_tcm_account_ids), token.refresh_token)
+
+
+FLOWS: dict[TikTokConnectionKind, OAuthFlow] = {
+    TikTokConnectionKind.BUSINESS: BusinessFlow(),
+    TikTokConnectionKind.TIKTOK_ONE: TikTokOneFlow(),
+}
 
 
 class ConnectRefused(Exception):
