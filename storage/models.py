@@ -337,6 +337,14 @@ class LiteProject(LiteProjectBase, table=True):
     archived_at: dt.datetime | None = utc_field(nullable=True)
     # the creator pages' and invite message's language ("pt-BR"); empty: the creator's browser decides
     creator_language: str = Field(default="", max_length=16, sa_column_kwargs={"server_default": ""})
+    # connected to TikTok One: the account the campaign lives in (set at creation; None: standalone),
+    # the BRAND_LINK campaign and its invite link once made, when the first create call was sent (a
+    # later try looks for the campaign before making it again), and why syncing was given up
+    tto_account_id: str | None = Field(default=None, max_length=64)
+    tto_campaign_id: str | None = Field(default=None, max_length=64, index=True)
+    tto_invite_link: str | None = Field(default=None, max_length=1000)
+    tto_create_sent_at: dt.datetime | None = utc_field(nullable=True)
+    tto_sync_error: str | None = Field(default=None, max_length=500)
 
 
 class LiteProjectPublic(LiteProjectBase):
@@ -417,6 +425,11 @@ class Video(SQLModel, table=True):
     title: str | None = Field(default=None, max_length=500)
     checked_at: dt.datetime | None = utc_field(nullable=True)
     unavailable_since: dt.datetime | None = utc_field(nullable=True)
+    # TikTok One: the linking request's state (IN_REVIEW, APPROVE, REJECTED, REVOKE) and the spark
+    # authorization's (WAITING, ACCEPTED, REJECTED), as TikTok One last said
+    tto_link_status: str | None = Field(default=None, max_length=16)
+    tto_auth_status: str | None = Field(default=None, max_length=16)
+    tto_auth_ends_at: dt.datetime | None = utc_field(nullable=True)
 
 
 # --- notifications ------------------------------------------------------------------------------

@@ -221,6 +221,8 @@ class TcmVideosWebhook(ApiModel):
 
 
 PAGE_SIZE = 50
+# where people switch a project's active invite link (the API lists no such switch); to be confirmed
+TIKTOK_ONE_WEB_URL = "https://ads.tiktok.com/creative/creator/"
 
 
 def _body(request: ApiModel) -> dict[str, Any]:
