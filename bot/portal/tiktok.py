@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from aiohttp import web
+from pydantic import ValidationError
 
 from bot.blocks.connections import service_name
 from bot.portal.routes import page, with_headers
-from bot.services import tiktok_oauth
+from bot.services import tiktok_oauth, tiktok_one_sync
 from bot.services.tiktok_oauth import CONNECT_PATH, REDIRECT_PATH, ConnectRefused
 from bot.tiktok.business_api import BusinessApiUnavailable, TikTokApiError
+from bot.tiktok.tiktok_one import TcmVideosWebhook
 
 log = logging.getLogger(__name__)
 
+WEBHOOK_MAX_BYTES = 64 * 1024
+
 
 def add_tiktok_routes(app: web.Application) -> None:
-    from bot.app import JOBS_KEY, SESSIONS_KEY, SETTINGS_KEY
+    from bot.app import DISPATCHER_KEY, JOBS_KEY, SESSIONS_KEY, SETTINGS_KEY
 
     settings = app[SETTINGS_KEY]
     sessions = app[SESSIONS_KEY]
@@ -86,6 +91,33 @@ def add_tiktok_routes(app: web.Application) -> None:
             status=200,
         )
 
+    async def webhook(request: web.Request) -> web.StreamResponse:
+        """TikTok One's TCM_VIDEOS webhook: videos linked to a campaign, stored and alerted once."""
+        secret = settings.tiktok_webhook_secret
+        if secret is None:
+            return web.json_response({"error": "webhook not set up"}, status=404)
+        if (request.content_length or 0) > WEBHOOK_MAX_BYTES:
+            return web.json_response({"error": "too large"}, status=413)
+        body = await request.content.read(WEBHOOK_MAX_BYTES + 1)
+        if len(body) > WEBHOOK_MAX_BYTES:
+            return web.json_response({"error": "too large"}, status=413)
+        header = request.headers.get(tiktok_one_sync.SIGNATURE_HEADER)
+        if not tiktok_one_sync.webhook_signature_valid(secret, header, body, now=time.time()):
+            return web.json_response({"error": "bad signature"}, status=401)
+        try:
+            event = TcmVideosWebhook.model_validate_json(body)
+        except ValidationError:
+            return web.json_response({"error": "not a TCM_VIDEOS event"}, status=400)
+        if event.entity != "TCM_VIDEOS":
+            return web.json_response({"ignored": event.entity[:40]}, status=200)
+        async with sessions.begin() as session:
+            new = await tiktok_one_sync.receive_webhook(session, settings=settings, event=event)
+        if new:
+            request.app[DISPATCHER_KEY].wake()
+            request.app[JOBS_KEY].wake()
+        return web.json_response({"new_videos": new}, status=200)
+
+    app.router.add_post(tiktok_one_sync.WEBHOOK_PATH, webhook)
     app.router.add_get(CONNECT_PATH, with_headers(connect))
     app.router.add_get(REDIRECT_PATH, with_headers(oauth))
 

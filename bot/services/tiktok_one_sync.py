@@ -16,21 +16,30 @@ project card says so.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import logging
+import secrets
 from collections.abc import Awaitable
 from typing import TypeVar
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from bot.jobs import enqueue
 from bot.jobs.registry import GiveUp, JobContext, JobRun, RetryLater, job_kind
-from bot.services import connections
-from bot.services.notices import queue_card_refresh
+from bot.services import connections, video_lookups
+from bot.services.notices import NoticeKind, queue_card_refresh, queue_notice
+from bot.settings import Settings
 from bot.tiktok import tiktok_one
 from bot.tiktok.business_api import BusinessApiClient, BusinessApiUnavailable, TikTokApiError
+from bot.tiktok.spark_codes import SparkCodeError, clean_spark_code
+from bot.tiktok.urls import TikTokUrlError, canonical_url, clean_video_id
 from storage import connections as connection_queries
 from storage import crud
+from storage import jobs as job_queries
+from storage import videos as video_queries
 from storage.models import (
     AdsAccount,
     BrandProfile,
@@ -39,6 +48,9 @@ from storage.models import (
     ProjectAdsAccount,
     TikTokConnectionKind,
     TikTokConnectionStatus,
+    Video,
+    VideoSource,
+    VideoStatus,
     utcnow,
 )
 
@@ -194,7 +206,7 @@ async def run_create(run: JobRun) -> None:
     if campaign is None:
         campaign = await call(context, connection_id, api.create_campaign(request))
     async with run.finish() as session:
-        await record_campaign(session, project_id=project_id, campaign=campaign, actor="tiktok")
+        await record_campaign(session, project_id=project_id, campaign=campaign, actor="tiktok_one")
     context.on_queued()
 
 
@@ -220,6 +232,7 @@ async def record_campaign(
     )
     await session.flush()
     await queue_card_refresh(session, project=project, reason=f"audit-{event.id}")
+    await queue_poll(session, project=project, after=0)
     return project
 
 
@@ -263,3 +276,392 @@ def _utc(value: str | None) -> dt.datetime | None:
         return dt.datetime.strptime(value.strip(), "%Y-%m-%d %H:%M:%S").replace(tzinfo=dt.UTC)
     except ValueError:
         return None
+
+
+# --- linking requests: tto_link ---------------------------------------------------------------------
+
+LINK = "tto_link"
+POLL = "tto_campaign_poll"
+APPLY = "tto_authorization_apply"
+AUTH_POLL = "tto_authorization_poll"
+
+
+async def on_videos_added(session: AsyncSession, *, project: LiteProject, videos: list[Video]) -> int:
+    """*Add videos* in a TikTok One project sends real linking requests there (one job each)."""
+    if project.tto_account_id is None:
+        return 0
+    queued = 0
+    for video in videos:
+        if video.id is None or video.tiktok_video_id is None:
+            continue  # a short link gets its id from the lookup; TikTok One needs the id
+        video.tto_link_status = "SENDING"
+        queued += await enqueue(
+            session,
+            kind=LINK,
+            key=f"tto-link:{video.id}",
+            payload={"video_id": video.id},
+            workspace_id=video.workspace_id,
+        )
+    return queued
+
+
+@job_kind(LINK, max_attempts=8, rate=2.0, burst=4)
+async def run_link(run: JobRun) -> None:
+    context = run.context
+    video_id = run.payload.get("video_id")
+    if not isinstance(video_id, int):
+        return
+    async with context.sessions() as session:
+        video = await session.get(Video, video_id)
+        project = await session.get(LiteProject, video.project_id) if video is not None else None
+        if video is None or project is None or project.tto_account_id is None or not video.tiktok_video_id:
+            return
+        if project.tto_campaign_id is None:
+            raise RetryLater("waiting for the project to be made in TikTok One")
+        request = tiktok_one.LinkRequest(
+            tto_tcm_account_id=project.tto_account_id,
+            campaign_id=project.tto_campaign_id,
+            video_id=video.tiktok_video_id,
+        )
+    api, connection_id = await api_for(context, workspace_id=project.workspace_id)
+    answer = await call(context, connection_id, api.link(request))
+    async with run.finish() as session:
+        video = await session.get(Video, video_id)
+        project = await session.get(LiteProject, video.project_id) if video is not None else None
+        if video is not None and project is not None:
+            await apply_link_status(session, project=project, video=video, status=answer.status)
+            await queue_poll(session, project=project, after=context.settings.tiktok_one_poll_seconds)
+    context.on_queued()
+
+
+async def apply_link_status(
+    session: AsyncSession, *, project: LiteProject, video: Video, status: tiktok_one.LinkStatus | None
+) -> bool:
+    """Record what TikTok One says of a linking request; each change is told once."""
+    if status is None or video.tto_link_status == status.value:
+        return False
+    assert video.id is not None
+    video.tto_link_status = status.value
+    if status is tiktok_one.LinkStatus.APPROVE and video.status is VideoStatus.PENDING_AUTHORIZATION:
+        # linked in TikTok One: the video is delivered; its spark code is asked for next
+        video.status = VideoStatus.DELIVERED
+        await video_lookups.queue_delivery_notices(session, project=project, video=video)
+        await queue_authorization(session, project=project, video=video)
+    elif status in (tiktok_one.LinkStatus.REJECTED, tiktok_one.LinkStatus.REVOKE):
+        video.status = VideoStatus.DECLINED
+        await queue_notice(
+            session,
+            project=project,
+            kind=NoticeKind.VIDEO_DECLINED,
+            dedup_key=f"tto-link-{status.value.lower()}:{video.id}",
+            creator_handle=video.creator_handle,
+            linking_request_id=video.linking_request_id,
+            video_ids=[video.id],
+        )
+        await queue_card_refresh(session, project=project, reason=f"tto-link-{status.value}-{video.id}")
+    crud.add_audit_event(
+        session,
+        workspace_id=project.workspace_id,
+        actor="tiktok_one",
+        action="video.tiktok_one_link",
+        target_type="video",
+        target_id=video.id,
+        after={"status": status.value},
+    )
+    return True
+
+
+# --- polling the campaign: tto_campaign_poll ------------------------------------------------------
+
+
+async def queue_poll(
+    session: AsyncSession, *, project: LiteProject, after: float, current_job: int | None = None
+) -> bool:
+    """The project's next look at TikTok One (deliveries and linking requests); one pending at a time."""
+    assert project.id is not None
+    prefix = f"tto-poll:{project.id}:"
+    if await job_queries.pending_job_with_prefix(session, prefix=prefix, other_than=current_job):
+        return False
+    return await enqueue(
+        session,
+        kind=POLL,
+        key=f"{prefix}{secrets.token_hex(8)}",
+        payload={"project_id": project.id},
+        workspace_id=project.workspace_id,
+        run_at=utcnow() + dt.timedelta(seconds=after),
+    )
+
+
+@job_kind(POLL, max_attempts=6, rate=2.0, burst=4)
+async def run_poll(run: JobRun) -> None:
+    context = run.context
+    project_id = run.payload.get("project_id")
+    if not isinstance(project_id, int):
+        return
+    async with context.sessions() as session:
+        project = await session.get(LiteProject, project_id)
+        if project is None or project.tto_account_id is None or project.archived_at is not None:
+            return  # an archived project is no longer followed
+        if project.tto_campaign_id is None:
+            raise RetryLater("waiting for the project to be made in TikTok One")
+        account, campaign_id = project.tto_account_id, project.tto_campaign_id
+    api, connection_id = await api_for(context, workspace_id=project.workspace_id)
+    found = await call(context, connection_id, api.campaigns(account_id=account, campaign_ids=[campaign_id]))
+    links = await call(context, connection_id, api.link_status(account_id=account, campaign_id=campaign_id))
+    campaign = next((c for c in found.campaigns if c.campaign_id == campaign_id), None)
+    async with run.finish() as session:
+        project = await session.get(LiteProject, project_id)
+        if project is None:
+            return
+        for info in links.video_infos:
+            video = await video_queries.get_video_by_key(
+                session, project_id=project_id, video_key=info.video_id
+            )
+            if video is not None:
+                await apply_link_status(session, project=project, video=video, status=info.status)
+        if campaign is not None:
+            if campaign.invite_link and campaign.invite_link != project.tto_invite_link:
+                project.tto_invite_link = campaign.invite_link[:1000]
+                await queue_card_refresh(session, project=project, reason=f"tto-poll-{run.id}")
+            for video_id in campaign.video_ids:
+                await record_delivered(session, settings=context.settings, project=project, video_id=video_id)
+        await queue_poll(
+            session, project=project, after=context.settings.tiktok_one_poll_seconds, current_job=run.id
+        )
+    context.on_queued()
+
+
+async def record_delivered(
+    session: AsyncSession, *, settings: Settings, project: LiteProject, video_id: str
+) -> Video | None:
+    """A video TikTok One says is in the campaign: stored and alerted once, however often it is told."""
+    assert project.id is not None
+    try:
+        tiktok_id = clean_video_id(video_id)
+    except TikTokUrlError:
+        log.warning("TikTok One named a video id that isn't one (%r)", video_id[:40])
+        return None
+    existing = await video_queries.get_video_by_key(session, project_id=project.id, video_key=tiktok_id)
+    if existing is not None:
+        return None
+    video = Video(
+        workspace_id=project.workspace_id,
+        project_id=project.id,
+        video_key=tiktok_id,
+        tiktok_video_id=tiktok_id,
+        url=canonical_url("_", tiktok_id),  # the handle in a URL proves nothing anyway
+        creator_handle="",  # TikTok One doesn't name the creator here; the lookup finds the owner
+        source=VideoSource.INVITE_LINK,
+        status=VideoStatus.DELIVERED,
+        tto_link_status=tiktok_one.LinkStatus.APPROVE.value,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(video)
+            await session.flush()
+    except IntegrityError:
+        return None  # the webhook and the poll (or two replicas) told it at once: the other stored it
+    assert video.id is not None
+    crud.add_audit_event(
+        session,
+        workspace_id=project.workspace_id,
+        actor="tiktok_one",
+        action="video.delivered",
+        target_type="video",
+        target_id=video.id,
+        after={"project_id": project.id, "url": video.url, "source": "tiktok_one"},
+    )
+    if settings.tiktok_oembed_url:
+        await video_lookups.queue_lookup(session, video=video, alert=True)
+    else:
+        await video_lookups.queue_delivery_notices(session, project=project, video=video)
+    await queue_authorization(session, project=project, video=video)
+    return video
+
+
+# --- the TCM_VIDEOS webhook ------------------------------------------------------------------------
+
+WEBHOOK_PATH = "/tiktok/webhook"
+SIGNATURE_HEADER = "TikTok-Signature"
+SIGNATURE_TOLERANCE_SECONDS = 300
+
+
+def webhook_signature_valid(secret: str, header: str | None, body: bytes, *, now: float) -> bool:
+    """The one place the webhook's signature is checked.
+
+    Scheme (the app's, to be confirmed against TikTok's webhook page): the header reads
+    `t=<unix seconds>,s=<hex HMAC-SHA256 of "<t>.<raw body>" keyed with TIKTOK_WEBHOOK_SECRET>`;
+    a timestamp more than five minutes away is refused, so a captured call can't be replayed later.
+    """
+    if not header:
+        return False
+    parts = dict(part.split("=", 1) for part in header.split(",") if "=" in part)
+    try:
+        stamp = int(parts.get("t", ""))
+    except ValueError:
+        return False
+    if abs(now - stamp) > SIGNATURE_TOLERANCE_SECONDS:
+        return False
+    expected = hmac.new(secret.encode(), f"{stamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, parts.get("s", ""))
+
+
+def sign_webhook(secret: str, body: bytes, *, now: float) -> str:
+    """The header TikTok would send for `body` (what tests and a relay use)."""
+    stamp = int(now)
+    digest = hmac.new(secret.encode(), f"{stamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={stamp},s={digest}"
+
+
+async def receive_webhook(
+    session: AsyncSession, *, settings: Settings, event: tiktok_one.TcmVideosWebhook
+) -> int:
+    """Videos linked to a campaign: each stored and alerted once; returns how many were new."""
+    query = select(LiteProject).where(col(LiteProject.tto_campaign_id) == event.campaign_id)
+    if event.tto_tcm_account_id:
+        query = query.where(col(LiteProject.tto_account_id) == event.tto_tcm_account_id)
+    new = 0
+    for project in (await session.execute(query)).scalars().all():
+        for video_id in event.all_video_ids()[:200]:
+            if await record_delivered(session, settings=settings, project=project, video_id=video_id):
+                new += 1
+    return new
+
+
+# --- spark codes without pasting: tto_authorization_apply / tto_authorization_poll ----------------
+
+
+async def queue_authorization(session: AsyncSession, *, project: LiteProject, video: Video) -> bool:
+    """Ask the creator (through TikTok One) to authorize the video for the project's period."""
+    if project.tto_account_id is None or video.id is None or video.spark_code is not None:
+        return False
+    return await enqueue(
+        session,
+        kind=APPLY,
+        key=f"tto-apply:{video.id}",
+        payload={"video_id": video.id},
+        workspace_id=video.workspace_id,
+    )
+
+
+@job_kind(APPLY, max_attempts=8, rate=2.0, burst=4)
+async def run_apply(run: JobRun) -> None:
+    context = run.context
+    video_id = run.payload.get("video_id")
+    if not isinstance(video_id, int):
+        return
+    async with context.sessions() as session:
+        video = await session.get(Video, video_id)
+        project = await session.get(LiteProject, video.project_id) if video is not None else None
+        if video is None or project is None or project.tto_account_id is None or not video.tiktok_video_id:
+            return
+        request = tiktok_one.ApplyRequest(
+            video_id=video.tiktok_video_id,
+            tcm_account_id=project.tto_account_id,
+            authorization_days=project.authorization_days,
+        )
+    api, connection_id = await api_for(context, workspace_id=project.workspace_id)
+    answer = await call(context, connection_id, api.apply_authorization(request))
+    async with run.finish() as session:
+        video = await session.get(Video, video_id)
+        if video is not None:
+            video.tto_auth_status = (answer.auth_status or tiktok_one.AuthStatus.WAITING).value
+            await enqueue(
+                session,
+                kind=AUTH_POLL,
+                key=f"tto-auth:{video_id}:{run.id}",
+                payload={"video_id": video_id},
+                workspace_id=video.workspace_id,
+                run_at=utcnow() + dt.timedelta(seconds=context.settings.tiktok_one_poll_seconds),
+            )
+
+
+@job_kind(AUTH_POLL, max_attempts=6, rate=2.0, burst=4)
+async def run_authorization_poll(run: JobRun) -> None:
+    """Read the authorization; WAITING looks again later, a code is recorded once."""
+    context = run.context
+    video_id = run.payload.get("video_id")
+    if not isinstance(video_id, int):
+        return
+    async with context.sessions() as session:
+        video = await session.get(Video, video_id)
+        project = await session.get(LiteProject, video.project_id) if video is not None else None
+        if video is None or project is None or project.tto_account_id is None or not video.tiktok_video_id:
+            return
+        if video.spark_code is not None:
+            return
+        account, tiktok_id = project.tto_account_id, video.tiktok_video_id
+    api, connection_id = await api_for(context, workspace_id=project.workspace_id)
+    answer = await call(
+        context, connection_id, api.authorization_status(account_id=account, video_id=tiktok_id)
+    )
+    async with run.finish() as session:
+        video = await session.get(Video, video_id)
+        project = await session.get(LiteProject, video.project_id) if video is not None else None
+        if video is None or project is None:
+            return
+        await record_authorization(
+            session, settings=context.settings, project=project, video=video, answer=answer, job_id=run.id
+        )
+    context.on_queued()
+
+
+async def record_authorization(
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    project: LiteProject,
+    video: Video,
+    answer: tiktok_one.VideoAuthorization,
+    job_id: int,
+) -> None:
+    assert video.id is not None
+    status = answer.auth_status or tiktok_one.AuthStatus.WAITING
+    video.tto_auth_status = status.value
+    code = (answer.auth_code or "").strip()
+    if code and video.spark_code is None:
+        try:
+            cleaned = clean_spark_code(code)
+        except SparkCodeError:
+            cleaned = None
+            log.warning("TikTok One answered a spark code that isn't one (video %s)", video.id)
+        if cleaned is not None:
+            now = utcnow()
+            video.spark_code = cleaned
+            video.status = VideoStatus.AUTHORIZED
+            video.authorized_at = _utc(answer.auth_code_start_time) or now
+            video.tto_auth_ends_at = _utc(answer.auth_code_end_time)
+            video.ending_reminded_at = None
+            video.ended_reminded_at = None
+            crud.add_audit_event(
+                session,
+                workspace_id=project.workspace_id,
+                actor="tiktok_one",
+                action="video.authorized",
+                target_type="video",
+                target_id=video.id,
+                after={
+                    "spark_code": True,
+                    "ends_at": video.tto_auth_ends_at.isoformat() if video.tto_auth_ends_at else None,
+                },
+            )
+            await queue_notice(
+                session,
+                project=project,
+                kind=NoticeKind.VIDEO_AUTHORIZED,
+                dedup_key=f"tto-authorized:{video.id}",
+                creator_handle=video.creator_handle,
+                linking_request_id=video.linking_request_id,
+                video_ids=[video.id],
+            )
+            await queue_card_refresh(session, project=project, reason=f"tto-authorized-{video.id}")
+            return
+    if status is tiktok_one.AuthStatus.WAITING:
+        await enqueue(
+            session,
+            kind=AUTH_POLL,
+            key=f"tto-auth:{video.id}:{job_id}",
+            payload={"video_id": video.id},
+            workspace_id=video.workspace_id,
+            run_at=utcnow() + dt.timedelta(seconds=settings.tiktok_one_poll_seconds),
+        )

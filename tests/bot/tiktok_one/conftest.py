@@ -6,12 +6,14 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from tests.factories import make_ads_account, make_anchor, make_brand, make_workspace
 from tests.harness.fake_slack import FakeSlack
 from tests.harness.fake_tiktok_business import FakeTikTokBusiness
 from tests.harness.fake_tiktok_one import FakeTikTokOne
 from tests.harness.server import RunningServer, start_server
 
 WEBHOOK_SECRET = "tiktok-one-webhook-secret-0001"
+POLL_SECONDS = 1.0  # quick, so polling is seen within a test
 
 
 @pytest.fixture
@@ -33,6 +35,23 @@ async def server(
         tiktok_app_id=fake_tiktok_business.app_id,
         tiktok_app_secret=fake_tiktok_business.app_secret,
         tiktok_webhook_secret=WEBHOOK_SECRET,
+        tiktok_one_poll_seconds=POLL_SECONDS,
+        linking_requests_enabled=True,
     )
     yield running
     await running.stop()
+
+
+async def make_assets(server: RunningServer) -> dict[str, int]:
+    """A brand, an anchor and an Ads Manager account, as the create modal needs."""
+    async with server.sessions.begin() as session:
+        workspace = await make_workspace(session)
+        brand = await make_brand(session, workspace=workspace, name="GlowCo")
+        anchor = await make_anchor(session, workspace=workspace, name="Serum page")
+        account = await make_ads_account(session, workspace=workspace, advertiser_id="7123456789012345678")
+    return {"brand": brand.id, "anchor": anchor.id, "account": account.id}  # type: ignore[dict-item]
+
+
+@pytest.fixture
+async def assets(server: RunningServer) -> dict[str, int]:
+    return await make_assets(server)

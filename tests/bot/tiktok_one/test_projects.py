@@ -8,12 +8,12 @@ from sqlmodel import select
 from bot.services import tiktok_one_sync
 from storage.models import Job, JobState, LiteProject
 from tests.bot.handlers.test_projects import (
-    assets,
     create_through_modal,
     manage_values,
     stored,
     text_of,
 )
+from tests.bot.tiktok_one.conftest import make_assets
 from tests.bot.tiktok_one.helpers import connect_tiktok_one, eventually, synced_project, the_project
 from tests.harness.fake_slack import FakeSlack
 from tests.harness.fake_tiktok_business import FakeTikTokBusiness
@@ -150,7 +150,7 @@ async def test_a_create_that_timed_out_is_found_not_made_again_after_a_restart(
     }
     first = await start_server(fake_slack, database_url, **settings)
     try:
-        assets_ = await assets.__wrapped__(first)  # type: ignore[attr-defined]
+        assets_ = await make_assets(first)
         await connect_tiktok_one(first, fake_tiktok_one)
         fake_tiktok_one.create_times_out_once(1.0)  # TikTok makes it, but answers too late
         await create_through_modal(first, assets_)
