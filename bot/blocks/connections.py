@@ -157,3 +157,39 @@ def connection_context(views: list[ConnectionView]) -> list[Block]:
     if blocks:
         blocks.insert(0, ContextBlock(elements=[MarkdownTextObject(text="*TikTok connections*")]))
     return blocks
+
+
+ADOPT_TIKTOK_ONE_PROJECT = "tiktok_one_adopt_pick"
+
+
+def render_tiktok_one_choices(project_name: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """A DM: pick the TikTok One lite project that the liteproject project is."""
+    project_id = payload.get("project_id")
+    choices = [c for c in payload.get("choices") or [] if isinstance(c, dict)]
+    name = project_name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if not choices:
+        text = (
+            f"TikTok One account `{payload.get('account', '')}` has no lite project left to link to *{name}* "
+            "(each can be linked to one project). Create it from Slack instead, or check the account in App Home."
+        )
+        return {"text": text, "blocks": [SectionBlock(text=MarkdownTextObject(text=text)).to_dict()]}
+    text = f"Which TikTok One lite project is *{name}*? Its invite link, videos and spark codes then come from TikTok One."
+    options = [
+        Option(
+            text=f"{str(c.get('name') or c.get('id'))[:60]} · {c.get('id')}"[:75],
+            value=f"{project_id}:{c.get('id')}",
+        )
+        for c in choices[:100]
+    ]
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=text)),
+        ActionsBlock(
+            block_id=f"tiktok_one_adopt_{project_id}",
+            elements=[
+                StaticSelectElement(
+                    action_id=ADOPT_TIKTOK_ONE_PROJECT, placeholder="TikTok One lite project", options=options
+                )
+            ],
+        ),
+    ]
+    return {"text": text, "blocks": [block.to_dict() for block in blocks]}

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.blocks.connections import render_reconnect_dm
+from bot.blocks.connections import render_reconnect_dm, render_tiktok_one_choices
 from bot.blocks.digests import render_delivery_digest
 from bot.blocks.linking import render_requests_message, render_requests_sent
 from bot.blocks.projects import (
@@ -67,6 +67,10 @@ async def render_outbox_message(
     if project is None:
         return Outgoing(channel=message.channel_id, skip=True)
     kind = NoticeKind(message.kind)
+    if kind is NoticeKind.TIKTOK_ONE_CHOICES:
+        return Outgoing(
+            channel=message.channel_id, **render_tiktok_one_choices(project.link_name, message.payload)
+        )
     if kind is NoticeKind.PROJECT_CARD:
         overview = await projects.overview(session, project=project)
         card = render_invite_card(overview, projects.invite_url(settings.public_base_url, project))

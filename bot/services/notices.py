@@ -36,6 +36,7 @@ class NoticeKind(str, enum.Enum):
     BRAND_DOMAIN_CHANGED = "brand_domain_changed"  # an admin moved a used brand to another domain
     VIDEO_UNAVAILABLE = "video_unavailable"  # TikTok no longer shows a delivered video
     TIKTOK_RECONNECT = "tiktok_reconnect"  # a DM: TikTok refused the workspace's connection
+    TIKTOK_ONE_CHOICES = "tiktok_one_choices"  # a DM: the TikTok One lite projects to adopt one from
 
 
 # the event names people subscribe to, per kind of notice

@@ -30,6 +30,7 @@ from sqlmodel import col, select
 from bot.jobs import enqueue
 from bot.jobs.registry import GiveUp, JobContext, JobRun, RetryLater, job_kind
 from bot.services import connections, video_lookups
+from bot.services.errors import Conflict
 from bot.services.notices import NoticeKind, queue_card_refresh, queue_notice
 from bot.settings import Settings
 from bot.tiktok import tiktok_one
@@ -665,3 +666,115 @@ async def record_authorization(
             workspace_id=video.workspace_id,
             run_at=utcnow() + dt.timedelta(seconds=settings.tiktok_one_poll_seconds),
         )
+
+
+# --- adopting an existing TikTok One lite project ----------------------------------------------------
+
+CHOICES = "tto_adopt_choices"
+ADOPT = "tto_campaign_adopt"
+MAX_CHOICES = 100  # a static select's options
+
+
+async def request_adoption(session: AsyncSession, *, project: LiteProject, user_id: str) -> bool:
+    """Queue the listing of the account's lite projects; the person gets them as a DM to pick from."""
+    if project.tto_campaign_id is not None or project.tto_account_id is not None:
+        raise Conflict(f"“{project.link_name}” is already a TikTok One lite project.")
+    account = await tiktok_one_account(session, workspace_id=project.workspace_id)
+    if account is None:
+        raise Conflict(
+            "This workspace isn't connected to TikTok One: press *Connect TikTok One* in liteproject's Home tab first."
+        )
+    assert project.id is not None
+    return await enqueue(
+        session,
+        kind=CHOICES,
+        key=f"tto-choices:{project.id}:{user_id}:{secrets.token_hex(6)}",
+        payload={"project_id": project.id, "user_id": user_id, "account": account},
+        workspace_id=project.workspace_id,
+    )
+
+
+@job_kind(CHOICES, max_attempts=4, rate=2.0, burst=2)
+async def run_choices(run: JobRun) -> None:
+    context = run.context
+    project_id, user_id, account = (run.payload.get(k) for k in ("project_id", "user_id", "account"))
+    if not isinstance(project_id, int) or not isinstance(user_id, str) or not isinstance(account, str):
+        return
+    async with context.sessions() as session:
+        project = await session.get(LiteProject, project_id)
+        if project is None:
+            return
+        workspace_id = project.workspace_id
+        taken_query = select(LiteProject.tto_campaign_id).where(
+            col(LiteProject.workspace_id) == workspace_id, col(LiteProject.tto_campaign_id).is_not(None)
+        )
+        taken = set((await session.execute(taken_query)).scalars().all())
+    api, connection_id = await api_for(context, workspace_id=workspace_id)
+    campaigns = await call(context, connection_id, api.all_campaigns(account_id=account))
+    choices = [
+        {"id": c.campaign_id, "name": c.campaign_name[:70]}
+        for c in campaigns
+        if c.campaign_id not in taken
+        and (c.campaign_type in (None, tiktok_one.CampaignType.BRAND_LINK.value))
+    ][:MAX_CHOICES]
+    async with run.finish() as session:
+        await crud.add_outbox_message(
+            session,
+            workspace_id=workspace_id,
+            dedup_key=f"tto-choices:{run.id}",
+            kind=NoticeKind.TIKTOK_ONE_CHOICES.value,
+            channel_id=user_id,
+            payload={"project_id": project_id, "account": account, "choices": choices},
+        )
+    context.on_queued()
+
+
+async def adopt_campaign(
+    session: AsyncSession, *, project: LiteProject, account: str, campaign_id: str, actor: str
+) -> bool:
+    """The project becomes that TikTok One lite project (checked with TikTok One by a job)."""
+    if project.tto_campaign_id is not None or project.tto_account_id is not None:
+        raise Conflict(f"“{project.link_name}” is already a TikTok One lite project.")
+    if await tiktok_one_account(session, workspace_id=project.workspace_id) != account:
+        raise Conflict("The workspace's TikTok One account changed meanwhile: ask for the list again.")
+    assert project.id is not None
+    project.tto_account_id = account
+    project.tto_sync_error = None
+    crud.add_audit_event(
+        session,
+        workspace_id=project.workspace_id,
+        actor=actor,
+        action="project.tiktok_one_adopted",
+        target_type="project",
+        target_id=project.id,
+        after={"campaign_id": campaign_id, "account": account},
+    )
+    await queue_card_refresh(session, project=project, reason=f"tto-adopt-{campaign_id}")
+    return await enqueue(
+        session,
+        kind=ADOPT,
+        key=f"tto-adopt:{project.id}:{campaign_id}",
+        payload={"project_id": project.id, "campaign_id": campaign_id},
+        workspace_id=project.workspace_id,
+    )
+
+
+@job_kind(ADOPT, max_attempts=8, rate=2.0, burst=2, on_parked=_parked)
+async def run_adopt(run: JobRun) -> None:
+    context = run.context
+    project_id, campaign_id = run.payload.get("project_id"), run.payload.get("campaign_id")
+    if not isinstance(project_id, int) or not isinstance(campaign_id, str):
+        return
+    async with context.sessions() as session:
+        project = await session.get(LiteProject, project_id)
+        if project is None or project.tto_account_id is None or project.tto_campaign_id is not None:
+            return
+        account, workspace_id = project.tto_account_id, project.workspace_id
+    api, connection_id = await api_for(context, workspace_id=workspace_id)
+    found = await call(context, connection_id, api.campaigns(account_id=account, campaign_ids=[campaign_id]))
+    campaign = next((c for c in found.campaigns if c.campaign_id == campaign_id), None)
+    if campaign is None:
+        raise GiveUp(f"TikTok One account {account} has no lite project {campaign_id}")
+    async with run.finish() as session:
+        await record_campaign(session, project_id=project_id, campaign=campaign, actor="tiktok_one")
+    context.on_queued()

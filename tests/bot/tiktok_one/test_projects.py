@@ -175,3 +175,49 @@ async def test_a_create_that_timed_out_is_found_not_made_again_after_a_restart(
     assert fake_tiktok_one.calls("tto/tcm/campaign/")  # it looked before making it again
     async with second.sessions() as session:
         assert len((await session.execute(select(LiteProject))).scalars().all()) == 1
+
+
+async def test_an_existing_tiktok_one_lite_project_is_adopted_from_a_list(
+    server: RunningServer, fake_tiktok_one: FakeTikTokOne, assets: dict[str, int]
+) -> None:
+    await create_through_modal(server, assets)  # made before the workspace connected
+    await server.settle()
+    await connect_tiktok_one(server, fake_tiktok_one)
+    existing = fake_tiktok_one.add_campaign("Summer glow (TikTok One)")
+    fake_tiktok_one.add_campaign("Made in another account", account_id="tcm-account-2")
+
+    await server.slack.command("adopt summer glow")
+    (answer,) = await server.fake.wait_for("respond")
+    assert "Looking up the lite projects" in answer.args["text"]
+
+    async def choices_sent() -> list[object]:
+        return [
+            c for c in server.fake.of("chat.postMessage") if "Which TikTok One lite project" in c.args["text"]
+        ]
+
+    [dm] = await eventually(choices_sent)
+    options = [
+        option
+        for block in dm.args["blocks"]  # type: ignore[attr-defined]
+        for element in block.get("elements", [])
+        for option in element.get("options", [])
+    ]
+    assert [o["value"].split(":")[1] for o in options] == [existing.campaign_id]  # only this account's
+
+    await server.slack.block_action(
+        "tiktok_one_adopt_pick", selected_option={"text": options[0]["text"], "value": options[0]["value"]}
+    )
+    project = await synced_project(server)
+    assert project.tto_campaign_id == existing.campaign_id
+    assert project.tto_invite_link == existing.invite_link
+    assert fake_tiktok_one.calls("tto/tcm/campaign/create/") == []  # adopted, not made again
+
+    async def card_has_link() -> bool:
+        return any(existing.invite_link in c.args["text"] for c in server.fake.of("chat.update"))
+
+    await eventually(card_has_link)
+
+    # a second adoption of the same project is refused in words
+    await server.slack.command("adopt summer glow")
+    again = (await server.fake.wait_for("respond", 3))[-1]
+    assert "already a TikTok One lite project" in text_of(again.args)
