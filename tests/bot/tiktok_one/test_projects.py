@@ -125,9 +125,9 @@ async def test_a_create_tiktok_keeps_refusing_is_parked_with_its_reason(
     assert "brand_name is not a brand profile" in (project.tto_sync_error or "")
 
     async def card_says_why() -> bool:
-        return any(
-            "Not made in TikTok One yet" in text_of(m.args["blocks"]) for m in server.fake.of("chat.update")
-        )
+        # the card may be posted after the job was parked already, or edited once it was
+        cards = server.fake.of("chat.postMessage") + server.fake.of("chat.update")
+        return any("Not made in TikTok One yet" in text_of(m.args.get("blocks")) for m in cards)
 
     await eventually(card_says_why)
     await server.slack.command("status")

@@ -16,10 +16,12 @@ from tests.bot.handlers.test_projects import (
     create_through_modal,
     text_of,
 )
-from tests.bot.tiktok_one.conftest import WEBHOOK_SECRET
+from tests.bot.tiktok_one.conftest import POLL_SECONDS, WEBHOOK_SECRET, make_assets
 from tests.bot.tiktok_one.helpers import connect_tiktok_one, eventually, synced_project
+from tests.harness.fake_slack import FakeSlack
+from tests.harness.fake_tiktok_business import FakeTikTokBusiness
 from tests.harness.fake_tiktok_one import FakeTikTokOne
-from tests.harness.server import RunningServer
+from tests.harness.server import RunningServer, start_server
 from tests.harness.slack_requests import CHANNEL_ID
 
 VIDEO_A = "7301234567890123456"
@@ -202,3 +204,35 @@ async def test_polling_alone_brings_a_delivered_video_and_its_spark_code_without
 
 async def _alerted(server: RunningServer, tiktok_id: str) -> bool:
     return bool(delivered_alerts(server, tiktok_id))
+
+
+async def test_two_replicas_make_one_campaign_and_alert_each_delivery_once(
+    fake_slack: FakeSlack,
+    fake_tiktok_business: FakeTikTokBusiness,
+    fake_tiktok_one: FakeTikTokOne,
+    database_url: str,
+) -> None:
+    settings = {
+        "tiktok_business_api_url": fake_tiktok_business.url,
+        "tiktok_app_id": fake_tiktok_business.app_id,
+        "tiktok_app_secret": fake_tiktok_business.app_secret,
+        "tiktok_one_poll_seconds": POLL_SECONDS,
+    }
+    first = await start_server(fake_slack, database_url, **settings)
+    second = await start_server(fake_slack, database_url, **settings)
+    try:
+        assets_ = await make_assets(first)
+        project = await connected_project(first, fake_tiktok_one, assets_)
+        fake_tiktok_one.deliver(str(project.tto_campaign_id), DELIVERED)
+        await eventually(lambda: _alerted(first, DELIVERED))
+        polls = len(fake_tiktok_one.calls("tto/tcm/campaign/"))
+        await eventually(lambda: _more_polls(fake_tiktok_one, polls + 2))
+        await first.settle()
+        await second.settle()
+    finally:
+        await first.stop()
+        await second.stop()
+
+    assert len(fake_tiktok_one.campaigns) == 1
+    assert len(fake_tiktok_one.calls("tto/tcm/campaign/create/")) == 1
+    assert len(delivered_alerts(first, DELIVERED)) == 1
