@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import time
 
+import pytest
 from sqlmodel import select
 
 from bot.blocks.videos import VIDEO_DETAILS
@@ -206,6 +207,7 @@ async def _alerted(server: RunningServer, tiktok_id: str) -> bool:
     return bool(delivered_alerts(server, tiktok_id))
 
 
+@pytest.mark.backends("postgres")  # replicas share PostgreSQL; SQLite is the one-process default
 async def test_two_replicas_make_one_campaign_and_alert_each_delivery_once(
     fake_slack: FakeSlack,
     fake_tiktok_business: FakeTikTokBusiness,
