@@ -197,6 +197,17 @@ async def run_create(run: JobRun) -> None:
             default_spark_ads_requested_authorization_days=project.authorization_days,
         )
     api, connection_id = await api_for(context, workspace_id=project.workspace_id)
+    if request.brand_name:
+        # TikTok One's own brand profile of that name, when the account has one
+        profiles = await call(
+            context, connection_id, api.brand_profiles(account_id=request.tto_tcm_account_id)
+        )
+        wanted = request.brand_name.casefold()
+        profile = next((p for p in profiles.brand_profiles if p.brand_name.casefold() == wanted), None)
+        if profile is not None:
+            request = request.model_copy(
+                update={"brand_profile_id": profile.brand_profile_id, "brand_name": None}
+            )
     campaign = None
     if sent_before:
         # an earlier try may have made it and not heard the answer: never make it twice

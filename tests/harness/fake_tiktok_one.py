@@ -95,6 +95,8 @@ class FakeTikTokOne:
         add("GET", "tto/tcm/campaign/link/status/", self._link_status)
         add("POST", "tcm/tt_video/apply/", self._apply)
         add("GET", "tcm/tt_video/status/", self._status)
+        add("GET", "tto/tcm/brand/profile/get/", self._brand_profiles)
+        self.brand_profiles: list[dict[str, str]] = []
 
     # --- what tests set up or do as TikTok, creators and TikTok One users ------------------------
 
@@ -292,6 +294,12 @@ class FakeTikTokOne:
             return Reply(code=40002, message="video_id or authorization_days is invalid")
         authorization = self.authorizations.setdefault(video_id, FakeAuthorization(video_id, days))
         return Reply(data={"video_id": video_id, "auth_status": authorization.status})
+
+    def _brand_profiles(self, call: Request) -> Reply:
+        account = self._account(call)
+        if isinstance(account, Reply):
+            return account
+        return Reply(data={"brand_profiles": self.brand_profiles})
 
     def _status(self, call: Request) -> Reply:
         authorization = self.authorizations.get(call.query.get("video_id", ""))

@@ -25,6 +25,11 @@ async def test_create_makes_the_brand_link_campaign_and_the_card_shows_its_invit
     server: RunningServer, fake_tiktok_one: FakeTikTokOne, assets: dict[str, int]
 ) -> None:
     await connect_tiktok_one(server, fake_tiktok_one)
+    # the brand is TikTok One's own profile of that name
+    fake_tiktok_one.brand_profiles = [
+        {"brand_profile_id": "bp-other", "brand_name": "Other brand"},
+        {"brand_profile_id": "bp-glowco", "brand_name": "GLOWCO"},
+    ]
 
     answer = await create_through_modal(server, assets)
 
@@ -44,6 +49,7 @@ async def test_create_makes_the_brand_link_campaign_and_the_card_shows_its_invit
     )
     [create] = fake_tiktok_one.calls("tto/tcm/campaign/create/")
     assert create.body["campaign_type"] == "BRAND_LINK"
+    assert create.body["brand_profile_id"] == "bp-glowco" and "brand_name" not in create.body
     assert create.body["advertiser_ids"] == ["7123456789012345678"]
     assert create.body["campaign_description"] == "Vitamin C serum for sensitive skin"
     update = (await server.fake.wait_for("chat.update"))[-1]
