@@ -669,6 +669,9 @@ async def restore_project(session: AsyncSession, *, actor: Actor, project_id: in
         dedup_key=f"project-restored:audit-{event.id}",
         actor=actor.user_id,
     )
+    if project.tto_campaign_id is not None:
+        # archiving stopped following it in TikTok One; deliveries made meanwhile are picked up now
+        await tiktok_one_sync.queue_poll(session, project=project, after=0)
     await queue_card_refresh(session, project=project, reason=f"audit-{event.id}")
     return ActiveChange(project, changed=True)
 

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from bot.blocks.videos import VIDEO_DETAILS
 from bot.services.tiktok_one_sync import WEBHOOK_PATH, sign_webhook
-from storage.models import LiteProject, Video, VideoStatus
+from storage.models import Job, JobState, LiteProject, Video, VideoStatus
 from tests.bot.handlers.test_linking import paste, select_and_confirm
 from tests.bot.handlers.test_projects import (
     create_through_modal,
@@ -238,3 +238,24 @@ async def test_two_replicas_make_one_campaign_and_alert_each_delivery_once(
     assert len(fake_tiktok_one.campaigns) == 1
     assert len(fake_tiktok_one.calls("tto/tcm/campaign/create/")) == 1
     assert len(delivered_alerts(first, DELIVERED)) == 1
+
+
+async def test_an_archived_project_is_no_longer_polled_and_a_restored_one_is_again(
+    server: RunningServer, fake_tiktok_one: FakeTikTokOne, assets: dict[str, int]
+) -> None:
+    project = await connected_project(server, fake_tiktok_one, assets)
+
+    async def no_poll_pending() -> bool:
+        async with server.sessions() as session:
+            query = select(Job).where(Job.kind == "tto_campaign_poll", Job.state == JobState.PENDING)
+            return (await session.execute(query)).first() is None
+
+    await server.slack.block_action("project_archive", value=str(project.id))
+    await server.fake.wait_for("respond")
+    await eventually(no_poll_pending)  # the pending poll ran once more and queued no next one
+    fake_tiktok_one.deliver(str(project.tto_campaign_id), DELIVERED)
+    assert await no_poll_pending()
+    assert await video(server, DELIVERED) is None
+
+    await server.slack.block_action("project_restore", value=str(project.id))
+    await eventually(lambda: video(server, DELIVERED))
