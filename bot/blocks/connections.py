@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
+from bot.blocks.text import escape
 from bot.settings import Settings
 from storage.models import TikTokConnectionKind, TikTokConnectionStatus
 
@@ -166,7 +167,7 @@ def render_tiktok_one_choices(project_name: str, payload: dict[str, Any]) -> dic
     """A DM: pick the TikTok One lite project that the liteproject project is."""
     project_id = payload.get("project_id")
     choices = [c for c in payload.get("choices") or [] if isinstance(c, dict)]
-    name = project_name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    name = escape(project_name)
     if not choices:
         text = (
             f"TikTok One account `{payload.get('account', '')}` has no lite project left to link to *{name}* "
