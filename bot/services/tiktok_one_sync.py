@@ -21,7 +21,7 @@ import hmac
 import logging
 import secrets
 from collections.abc import Awaitable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -127,9 +127,28 @@ async def api_for(context: JobContext, *, workspace_id: int) -> tuple[tiktok_one
     return tiktok_one.TikTokOneApi(client), credential.connection_id
 
 
+# TikTok's QPS limits are per account: every TikTok One call of a connection takes a token from its
+# own bucket (per process), so one busy workspace can't spend another's allowance; a throttled
+# answer retries the job after TikTok's pause (the runner also slows that job kind down)
+ACCOUNT_RATE = 5.0
+ACCOUNT_BURST = 5
+_account_pace: dict[str, Any] = {}
+
+
+async def _take_turn(key: str) -> None:
+    from bot.notify.dispatcher import ChannelPacer  # the notify package imports the services
+
+    pacer = _account_pace.get("pacer")
+    if pacer is None:
+        pacer = _account_pace["pacer"] = ChannelPacer(ACCOUNT_RATE, ACCOUNT_BURST)
+    await pacer.take(key)
+
+
 async def call(context: JobContext, connection_id: int, request: Awaitable[T]) -> T:
     """One call, its failures turned into the runner's words: retry later, or give up with TikTok's reason."""
+    pace_key = f"tiktok-one:{connection_id}"
     try:
+        await _take_turn(pace_key)
         return await request
     except BusinessApiUnavailable as exc:
         raise RetryLater(f"TikTok One: {exc}", retry_after=exc.retry_after) from None
