@@ -31,6 +31,10 @@ FIXES = {
     "TIKTOK_OEMBED_URL": "use an https URL such as https://www.tiktok.com/oembed, or leave it empty to turn lookups off",
     "SLACK_WORK_CONCURRENCY": "use a number between 1 and 10000",
     "CREATOR_PAGE_CONCURRENCY": "use a number between 1 and 10000",
+    "TIKTOK_BUSINESS_API_URL": "use TikTok's API host, e.g. https://business-api.tiktok.com",
+    "SECRET_KEY": "use a random string of at least 32 characters, or leave it unset",
+    "TIKTOK_APP_ID": "set it to the App ID of your TikTok for Business developer app",
+    "TIKTOK_APP_SECRET": "set it to the Secret of your TikTok for Business developer app",
 }
 
 
@@ -69,6 +73,20 @@ class Settings(BaseSettings):
     # past these, Slack commands get "busy, try again" and creator pages a 503 (see bot/shedding.py)
     slack_work_concurrency: int = Field(default=64, ge=1, le=10_000)
     creator_page_concurrency: int = Field(default=128, ge=1, le=10_000)
+    # TikTok API for Business: its host; a long-term advertiser token for single-workspace installs;
+    # the developer app (id and secret) that lets any workspace connect from App Home
+    tiktok_business_api_url: str = "https://business-api.tiktok.com"
+    tiktok_business_access_token: str | None = None
+    tiktok_app_id: str | None = None
+    tiktok_app_secret: str | None = None
+    # TikTok One: the secret TikTok signs its TCM_VIDEOS webhook with (unset: the webhook is refused
+    # and delivered videos arrive by polling only)
+    tiktok_webhook_secret: str | None = Field(default=None, min_length=16)
+    # TikTok One: how often (seconds) campaigns, linking requests and authorizations are polled
+    tiktok_one_poll_seconds: float = Field(default=300.0, ge=1.0, le=86400.0)
+    # the secret TikTok tokens are encrypted with at rest (else SLACK_SIGNING_SECRET); changing it
+    # leaves stored tokens unreadable: connections then ask to be made again
+    secret_key: str | None = Field(default=None, min_length=32)
 
     @field_validator("slack_api_url", "public_base_url")
     @classmethod
@@ -86,6 +104,28 @@ class Settings(BaseSettings):
         if "?" in value or "#" in value:
             raise ValueError("must not carry a query or fragment")
         return value
+
+    @field_validator("tiktok_business_api_url")
+    @classmethod
+    def _business_api_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        if "?" in value or "#" in value:
+            raise ValueError("must not carry a query or fragment")
+        return value
+
+    @field_validator(
+        "tiktok_business_access_token",
+        "tiktok_app_id",
+        "tiktok_app_secret",
+        "secret_key",
+        "tiktok_webhook_secret",
+        mode="before",
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return (value.strip() or None) if isinstance(value, str) else value
 
     @field_validator("slack_api_url")
     @classmethod
@@ -134,6 +174,22 @@ class Settings(BaseSettings):
         if missing:
             raise ValueError(f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing")
         return self
+
+    @model_validator(mode="after")
+    def _tiktok_app_pair(self) -> Settings:
+        if bool(self.tiktok_app_id) != bool(self.tiktok_app_secret):
+            missing = "TIKTOK_APP_SECRET" if self.tiktok_app_id else "TIKTOK_APP_ID"
+            raise ValueError(f"{missing} is missing (TIKTOK_APP_ID and TIKTOK_APP_SECRET go together)")
+        return self
+
+    @property
+    def tiktok_connect_enabled(self) -> bool:
+        """Workspaces may connect TikTok for Business from App Home (the developer app is set)."""
+        return bool(self.tiktok_app_id and self.tiktok_app_secret)
+
+    @property
+    def encryption_secret(self) -> str:
+        return self.secret_key or self.slack_signing_secret or ""
 
     @property
     def oauth_enabled(self) -> bool:

@@ -77,6 +77,22 @@ async def take_lease(
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+async def pending_job_with_prefix(
+    session: AsyncSession, *, prefix: str, other_than: int | None = None
+) -> bool:
+    """Whether a job whose key starts with `prefix` waits to run (e.g. a project's next poll)."""
+    query = (
+        select(col(Job.id))
+        .where(
+            col(Job.key).startswith(prefix, autoescape=True),
+            col(Job.state) == JobState.PENDING,
+            col(Job.id) != (other_than or 0),
+        )
+        .limit(1)
+    )
+    return (await session.execute(query)).first() is not None
+
+
 async def held_job(session: AsyncSession, *, job_id: int, owner: str) -> Job | None:
     """The job, locked, if this worker still holds its lease (else another has taken it over)."""
     query = select(Job).where(

@@ -115,6 +115,16 @@ class JobState(enum.StrEnum):
     FAILED = "failed"  # parked after its last attempt, with the reason
 
 
+class TikTokConnectionKind(enum.StrEnum):
+    BUSINESS = "business"  # TikTok API for Business (an advertiser token: Ads Manager, spark codes)
+    TIKTOK_ONE = "tiktok_one"  # TikTok One (creator marketplace campaigns)
+
+
+class TikTokConnectionStatus(enum.StrEnum):
+    CONNECTED = "connected"
+    NEEDS_RECONNECTING = "needs_reconnecting"  # TikTok refused the token (revoked, expired)
+
+
 class OutboxStatus(enum.StrEnum):
     PENDING = "pending"
     SENT = "sent"
@@ -134,6 +144,39 @@ class Workspace(SQLModel, table=True):
     enterprise_id: str = Field(default="", max_length=32)
     name: str = Field(default="", max_length=200)
     created_at: dt.datetime = utc_field(default_now=True)
+
+
+class TikTokConnection(SQLModel, table=True):
+    """A workspace's connection to a TikTok API: its tokens (encrypted) and the accounts they reach."""
+
+    __tablename__ = "tiktok_connections"
+    __table_args__ = (UniqueConstraint("workspace_id", "kind", name="uq_tiktok_connection_kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id", index=True)
+    kind: TikTokConnectionKind = enum_field(TikTokConnectionKind)
+    # Fernet tokens (see bot/services/connections): never the token itself
+    access_token_encrypted: str = Field(max_length=2000)
+    refresh_token_encrypted: str | None = Field(default=None, max_length=2000)
+    # advertiser ids (business) or the TikTok One account id(s) the token may act for
+    account_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    status: TikTokConnectionStatus = enum_field(TikTokConnectionStatus, TikTokConnectionStatus.CONNECTED)
+    # a Slack user id, or "settings" for a token seeded from the environment
+    connected_by: str = Field(max_length=32)
+    connected_at: dt.datetime = utc_field(default_now=True)
+    last_error: str | None = Field(default=None, max_length=500)
+
+
+class TikTokOAuthState(SQLModel, table=True):
+    """A one-time state of a TikTok connect flow, tied to the Slack user and workspace that began it."""
+
+    __tablename__ = "tiktok_oauth_states"
+
+    state: str = Field(primary_key=True, max_length=64)
+    workspace_id: int = Field(foreign_key="workspaces.id")
+    user_id: str = Field(max_length=32)
+    kind: TikTokConnectionKind = enum_field(TikTokConnectionKind)
+    expires_at: dt.datetime = utc_field()
 
 
 # --- brand profiles ---------------------------------------------------------------------------
@@ -294,6 +337,14 @@ class LiteProject(LiteProjectBase, table=True):
     archived_at: dt.datetime | None = utc_field(nullable=True)
     # the creator pages' and invite message's language ("pt-BR"); empty: the creator's browser decides
     creator_language: str = Field(default="", max_length=16, sa_column_kwargs={"server_default": ""})
+    # connected to TikTok One: the account the campaign lives in (set at creation; None: standalone),
+    # the BRAND_LINK campaign and its invite link once made, when the first create call was sent (a
+    # later try looks for the campaign before making it again), and why syncing was given up
+    tto_account_id: str | None = Field(default=None, max_length=64)
+    tto_campaign_id: str | None = Field(default=None, max_length=64, index=True)
+    tto_invite_link: str | None = Field(default=None, max_length=1000)
+    tto_create_sent_at: dt.datetime | None = utc_field(nullable=True)
+    tto_sync_error: str | None = Field(default=None, max_length=500)
 
 
 class LiteProjectPublic(LiteProjectBase):
@@ -374,6 +425,11 @@ class Video(SQLModel, table=True):
     title: str | None = Field(default=None, max_length=500)
     checked_at: dt.datetime | None = utc_field(nullable=True)
     unavailable_since: dt.datetime | None = utc_field(nullable=True)
+    # TikTok One: the linking request's state (IN_REVIEW, APPROVE, REJECTED, REVOKE) and the spark
+    # authorization's (WAITING, ACCEPTED, REJECTED), as TikTok One last said
+    tto_link_status: str | None = Field(default=None, max_length=16)
+    tto_auth_status: str | None = Field(default=None, max_length=16)
+    tto_auth_ends_at: dt.datetime | None = utc_field(nullable=True)
 
 
 # --- notifications ------------------------------------------------------------------------------

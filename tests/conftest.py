@@ -27,6 +27,7 @@ from storage.db import create_engine
 from storage.migrate import upgrade
 from tests.harness.fake_slack import FakeSlack
 from tests.harness.fake_tiktok import FakeTikTok
+from tests.harness.fake_tiktok_business import FakeTikTokBusiness
 from tests.harness.server import RunningServer, start_server
 
 POSTGRES_ENV = "LITEPROJECT_TEST_POSTGRES_URL"
@@ -180,6 +181,14 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
 @pytest.fixture
 async def fake_tiktok() -> AsyncIterator[FakeTikTok]:
     fake = FakeTikTok()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+async def fake_tiktok_business() -> AsyncIterator[FakeTikTokBusiness]:
+    fake = FakeTikTokBusiness()
     await fake.start()
     yield fake
     await fake.stop()

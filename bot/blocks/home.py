@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.blocks.connections import ConnectionView, connection_context
 from bot.blocks.projects import (
     COPY_INVITE_LINK,
     OPEN_PROJECT,
@@ -63,7 +64,9 @@ def _scope_buttons(mine: bool) -> ActionsBlock:
     )
 
 
-def render_home(page: ProjectPage, *, action_dms: bool = False) -> dict[str, Any]:
+def render_home(
+    page: ProjectPage, *, action_dms: bool = False, connections: list[ConnectionView] | None = None
+) -> dict[str, Any]:
     scope = MINE if page.mine else ALL
     blocks: list[Block] = [
         HeaderBlock(text="Lite projects"),
@@ -119,6 +122,10 @@ def render_home(page: ProjectPage, *, action_dms: bool = False) -> dict[str, Any
         )
     if nav:
         blocks.append(ActionsBlock(block_id="home_nav", elements=nav))
+    tiktok = connection_context(connections or [])
+    if tiktok:
+        blocks.append(DividerBlock())
+        blocks.extend(tiktok)
     blocks.append(
         ContextBlock(
             elements=[MarkdownTextObject(text="`/liteproject help` in any channel lists every command.")]

@@ -22,7 +22,8 @@ from bot.blocks.assets import ANCHOR_KIND_LABELS
 from bot.blocks.changes import project_change_phrases, sentence
 from bot.blocks.text import escape, slack_date, truncate
 from bot.blocks.videos import VIDEO_LIST_TO_REVIEW
-from bot.services.projects import ProjectOverview, ProjectPage
+from bot.services.projects import ProjectOverview, ProjectPage, syncing_with_tiktok_one
+from bot.tiktok.tiktok_one import TIKTOK_ONE_WEB_URL
 from storage.crud import VideoCounts
 from storage.models import LiteProject
 
@@ -151,13 +152,34 @@ def _summary_fields(overview: ProjectOverview) -> list[MarkdownTextObject]:
     ]
 
 
+def invite_line(project: LiteProject, invite_url: str) -> str:
+    """The invite link, or where its making in TikTok One stands."""
+    if not syncing_with_tiktok_one(project):
+        return f"<{invite_url}|{escape(invite_url)}>"
+    if project.tto_sync_error:
+        return (
+            f":warning: Not made in TikTok One yet: {escape(truncate(project.tto_sync_error, 300))}\n"
+            "`/liteproject status` shows it; `/liteproject status retry` tries again."
+        )
+    return ":hourglass_flowing_sand: Syncing with TikTok One… its invite link appears here in a moment."
+
+
+def tiktok_one_switch_note(project: LiteProject) -> str:
+    """TikTok One's API has no switch for the active invite link: say where it is made."""
+    return (
+        "This project lives in TikTok One, whose API can't switch its *Active invite link*: "
+        f"switch it in <{TIKTOK_ONE_WEB_URL}|TikTok One> (Projects → {escape(project.link_name)} → Overview) "
+        "so creators there see the same state."
+    )
+
+
 def render_invite_card(overview: ProjectOverview, invite_url: str) -> dict[str, Any]:
     """The card posted in the project's channel on create, then edited in place."""
     project = overview.project
     blocks: list[Block] = [
         HeaderBlock(text=truncate(project.link_name, 150)),
         SectionBlock(fields=_summary_fields(overview)),
-        SectionBlock(text=MarkdownTextObject(text=f"*Invite link*\n<{invite_url}|{escape(invite_url)}>")),
+        SectionBlock(text=MarkdownTextObject(text=f"*Invite link*\n{invite_line(project, invite_url)}")),
         project_buttons(project, to_review=overview.counts.to_review),
         ContextBlock(
             elements=[
@@ -187,6 +209,8 @@ def render_pause_notice(project: LiteProject, *, actor_id: str, paused: bool) ->
     else:
         line = f":arrow_forward: <@{actor_id}> resumed *{name}*. Creators can deliver videos through the invite link again."
         text = f"{name} was resumed: creators can deliver videos again."
+    if project.tto_account_id is not None:
+        line = f"{line}\n{tiktok_one_switch_note(project)}"
     return {"text": text, "blocks": [SectionBlock(text=MarkdownTextObject(text=line)).to_dict()]}
 
 
@@ -226,7 +250,7 @@ def render_project_overview(overview: ProjectOverview, invite_url: str) -> dict[
                 SectionBlock(text=MarkdownTextObject(text=truncate(f"*{label}*\n{escape(value)}", 3000)))
             )
     blocks += [
-        SectionBlock(text=MarkdownTextObject(text=f"*Invite link*\n<{invite_url}|{escape(invite_url)}>")),
+        SectionBlock(text=MarkdownTextObject(text=f"*Invite link*\n{invite_line(project, invite_url)}")),
         project_buttons(project),
     ]
     return {
@@ -240,7 +264,13 @@ def render_invite_link(project: LiteProject, invite_url: str) -> dict[str, Any]:
     """The link alone, easy to copy (Slack can't write the clipboard), and a way to the message."""
     blocks: list[Block] = [
         SectionBlock(text=MarkdownTextObject(text=f"Invite link for *{escape(project.link_name)}*:")),
-        SectionBlock(text=MarkdownTextObject(text=f"```{invite_url}```")),
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=invite_line(project, invite_url)
+                if syncing_with_tiktok_one(project)
+                else f"```{invite_url}```"
+            )
+        ),
     ]
     if not project.active:
         blocks.append(

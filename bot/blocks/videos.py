@@ -122,10 +122,16 @@ def delivered_label(video: Video) -> str:
     return slack_date(video.delivered_at, video.delivered_at.strftime("%Y-%m-%d %H:%M UTC"))
 
 
+def _creator(video: Video) -> str:
+    # a video delivered in TikTok One comes without the creator's handle (oEmbed may find the owner)
+    handle = video.creator_handle or video.owner_handle
+    return f"@{escape(handle)}" if handle else "a creator in TikTok One"
+
+
 def _fallback_text(video: Video, project: LiteProject) -> str:
     code = "spark code received" if video.spark_code else "no spark code yet"
     return truncate(
-        f"New video for {escape(project.link_name)} from @{escape(video.creator_handle)}: {escape(video.url)} ({code}; "
+        f"New video for {escape(project.link_name)} from {_creator(video)}: {escape(video.url)} ({code}; "
         f"{REVIEW_WORDS[ReviewState(video.review_state)]})",
         3000,
     )
@@ -177,7 +183,7 @@ def render_video_alert(
         MarkdownTextObject(text=f"*Delivered*\n{delivered_label(video)}"),
         MarkdownTextObject(text=f"*Review*\n{review_label(video)}"),
     ]
-    heading = f":clapper: New video for *{escape(project.link_name)}* from *@{escape(video.creator_handle)}*"
+    heading = f":clapper: New video for *{escape(project.link_name)}* from *{_creator(video)}*"
     if video.title:
         heading += f"\n>{escape(truncate(' '.join(video.title.split()), 300))}"
     blocks: list[Block] = [

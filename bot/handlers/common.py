@@ -9,7 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.blocks.home import ALL, MINE, render_home
-from bot.services import home_views, projects, subscriptions
+from bot.services import connections, home_views, projects, subscriptions
 from bot.services.workspaces import Actor
 from bot.settings import Settings
 
@@ -70,7 +70,11 @@ async def publish_home(
         if scope is None and page.total == 0:
             page = await projects.list_projects(session, actor=actor, offset=offset, limit=HOME_PAGE_SIZE)
         action_dms = await subscriptions.action_dms_enabled(session, actor=actor)
-    await client.views_publish(user_id=user_id, view=render_home(page, action_dms=action_dms))
+    async with sessions_of(context).begin() as session:
+        tiktok = await connections.home_views(session, settings=settings_of(context), actor=actor)
+    await client.views_publish(
+        user_id=user_id, view=render_home(page, action_dms=action_dms, connections=tiktok)
+    )
 
 
 async def refresh_home(client: AsyncWebClient, context: AsyncBoltContext, *, user_id: str) -> None:

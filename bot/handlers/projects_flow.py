@@ -13,6 +13,7 @@ from bot.handlers.common import refresh_home, sessions_of, settings_of
 from bot.services import projects
 from bot.services.permissions import may_manage
 from bot.services.workspaces import Actor, workspace_of
+from bot.tiktok.tiktok_one import TIKTOK_ONE_WEB_URL
 from storage import crud
 from storage.models import LiteProject
 
@@ -86,8 +87,15 @@ async def set_active(
         return project, f"“{name}” is already {state}; nothing changed."
     await refresh_home(client, context, user_id=actor.user_id)
     if active:
-        return project, f"Resumed “{name}”: creators can deliver videos through the invite link again."
-    return project, f"Paused “{name}”: creators can't deliver videos to this link until it is resumed."
+        sentence = f"Resumed “{name}”: creators can deliver videos through the invite link again."
+    else:
+        sentence = f"Paused “{name}”: creators can't deliver videos to this link until it is resumed."
+    if project.tto_account_id is not None:
+        sentence = (
+            f"{sentence} It lives in TikTok One, whose API can't switch its active invite link: "
+            f"switch it in TikTok One too ({TIKTOK_ONE_WEB_URL})."
+        )
+    return project, sentence
 
 
 def archive_sentence(change: projects.ActiveChange, *, archived: bool) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.blocks.connections import render_reconnect_dm, render_tiktok_one_choices
 from bot.blocks.digests import render_delivery_digest
 from bot.blocks.linking import render_requests_message, render_requests_sent
 from bot.blocks.projects import (
@@ -59,11 +60,17 @@ async def render_outbox_message(
             names, actor_id=message.payload.get("actor", ""), active=bool(message.payload.get("active"))
         )
         return Outgoing(channel=message.channel_id, **summary)
+    if message.kind == NoticeKind.TIKTOK_RECONNECT.value:
+        return Outgoing(channel=message.channel_id, **render_reconnect_dm(message.payload, settings))
     project_id = message.payload.get("project_id")
     project = await session.get(LiteProject, project_id) if project_id is not None else None
     if project is None:
         return Outgoing(channel=message.channel_id, skip=True)
     kind = NoticeKind(message.kind)
+    if kind is NoticeKind.TIKTOK_ONE_CHOICES:
+        return Outgoing(
+            channel=message.channel_id, **render_tiktok_one_choices(project.link_name, message.payload)
+        )
     if kind is NoticeKind.PROJECT_CARD:
         overview = await projects.overview(session, project=project)
         card = render_invite_card(overview, projects.invite_url(settings.public_base_url, project))

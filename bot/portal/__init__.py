@@ -11,3 +11,6 @@ def setup(app: web.Application) -> None:
     from bot.portal.linking import add_linking_routes  # `/a/{token}`: linking requests
 
     add_linking_routes(app)
+    from bot.portal.tiktok import add_tiktok_routes  # `/tiktok/connect`, `/tiktok/oauth`
+
+    add_tiktok_routes(app)

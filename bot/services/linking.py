@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import video_lookups
+from bot.services import tiktok_one_sync, video_lookups
 from bot.services.deliveries import SPARK_CODE_TAKEN, is_plausible_token, spark_code_taken
 from bot.services.errors import Conflict, DomainError, InvalidInput, NotFound
 from bot.services.notices import NoticeKind, queue_action_dm, queue_card_refresh, queue_notice
@@ -324,6 +324,7 @@ async def confirm_videos(
             },
         )
         created.append(CreatedRequest(request=request, videos=videos))
+        await tiktok_one_sync.on_videos_added(session, project=project, videos=videos)
     await queue_card_refresh(session, project=project, reason=f"linking-{created[0].request.id}")
     await session.flush()
     return Confirmation(project=project, requests=created, skipped=skipped)

@@ -37,6 +37,8 @@ class NoticeKind(str, enum.Enum):
     BRAND_DOMAIN_CHANGED = "brand_domain_changed"  # an admin moved a used brand to another domain
     VIDEO_UNAVAILABLE = "video_unavailable"  # TikTok no longer shows a delivered video
     VIDEO_NOT_THE_OWNERS = "video_not_the_owners"  # TikTok says it is on another account
+    TIKTOK_RECONNECT = "tiktok_reconnect"  # a DM: TikTok refused the workspace's connection
+    TIKTOK_ONE_CHOICES = "tiktok_one_choices"  # a DM: the TikTok One lite projects to adopt one from
 
 
 # the event names people subscribe to, per kind of notice

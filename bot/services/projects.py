@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import i18n
+from bot.services import tiktok_one_sync
 from bot.services.errors import Conflict, InvalidInput, NotFound
 from bot.services.notices import NoticeKind, queue_card_refresh, queue_notice
 from bot.services.permissions import require_admin, require_manager
@@ -50,7 +51,15 @@ def new_invite_token() -> str:
 
 
 def invite_url(public_base_url: str, project: LiteProject) -> str:
+    """The link creators deliver through: TikTok One's own for a project made there."""
+    if project.tto_invite_link:
+        return project.tto_invite_link
     return f"{public_base_url}/i/{project.invite_token}"
+
+
+def syncing_with_tiktok_one(project: LiteProject) -> bool:
+    """Made in a connected workspace, and TikTok One hasn't given its invite link yet."""
+    return project.tto_account_id is not None and not project.tto_invite_link
 
 
 @dataclass
@@ -165,6 +174,7 @@ async def create_project(
         after=snapshot(project, sorted(set(draft.ads_accounts))),
     )
     await session.flush()
+    await tiktok_one_sync.on_project_created(session, project=project)
     await queue_card_refresh(session, project=project, reason=f"audit-{event.id}")
     await queue_notice(
         session, project=project, kind=NoticeKind.PROJECT_CREATED, dedup_key=f"project-created:{project.id}"
@@ -467,6 +477,8 @@ async def edit_project(
         after=changed_after,
     )
     await session.flush()
+    if {"link_name", "description", "ads_account_ids"} & set(changed_after):
+        await tiktok_one_sync.on_project_edited(session, project=project, change=f"audit-{event.id}")
     await queue_card_refresh(session, project=project, reason=f"audit-{event.id}")
     # the change in words, in the card's thread (in the new channel when it moved)
     await queue_notice(
@@ -657,6 +669,9 @@ async def restore_project(session: AsyncSession, *, actor: Actor, project_id: in
         dedup_key=f"project-restored:audit-{event.id}",
         actor=actor.user_id,
     )
+    if project.tto_campaign_id is not None:
+        # archiving stopped following it in TikTok One; deliveries made meanwhile are picked up now
+        await tiktok_one_sync.queue_poll(session, project=project, after=0)
     await queue_card_refresh(session, project=project, reason=f"audit-{event.id}")
     return ActiveChange(project, changed=True)
 

@@ -148,3 +148,25 @@ def test_a_bad_tiktok_oembed_url_is_refused_by_name(monkeypatch: pytest.MonkeyPa
         ConfigError, match=r"^TIKTOK_OEMBED_URL is invalid .*leave it empty to turn lookups off"
     ):
         load_settings()
+
+
+def test_tiktok_app_id_and_secret_go_together() -> None:
+    from pydantic import ValidationError
+
+    from bot.settings import Settings as _Settings
+
+    with pytest.raises(ValidationError, match="TIKTOK_APP_SECRET is missing"):
+        _Settings(_env_file=None, slack_bot_token="xoxb-1", slack_signing_secret="s", tiktok_app_id="app")  # type: ignore[call-arg]
+    settings = _Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        slack_bot_token="xoxb-1",
+        slack_signing_secret="s",
+        tiktok_app_id="app",
+        tiktok_app_secret="secret",
+        tiktok_business_api_url="https://business-api.tiktok.com/",
+        secret_key="",
+    )
+    assert settings.tiktok_connect_enabled and settings.secret_key is None
+    assert settings.tiktok_business_api_url == "https://business-api.tiktok.com"
+    with pytest.raises(ValidationError):
+        _Settings(_env_file=None, slack_bot_token="xoxb-1", slack_signing_secret="s", secret_key="short")  # type: ignore[call-arg]

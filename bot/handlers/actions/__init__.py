@@ -2,7 +2,7 @@
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.handlers.actions import assets, history, home, linking, projects, start, videos
+from bot.handlers.actions import assets, connections, history, home, linking, projects, start, videos
 
 
 def register(app: AsyncApp) -> None:
@@ -13,3 +13,4 @@ def register(app: AsyncApp) -> None:
     home.register(app)
     history.register(app)
     start.register(app)
+    connections.register(app)

@@ -20,6 +20,7 @@ from bot.handlers.commands import (  # noqa: F401
     show,
     status,
     subscriptions,
+    tiktok_one,
     videos,
 )
 from bot.handlers.commands.liteproject import handle_liteproject

@@ -73,6 +73,7 @@ HELP_ORDER = (
     "archived",
     "videos",
     "add-videos",
+    "adopt",
     "export",
     "brand",
     "brands",

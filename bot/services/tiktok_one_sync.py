@@ -1,0 +1,810 @@
+"""Lite projects run in TikTok One: the durable jobs that keep a project and its campaign in step.
+
+A workspace connected to TikTok One (a `tiktok_one` connection) gets each new project made as a
+`BRAND_LINK` campaign in the connection's account (its first listed one). Every call is a job
+written in the transaction of the change that needs it:
+- `tto_campaign_create`: makes the campaign and records its id and TikTok One's invite link. The
+  moment the first create call goes out is recorded first; a later try (after a time-out, a crash,
+  a restart) looks for the campaign by name among the account's BRAND_LINK campaigns before making
+  it again, so one project never becomes two campaigns.
+- `tto_campaign_update`: *Edit details* (name, description, Ads Manager accounts; brand, period and
+  anchor are frozen by TikTok One).
+A sync TikTok keeps refusing is parked with TikTok's reason: `/liteproject status` lists it, and the
+project card says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import logging
+import secrets
+from collections.abc import Awaitable
+from typing import Any, TypeVar
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from bot.jobs import enqueue
+from bot.jobs.registry import GiveUp, JobContext, JobRun, RetryLater, job_kind
+from bot.services import connections, video_lookups
+from bot.services.errors import Conflict
+from bot.services.notices import NoticeKind, queue_card_refresh, queue_notice
+from bot.settings import Settings
+from bot.tiktok import tiktok_one
+from bot.tiktok.business_api import BusinessApiClient, BusinessApiUnavailable, TikTokApiError
+from bot.tiktok.spark_codes import SparkCodeError, clean_spark_code
+from bot.tiktok.urls import TikTokUrlError, canonical_url, clean_video_id
+from storage import connections as connection_queries
+from storage import crud
+from storage import jobs as job_queries
+from storage import videos as video_queries
+from storage.models import (
+    AdsAccount,
+    BrandProfile,
+    Job,
+    LiteProject,
+    ProjectAdsAccount,
+    TikTokConnectionKind,
+    TikTokConnectionStatus,
+    Video,
+    VideoSource,
+    VideoStatus,
+    utcnow,
+)
+
+log = logging.getLogger(__name__)
+
+CREATE = "tto_campaign_create"
+UPDATE = "tto_campaign_update"
+KIND = TikTokConnectionKind.TIKTOK_ONE
+CALL_TIMEOUT_SECONDS = 10.0  # one TikTok One call; a job's lease outlives a few of them
+THROTTLED_PAUSE_SECONDS = 60.0
+
+T = TypeVar("T")
+
+
+# --- in the transaction of the change ---------------------------------------------------------------
+
+
+async def tiktok_one_account(session: AsyncSession, *, workspace_id: int) -> str | None:
+    """The TikTok One account new projects are made in, or None (standalone workspace)."""
+    connection = await connection_queries.get_connection(session, workspace_id=workspace_id, kind=KIND)
+    if connection is None or connection.status is not TikTokConnectionStatus.CONNECTED:
+        return None
+    return connection.account_ids[0] if connection.account_ids else None
+
+
+async def on_project_created(session: AsyncSession, *, project: LiteProject) -> bool:
+    """A connected workspace's new project is made in TikTok One too (queued here); True if so."""
+    account = await tiktok_one_account(session, workspace_id=project.workspace_id)
+    if account is None:
+        return False
+    assert project.id is not None
+    project.tto_account_id = account
+    return await enqueue(
+        session,
+        kind=CREATE,
+        key=f"tto-create:{project.id}",
+        payload={"project_id": project.id},
+        workspace_id=project.workspace_id,
+    )
+
+
+async def on_project_edited(session: AsyncSession, *, project: LiteProject, change: str) -> bool:
+    """Send an edit of a TikTok One project there (the job reads the project as it is then)."""
+    if project.tto_account_id is None:
+        return False
+    assert project.id is not None
+    return await enqueue(
+        session,
+        kind=UPDATE,
+        key=f"tto-update:{project.id}:{change}",
+        payload={"project_id": project.id},
+        workspace_id=project.workspace_id,
+    )
+
+
+# --- calling TikTok One ------------------------------------------------------------------------------
+
+
+async def api_for(context: JobContext, *, workspace_id: int) -> tuple[tiktok_one.TikTokOneApi, int]:
+    """The workspace's TikTok One client and connection id; GiveUp when it isn't connected."""
+    async with context.sessions.begin() as session:
+        credential = await connections.token_for(
+            session, settings=context.settings, workspace_id=workspace_id, kind=KIND
+        )
+    if credential is None:
+        raise GiveUp("TikTok One isn't connected (or needs reconnecting): connect it again from App Home")
+    client = BusinessApiClient(
+        context.client(),
+        credential.access_token,
+        context.settings.tiktok_business_api_url,
+        timeout=CALL_TIMEOUT_SECONDS,
+    )
+    return tiktok_one.TikTokOneApi(client), credential.connection_id
+
+
+# TikTok's QPS limits are per account: every TikTok One call of a connection takes a token from its
+# own bucket (per process), so one busy workspace can't spend another's allowance; a throttled
+# answer retries the job after TikTok's pause (the runner also slows that job kind down)
+ACCOUNT_RATE = 5.0
+ACCOUNT_BURST = 5
+_account_pace: dict[str, Any] = {}
+
+
+async def _take_turn(key: str) -> None:
+    from bot.notify.dispatcher import ChannelPacer  # the notify package imports the services
+
+    pacer = _account_pace.get("pacer")
+    if pacer is None:
+        pacer = _account_pace["pacer"] = ChannelPacer(ACCOUNT_RATE, ACCOUNT_BURST)
+    await pacer.take(key)
+
+
+async def call(context: JobContext, connection_id: int, request: Awaitable[T]) -> T:
+    """One call, its failures turned into the runner's words: retry later, or give up with TikTok's reason."""
+    pace_key = f"tiktok-one:{connection_id}"
+    try:
+        await _take_turn(pace_key)
+        return await request
+    except BusinessApiUnavailable as exc:
+        raise RetryLater(f"TikTok One: {exc}", retry_after=exc.retry_after) from None
+    except TikTokApiError as exc:
+        reason = f"TikTok One answered {exc.code}: {exc.message}"[:400]
+        if exc.auth_failed:
+            async with context.sessions.begin() as session:
+                await connections.mark_needs_reconnecting_by_id(
+                    session, connection_id=connection_id, reason=reason
+                )
+            context.on_queued()
+            raise GiveUp(reason) from None
+        if exc.throttled:
+            raise RetryLater(reason, retry_after=THROTTLED_PAUSE_SECONDS) from None
+        if exc.retryable:
+            raise RetryLater(reason) from None
+        raise GiveUp(reason) from None
+
+
+async def _advertiser_ids(session: AsyncSession, *, project_id: int) -> list[str]:
+    query = (
+        select(AdsAccount.advertiser_id)
+        .join(ProjectAdsAccount, col(ProjectAdsAccount.ads_account_id) == col(AdsAccount.id))
+        .where(col(ProjectAdsAccount.project_id) == project_id)
+        .order_by(col(AdsAccount.advertiser_id))
+    )
+    return [str(advertiser) for advertiser in (await session.execute(query)).scalars().all()]
+
+
+# --- tto_campaign_create ----------------------------------------------------------------------------
+
+
+async def _parked(session: AsyncSession, job: Job, context: JobContext) -> None:
+    """TikTok One keeps refusing: the card says why (and `/liteproject status` lists the job)."""
+    project_id = job.payload.get("project_id")
+    project = await session.get(LiteProject, project_id) if isinstance(project_id, int) else None
+    if project is None:
+        return
+    project.tto_sync_error = (job.last_error or "TikTok One didn't answer")[:500]
+    await queue_card_refresh(session, project=project, reason=f"tto-parked-{job.id}-{job.attempts}")
+    context.on_queued()
+
+
+@job_kind(CREATE, max_attempts=8, rate=2.0, burst=2, on_parked=_parked)
+async def run_create(run: JobRun) -> None:
+    context = run.context
+    project_id = run.payload.get("project_id")
+    if not isinstance(project_id, int):
+        return
+    async with context.sessions.begin() as session:
+        project = await session.get(LiteProject, project_id)
+        if project is None or project.tto_campaign_id is not None or project.tto_account_id is None:
+            return
+        brand = await session.get(BrandProfile, project.brand_id)
+        advertisers = await _advertiser_ids(session, project_id=project_id)
+        sent_before = project.tto_create_sent_at is not None
+        if not sent_before:
+            project.tto_create_sent_at = utcnow()  # committed before the call goes out
+        request = tiktok_one.CampaignCreateRequest(
+            tto_tcm_account_id=project.tto_account_id,
+            campaign_name=project.link_name,
+            brand_name=brand.name if brand is not None else None,
+            campaign_description=project.description or None,
+            advertiser_ids=advertisers,
+            default_spark_ads_requested_authorization_days=project.authorization_days,
+        )
+    api, connection_id = await api_for(context, workspace_id=project.workspace_id)
+    if request.brand_name:
+        # TikTok One's own brand profile of that name, when the account has one
+        profiles = await call(
+            context, connection_id, api.brand_profiles(account_id=request.tto_tcm_account_id)
+        )
+        wanted = request.brand_name.casefold()
+        profile = next((p for p in profiles.brand_profiles if p.brand_name.casefold() == wanted), None)
+        if profile is not None:
+            request = request.model_copy(
+                update={"brand_profile_id": profile.brand_profile_id, "brand_name": None}
+            )
+    campaign = None
+    if sent_before:
+        # an earlier try may have made it and not heard the answer: never make it twice
+        existing = await call(
+            context, connection_id, api.all_campaigns(account_id=request.tto_tcm_account_id)
+        )
+        campaign = next((c for c in existing if c.campaign_name == request.campaign_name), None)
+    if campaign is None:
+        campaign = await call(context, connection_id, api.create_campaign(request))
+    async with run.finish() as session:
+        await record_campaign(session, project_id=project_id, campaign=campaign, actor="tiktok_one")
+    context.on_queued()
+
+
+async def record_campaign(
+    session: AsyncSession, *, project_id: int, campaign: tiktok_one.Campaign, actor: str
+) -> LiteProject | None:
+    """The project is that campaign in TikTok One: its id and invite link, the card redrawn."""
+    project = await session.get(LiteProject, project_id)
+    if project is None:
+        return None
+    assert project.id is not None
+    project.tto_campaign_id = campaign.campaign_id
+    project.tto_invite_link = (campaign.invite_link or "")[:1000] or None
+    project.tto_sync_error = None
+    event = crud.add_audit_event(
+        session,
+        workspace_id=project.workspace_id,
+        actor=actor,
+        action="project.tiktok_one_linked",
+        target_type="project",
+        target_id=project.id,
+        after={"campaign_id": campaign.campaign_id, "account": project.tto_account_id},
+    )
+    await session.flush()
+    await queue_card_refresh(session, project=project, reason=f"audit-{event.id}")
+    await queue_poll(session, project=project, after=0)
+    return project
+
+
+# --- tto_campaign_update ----------------------------------------------------------------------------
+
+
+@job_kind(UPDATE, max_attempts=8, rate=2.0, burst=2)
+async def run_update(run: JobRun) -> None:
+    context = run.context
+    project_id = run.payload.get("project_id")
+    if not isinstance(project_id, int):
+        return
+    async with context.sessions() as session:
+        project = await session.get(LiteProject, project_id)
+        if project is None or project.tto_account_id is None:
+            return
+        if project.tto_campaign_id is None:
+            raise RetryLater("waiting for the project to be made in TikTok One")
+        request = tiktok_one.CampaignUpdateRequest(
+            tto_tcm_account_id=project.tto_account_id,
+            campaign_id=project.tto_campaign_id,
+            campaign_name=project.link_name,
+            campaign_description=project.description,
+            advertiser_ids=await _advertiser_ids(session, project_id=project_id),
+        )
+        workspace_id = project.workspace_id
+    api, connection_id = await api_for(context, workspace_id=workspace_id)
+    campaign = await call(context, connection_id, api.update_campaign(request))
+    async with run.finish() as session:
+        project = await session.get(LiteProject, project_id)
+        if project is not None and campaign.invite_link and campaign.invite_link != project.tto_invite_link:
+            project.tto_invite_link = campaign.invite_link[:1000]
+            await queue_card_refresh(session, project=project, reason=f"tto-update-{run.id}")
+
+
+def _utc(value: str | None) -> dt.datetime | None:
+    """TikTok's "YYYY-MM-DD HH:MM:SS" (UTC) as a datetime, or None."""
+    if not value:
+        return None
+    try:
+        return dt.datetime.strptime(value.strip(), "%Y-%m-%d %H:%M:%S").replace(tzinfo=dt.UTC)
+    except ValueError:
+        return None
+
+
+# --- linking requests: tto_link ---------------------------------------------------------------------
+
+LINK = "tto_link"
+POLL = "tto_campaign_poll"
+APPLY = "tto_authorization_apply"
+AUTH_POLL = "tto_authorization_poll"
+
+
+async def on_videos_added(session: AsyncSession, *, project: LiteProject, videos: list[Video]) -> int:
+    """*Add videos* in a TikTok One project sends real linking requests there (one job each)."""
+    if project.tto_account_id is None:
+        return 0
+    queued = 0
+    for video in videos:
+        if video.id is None or video.tiktok_video_id is None:
+            continue  # a short link gets its id from the lookup; TikTok One needs the id
+        video.tto_link_status = "SENDING"
+        queued += await enqueue(
+            session,
+            kind=LINK,
+            key=f"tto-link:{video.id}",
+            payload={"video_id": video.id},
+            workspace_id=video.workspace_id,
+        )
+    return queued
+
+
+@job_kind(LINK, max_attempts=8, rate=2.0, burst=4)
+async def run_link(run: JobRun) -> None:
+    context = run.context
+    video_id = run.payload.get("video_id")
+    if not isinstance(video_id, int):
+        return
+    async with context.sessions() as session:
+        video = await session.get(Video, video_id)
+        project = await session.get(LiteProject, video.project_id) if video is not None else None
+        if video is None or project is None or project.tto_account_id is None or not video.tiktok_video_id:
+            return
+        if project.tto_campaign_id is None:
+            raise RetryLater("waiting for the project to be made in TikTok One")
+        request = tiktok_one.LinkRequest(
+            tto_tcm_account_id=project.tto_account_id,
+            campaign_id=project.tto_campaign_id,
+            video_id=video.tiktok_video_id,
+        )
+    api, connection_id = await api_for(context, workspace_id=project.workspace_id)
+    answer = await call(context, connection_id, api.link(request))
+    async with run.finish() as session:
+        video = await session.get(Video, video_id)
+        project = await session.get(LiteProject, video.project_id) if video is not None else None
+        if video is not None and project is not None:
+            await apply_link_status(session, project=project, video=video, status=answer.status)
+            await queue_poll(session, project=project, after=context.settings.tiktok_one_poll_seconds)
+    context.on_queued()
+
+
+async def apply_link_status(
+    session: AsyncSession, *, project: LiteProject, video: Video, status: tiktok_one.LinkStatus | None
+) -> bool:
+    """Record what TikTok One says of a linking request; each change is told once."""
+    if status is None or video.tto_link_status == status.value:
+        return False
+    assert video.id is not None
+    video.tto_link_status = status.value
+    if status is tiktok_one.LinkStatus.APPROVE and video.status is VideoStatus.PENDING_AUTHORIZATION:
+        # linked in TikTok One: the video is delivered; its spark code is asked for next
+        video.status = VideoStatus.DELIVERED
+        await video_lookups.queue_delivery_notices(session, project=project, video=video)
+        await queue_authorization(session, project=project, video=video)
+    elif status in (tiktok_one.LinkStatus.REJECTED, tiktok_one.LinkStatus.REVOKE):
+        video.status = VideoStatus.DECLINED
+        await queue_notice(
+            session,
+            project=project,
+            kind=NoticeKind.VIDEO_DECLINED,
+            dedup_key=f"tto-link-{status.value.lower()}:{video.id}",
+            creator_handle=video.creator_handle,
+            linking_request_id=video.linking_request_id,
+            video_ids=[video.id],
+        )
+        await queue_card_refresh(session, project=project, reason=f"tto-link-{status.value}-{video.id}")
+    crud.add_audit_event(
+        session,
+        workspace_id=project.workspace_id,
+        actor="tiktok_one",
+        action="video.tiktok_one_link",
+        target_type="video",
+        target_id=video.id,
+        after={"status": status.value},
+    )
+    return True
+
+
+# --- polling the campaign: tto_campaign_poll ------------------------------------------------------
+
+
+async def queue_poll(
+    session: AsyncSession, *, project: LiteProject, after: float, current_job: int | None = None
+) -> bool:
+    """The project's next look at TikTok One (deliveries and linking requests); one pending at a time."""
+    assert project.id is not None
+    prefix = f"tto-poll:{project.id}:"
+    if await job_queries.pending_job_with_prefix(session, prefix=prefix, other_than=current_job):
+        return False
+    return await enqueue(
+        session,
+        kind=POLL,
+        key=f"{prefix}{secrets.token_hex(8)}",
+        payload={"project_id": project.id},
+        workspace_id=project.workspace_id,
+        run_at=utcnow() + dt.timedelta(seconds=after),
+    )
+
+
+@job_kind(POLL, max_attempts=6, rate=2.0, burst=4)
+async def run_poll(run: JobRun) -> None:
+    context = run.context
+    project_id = run.payload.get("project_id")
+    if not isinstance(project_id, int):
+        return
+    async with context.sessions() as session:
+        project = await session.get(LiteProject, project_id)
+        if project is None or project.tto_account_id is None or project.archived_at is not None:
+            return  # an archived project is no longer followed
+        if project.tto_campaign_id is None:
+            raise RetryLater("waiting for the project to be made in TikTok One")
+        account, campaign_id = project.tto_account_id, project.tto_campaign_id
+    api, connection_id = await api_for(context, workspace_id=project.workspace_id)
+    found = await call(context, connection_id, api.campaigns(account_id=account, campaign_ids=[campaign_id]))
+    links = await call(context, connection_id, api.link_status(account_id=account, campaign_id=campaign_id))
+    campaign = next((c for c in found.campaigns if c.campaign_id == campaign_id), None)
+    async with run.finish() as session:
+        project = await session.get(LiteProject, project_id)
+        if project is None:
+            return
+        for info in links.video_infos:
+            video = await video_queries.get_video_by_key(
+                session, project_id=project_id, video_key=info.video_id
+            )
+            if video is not None:
+                await apply_link_status(session, project=project, video=video, status=info.status)
+        if campaign is not None:
+            if campaign.invite_link and campaign.invite_link != project.tto_invite_link:
+                project.tto_invite_link = campaign.invite_link[:1000]
+                await queue_card_refresh(session, project=project, reason=f"tto-poll-{run.id}")
+            for video_id in campaign.video_ids:
+                await record_delivered(session, settings=context.settings, project=project, video_id=video_id)
+        await queue_poll(
+            session, project=project, after=context.settings.tiktok_one_poll_seconds, current_job=run.id
+        )
+    context.on_queued()
+
+
+async def record_delivered(
+    session: AsyncSession, *, settings: Settings, project: LiteProject, video_id: str
+) -> Video | None:
+    """A video TikTok One says is in the campaign: stored and alerted once, however often it is told."""
+    assert project.id is not None
+    try:
+        tiktok_id = clean_video_id(video_id)
+    except TikTokUrlError:
+        log.warning("TikTok One named a video id that isn't one (%r)", video_id[:40])
+        return None
+    existing = await video_queries.get_video_by_key(session, project_id=project.id, video_key=tiktok_id)
+    if existing is not None:
+        return None
+    video = Video(
+        workspace_id=project.workspace_id,
+        project_id=project.id,
+        video_key=tiktok_id,
+        tiktok_video_id=tiktok_id,
+        url=canonical_url("_", tiktok_id),  # the handle in a URL proves nothing anyway
+        creator_handle="",  # TikTok One doesn't name the creator here; the lookup finds the owner
+        source=VideoSource.INVITE_LINK,
+        status=VideoStatus.DELIVERED,
+        tto_link_status=tiktok_one.LinkStatus.APPROVE.value,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(video)
+            await session.flush()
+    except IntegrityError:
+        return None  # the webhook and the poll (or two replicas) told it at once: the other stored it
+    assert video.id is not None
+    crud.add_audit_event(
+        session,
+        workspace_id=project.workspace_id,
+        actor="tiktok_one",
+        action="video.delivered",
+        target_type="video",
+        target_id=video.id,
+        after={"project_id": project.id, "url": video.url, "source": "tiktok_one"},
+    )
+    if settings.tiktok_oembed_url:
+        await video_lookups.queue_lookup(session, video=video, alert=True)
+    else:
+        await video_lookups.queue_delivery_notices(session, project=project, video=video)
+    await queue_authorization(session, project=project, video=video)
+    return video
+
+
+# --- the TCM_VIDEOS webhook ------------------------------------------------------------------------
+
+WEBHOOK_PATH = "/tiktok/webhook"
+SIGNATURE_HEADER = "TikTok-Signature"
+SIGNATURE_TOLERANCE_SECONDS = 300
+
+
+def webhook_signature_valid(secret: str, header: str | None, body: bytes, *, now: float) -> bool:
+    """The one place the webhook's signature is checked.
+
+    Scheme (the app's, to be confirmed against TikTok's webhook page): the header reads
+    `t=<unix seconds>,s=<hex HMAC-SHA256 of "<t>.<raw body>" keyed with TIKTOK_WEBHOOK_SECRET>`;
+    a timestamp more than five minutes away is refused, so a captured call can't be replayed later.
+    """
+    if not header:
+        return False
+    parts = dict(part.split("=", 1) for part in header.split(",") if "=" in part)
+    try:
+        stamp = int(parts.get("t", ""))
+    except ValueError:
+        return False
+    if abs(now - stamp) > SIGNATURE_TOLERANCE_SECONDS:
+        return False
+    expected = hmac.new(secret.encode(), f"{stamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, parts.get("s", ""))
+
+
+def sign_webhook(secret: str, body: bytes, *, now: float) -> str:
+    """The header TikTok would send for `body` (what tests and a relay use)."""
+    stamp = int(now)
+    digest = hmac.new(secret.encode(), f"{stamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={stamp},s={digest}"
+
+
+async def receive_webhook(
+    session: AsyncSession, *, settings: Settings, event: tiktok_one.TcmVideosWebhook
+) -> int:
+    """Videos linked to a campaign: each stored and alerted once; returns how many were new."""
+    query = select(LiteProject).where(col(LiteProject.tto_campaign_id) == event.campaign_id)
+    if event.tto_tcm_account_id:
+        query = query.where(col(LiteProject.tto_account_id) == event.tto_tcm_account_id)
+    new = 0
+    for project in (await session.execute(query)).scalars().all():
+        for video_id in event.all_video_ids()[:200]:
+            if await record_delivered(session, settings=settings, project=project, video_id=video_id):
+                new += 1
+    return new
+
+
+# --- spark codes without pasting: tto_authorization_apply / tto_authorization_poll ----------------
+
+
+async def queue_authorization(session: AsyncSession, *, project: LiteProject, video: Video) -> bool:
+    """Ask the creator (through TikTok One) to authorize the video for the project's period."""
+    if project.tto_account_id is None or video.id is None or video.spark_code is not None:
+        return False
+    return await enqueue(
+        session,
+        kind=APPLY,
+        key=f"tto-apply:{video.id}",
+        payload={"video_id": video.id},
+        workspace_id=video.workspace_id,
+    )
+
+
+@job_kind(APPLY, max_attempts=8, rate=2.0, burst=4)
+async def run_apply(run: JobRun) -> None:
+    context = run.context
+    video_id = run.payload.get("video_id")
+    if not isinstance(video_id, int):
+        return
+    async with context.sessions() as session:
+        video = await session.get(Video, video_id)
+        project = await session.get(LiteProject, video.project_id) if video is not None else None
+        if video is None or project is None or project.tto_account_id is None or not video.tiktok_video_id:
+            return
+        request = tiktok_one.ApplyRequest(
+            video_id=video.tiktok_video_id,
+            tcm_account_id=project.tto_account_id,
+            authorization_days=project.authorization_days,
+        )
+    api, connection_id = await api_for(context, workspace_id=project.workspace_id)
+    answer = await call(context, connection_id, api.apply_authorization(request))
+    async with run.finish() as session:
+        video = await session.get(Video, video_id)
+        if video is not None:
+            video.tto_auth_status = (answer.auth_status or tiktok_one.AuthStatus.WAITING).value
+            await enqueue(
+                session,
+                kind=AUTH_POLL,
+                key=f"tto-auth:{video_id}:{run.id}",
+                payload={"video_id": video_id},
+                workspace_id=video.workspace_id,
+                run_at=utcnow() + dt.timedelta(seconds=context.settings.tiktok_one_poll_seconds),
+            )
+
+
+@job_kind(AUTH_POLL, max_attempts=6, rate=2.0, burst=4)
+async def run_authorization_poll(run: JobRun) -> None:
+    """Read the authorization; WAITING looks again later, a code is recorded once."""
+    context = run.context
+    video_id = run.payload.get("video_id")
+    if not isinstance(video_id, int):
+        return
+    async with context.sessions() as session:
+        video = await session.get(Video, video_id)
+        project = await session.get(LiteProject, video.project_id) if video is not None else None
+        if video is None or project is None or project.tto_account_id is None or not video.tiktok_video_id:
+            return
+        if video.spark_code is not None:
+            return
+        account, tiktok_id = project.tto_account_id, video.tiktok_video_id
+    api, connection_id = await api_for(context, workspace_id=project.workspace_id)
+    answer = await call(
+        context, connection_id, api.authorization_status(account_id=account, video_id=tiktok_id)
+    )
+    async with run.finish() as session:
+        video = await session.get(Video, video_id)
+        project = await session.get(LiteProject, video.project_id) if video is not None else None
+        if video is None or project is None:
+            return
+        await record_authorization(
+            session, settings=context.settings, project=project, video=video, answer=answer, job_id=run.id
+        )
+    context.on_queued()
+
+
+async def record_authorization(
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    project: LiteProject,
+    video: Video,
+    answer: tiktok_one.VideoAuthorization,
+    job_id: int,
+) -> None:
+    assert video.id is not None
+    status = answer.auth_status or tiktok_one.AuthStatus.WAITING
+    video.tto_auth_status = status.value
+    code = (answer.auth_code or "").strip()
+    if code and video.spark_code is None:
+        try:
+            cleaned = clean_spark_code(code)
+        except SparkCodeError:
+            cleaned = None
+            log.warning("TikTok One answered a spark code that isn't one (video %s)", video.id)
+        if cleaned is not None:
+            now = utcnow()
+            video.spark_code = cleaned
+            video.status = VideoStatus.AUTHORIZED
+            video.authorized_at = _utc(answer.auth_code_start_time) or now
+            video.tto_auth_ends_at = _utc(answer.auth_code_end_time)
+            video.ending_reminded_at = None
+            video.ended_reminded_at = None
+            crud.add_audit_event(
+                session,
+                workspace_id=project.workspace_id,
+                actor="tiktok_one",
+                action="video.authorized",
+                target_type="video",
+                target_id=video.id,
+                after={
+                    "spark_code": True,
+                    "ends_at": video.tto_auth_ends_at.isoformat() if video.tto_auth_ends_at else None,
+                },
+            )
+            await queue_notice(
+                session,
+                project=project,
+                kind=NoticeKind.VIDEO_AUTHORIZED,
+                dedup_key=f"tto-authorized:{video.id}",
+                creator_handle=video.creator_handle,
+                linking_request_id=video.linking_request_id,
+                video_ids=[video.id],
+            )
+            await queue_card_refresh(session, project=project, reason=f"tto-authorized-{video.id}")
+            return
+    if status is tiktok_one.AuthStatus.WAITING:
+        await enqueue(
+            session,
+            kind=AUTH_POLL,
+            key=f"tto-auth:{video.id}:{job_id}",
+            payload={"video_id": video.id},
+            workspace_id=video.workspace_id,
+            run_at=utcnow() + dt.timedelta(seconds=settings.tiktok_one_poll_seconds),
+        )
+
+
+# --- adopting an existing TikTok One lite project ----------------------------------------------------
+
+CHOICES = "tto_adopt_choices"
+ADOPT = "tto_campaign_adopt"
+MAX_CHOICES = 100  # a static select's options
+
+
+async def request_adoption(session: AsyncSession, *, project: LiteProject, user_id: str) -> bool:
+    """Queue the listing of the account's lite projects; the person gets them as a DM to pick from."""
+    if project.tto_campaign_id is not None or project.tto_account_id is not None:
+        raise Conflict(f"“{project.link_name}” is already a TikTok One lite project.")
+    account = await tiktok_one_account(session, workspace_id=project.workspace_id)
+    if account is None:
+        raise Conflict(
+            "This workspace isn't connected to TikTok One: press *Connect TikTok One* in liteproject's Home tab first."
+        )
+    assert project.id is not None
+    return await enqueue(
+        session,
+        kind=CHOICES,
+        key=f"tto-choices:{project.id}:{user_id}:{secrets.token_hex(6)}",
+        payload={"project_id": project.id, "user_id": user_id, "account": account},
+        workspace_id=project.workspace_id,
+    )
+
+
+@job_kind(CHOICES, max_attempts=4, rate=2.0, burst=2)
+async def run_choices(run: JobRun) -> None:
+    context = run.context
+    project_id, user_id, account = (run.payload.get(k) for k in ("project_id", "user_id", "account"))
+    if not isinstance(project_id, int) or not isinstance(user_id, str) or not isinstance(account, str):
+        return
+    async with context.sessions() as session:
+        project = await session.get(LiteProject, project_id)
+        if project is None:
+            return
+        workspace_id = project.workspace_id
+        taken_query = select(LiteProject.tto_campaign_id).where(
+            col(LiteProject.workspace_id) == workspace_id, col(LiteProject.tto_campaign_id).is_not(None)
+        )
+        taken = set((await session.execute(taken_query)).scalars().all())
+    api, connection_id = await api_for(context, workspace_id=workspace_id)
+    campaigns = await call(context, connection_id, api.all_campaigns(account_id=account))
+    choices = [
+        {"id": c.campaign_id, "name": c.campaign_name[:70]}
+        for c in campaigns
+        if c.campaign_id not in taken
+        and (c.campaign_type in (None, tiktok_one.CampaignType.BRAND_LINK.value))
+    ][:MAX_CHOICES]
+    async with run.finish() as session:
+        await crud.add_outbox_message(
+            session,
+            workspace_id=workspace_id,
+            dedup_key=f"tto-choices:{run.id}",
+            kind=NoticeKind.TIKTOK_ONE_CHOICES.value,
+            channel_id=user_id,
+            payload={"project_id": project_id, "account": account, "choices": choices},
+        )
+    context.on_queued()
+
+
+async def adopt_campaign(
+    session: AsyncSession, *, project: LiteProject, account: str, campaign_id: str, actor: str
+) -> bool:
+    """The project becomes that TikTok One lite project (checked with TikTok One by a job)."""
+    if project.tto_campaign_id is not None or project.tto_account_id is not None:
+        raise Conflict(f"“{project.link_name}” is already a TikTok One lite project.")
+    if await tiktok_one_account(session, workspace_id=project.workspace_id) != account:
+        raise Conflict("The workspace's TikTok One account changed meanwhile: ask for the list again.")
+    assert project.id is not None
+    project.tto_account_id = account
+    project.tto_sync_error = None
+    crud.add_audit_event(
+        session,
+        workspace_id=project.workspace_id,
+        actor=actor,
+        action="project.tiktok_one_adopted",
+        target_type="project",
+        target_id=project.id,
+        after={"campaign_id": campaign_id, "account": account},
+    )
+    await queue_card_refresh(session, project=project, reason=f"tto-adopt-{campaign_id}")
+    return await enqueue(
+        session,
+        kind=ADOPT,
+        key=f"tto-adopt:{project.id}:{campaign_id}",
+        payload={"project_id": project.id, "campaign_id": campaign_id},
+        workspace_id=project.workspace_id,
+    )
+
+
+@job_kind(ADOPT, max_attempts=8, rate=2.0, burst=2, on_parked=_parked)
+async def run_adopt(run: JobRun) -> None:
+    context = run.context
+    project_id, campaign_id = run.payload.get("project_id"), run.payload.get("campaign_id")
+    if not isinstance(project_id, int) or not isinstance(campaign_id, str):
+        return
+    async with context.sessions() as session:
+        project = await session.get(LiteProject, project_id)
+        if project is None or project.tto_account_id is None or project.tto_campaign_id is not None:
+            return
+        account, workspace_id = project.tto_account_id, project.workspace_id
+    api, connection_id = await api_for(context, workspace_id=workspace_id)
+    found = await call(context, connection_id, api.campaigns(account_id=account, campaign_ids=[campaign_id]))
+    campaign = next((c for c in found.campaigns if c.campaign_id == campaign_id), None)
+    if campaign is None:
+        raise GiveUp(f"TikTok One account {account} has no lite project {campaign_id}")
+    async with run.finish() as session:
+        await record_campaign(session, project_id=project_id, campaign=campaign, actor="tiktok_one")
+    context.on_queued()

@@ -1,0 +1,57 @@
+"""A server connected to the fake TikTok One (served by the fake TikTok API for Business)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from tests.factories import make_ads_account, make_anchor, make_brand, make_workspace
+from tests.harness.fake_slack import FakeSlack
+from tests.harness.fake_tiktok_business import FakeTikTokBusiness
+from tests.harness.fake_tiktok_one import FakeTikTokOne
+from tests.harness.server import RunningServer, start_server
+
+WEBHOOK_SECRET = "tiktok-one-webhook-secret-0001"
+POLL_SECONDS = 1.0  # quick, so polling is seen within a test
+
+
+@pytest.fixture
+def fake_tiktok_one(fake_tiktok_business: FakeTikTokBusiness) -> FakeTikTokOne:
+    return FakeTikTokOne(fake_tiktok_business, accounts=["tcm-account-1", "tcm-account-2"])
+
+
+@pytest.fixture
+async def server(
+    fake_slack: FakeSlack,
+    fake_tiktok_business: FakeTikTokBusiness,
+    fake_tiktok_one: FakeTikTokOne,
+    database_url: str,
+) -> AsyncIterator[RunningServer]:
+    running = await start_server(
+        fake_slack,
+        database_url,
+        tiktok_business_api_url=fake_tiktok_business.url,
+        tiktok_app_id=fake_tiktok_business.app_id,
+        tiktok_app_secret=fake_tiktok_business.app_secret,
+        tiktok_webhook_secret=WEBHOOK_SECRET,
+        tiktok_one_poll_seconds=POLL_SECONDS,
+        linking_requests_enabled=True,
+    )
+    yield running
+    await running.stop()
+
+
+async def make_assets(server: RunningServer) -> dict[str, int]:
+    """A brand, an anchor and an Ads Manager account, as the create modal needs."""
+    async with server.sessions.begin() as session:
+        workspace = await make_workspace(session)
+        brand = await make_brand(session, workspace=workspace, name="GlowCo")
+        anchor = await make_anchor(session, workspace=workspace, name="Serum page")
+        account = await make_ads_account(session, workspace=workspace, advertiser_id="7123456789012345678")
+    return {"brand": brand.id, "anchor": anchor.id, "account": account.id}  # type: ignore[dict-item]
+
+
+@pytest.fixture
+async def assets(server: RunningServer) -> dict[str, int]:
+    return await make_assets(server)
