@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.jobs.registry import periodic
 from bot.services import video_lookups  # noqa: F401 - registers the oEmbed lookups
+from bot.services.performance import collector  # noqa: F401 - registers the performance collection
 from bot.settings import Settings
 from storage import jobs as job_queries
 
