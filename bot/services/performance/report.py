@@ -1,0 +1,173 @@
+"""A project's performance as people read it: totals, the top videos, organic vs paid, cost per
+result, each day's views for the chart, and how fresh and final the figures are.
+
+Both sources can report the same thing (TikTok One's paid views and the ad report's plays of the
+same Spark Ad): each figure is taken from one source per video and day, never added across
+sources. Views and engagement prefer TikTok One (it sees organic and paid); spend, clicks and
+results prefer the ad report (it is the ads' own bookkeeping).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.performance import sources as s
+from storage import connections as connection_queries
+from storage import metrics as metric_queries
+from storage import videos as video_queries
+from storage.models import LiteProject, TikTokConnectionKind, TikTokConnectionStatus, utcnow
+
+PREFERENCE: dict[str, tuple[str, ...]] = {
+    s.VIEWS_ORGANIC: (s.TIKTOK_ONE,),
+    s.VIEWS_PAID: (s.TIKTOK_ONE, s.ADS),
+    s.LIKES: (s.TIKTOK_ONE, s.ADS),
+    s.COMMENTS: (s.TIKTOK_ONE, s.ADS),
+    s.SHARES: (s.TIKTOK_ONE, s.ADS),
+    s.SPEND: (s.ADS, s.TIKTOK_ONE),
+    s.IMPRESSIONS: (s.ADS, s.TIKTOK_ONE),
+    s.CLICKS: (s.ADS, s.TIKTOK_ONE),
+    s.CONVERSIONS: (s.ADS,),
+}
+TOP = 5
+
+
+@dataclass
+class VideoFigures:
+    video_id: int
+    creator_handle: str
+    url: str
+    title: str | None
+    figures: dict[str, float] = field(default_factory=dict)
+    as_of: dt.datetime | None = None
+    final: bool = False
+    daily_views: dict[dt.date, float] = field(default_factory=dict)
+
+    def get(self, metric: str) -> float:
+        return self.figures.get(metric, 0.0)
+
+    @property
+    def views(self) -> float:
+        return self.get(s.VIEWS_ORGANIC) + self.get(s.VIEWS_PAID)
+
+    @property
+    def has_figures(self) -> bool:
+        return self.as_of is not None
+
+
+@dataclass
+class ProjectPerformance:
+    project_id: int
+    link_name: str
+    videos: list[VideoFigures]  # most viewed first; videos without figures last
+    today: dt.date
+
+    @property
+    def reported(self) -> list[VideoFigures]:
+        return [video for video in self.videos if video.has_figures]
+
+    @property
+    def waiting(self) -> list[VideoFigures]:
+        return [video for video in self.videos if not video.has_figures]
+
+    @property
+    def has_data(self) -> bool:
+        return bool(self.reported)
+
+    def total(self, metric: str) -> float:
+        return sum(video.get(metric) for video in self.videos)
+
+    @property
+    def views(self) -> float:
+        return sum(video.views for video in self.videos)
+
+    @property
+    def as_of(self) -> dt.datetime | None:
+        return max((video.as_of for video in self.reported if video.as_of), default=None)
+
+    @property
+    def all_final(self) -> bool:
+        return self.has_data and all(video.final for video in self.reported)
+
+    def daily_totals(self) -> dict[dt.date, float]:
+        days: dict[dt.date, float] = defaultdict(float)
+        for video in self.videos:
+            for day, value in video.daily_views.items():
+                days[day] += value
+        return dict(sorted(days.items()))
+
+    def views_between(self, start: dt.date, end: dt.date) -> float:
+        return sum(value for day, value in self.daily_totals().items() if start <= day <= end)
+
+
+def cost_per(spend: float, results: float) -> float | None:
+    return spend / results if spend > 0 and results > 0 else None
+
+
+def _pick(values: dict[str, float], metric: str) -> float | None:
+    for source in PREFERENCE.get(metric, (s.TIKTOK_ONE, s.ADS)):
+        if source in values:
+            return values[source]
+    return None
+
+
+async def project_performance(
+    session: AsyncSession,
+    *,
+    project: LiteProject,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    today: dt.date | None = None,
+) -> ProjectPerformance:
+    """The project's figures over [since, until] (every stored day by default)."""
+    assert project.id is not None
+    videos = await video_queries.all_project_videos(
+        session, workspace_id=project.workspace_id, project_id=project.id
+    )
+    by_id = {
+        video.id: VideoFigures(video.id, video.creator_handle, video.url, video.title)
+        for video in videos
+        if video.id is not None
+    }
+    rows = await metric_queries.series(
+        session, video_ids=list(by_id), metrics=list(PREFERENCE), since=since, until=until
+    )
+    # (video, day, metric) → source → value: one source per video, day and metric
+    cells: dict[tuple[int, dt.date, str], dict[str, float]] = defaultdict(dict)
+    for row in rows:
+        cells[(row.video_id, row.day, row.metric)][row.source] = row.value
+        figures = by_id[row.video_id]
+        if figures.as_of is None or row.as_of > figures.as_of:
+            figures.as_of = row.as_of
+    finals: dict[int, list[bool]] = defaultdict(list)
+    for row in rows:
+        if row.metric in (s.VIEWS_ORGANIC, s.VIEWS_PAID):
+            finals[row.video_id].append(row.final)
+    for (video_id, day, metric), values in cells.items():
+        value = _pick(values, metric)
+        if value is None:
+            continue
+        figures = by_id[video_id]
+        figures.figures[metric] = figures.figures.get(metric, 0.0) + value
+        if metric in (s.VIEWS_ORGANIC, s.VIEWS_PAID):
+            figures.daily_views[day] = figures.daily_views.get(day, 0.0) + value
+    for video_id, flags in finals.items():
+        by_id[video_id].final = bool(flags) and all(flags)
+    ordered = sorted(by_id.values(), key=lambda video: (not video.has_figures, -video.views, video.video_id))
+    return ProjectPerformance(project.id, project.link_name, ordered, today or utcnow().date())
+
+
+async def has_report_source(session: AsyncSession, *, workspace_id: int, settings_token: bool) -> bool:
+    """Whether the workspace is connected to TikTok One or TikTok for Business (or the server's
+    settings carry a TikTok for Business token)."""
+    if settings_token:
+        return True
+    for connection in await connection_queries.list_connections(session, workspace_id=workspace_id):
+        if connection.kind in (TikTokConnectionKind.BUSINESS, TikTokConnectionKind.TIKTOK_ONE) and (
+            connection.status is TikTokConnectionStatus.CONNECTED
+        ):
+            return True
+    return False
