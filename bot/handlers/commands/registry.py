@@ -74,6 +74,7 @@ HELP_ORDER = (
     "videos",
     "add-videos",
     "export",
+    "performance",
     "brand",
     "brands",
     "account",

@@ -2,7 +2,7 @@
 result, each day's views for the chart, and how fresh and final the figures are.
 
 Both sources can report the same thing (TikTok One's paid views and the ad report's plays of the
-same Spark Ad): each figure is taken from one source per video and day, never added across
+same Spark Ad): each figure of a video is taken from one source, never added across
 sources. Views and engagement prefer TikTok One (it sees organic and paid); spend, clicks and
 results prefer the ad report (it is the ads' own bookkeeping).
 """
@@ -107,11 +107,8 @@ def cost_per(spend: float, results: float) -> float | None:
     return spend / results if spend > 0 and results > 0 else None
 
 
-def _pick(values: dict[str, float], metric: str) -> float | None:
-    for source in PREFERENCE.get(metric, (s.TIKTOK_ONE, s.ADS)):
-        if source in values:
-            return values[source]
-    return None
+def _pick(sources: set[str], metric: str) -> str | None:
+    return next((source for source in PREFERENCE.get(metric, ()) if source in sources), None)
 
 
 async def project_performance(
@@ -135,25 +132,24 @@ async def project_performance(
     rows = await metric_queries.series(
         session, video_ids=list(by_id), metrics=list(PREFERENCE), since=since, until=until
     )
-    # (video, day, metric) → source → value: one source per video, day and metric
-    cells: dict[tuple[int, dt.date, str], dict[str, float]] = defaultdict(dict)
+    # one source per video and metric (a day one source skipped stays a gap, never filled in by the
+    # other, whose figure means something slightly different)
+    available: dict[tuple[int, str], set[str]] = defaultdict(set)
     for row in rows:
-        cells[(row.video_id, row.day, row.metric)][row.source] = row.value
+        available[(row.video_id, row.metric)].add(row.source)
         figures = by_id[row.video_id]
         if figures.as_of is None or row.as_of > figures.as_of:
             figures.as_of = row.as_of
+    chosen = {key: _pick(sources, key[1]) for key, sources in available.items()}
     finals: dict[int, list[bool]] = defaultdict(list)
     for row in rows:
-        if row.metric in (s.VIEWS_ORGANIC, s.VIEWS_PAID):
-            finals[row.video_id].append(row.final)
-    for (video_id, day, metric), values in cells.items():
-        value = _pick(values, metric)
-        if value is None:
+        if chosen.get((row.video_id, row.metric)) != row.source:
             continue
-        figures = by_id[video_id]
-        figures.figures[metric] = figures.figures.get(metric, 0.0) + value
-        if metric in (s.VIEWS_ORGANIC, s.VIEWS_PAID):
-            figures.daily_views[day] = figures.daily_views.get(day, 0.0) + value
+        figures = by_id[row.video_id]
+        figures.figures[row.metric] = figures.figures.get(row.metric, 0.0) + row.value
+        if row.metric in (s.VIEWS_ORGANIC, s.VIEWS_PAID):
+            figures.daily_views[row.day] = figures.daily_views.get(row.day, 0.0) + row.value
+            finals[row.video_id].append(row.final)
     for video_id, flags in finals.items():
         by_id[video_id].final = bool(flags) and all(flags)
     ordered = sorted(by_id.values(), key=lambda video: (not video.has_figures, -video.views, video.video_id))

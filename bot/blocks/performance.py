@@ -1,0 +1,169 @@
+"""Words and Block Kit for performance: the `/liteproject performance` answer, the weekly summary,
+the "connect first" answer. Every figure says how fresh it is ("as of") and whether it is final."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.blocks.connections import CONNECT_TIKTOK
+from bot.blocks.text import escape
+from bot.services.performance import sources as s
+from bot.services.performance.chart import short_number
+from bot.services.performance.report import ProjectPerformance, VideoFigures, cost_per
+
+CONNECT_FIRST = "Connect TikTok One or TikTok for Business to see results."
+FRESHNESS = (
+    "TikTok reports a video about 48 hours after it's posted, refreshes its numbers once a day, "
+    "and stops updating organic numbers about 21 days after posting (then they're final)."
+)
+
+
+def money(value: float) -> str:
+    return f"{value:,.2f}"
+
+
+def _date(moment: dt.datetime) -> str:
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}}|{moment:%Y-%m-%d}>"
+
+
+def as_of_text(performance: ProjectPerformance) -> str:
+    if performance.as_of is None:
+        return "No figures yet."
+    text = f"As of {_date(performance.as_of)}"
+    return text + (" · final" if performance.all_final else " · TikTok may still revise recent days")
+
+
+def video_line(number: int, video: VideoFigures) -> str:
+    link = f"<{video.url}|@{escape(video.creator_handle)}>"
+    parts = [
+        f"*{short_number(video.views)}* views ({short_number(video.get(s.VIEWS_ORGANIC))} organic, "
+        f"{short_number(video.get(s.VIEWS_PAID))} paid)"
+    ]
+    spend = video.get(s.SPEND)
+    if spend > 0:
+        parts.append(f"{money(spend)} spent")
+        cpr = cost_per(spend, video.get(s.CONVERSIONS))
+        parts.append(f"{money(cpr)} per result" if cpr is not None else "no results yet")
+    if video.final:
+        parts.append("final")
+    return f"{number}. {link}: " + " · ".join(parts)
+
+
+def performance_blocks(performance: ProjectPerformance, *, chart_coming: bool) -> list[Block]:
+    name = escape(performance.link_name)
+    blocks: list[Block] = [HeaderBlock(text=f"Performance: {performance.link_name}"[:150])]
+    if not performance.has_data:
+        waiting = len(performance.waiting)
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=f"No results for “{name}” yet"
+                    + (f" ({waiting} video{'' if waiting == 1 else 's'} waiting)." if waiting else ".")
+                    + " The first figures arrive after TikTok's next daily refresh."
+                )
+            )
+        )
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=FRESHNESS)]))
+        return blocks
+    spend = performance.total(s.SPEND)
+    results = performance.total(s.CONVERSIONS)
+    fields = [
+        MarkdownTextObject(text=f"*Views*\n{short_number(performance.views)}"),
+        MarkdownTextObject(
+            text=f"*Organic / paid*\n{short_number(performance.total(s.VIEWS_ORGANIC))} / "
+            f"{short_number(performance.total(s.VIEWS_PAID))}"
+        ),
+        MarkdownTextObject(
+            text=f"*Likes · comments · shares*\n{short_number(performance.total(s.LIKES))} · "
+            f"{short_number(performance.total(s.COMMENTS))} · {short_number(performance.total(s.SHARES))}"
+        ),
+    ]
+    if spend > 0:
+        cpr = cost_per(spend, results)
+        fields += [
+            MarkdownTextObject(text=f"*Ad spend*\n{money(spend)}"),
+            MarkdownTextObject(text=f"*Results*\n{short_number(results)}"),
+            MarkdownTextObject(
+                text=f"*Cost per result*\n{money(cpr) if cpr is not None else 'no results yet'}"
+            ),
+        ]
+    blocks.append(SectionBlock(fields=fields))
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=as_of_text(performance))]))
+    top = performance.reported[:5]
+    blocks.append(
+        SectionBlock(
+            text=MarkdownTextObject(
+                text="*Top videos*\n" + "\n".join(video_line(n, v) for n, v in enumerate(top, start=1))
+            )
+        )
+    )
+    notes = []
+    if performance.waiting:
+        count = len(performance.waiting)
+        notes.append(
+            f"{count} video{'' if count == 1 else 's'} without figures yet: TikTok reports a video "
+            "about 48 hours after it's posted."
+        )
+    if chart_coming:
+        notes.append("The chart is on its way to the project's thread.")
+    notes.append("Spend is in the ad account's currency.")
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=" ".join(notes))]))
+    return blocks
+
+
+def performance_message(performance: ProjectPerformance, *, chart_coming: bool) -> dict[str, Any]:
+    text = (
+        f"Performance of “{escape(performance.link_name)}”: {short_number(performance.views)} views"
+        if performance.has_data
+        else f"No results for “{escape(performance.link_name)}” yet."
+    )
+    blocks = performance_blocks(performance, chart_coming=chart_coming)
+    return {"text": text, "blocks": [block.to_dict() for block in blocks]}
+
+
+def connect_first_message(connect_url: str | None) -> dict[str, Any]:
+    blocks: list[Block] = [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=f"{CONNECT_FIRST} liteproject reads each video's views, engagement and ad results "
+                "from TikTok once a day and charts them here."
+            )
+        )
+    ]
+    if connect_url:
+        blocks.append(
+            ActionsBlock(
+                elements=[
+                    ButtonElement(
+                        text="Connect TikTok for Business",
+                        action_id=CONNECT_TIKTOK,
+                        url=connect_url,
+                        value="business",
+                        style="primary",
+                    )
+                ]
+            )
+        )
+    else:
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text="Ask whoever runs liteproject to set up the TikTok connection "
+                        "(TIKTOK_APP_ID and TIKTOK_APP_SECRET, or TIKTOK_BUSINESS_ACCESS_TOKEN)."
+                    )
+                ]
+            )
+        )
+    return {"text": CONNECT_FIRST, "blocks": [block.to_dict() for block in blocks]}
