@@ -21,6 +21,7 @@ from bot.blocks.text import escape
 from bot.services.performance import sources as s
 from bot.services.performance.chart import short_number
 from bot.services.performance.report import ProjectPerformance, VideoFigures, cost_per
+from bot.services.performance.weekly import WeeklySummary
 
 CONNECT_FIRST = "Connect TikTok One or TikTok for Business to see results."
 FRESHNESS = (
@@ -167,3 +168,42 @@ def connect_first_message(connect_url: str | None) -> dict[str, Any]:
             )
         )
     return {"text": CONNECT_FIRST, "blocks": [block.to_dict() for block in blocks]}
+
+
+def render_weekly(summary: WeeklySummary) -> dict[str, Any]:
+    """The week's results for the project's thread."""
+    span = f"{summary.week_start:%b %d}–{summary.week_end:%b %d}"
+    change = summary.change
+    trend = (
+        f" ({'+' if change >= 0 else '−'}{abs(change) * 100:.0f}% on the week before)"
+        if change is not None
+        else ""
+    )
+    lines = [f"*This week's results, {span}*: {short_number(summary.views)} views{trend}."]
+    if summary.spend > 0:
+        lines.append(f"Ad spend: {money(summary.spend)}.")
+    if summary.best_new is not None:
+        video = summary.best_new
+        lines.append(
+            f"Best new video: <{video.url}|@{escape(video.creator_handle)}>, "
+            f"{short_number(summary.best_new_views)} views."
+        )
+    if summary.spending_without_results:
+        names = ", ".join(
+            f"<{video.url}|@{escape(video.creator_handle)}> ({money(spent)})"
+            for video, spent in summary.spending_without_results[:5]
+        )
+        lines.append(f":warning: Ads spending without results: {names}. Consider pausing them.")
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text="\n".join(lines)))]
+    note = f"As of {_date(summary.as_of)}. " if summary.as_of else ""
+    blocks.append(
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text=note + f"`/liteproject performance {escape(summary.link_name)}` shows the chart."
+                )
+            ]
+        )
+    )
+    text = f"{summary.link_name}: {short_number(summary.views)} views in the week of {span}"
+    return {"text": escape(text), "blocks": [block.to_dict() for block in blocks]}

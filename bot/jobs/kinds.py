@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.jobs.registry import periodic
 from bot.services import video_lookups  # noqa: F401 - registers the oEmbed lookups
-from bot.services.performance import charts, collector  # noqa: F401 - performance collection and charts
+from bot.services.performance import charts, collector, weekly  # noqa: F401 - performance
 from bot.settings import Settings
 from storage import jobs as job_queries
 

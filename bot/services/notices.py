@@ -36,6 +36,7 @@ class NoticeKind(str, enum.Enum):
     BRAND_DOMAIN_CHANGED = "brand_domain_changed"  # an admin moved a used brand to another domain
     VIDEO_UNAVAILABLE = "video_unavailable"  # TikTok no longer shows a delivered video
     TIKTOK_RECONNECT = "tiktok_reconnect"  # a DM: TikTok refused the workspace's connection
+    PERFORMANCE_WEEKLY = "performance_weekly"  # the week's results, in the card's thread
 
 
 # the event names people subscribe to, per kind of notice
@@ -47,8 +48,9 @@ EVENT_OF_KIND = {
     NoticeKind.VIDEO_AUTHORIZED: "authorized",
     NoticeKind.VIDEO_DECLINED: "declined",
     NoticeKind.REMINDER: "reminders",
+    NoticeKind.PERFORMANCE_WEEKLY: "performance",
 }
-EVENTS = ("created", "delivered", "authorized", "declined", "paused", "resumed", "reminders")
+EVENTS = ("created", "delivered", "authorized", "declined", "paused", "resumed", "reminders", "performance")
 # also shown in the channel, not only in the card's thread, unless a channel chooses otherwise
 DEFAULT_BROADCAST = ("delivered", "paused", "resumed")
 

@@ -1,0 +1,81 @@
+"""The weekly performance summary: in the project's thread with the week's change, the best new
+video and ads spending without results; nothing for a project without figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.services.performance import sources as s
+from bot.services.performance import weekly
+from storage import metrics
+from tests.factories import make_project, make_video
+from tests.harness.server import RunningServer
+
+TODAY = dt.date(2026, 11, 23)  # a Monday
+LAST_WEEK = dt.date(2026, 11, 16)
+AS_OF = dt.datetime(2026, 11, 23, 2, tzinfo=dt.UTC)
+CARD_TS = "1700000000.000200"
+
+
+def points(
+    video_id: int, source: str, metric: str, first: dt.date, values: list[float]
+) -> list[metrics.MetricPoint]:
+    return [
+        metrics.MetricPoint(video_id, source, metric, first + dt.timedelta(days=n), value, AS_OF)
+        for n, value in enumerate(values)
+    ]
+
+
+async def test_the_week_is_summed_up_in_the_thread(server: RunningServer) -> None:
+    async with server.sessions.begin() as session:
+        project = await make_project(session, link_name="Summer glow")
+        project.card_channel_id, project.card_ts = project.channel_id, CARD_TS
+        old = await make_video(session, project=project, creator_handle="old.one")
+        new = await make_video(session, project=project, creator_handle="new.one")
+        quiet = await make_project(session, link_name="Quiet one")
+        await make_video(session, project=quiet)
+        assert old.id is not None and new.id is not None
+        await metrics.upsert_points(
+            session,
+            points=[
+                *points(old.id, s.TIKTOK_ONE, s.VIEWS_ORGANIC, LAST_WEEK - dt.timedelta(days=7), [100] * 7),
+                *points(old.id, s.TIKTOK_ONE, s.VIEWS_ORGANIC, LAST_WEEK, [150] * 7),
+                *points(
+                    new.id,
+                    s.TIKTOK_ONE,
+                    s.VIEWS_ORGANIC,
+                    LAST_WEEK + dt.timedelta(days=3),
+                    [500, 400, 300, 250],
+                ),
+                *points(old.id, s.ADS, s.SPEND, LAST_WEEK, [10.5] * 7),
+                *points(old.id, s.ADS, s.CONVERSIONS, LAST_WEEK, [0] * 7),
+                *points(new.id, s.ADS, s.SPEND, LAST_WEEK + dt.timedelta(days=3), [4.0] * 4),
+                *points(new.id, s.ADS, s.CONVERSIONS, LAST_WEEK + dt.timedelta(days=3), [1, 0, 2, 1]),
+            ],
+        )
+    async with server.sessions.begin() as session:
+        assert await weekly.queue_weekly_now(session, today=TODAY) == 1  # the quiet project gets none
+    async with server.sessions.begin() as session:
+        assert await weekly.queue_weekly_now(session, today=TODAY) == 0  # once per week
+
+    (posted,) = await server.fake.wait_for("chat.postMessage")
+    assert posted.args["thread_ts"] == CARD_TS
+    text = posted.args["blocks"][0]["text"]["text"]
+    # 7 × 150 + 1,450 = 2,500 views against 700 the week before: +257%
+    assert "*This week's results, Nov 16–Nov 22*: 2.5K views (+257% on the week before)." in text
+    assert "Ad spend: 89.50." in text
+    assert "Best new video: <" in text and "|@new.one>, 1.4K views." in text
+    assert "Ads spending without results: <" in text and "|@old.one> (73.50)" in text
+    assert "new.one> (" not in text  # its ads have results
+
+
+async def test_no_summary_without_figures_and_none_outside_monday_morning(server: RunningServer) -> None:
+    async with server.sessions.begin() as session:
+        project = await make_project(session)
+        await make_video(session, project=project)
+    async with server.sessions.begin() as session:
+        assert await weekly.queue_weekly_now(session, today=TODAY) == 0
+        sunday = dt.datetime(2026, 11, 22, 12, tzinfo=dt.UTC)
+        assert await weekly.queue_weekly(session, sunday, server.settings) == 0
+    await server.settle()
+    assert not server.fake.of("chat.postMessage")
