@@ -20,6 +20,7 @@ from bot.blocks.connections import ConnectionView, connection_context
 from bot.blocks.projects import (
     COPY_INVITE_LINK,
     OPEN_PROJECT,
+    SHOW_PERFORMANCE,
     page_buttons,
     pause_or_resume_button,
     project_summary,
@@ -107,6 +108,7 @@ def render_home(
                     ButtonElement(text="Open", action_id=OPEN_PROJECT, value=value),
                     ButtonElement(text="Copy invite link", action_id=COPY_INVITE_LINK, value=value),
                     pause_or_resume_button(project),
+                    ButtonElement(text="Performance", action_id=SHOW_PERFORMANCE, value=value),
                 ],
             )
         )

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.blocks.projects import SHOW_PERFORMANCE
 from bot.services import connections
 from bot.services.performance import collector, seams
 from bot.services.performance import sources as s
@@ -145,3 +146,18 @@ async def test_a_workspace_without_tiktok_is_asked_to_connect_and_gets_no_chart(
     assert button["url"].startswith(server.settings.public_base_url + "/tiktok/")
     await asyncio.sleep(0.3)
     assert not server.fake.of("files.getUploadURLExternal")
+
+
+async def test_the_cards_performance_button_answers_privately_with_the_figures(
+    tiktok_server: RunningServer, fake_tiktok_business: FakeTikTokBusiness
+) -> None:
+    server = tiktok_server
+    _, _, project_id = await connected_project(server, fake_tiktok_business)
+    await asyncio.sleep(0.1)
+
+    await server.slack.block_action(SHOW_PERFORMANCE, value=str(project_id))
+
+    (answer,) = await server.fake.wait_for("respond")
+    assert answer.args["response_type"] == "ephemeral"
+    assert answer.args["blocks"][0]["text"]["text"] == "Performance: Summer glow"
+    await server.fake.wait_for("files.completeUploadExternal", timeout=20)
