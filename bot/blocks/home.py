@@ -66,7 +66,11 @@ def _scope_buttons(mine: bool) -> ActionsBlock:
 
 
 def render_home(
-    page: ProjectPage, *, action_dms: bool = False, connections: list[ConnectionView] | None = None
+    page: ProjectPage,
+    *,
+    action_dms: bool = False,
+    connections: list[ConnectionView] | None = None,
+    week_lines: dict[int, str] | None = None,
 ) -> dict[str, Any]:
     scope = MINE if page.mine else ALL
     blocks: list[Block] = [
@@ -101,6 +105,8 @@ def render_home(
         blocks.append(
             SectionBlock(text=MarkdownTextObject(text=project_summary(project, brand=brand, counts=counts)))
         )
+        if week_lines and project.id in week_lines:  # views and spend this week, when TikTok reports them
+            blocks.append(ContextBlock(elements=[MarkdownTextObject(text=week_lines[project.id])]))
         blocks.append(
             ActionsBlock(
                 block_id=f"home_project_{project.id}",

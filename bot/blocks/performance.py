@@ -20,7 +20,7 @@ from bot.blocks.connections import CONNECT_TIKTOK
 from bot.blocks.text import escape
 from bot.services.performance import sources as s
 from bot.services.performance.chart import short_number
-from bot.services.performance.report import ProjectPerformance, VideoFigures, cost_per
+from bot.services.performance.report import ProjectPerformance, VideoFigures, WeekFigures, cost_per
 from bot.services.performance.weekly import WeeklySummary
 
 CONNECT_FIRST = "Connect TikTok One or TikTok for Business to see results."
@@ -207,3 +207,11 @@ def render_weekly(summary: WeeklySummary) -> dict[str, Any]:
     )
     text = f"{summary.link_name}: {short_number(summary.views)} views in the week of {span}"
     return {"text": escape(text), "blocks": [block.to_dict() for block in blocks]}
+
+
+def home_week_line(figures: WeekFigures) -> str:
+    """App Home, under a project: its last seven days."""
+    text = f"This week: {short_number(figures.views)} views"
+    if figures.spend > 0:
+        text += f" · {money(figures.spend)} spent"
+    return text + (f" · as of {_date(figures.as_of)}" if figures.as_of else "")

@@ -167,3 +167,25 @@ async def has_report_source(session: AsyncSession, *, workspace_id: int, setting
         ):
             return True
     return False
+
+
+@dataclass(frozen=True)
+class WeekFigures:
+    views: float
+    spend: float
+    as_of: dt.datetime | None
+
+
+async def this_week(
+    session: AsyncSession, *, projects: list[LiteProject], today: dt.date | None = None
+) -> dict[int, WeekFigures]:
+    """Each project's views and spend over the last seven days (only projects with figures)."""
+    today = today or utcnow().date()
+    found: dict[int, WeekFigures] = {}
+    for project in projects:
+        performance = await project_performance(
+            session, project=project, since=today - dt.timedelta(days=6), until=today
+        )
+        if performance.has_data and project.id is not None:
+            found[project.id] = WeekFigures(performance.views, performance.total(s.SPEND), performance.as_of)
+    return found

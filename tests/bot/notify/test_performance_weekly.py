@@ -8,8 +8,10 @@ import datetime as dt
 from bot.services.performance import sources as s
 from bot.services.performance import weekly
 from storage import metrics
+from storage.models import utcnow
 from tests.factories import make_project, make_video
 from tests.harness.server import RunningServer
+from tests.harness.slack_requests import USER_ID
 
 TODAY = dt.date(2026, 11, 23)  # a Monday
 LAST_WEEK = dt.date(2026, 11, 16)
@@ -79,3 +81,34 @@ async def test_no_summary_without_figures_and_none_outside_monday_morning(server
         assert await weekly.queue_weekly(session, sunday, server.settings) == 0
     await server.settle()
     assert not server.fake.of("chat.postMessage")
+
+
+async def test_app_home_shows_each_projects_views_and_spend_this_week(server: RunningServer) -> None:
+    today = utcnow().date()
+    async with server.sessions.begin() as session:
+        project = await make_project(session, link_name="Summer glow")
+        silent = await make_project(session, link_name="Silent")
+        video = await make_video(session, project=project)
+        await make_video(session, project=silent)
+        assert video.id is not None
+        await metrics.upsert_points(
+            session,
+            points=[
+                *points(video.id, s.TIKTOK_ONE, s.VIEWS_ORGANIC, today - dt.timedelta(days=9), [1000] * 3),
+                *points(video.id, s.TIKTOK_ONE, s.VIEWS_ORGANIC, today - dt.timedelta(days=6), [700] * 3),
+                *points(video.id, s.ADS, s.SPEND, today - dt.timedelta(days=2), [2.25, 3.0]),
+            ],
+        )
+
+    await server.slack.event({"type": "app_home_opened", "user": USER_ID, "channel": "D0HOME", "tab": "home"})
+
+    view = (await server.fake.wait_for("views.publish"))[-1].args["view"]
+    lines = [
+        element["text"]
+        for block in view["blocks"]
+        if block["type"] == "context"
+        for element in block["elements"]
+        if element["text"].startswith("This week")
+    ]
+    assert len(lines) == 1  # the project without figures shows none
+    assert lines[0].startswith("This week: 2.1K views · 5.25 spent · as of <!date^")
