@@ -215,3 +215,51 @@ def home_week_line(figures: WeekFigures) -> str:
     if figures.spend > 0:
         text += f" · {money(figures.spend)} spent"
     return text + (f" · as of {_date(figures.as_of)}" if figures.as_of else "")
+
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[float | None]) -> str:
+    """A small text chart of daily views; a day TikTok didn't report is a space."""
+    known = [value for value in values if value is not None]
+    if not known:
+        return ""
+    low, high = min(known), max(known)
+    span = (high - low) or 1.0
+    return "".join(
+        " " if value is None else SPARKS[min(len(SPARKS) - 1, int((value - low) / span * (len(SPARKS) - 1)))]
+        for value in values
+    )
+
+
+def video_figures_blocks(video: VideoFigures | None) -> list[Block]:
+    """View details: the video's own figures and its last two weeks of views, or why there are none."""
+    if video is None or video.as_of is None:
+        return [
+            ContextBlock(
+                elements=[MarkdownTextObject(text="*Performance*: no figures from TikTok yet. " + FRESHNESS)]
+            )
+        ]
+    lines = [
+        f"*{short_number(video.views)}* views ({short_number(video.get(s.VIEWS_ORGANIC))} organic, "
+        f"{short_number(video.get(s.VIEWS_PAID))} paid) · {short_number(video.get(s.LIKES))} likes · "
+        f"{short_number(video.get(s.COMMENTS))} comments · {short_number(video.get(s.SHARES))} shares"
+    ]
+    spend = video.get(s.SPEND)
+    if spend > 0:
+        cpr = cost_per(spend, video.get(s.CONVERSIONS))
+        lines.append(
+            f"Ads: {money(spend)} spent · {short_number(video.get(s.CONVERSIONS))} results · "
+            + (f"{money(cpr)} per result" if cpr is not None else "no results yet")
+        )
+    if video.daily_views:
+        last = max(video.daily_views)
+        days = [last - dt.timedelta(days=n) for n in range(13, -1, -1)]
+        line = sparkline([video.daily_views.get(day) for day in days])
+        lines.append(f"Views per day, {days[0]:%b %d}–{last:%b %d}: `{line}`")
+    status = " · final" if video.final else ""
+    return [
+        SectionBlock(text=MarkdownTextObject(text="*Performance*\n" + "\n".join(lines))),
+        ContextBlock(elements=[MarkdownTextObject(text=f"As of {_date(video.as_of)}{status}")]),
+    ]

@@ -189,3 +189,10 @@ async def this_week(
         if performance.has_data and project.id is not None:
             found[project.id] = WeekFigures(performance.views, performance.total(s.SPEND), performance.as_of)
     return found
+
+
+async def video_figures(session: AsyncSession, *, project: LiteProject, video_id: int) -> VideoFigures | None:
+    """One video's own figures (None when TikTok hasn't reported it yet)."""
+    performance = await project_performance(session, project=project)
+    found = next((video for video in performance.videos if video.video_id == video_id), None)
+    return found if found is not None and found.has_figures else None

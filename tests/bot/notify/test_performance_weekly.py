@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.blocks.videos import VIDEO_DETAILS
 from bot.services.performance import sources as s
 from bot.services.performance import weekly
 from storage import metrics
@@ -112,3 +113,29 @@ async def test_app_home_shows_each_projects_views_and_spend_this_week(server: Ru
     ]
     assert len(lines) == 1  # the project without figures shows none
     assert lines[0].startswith("This week: 2.1K views · 5.25 spent · as of <!date^")
+
+
+async def test_view_details_shows_the_videos_own_figures(server: RunningServer) -> None:
+    async with server.sessions.begin() as session:
+        project = await make_project(session, link_name="Summer glow")
+        video = await make_video(session, project=project, creator_handle="counted.one")
+        other = await make_video(session, project=project, creator_handle="other.one")
+        assert video.id is not None and other.id is not None
+        await metrics.upsert_points(
+            session,
+            points=[
+                *points(video.id, s.TIKTOK_ONE, s.VIEWS_ORGANIC, LAST_WEEK, [100, 200, 300]),
+                *points(video.id, s.TIKTOK_ONE, s.VIEWS_ORGANIC, LAST_WEEK + dt.timedelta(days=4), [800]),
+                *points(other.id, s.TIKTOK_ONE, s.VIEWS_ORGANIC, LAST_WEEK, [99999]),
+                *points(video.id, s.ADS, s.SPEND, LAST_WEEK, [6.0]),
+            ],
+        )
+
+    await server.slack.block_action(VIDEO_DETAILS, value=str(video.id))
+
+    (opened,) = await server.fake.wait_for("views.open")
+    texts = [block["text"]["text"] for block in opened.args["view"]["blocks"] if block.get("text")]
+    (figures,) = [text for text in texts if text.startswith("*Performance*")]
+    assert "*1.4K* views (1.4K organic, 0 paid)" in figures  # its own, not the other video's
+    assert "Ads: 6.00 spent · 0 results · no results yet" in figures
+    assert "Nov 07–Nov 20: `" + " " * 9 + "▁▂▃ █`" in figures  # two weeks of days, the unreported ones blank
