@@ -20,7 +20,7 @@ from bot.services.notices import NoticeKind, queue_notice
 from bot.services.performance import sources as s
 from bot.services.performance.report import VideoFigures, project_performance
 from bot.settings import Settings
-from storage.models import LiteProject, Video
+from storage.models import LiteProject, OutboxMessage, Video
 
 SEND_WEEKDAY = 0  # Monday
 SEND_FROM_HOUR = 9  # UTC
@@ -109,14 +109,19 @@ async def queue_weekly_now(session: AsyncSession, *, today: dt.date) -> int:
     )
     queued = 0
     for project in (await session.execute(query)).scalars().all():
+        assert project.id is not None
+        key = f"performance-weekly:{project.id}:{week_start.isoformat()}"
+        # the check runs hourly on Mondays: a project already done this week costs one lookup
+        done = select(OutboxMessage.id).where(col(OutboxMessage.dedup_key) == key).limit(1)
+        if (await session.execute(done)).first() is not None:
+            continue
         if await weekly_summary(session, project=project, week_start=week_start) is None:
             continue
-        assert project.id is not None
         queued += await queue_notice(
             session,
             project=project,
             kind=NoticeKind.PERFORMANCE_WEEKLY,
-            dedup_key=f"performance-weekly:{project.id}:{week_start.isoformat()}",
+            dedup_key=key,
             week_start=week_start.isoformat(),
         )
     return queued

@@ -33,6 +33,7 @@ async def test_the_week_is_summed_up_in_the_thread(server: RunningServer) -> Non
     async with server.sessions.begin() as session:
         project = await make_project(session, link_name="Summer glow")
         project.card_channel_id, project.card_ts = project.channel_id, CARD_TS
+        project_channel = project.channel_id
         old = await make_video(session, project=project, creator_handle="old.one")
         new = await make_video(session, project=project, creator_handle="new.one")
         quiet = await make_project(session, link_name="Quiet one")
@@ -56,13 +57,20 @@ async def test_the_week_is_summed_up_in_the_thread(server: RunningServer) -> Non
                 *points(new.id, s.ADS, s.CONVERSIONS, LAST_WEEK + dt.timedelta(days=3), [1, 0, 2, 1]),
             ],
         )
+    await server.slack.command("subscribe summer glow performance", channel_id="C0RESULTS")
+    await server.slack.command("subscribe summer glow delivered", channel_id="C0ALERTS")
     async with server.sessions.begin() as session:
-        assert await weekly.queue_weekly_now(session, today=TODAY) == 1  # the quiet project gets none
+        # the card's thread and the channel subscribed to `performance`; the quiet project gets none
+        assert await weekly.queue_weekly_now(session, today=TODAY) == 1
     async with server.sessions.begin() as session:
         assert await weekly.queue_weekly_now(session, today=TODAY) == 0  # once per week
 
-    (posted,) = await server.fake.wait_for("chat.postMessage")
-    assert posted.args["thread_ts"] == CARD_TS
+    posts = await server.fake.wait_for("chat.postMessage", count=2)
+    await server.settle()
+    assert sorted(post.args["channel"] for post in server.fake.of("chat.postMessage")) == sorted(
+        [project_channel, "C0RESULTS"]
+    )
+    (posted,) = [post for post in posts if post.args.get("thread_ts") == CARD_TS]
     text = posted.args["blocks"][0]["text"]["text"]
     # 7 × 150 + 1,450 = 2,500 views against 700 the week before: +257%
     assert "*This week's results, Nov 16–Nov 22*: 2.5K views (+257% on the week before)." in text
