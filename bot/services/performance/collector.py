@@ -45,7 +45,6 @@ COLLECT = "metrics_collect"
 LOOKBACK_DAYS = 28  # TikTok revises organic numbers for ~21 days: every run re-reads that window
 ORGANIC_FREEZE_DAYS = 21
 ADS_SETTLE_DAYS = 7
-FIRST_FIGURES_AFTER = dt.timedelta(hours=48)
 
 
 def posted_at(video_id: str, fallback: dt.datetime) -> dt.datetime:
