@@ -12,11 +12,13 @@ from bot.tiktok.business_api import ApiModel
 # `Country-Code`): per video, totals and `daily_stats`. Counts split organic / paid.
 
 TTO_REPORT_PATH = "tto/tcm/report/"
+# TikTok sends figures as numbers or numeric strings (and "-" for none): read leniently, parse later
+Number = float | str | None
 
 
 class OrganicPaid(ApiModel):
-    organic: float | None = None
-    paid: float | None = None
+    organic: Number = None
+    paid: Number = None
 
 
 class TtoDailyStat(ApiModel):
@@ -28,11 +30,11 @@ class TtoDailyStat(ApiModel):
     comments: OrganicPaid | None = None
     shares: OrganicPaid | None = None
     favorites: OrganicPaid | None = None
-    reach: float | None = None
-    ad_impressions: float | None = None
-    ad_clicks: float | None = None
-    ad_cost: float | None = None
-    anchor_clicks: float | None = None
+    reach: Number = None
+    ad_impressions: Number = None
+    ad_clicks: Number = None
+    ad_cost: Number = None
+    anchor_clicks: Number = None
 
 
 class TtoVideoReport(ApiModel):

@@ -145,25 +145,25 @@ class TikTokOneReports:
             if day is None:
                 continue
             values: dict[str, float | None] = {
-                REACH: stat.reach,
-                IMPRESSIONS: stat.ad_impressions,
-                CLICKS: stat.ad_clicks,
-                SPEND: stat.ad_cost,
-                ANCHOR_CLICKS: stat.anchor_clicks,
+                REACH: _number(stat.reach),
+                IMPRESSIONS: _number(stat.ad_impressions),
+                CLICKS: _number(stat.ad_clicks),
+                SPEND: _number(stat.ad_cost),
+                ANCHOR_CLICKS: _number(stat.anchor_clicks),
             }
             if stat.video_views is not None:
-                values[VIEWS_ORGANIC] = stat.video_views.organic
-                values[VIEWS_PAID] = stat.video_views.paid
+                values[VIEWS_ORGANIC] = _number(stat.video_views.organic)
+                values[VIEWS_PAID] = _number(stat.video_views.paid)
             for metric, pair in (
                 (LIKES, stat.likes),
                 (COMMENTS, stat.comments),
                 (SHARES, stat.shares),
                 (FAVORITES, stat.favorites),
             ):
-                if pair is not None and (pair.organic is not None or pair.paid is not None):
-                    values[metric] = (pair.organic or 0) + (pair.paid or 0)
-            for metric, value in values.items():
-                number = _number(value)
+                organic, paid = (_number(pair.organic), _number(pair.paid)) if pair else (None, None)
+                if organic is not None or paid is not None:
+                    values[metric] = (organic or 0.0) + (paid or 0.0)
+            for metric, number in values.items():
                 if number is not None:
                     yield DailyFigure(video.video_id, day, metric, number)
 
