@@ -4,7 +4,7 @@
 fresh SQLite database in a temporary directory, writes one collection per day (every video's every
 metric for that day, one transaction, through `storage.metrics.upsert_points`, as the collector
 does), re-writes the last day (idempotence: the row count must not change), then reads one
-project's series and every video's totals. Prints the figures as JSON.
+project's series, its figures as `/liteproject performance` reads them, and every video's week. Prints the figures as JSON.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
+from bot.services.performance.report import PREFERENCE, project_performance
 from storage import metrics
 from storage.db import create_engine, create_sessionmaker
 from storage.migrate import upgrade
@@ -34,7 +35,8 @@ from storage.models import (
     Workspace,
 )
 
-METRIC_NAMES = [f"metric_{index:02d}" for index in range(100)]
+# the app's own metric names first (so the performance read finds its figures), then fillers
+METRIC_NAMES = [*PREFERENCE, *(f"metric_{index:02d}" for index in range(100))]
 VIDEOS_PER_PROJECT = 50
 
 
@@ -100,7 +102,7 @@ async def run(videos: int, metric_count: int, days: int, path: Path) -> dict[str
         day = first + dt.timedelta(days=offset)
         as_of = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(2), dt.UTC)
         points = [
-            metrics.MetricPoint(video_id, "ads", name, day, float(random.randint(0, 5000)), as_of)
+            metrics.MetricPoint(video_id, "tiktok_one", name, day, float(random.randint(0, 5000)), as_of)
             for video_id, _project in pairs
             for name in names
         ]
@@ -121,6 +123,13 @@ async def run(videos: int, metric_count: int, days: int, path: Path) -> dict[str
         start = time.perf_counter()
         project_rows = await metrics.project_series(session, project_id=project_id)
         read_project = time.perf_counter() - start
+        project = await session.get(LiteProject, project_id)
+        assert project is not None
+        start = time.perf_counter()
+        performance = await project_performance(
+            session, project=project, today=first + dt.timedelta(days=days)
+        )
+        read_performance = time.perf_counter() - start
         start = time.perf_counter()
         week = await metrics.totals(
             session,
@@ -145,6 +154,8 @@ async def run(videos: int, metric_count: int, days: int, path: Path) -> dict[str
         "rewrite_one_day_s": round(rewrite, 3),
         "read_one_project_series_s": round(read_project, 3),
         "read_one_project_series_rows": len(project_rows),
+        "read_one_project_performance_s": round(read_performance, 3),
+        "read_one_project_performance_videos": len(performance.reported),
         "read_week_totals_all_videos_s": round(read_week, 3),
         "read_week_totals_keys": len(week),
     }

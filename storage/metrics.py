@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Table, and_, func, select
+from sqlalchemy import ColumnElement, Table, and_, case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -158,3 +158,50 @@ async def count_points(session: AsyncSession, *, video_ids: Sequence[int] | None
     if video_ids is not None:
         query = query.where(TABLE.c.video_id.in_(list(video_ids)))
     return int((await session.execute(query)).scalar_one())
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    video_id: int
+    source: str
+    metric: str
+    total: float
+    as_of: dt.datetime
+    final: bool  # every day of it is final
+
+
+async def aggregates(
+    session: AsyncSession,
+    *,
+    video_ids: Sequence[int],
+    metrics: Sequence[str],
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> list[Aggregate]:
+    """Per video, source and metric over [since, until]: the sum, the newest `as_of`, all final."""
+    if not video_ids:
+        return []
+    conditions: list[ColumnElement[bool]] = [
+        TABLE.c.video_id.in_(list(video_ids)),
+        TABLE.c.metric.in_(list(metrics)),
+    ]
+    if since is not None:
+        conditions.append(TABLE.c.day >= since)
+    if until is not None:
+        conditions.append(TABLE.c.day <= until)
+    query = (
+        select(
+            TABLE.c.video_id,
+            TABLE.c.source,
+            TABLE.c.metric,
+            func.sum(TABLE.c.value),
+            func.max(TABLE.c.as_of),
+            func.min(case((TABLE.c.final.is_(True), 1), else_=0)),
+        )
+        .where(and_(*conditions))
+        .group_by(TABLE.c.video_id, TABLE.c.source, TABLE.c.metric)
+    )
+    return [
+        Aggregate(row[0], row[1], row[2], float(row[3]), row[4], bool(row[5]))
+        for row in (await session.execute(query)).all()
+    ]

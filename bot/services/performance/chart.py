@@ -97,7 +97,7 @@ def render_chart(performance: ProjectPerformance, *, top: int = 5) -> bytes:
             text.set_color(INK)
 
     totals = performance.daily_totals()
-    running = 0.0
+    running = performance.views_before_daily  # cumulative: what came before the chart's first day
     xs_total, ys_total = [], []
     for day, value in totals.items():
         running += value

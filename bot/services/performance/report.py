@@ -33,6 +33,8 @@ PREFERENCE: dict[str, tuple[str, ...]] = {
     s.CONVERSIONS: (s.ADS,),
 }
 TOP = 5
+VIEWS = (s.VIEWS_ORGANIC, s.VIEWS_PAID)
+DAILY_DAYS = 90  # days read one by one, for the chart and the sparkline; totals cover every day
 
 
 @dataclass
@@ -64,6 +66,7 @@ class ProjectPerformance:
     link_name: str
     videos: list[VideoFigures]  # most viewed first; videos without figures last
     today: dt.date
+    views_before_daily: float = 0.0  # views before the first day in `daily_views` (the chart's start)
 
     @property
     def reported(self) -> list[VideoFigures]:
@@ -129,31 +132,42 @@ async def project_performance(
         for video in videos
         if video.id is not None
     }
-    rows = await metric_queries.series(
+    # totals are summed by the database; only the chart's days are read one by one
+    sums = await metric_queries.aggregates(
         session, video_ids=list(by_id), metrics=list(PREFERENCE), since=since, until=until
     )
     # one source per video and metric (a day one source skipped stays a gap, never filled in by the
     # other, whose figure means something slightly different)
     available: dict[tuple[int, str], set[str]] = defaultdict(set)
-    for row in rows:
+    for row in sums:
         available[(row.video_id, row.metric)].add(row.source)
         figures = by_id[row.video_id]
         if figures.as_of is None or row.as_of > figures.as_of:
             figures.as_of = row.as_of
     chosen = {key: _pick(sources, key[1]) for key, sources in available.items()}
     finals: dict[int, list[bool]] = defaultdict(list)
-    for row in rows:
+    for row in sums:
         if chosen.get((row.video_id, row.metric)) != row.source:
             continue
-        figures = by_id[row.video_id]
-        figures.figures[row.metric] = figures.figures.get(row.metric, 0.0) + row.value
-        if row.metric in (s.VIEWS_ORGANIC, s.VIEWS_PAID):
-            figures.daily_views[row.day] = figures.daily_views.get(row.day, 0.0) + row.value
+        by_id[row.video_id].figures[row.metric] = row.total
+        if row.metric in VIEWS:
             finals[row.video_id].append(row.final)
     for video_id, flags in finals.items():
         by_id[video_id].final = bool(flags) and all(flags)
+    last = until or today or utcnow().date()
+    daily_since = last - dt.timedelta(days=DAILY_DAYS - 1)
+    if since is not None and since > daily_since:
+        daily_since = since
+    for point in await metric_queries.series(
+        session, video_ids=list(by_id), metrics=list(VIEWS), since=daily_since, until=until
+    ):
+        if chosen.get((point.video_id, point.metric)) == point.source:
+            daily = by_id[point.video_id].daily_views
+            daily[point.day] = daily.get(point.day, 0.0) + point.value
     ordered = sorted(by_id.values(), key=lambda video: (not video.has_figures, -video.views, video.video_id))
-    return ProjectPerformance(project.id, project.link_name, ordered, today or utcnow().date())
+    performance = ProjectPerformance(project.id, project.link_name, ordered, today or utcnow().date())
+    performance.views_before_daily = performance.views - sum(performance.daily_totals().values())
+    return performance
 
 
 async def has_report_source(session: AsyncSession, *, workspace_id: int, settings_token: bool) -> bool:
