@@ -45,6 +45,13 @@ def as_of_text(performance: ProjectPerformance) -> str:
     return text + (" · final" if performance.all_final else " · TikTok may still revise recent days")
 
 
+def cost_per_result_text(spend: float, results: float, *, known: bool) -> str:
+    if not known:
+        return "results not reported"  # TikTok One's ad cost alone: no conversions to divide by
+    cpr = cost_per(spend, results)
+    return f"{money(cpr)} per result" if cpr is not None else "no results yet"
+
+
 def video_line(number: int, video: VideoFigures) -> str:
     link = f"<{video.url}|@{escape(video.creator_handle)}>"
     parts = [
@@ -54,8 +61,7 @@ def video_line(number: int, video: VideoFigures) -> str:
     spend = video.get(s.SPEND)
     if spend > 0:
         parts.append(f"{money(spend)} spent")
-        cpr = cost_per(spend, video.get(s.CONVERSIONS))
-        parts.append(f"{money(cpr)} per result" if cpr is not None else "no results yet")
+        parts.append(cost_per_result_text(spend, video.get(s.CONVERSIONS), known=video.results_known))
     if video.final:
         parts.append("final")
     return f"{number}. {link}: " + " · ".join(parts)
@@ -91,12 +97,14 @@ def performance_blocks(performance: ProjectPerformance, *, chart_coming: bool) -
         ),
     ]
     if spend > 0:
+        known = performance.results_known
         cpr = cost_per(spend, results)
         fields += [
             MarkdownTextObject(text=f"*Ad spend*\n{money(spend)}"),
-            MarkdownTextObject(text=f"*Results*\n{short_number(results)}"),
+            MarkdownTextObject(text=f"*Results*\n{short_number(results) if known else 'not reported'}"),
             MarkdownTextObject(
-                text=f"*Cost per result*\n{money(cpr) if cpr is not None else 'no results yet'}"
+                text="*Cost per result*\n"
+                + (money(cpr) if known and cpr is not None else "no results yet" if known else "—")
             ),
         ]
     blocks.append(SectionBlock(fields=fields))
@@ -248,10 +256,11 @@ def video_figures_blocks(video: VideoFigures | None) -> list[Block]:
     ]
     spend = video.get(s.SPEND)
     if spend > 0:
-        cpr = cost_per(spend, video.get(s.CONVERSIONS))
+        results = video.get(s.CONVERSIONS)
+        counted = f"{short_number(results)} results · " if video.results_known else ""
         lines.append(
-            f"Ads: {money(spend)} spent · {short_number(video.get(s.CONVERSIONS))} results · "
-            + (f"{money(cpr)} per result" if cpr is not None else "no results yet")
+            f"Ads: {money(spend)} spent · {counted}"
+            + cost_per_result_text(spend, results, known=video.results_known)
         )
     if video.daily_views:
         last = max(video.daily_views)

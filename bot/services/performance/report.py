@@ -59,6 +59,11 @@ class VideoFigures:
     def has_figures(self) -> bool:
         return self.as_of is not None
 
+    @property
+    def results_known(self) -> bool:
+        """Whether a report counts this video's ad results (only the ad report does)."""
+        return s.CONVERSIONS in self.figures
+
 
 @dataclass
 class ProjectPerformance:
@@ -82,6 +87,10 @@ class ProjectPerformance:
 
     def total(self, metric: str) -> float:
         return sum(video.get(metric) for video in self.videos)
+
+    @property
+    def results_known(self) -> bool:
+        return any(video.results_known for video in self.videos)
 
     @property
     def views(self) -> float:

@@ -74,7 +74,7 @@ async def weekly_summary(
     spending = [
         (video, video.get(s.SPEND))
         for video in week.reported
-        if video.get(s.SPEND) > 0 and video.get(s.CONVERSIONS) == 0
+        if video.get(s.SPEND) > 0 and video.results_known and video.get(s.CONVERSIONS) == 0
     ]
     return WeeklySummary(
         link_name=project.link_name,

@@ -36,12 +36,15 @@ async def test_the_week_is_summed_up_in_the_thread(server: RunningServer) -> Non
         project_channel = project.channel_id
         old = await make_video(session, project=project, creator_handle="old.one")
         new = await make_video(session, project=project, creator_handle="new.one")
+        boosted = await make_video(session, project=project, creator_handle="boosted.one")
         quiet = await make_project(session, link_name="Quiet one")
         await make_video(session, project=quiet)
-        assert old.id is not None and new.id is not None
+        assert old.id is not None and new.id is not None and boosted.id is not None
         await metrics.upsert_points(
             session,
             points=[
+                # TikTok One's ad cost alone says nothing about results: not "spending without results"
+                *points(boosted.id, s.TIKTOK_ONE, s.SPEND, LAST_WEEK - dt.timedelta(days=7), [1.0] * 14),
                 *points(old.id, s.TIKTOK_ONE, s.VIEWS_ORGANIC, LAST_WEEK - dt.timedelta(days=7), [100] * 7),
                 *points(old.id, s.TIKTOK_ONE, s.VIEWS_ORGANIC, LAST_WEEK, [150] * 7),
                 *points(
@@ -74,7 +77,8 @@ async def test_the_week_is_summed_up_in_the_thread(server: RunningServer) -> Non
     text = posted.args["blocks"][0]["text"]["text"]
     # 7 × 150 + 1,450 = 2,500 views against 700 the week before: +257%
     assert "*This week's results, Nov 16–Nov 22*: 2.5K views (+257% on the week before)." in text
-    assert "Ad spend: 89.50." in text
+    assert "Ad spend: 96.50." in text
+    assert "boosted.one" not in text
     assert "Best new video: <" in text and "|@new.one>, 1.4K views." in text
     assert "Ads spending without results: <" in text and "|@old.one> (73.50)" in text
     assert "new.one> (" not in text  # its ads have results
@@ -136,6 +140,7 @@ async def test_view_details_shows_the_videos_own_figures(server: RunningServer) 
                 *points(video.id, s.TIKTOK_ONE, s.VIEWS_ORGANIC, LAST_WEEK + dt.timedelta(days=4), [800]),
                 *points(other.id, s.TIKTOK_ONE, s.VIEWS_ORGANIC, LAST_WEEK, [99999]),
                 *points(video.id, s.ADS, s.SPEND, LAST_WEEK, [6.0]),
+                *points(video.id, s.ADS, s.CONVERSIONS, LAST_WEEK, [0]),
             ],
         )
 
