@@ -59,6 +59,7 @@ def render_chart(performance: ProjectPerformance, *, top: int = 5) -> bytes:
         axes.xaxis.set_major_formatter(mdates.DateFormatter("%b %d"))
 
     title = performance.link_name if len(performance.link_name) <= 40 else performance.link_name[:39] + "…"
+    title = title.replace("$", r"\$")  # matplotlib reads $…$ as math: a name is shown as typed
     figure.suptitle(f"{title}: views", color=INK, fontsize=18, fontweight="bold", y=0.975)
 
     reported = performance.reported[:top]
@@ -113,6 +114,13 @@ def render_chart(performance: ProjectPerformance, *, top: int = 5) -> bytes:
     if performance.all_final:
         note += " · final"
     figure.text(0.02, 0.012, note, color="#616061", fontsize=11)
+    days = sorted(totals)
+    if days and days[0] == days[-1]:  # one day: give the date axis a span to place its ticks on
+        for axes in (daily_axes, total_axes):
+            axes.set_xlim(
+                mdates.date2num(days[0] - dt.timedelta(days=1)),
+                mdates.date2num(days[0] + dt.timedelta(days=1)),
+            )
     figure.subplots_adjust(left=0.11, right=0.97, top=0.9, bottom=0.07)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", facecolor=BACKGROUND)
