@@ -48,7 +48,7 @@ def render_chart(performance: ProjectPerformance, *, top: int = 5) -> bytes:
     daily_axes, total_axes = figure.subplots(2, 1, gridspec_kw={"height_ratios": [3, 2], "hspace": 0.6})
     for axes in (daily_axes, total_axes):
         axes.set_facecolor(BACKGROUND)
-        axes.tick_params(colors=INK, labelsize=13)
+        axes.tick_params(colors=INK, labelsize=15)
         for side in ("top", "right"):
             axes.spines[side].set_visible(False)
         for side in ("left", "bottom"):
@@ -60,7 +60,7 @@ def render_chart(performance: ProjectPerformance, *, top: int = 5) -> bytes:
 
     title = performance.link_name if len(performance.link_name) <= 40 else performance.link_name[:39] + "…"
     title = title.replace("$", r"\$")  # matplotlib reads $…$ as math: a name is shown as typed
-    figure.suptitle(f"{title}: views", color=INK, fontsize=18, fontweight="bold", y=0.975)
+    figure.suptitle(f"{title}: views", color=INK, fontsize=21, fontweight="bold", y=0.975)
 
     reported = performance.reported[:top]
     for index, video in enumerate(reported):
@@ -85,14 +85,17 @@ def render_chart(performance: ProjectPerformance, *, top: int = 5) -> bytes:
             markersize=3.5,
             label=_label(video.creator_handle),
         )
-    daily_axes.set_title("Views per day, top videos", color=INK, fontsize=14, loc="left")
+    daily_axes.set_title("Views per day, top videos", color=INK, fontsize=16, loc="left")
     if reported:
         legend = daily_axes.legend(
             loc="upper center",
             bbox_to_anchor=(0.5, -0.12),
-            ncol=min(3, len(reported)),
+            # three columns fit a phone's width only with short handles
+            ncol=min(3 if all(len(v.creator_handle) <= 12 for v in reported) else 2, len(reported)),
             frameon=False,
-            fontsize=13,
+            fontsize=15,
+            handlelength=1.4,
+            columnspacing=1.0,
         )
         for text in legend.get_texts():
             text.set_color(INK)
@@ -107,13 +110,13 @@ def render_chart(performance: ProjectPerformance, *, top: int = 5) -> bytes:
     total_axes.plot(xs_total, ys_total, color=TOTAL_COLOUR, linewidth=2.8)
     total_axes.fill_between(xs_total, ys_total, color=PALETTE[0], alpha=0.15)
     total_axes.set_title(
-        f"Cumulative views, all videos ({short_number(running)})", color=INK, fontsize=14, loc="left"
+        f"Cumulative views, all videos ({short_number(running)})", color=INK, fontsize=16, loc="left"
     )
     as_of = performance.as_of
     note = f"As of {as_of:%b %d, %Y} (TikTok's data)" if as_of else "No figures yet"
     if performance.all_final:
         note += " · final"
-    figure.text(0.02, 0.012, note, color="#616061", fontsize=11)
+    figure.text(0.02, 0.012, note, color="#616061", fontsize=13)
     days = sorted(totals)
     if days and days[0] == days[-1]:  # one day: give the date axis a span to place its ticks on
         for axes in (daily_axes, total_axes):
@@ -121,7 +124,7 @@ def render_chart(performance: ProjectPerformance, *, top: int = 5) -> bytes:
                 mdates.date2num(days[0] - dt.timedelta(days=1)),
                 mdates.date2num(days[0] + dt.timedelta(days=1)),
             )
-    figure.subplots_adjust(left=0.11, right=0.97, top=0.9, bottom=0.07)
+    figure.subplots_adjust(left=0.12, right=0.97, top=0.9, bottom=0.075)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", facecolor=BACKGROUND)
     return buffer.getvalue()
