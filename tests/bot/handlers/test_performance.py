@@ -9,6 +9,7 @@ import struct
 from collections.abc import AsyncIterator
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks.projects import SHOW_PERFORMANCE
@@ -17,7 +18,7 @@ from bot.services.performance import collector, seams
 from bot.services.performance import sources as s
 from bot.services.performance.chart import HEIGHT_PX, WIDTH_PX, short_number
 from storage import metrics
-from storage.models import LiteProject, ProjectAdsAccount, TikTokConnectionKind, utcnow
+from storage.models import Job, LiteProject, ProjectAdsAccount, TikTokConnectionKind, utcnow
 from tests.factories import make_ads_account, make_project, make_video, make_workspace
 from tests.harness.fake_slack import FakeSlack
 from tests.harness.fake_tiktok_business import FakeTikTokBusiness
@@ -103,7 +104,6 @@ async def test_performance_shows_the_figures_and_uploads_the_chart_into_the_thre
 ) -> None:
     server = tiktok_server
     reports, items, _ = await connected_project(server, fake_tiktok_business)
-    await asyncio.sleep(0.1)  # let the collection job finish writing (one transaction)
 
     await server.slack.command("performance summer GLOW")
 
@@ -144,7 +144,8 @@ async def test_a_workspace_without_tiktok_is_asked_to_connect_and_gets_no_chart(
     (button,) = answer.args["blocks"][1]["elements"]
     assert button["text"]["text"] == "Connect TikTok for Business"
     assert button["url"].startswith(server.settings.public_base_url + "/tiktok/")
-    await asyncio.sleep(0.3)
+    async with server.sessions() as session:
+        assert not (await session.execute(select(Job))).scalars().all()  # no chart is queued
     assert not server.fake.of("files.getUploadURLExternal")
 
 
@@ -153,7 +154,6 @@ async def test_the_cards_performance_button_answers_privately_with_the_figures(
 ) -> None:
     server = tiktok_server
     _, _, project_id = await connected_project(server, fake_tiktok_business)
-    await asyncio.sleep(0.1)
 
     await server.slack.block_action(SHOW_PERFORMANCE, value=str(project_id))
 
