@@ -204,7 +204,14 @@ def create_web_app(
     verifier = SignatureVerifier(settings.slack_signing_secret or "")
     # outside calls (TikTok lookups) run as durable jobs, beside the outbox dispatcher
     jobs = JobRunner(
-        context=JobContext(sessions=sessions, settings=settings, on_queued=dispatcher.wake), config=job_config
+        context=JobContext(
+            sessions=sessions,
+            settings=settings,
+            on_queued=dispatcher.wake,
+            slack=dispatcher.client,
+            slack_tokens=dispatcher.tokens,
+        ),
+        config=job_config,
     )
     app[JOBS_KEY] = jobs
 

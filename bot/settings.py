@@ -32,6 +32,7 @@ FIXES = {
     "SLACK_WORK_CONCURRENCY": "use a number between 1 and 10000",
     "CREATOR_PAGE_CONCURRENCY": "use a number between 1 and 10000",
     "TIKTOK_BUSINESS_API_URL": "use TikTok's API host, e.g. https://business-api.tiktok.com",
+    "METRICS_REFRESH_HOURS": "use a number of hours between 1 and 168 (a week)",
     "SECRET_KEY": "use a random string of at least 32 characters, or leave it unset",
     "TIKTOK_APP_ID": "set it to the App ID of your TikTok for Business developer app",
     "TIKTOK_APP_SECRET": "set it to the Secret of your TikTok for Business developer app",
@@ -87,6 +88,8 @@ class Settings(BaseSettings):
     # the secret TikTok tokens are encrypted with at rest (else SLACK_SIGNING_SECRET); changing it
     # leaves stored tokens unreadable: connections then ask to be made again
     secret_key: str | None = Field(default=None, min_length=32)
+    # how often TikTok's reports are read into the performance figures (TikTok refreshes them daily)
+    metrics_refresh_hours: int = Field(default=24, ge=1, le=168)
 
     @field_validator("slack_api_url", "public_base_url")
     @classmethod

@@ -597,3 +597,26 @@ class SeenSlackRequest(SQLModel, table=True):
 
 # slack_sdk's OAuth stores keep installations and OAuth states in tables of their own making
 import storage.slack_stores  # noqa: E402, F401
+
+# --- performance --------------------------------------------------------------------------------
+
+
+class VideoMetric(SQLModel, table=True):
+    """One figure of one video for one day, from one source (`tiktok_one` or `ads`).
+
+    The key makes a re-collection overwrite rather than duplicate; a day TikTok didn't report has no
+    row (a gap, never a zero). `as_of` is when TikTok last gave this figure; `final` once TikTok
+    stops revising it (organic numbers freeze about 21 days after posting).
+    """
+
+    __tablename__ = "video_metrics"
+    # on SQLite the key is the table itself (no second copy of it in a rowid index): half the size
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    video_id: int = Field(foreign_key="videos.id", primary_key=True, ondelete="CASCADE")
+    source: str = Field(primary_key=True, max_length=16)
+    metric: str = Field(primary_key=True, max_length=32)
+    day: dt.date = Field(primary_key=True)
+    value: float
+    as_of: dt.datetime = utc_field()
+    final: bool = False

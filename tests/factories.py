@@ -108,8 +108,10 @@ async def make_project(
     created_by: str = USER_ID,
     brand: BrandProfile | None = None,
     creator_language: str = "",
+    tto_campaign_id: str | None = None,
 ) -> LiteProject:
-    """A project with its own brand, anchor and one Ads Manager account."""
+    """A project with its own brand, anchor and one Ads Manager account (and, given one, the
+    TikTok One campaign it is)."""
     workspace = workspace or await make_workspace(session)
     brand = brand or await make_brand(session, workspace=workspace)
     anchor = await make_anchor(session, workspace=workspace)
@@ -130,6 +132,7 @@ async def make_project(
         contact="partners@glowco.com",
         channel_id=channel_id,
         creator_language=creator_language,
+        tto_campaign_id=tto_campaign_id,
     )
     session.add(project)
     await session.flush()

@@ -20,6 +20,7 @@ from bot.blocks.connections import ConnectionView, connection_context
 from bot.blocks.projects import (
     COPY_INVITE_LINK,
     OPEN_PROJECT,
+    SHOW_PERFORMANCE,
     page_buttons,
     pause_or_resume_button,
     project_summary,
@@ -65,7 +66,11 @@ def _scope_buttons(mine: bool) -> ActionsBlock:
 
 
 def render_home(
-    page: ProjectPage, *, action_dms: bool = False, connections: list[ConnectionView] | None = None
+    page: ProjectPage,
+    *,
+    action_dms: bool = False,
+    connections: list[ConnectionView] | None = None,
+    week_lines: dict[int, str] | None = None,
 ) -> dict[str, Any]:
     scope = MINE if page.mine else ALL
     blocks: list[Block] = [
@@ -100,6 +105,8 @@ def render_home(
         blocks.append(
             SectionBlock(text=MarkdownTextObject(text=project_summary(project, brand=brand, counts=counts)))
         )
+        if week_lines and project.id in week_lines:  # views and spend this week, when TikTok reports them
+            blocks.append(ContextBlock(elements=[MarkdownTextObject(text=week_lines[project.id])]))
         blocks.append(
             ActionsBlock(
                 block_id=f"home_project_{project.id}",
@@ -107,6 +114,7 @@ def render_home(
                     ButtonElement(text="Open", action_id=OPEN_PROJECT, value=value),
                     ButtonElement(text="Copy invite link", action_id=COPY_INVITE_LINK, value=value),
                     pause_or_resume_button(project),
+                    ButtonElement(text="Performance", action_id=SHOW_PERFORMANCE, value=value),
                 ],
             )
         )

@@ -38,6 +38,7 @@ OPEN_PROJECT = "project_open"
 LIST_PAGE = "project_list_page"
 ARCHIVE_PROJECT = "project_archive"
 RESTORE_PROJECT = "project_restore"
+SHOW_PERFORMANCE = "project_performance"
 
 
 def status_label(project: LiteProject) -> str:
@@ -137,6 +138,7 @@ def project_buttons(project: LiteProject, *, include_open: bool = False, to_revi
     buttons.append(pause_or_resume_button(project))
     buttons.append(ButtonElement(text="Add videos", action_id=ADD_VIDEOS, value=value))
     buttons.append(ButtonElement(text="Videos", action_id=SHOW_VIDEOS, value=value))
+    buttons.append(ButtonElement(text="Performance", action_id=SHOW_PERFORMANCE, value=value))
     if to_review:
         buttons.append(ButtonElement(text=f"Review {to_review}", action_id=VIDEO_LIST_TO_REVIEW, value=value))
     return ActionsBlock(block_id=f"project_actions_{project.id}", elements=buttons)

@@ -240,6 +240,7 @@ def render_video_details(
     manager: bool = True,
     thumbnail_url: str | None = None,
     lookups: bool = True,
+    performance: list[Block] | None = None,
 ) -> dict[str, Any]:
     """The "View details" modal: every field, and for managers the spark code to copy, the
     creator's email and the review buttons. Others see that there is a code, and whom to ask."""
@@ -272,6 +273,7 @@ def render_video_details(
     blocks.append(SectionBlock(fields=[MarkdownTextObject(text=truncate(item, 2000)) for item in details]))
     if notes := tiktok_check_notes(video):
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=truncate(" ".join(notes), 3000))]))
+    blocks += performance or []  # the video's own figures from TikTok, when the workspace is connected
     if video.spark_code and not manager:
         blocks.append(
             SectionBlock(

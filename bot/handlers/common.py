@@ -9,7 +9,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.blocks.home import ALL, MINE, render_home
+from bot.blocks.performance import home_week_line
 from bot.services import connections, home_views, projects, subscriptions
+from bot.services.performance import report as performance_report
 from bot.services.workspaces import Actor
 from bot.settings import Settings
 
@@ -70,10 +72,13 @@ async def publish_home(
         if scope is None and page.total == 0:
             page = await projects.list_projects(session, actor=actor, offset=offset, limit=HOME_PAGE_SIZE)
         action_dms = await subscriptions.action_dms_enabled(session, actor=actor)
+        week = await performance_report.this_week(session, projects=list(page.projects))
     async with sessions_of(context).begin() as session:
         tiktok = await connections.home_views(session, settings=settings_of(context), actor=actor)
+    week_lines = {project_id: home_week_line(figures) for project_id, figures in week.items()}
     await client.views_publish(
-        user_id=user_id, view=render_home(page, action_dms=action_dms, connections=tiktok)
+        user_id=user_id,
+        view=render_home(page, action_dms=action_dms, connections=tiktok, week_lines=week_lines),
     )
 
 

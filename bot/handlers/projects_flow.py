@@ -11,6 +11,8 @@ from bot.blocks.project_modals import render_create_modal, render_manage_modal, 
 from bot.blocks.projects import render_invite_link, render_project_overview
 from bot.handlers.common import refresh_home, sessions_of, settings_of
 from bot.services import projects
+from bot.services.performance import charts as performance_charts
+from bot.services.performance.charts import PerformanceAnswer
 from bot.services.permissions import may_manage
 from bot.services.workspaces import Actor, workspace_of
 from bot.tiktok.tiktok_one import TIKTOK_ONE_WEB_URL
@@ -110,3 +112,13 @@ def archive_sentence(change: projects.ActiveChange, *, archived: bool) -> str:
     if not change.changed:
         return f"“{name}” isn't archived; nothing changed."
     return f"Restored “{name}”. It is paused: resume it when creators may deliver again."
+
+
+async def answer_performance(context: AsyncBoltContext, project: LiteProject) -> PerformanceAnswer:
+    """The figures to show now (the chart follows in the project's thread, made by a job)."""
+    actor = Actor.from_context(context)
+    async with sessions_of(context).begin() as session:
+        workspace = await workspace_of(session, actor)
+        return await performance_charts.ask(
+            session, settings=settings_of(context), actor=actor, workspace=workspace, project=project
+        )

@@ -11,6 +11,7 @@ from bot.services import (
     tiktok_one_sync,  # noqa: F401 - registers the TikTok One jobs
     video_lookups,  # noqa: F401 - registers the oEmbed lookups
 )
+from bot.services.performance import charts, collector, weekly  # noqa: F401 - performance
 from bot.settings import Settings
 from storage import jobs as job_queries
 

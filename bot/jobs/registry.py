@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
+from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
@@ -31,6 +32,10 @@ class JobContext:
     settings: Settings
     on_queued: Callable[[], None] = field(default=lambda: None)
     http: aiohttp.ClientSession | None = None
+    # Slack, for jobs that upload files (the outbox carries messages): the dispatcher's client, and
+    # a workspace's bot token from (team id, enterprise id) in multi-workspace mode
+    slack: AsyncWebClient | None = None
+    slack_tokens: Callable[[str, str], Awaitable[str | None]] | None = None
 
     def client(self) -> aiohttp.ClientSession:
         if self.http is None or self.http.closed:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.blocks.connections import render_reconnect_dm, render_tiktok_one_choices
 from bot.blocks.digests import render_delivery_digest
 from bot.blocks.linking import render_requests_message, render_requests_sent
+from bot.blocks.performance import render_weekly
 from bot.blocks.projects import (
     render_archive_notice,
     render_brand_domain_notice,
@@ -27,6 +29,7 @@ from bot.notify.videos import render_video_check, render_video_delivered
 from bot.services import projects
 from bot.services.linking import Confirmation, CreatedRequest
 from bot.services.notices import EVENT_OF_KIND, NoticeKind
+from bot.services.performance import weekly
 from bot.services.subscriptions import broadcast_events
 from bot.settings import Settings
 from storage import crud
@@ -114,6 +117,11 @@ async def render_outbox_message(
         body = render_brand_domain_notice(project, message.payload)
     elif kind in (NoticeKind.VIDEO_UNAVAILABLE, NoticeKind.VIDEO_NOT_THE_OWNERS):
         body = await render_video_check(session, project, message.payload)
+    elif kind is NoticeKind.PERFORMANCE_WEEKLY:
+        weekly = await render_weekly_performance(session, project, message.payload)
+        if weekly is None:
+            return Outgoing(channel=message.channel_id, skip=True)
+        body = weekly
     else:
         raise ValueError(f"no renderer for outbox kind {message.kind!r}")
     if message.payload.get("dm"):
@@ -189,3 +197,14 @@ async def render_digest(session: AsyncSession, rows: Sequence[OutboxMessage], se
     if not items:
         return Outgoing(channel=rows[0].channel_id, skip=True)
     return Outgoing(channel=rows[0].channel_id, **render_delivery_digest(items))
+
+
+async def render_weekly_performance(
+    session: AsyncSession, project: LiteProject, payload: dict[str, Any]
+) -> dict[str, Any] | None:
+    try:
+        week_start = dt.date.fromisoformat(str(payload.get("week_start")))
+    except ValueError:
+        return None
+    summary = await weekly.weekly_summary(session, project=project, week_start=week_start)
+    return render_weekly(summary) if summary is not None else None

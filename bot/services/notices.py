@@ -39,6 +39,7 @@ class NoticeKind(str, enum.Enum):
     VIDEO_NOT_THE_OWNERS = "video_not_the_owners"  # TikTok says it is on another account
     TIKTOK_RECONNECT = "tiktok_reconnect"  # a DM: TikTok refused the workspace's connection
     TIKTOK_ONE_CHOICES = "tiktok_one_choices"  # a DM: the TikTok One lite projects to adopt one from
+    PERFORMANCE_WEEKLY = "performance_weekly"  # the week's results, in the card's thread
 
 
 # the event names people subscribe to, per kind of notice
@@ -50,8 +51,9 @@ EVENT_OF_KIND = {
     NoticeKind.VIDEO_AUTHORIZED: "authorized",
     NoticeKind.VIDEO_DECLINED: "declined",
     NoticeKind.REMINDER: "reminders",
+    NoticeKind.PERFORMANCE_WEEKLY: "performance",
 }
-EVENTS = ("created", "delivered", "authorized", "declined", "paused", "resumed", "reminders")
+EVENTS = ("created", "delivered", "authorized", "declined", "paused", "resumed", "reminders", "performance")
 # also shown in the channel, not only in the card's thread, unless a channel chooses otherwise
 DEFAULT_BROADCAST = ("delivered", "paused", "resumed")
 

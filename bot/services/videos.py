@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.errors import InvalidInput
+from bot.services.performance import sources as perf
+from bot.services.performance.report import VideoFigures, project_performance
 from bot.services.permissions import require_manager
 from bot.services.projects import get_project
 from bot.services.workspaces import Actor
@@ -50,6 +52,42 @@ EXPORT_COLUMNS = (
     "TikTok account",
     "On TikTok",
 )
+# the latest figures TikTok gave for each video (totals of the days stored), and their date
+PERFORMANCE_COLUMNS = (
+    "Views",
+    "Organic views",
+    "Paid views",
+    "Likes",
+    "Comments",
+    "Shares",
+    "Ad spend",
+    "Results",
+    "Figures as of",
+    "Figures final",
+)
+
+
+def performance_cells(video: VideoFigures | None) -> list[str]:
+    if video is None or not video.has_figures or video.as_of is None:
+        return [""] * len(PERFORMANCE_COLUMNS)
+
+    def number(value: float) -> str:
+        return f"{value:.2f}" if value != int(value) else str(int(value))
+
+    return [
+        number(video.views),
+        number(video.get(perf.VIEWS_ORGANIC)),
+        number(video.get(perf.VIEWS_PAID)),
+        number(video.get(perf.LIKES)),
+        number(video.get(perf.COMMENTS)),
+        number(video.get(perf.SHARES)),
+        f"{video.get(perf.SPEND):.2f}",
+        number(video.get(perf.CONVERSIONS)),
+        video.as_of.date().isoformat(),
+        "yes" if video.final else "no",
+    ]
+
+
 # a cell starting with one of these is read as a formula by spreadsheet apps
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # one vocabulary for a video's state, the same words in alerts, lists, details, CSV and help:
@@ -222,9 +260,12 @@ async def export_videos(
     )
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow(EXPORT_COLUMNS)
+    performance = await project_performance(session, project=project)
+    figures = {video.video_id: video for video in performance.videos}
+    writer.writerow((*EXPORT_COLUMNS, *PERFORMANCE_COLUMNS))
     for video in videos:
         row = export_row(video, project, with_spark_codes=with_spark_codes)
+        row = [*row, *performance_cells(figures.get(video.id) if video.id is not None else None)]
         writer.writerow([spreadsheet_safe(cell) for cell in row])
     today = today or dt.datetime.now(dt.UTC).date()
     slug = "".join(ch if ch.isalnum() else "-" for ch in project.link_name.lower()).strip("-")[:40]

@@ -170,3 +170,19 @@ def test_tiktok_app_id_and_secret_go_together() -> None:
     assert settings.tiktok_business_api_url == "https://business-api.tiktok.com"
     with pytest.raises(ValidationError):
         _Settings(_env_file=None, slack_bot_token="xoxb-1", slack_signing_secret="s", secret_key="short")  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize("value", ["0", "169", "daily"])
+def test_metrics_refresh_hours_defaults_to_a_day_and_refuses_nonsense(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "secret")
+    assert load_settings().metrics_refresh_hours == 24
+
+    monkeypatch.setenv("METRICS_REFRESH_HOURS", value)
+    with pytest.raises(ConfigError) as raised:
+        load_settings()
+
+    assert str(raised.value).startswith("METRICS_REFRESH_HOURS is invalid")
+    assert "between 1 and 168" in str(raised.value)

@@ -2,7 +2,17 @@
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.handlers.actions import assets, connections, history, home, linking, projects, start, videos
+from bot.handlers.actions import (
+    assets,
+    connections,
+    history,
+    home,
+    linking,
+    performance,
+    projects,
+    start,
+    videos,
+)
 
 
 def register(app: AsyncApp) -> None:
@@ -14,3 +24,4 @@ def register(app: AsyncApp) -> None:
     history.register(app)
     start.register(app)
     connections.register(app)
+    performance.register(app)

@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.blocks.performance import video_figures_blocks
 from bot.blocks.projects import SHOW_VIDEOS
 from bot.blocks.videos import (
     VIDEO_APPROVE,
@@ -25,6 +26,7 @@ from bot.blocks.videos import (
 from bot.handlers.actions.linking import video_list_view
 from bot.services import reviews
 from bot.services.errors import NotFound
+from bot.services.performance import report as performance_report
 from bot.services.video_lookups import cached_thumbnail
 from bot.services.videos import TO_REVIEW
 from bot.services.workspaces import Actor
@@ -95,12 +97,23 @@ async def view_details(
     async with context["sessions"]() as session:
         details = await reviews.get_video(session, actor=Actor.from_context(context), video_id=video_id)
         thumbnail = await cached_thumbnail(session, video=details.video)
+        assert details.video.id is not None
+        figures = await performance_report.video_figures(
+            session, project=details.project, video_id=details.video.id
+        )
+        settings = context["settings"]
+        connected = await performance_report.has_report_source(
+            session,
+            workspace_id=details.project.workspace_id,
+            settings_token=bool(settings.tiktok_business_access_token) and not settings.oauth_enabled,
+        )
     view = render_video_details(
         details.video,
         details.project,
         manager=details.manager,
         thumbnail_url=thumbnail,
         lookups=bool(context["settings"].tiktok_oembed_url),
+        performance=video_figures_blocks(figures) if connected or figures else None,
     )
     if _in_modal(body):
         await client.views_push(trigger_id=body["trigger_id"], view=view)

@@ -17,6 +17,7 @@ from bot.handlers.commands import (  # noqa: F401
     link,
     list_projects,
     pause,
+    performance,
     show,
     status,
     subscriptions,

@@ -75,6 +75,7 @@ HELP_ORDER = (
     "add-videos",
     "adopt",
     "export",
+    "performance",
     "brand",
     "brands",
     "account",

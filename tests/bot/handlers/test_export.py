@@ -6,6 +6,9 @@ import csv
 import datetime as dt
 import io
 
+from bot.services.performance import sources as s
+from bot.services.videos import PERFORMANCE_COLUMNS
+from storage import metrics
 from storage.models import ReviewState, VideoSource, VideoStatus
 from tests.factories import make_project, make_video
 from tests.harness.server import RunningServer
@@ -39,7 +42,10 @@ async def test_export_sends_every_video_with_codes_to_the_requester_alone(server
     assert complete.args["channel_id"] == opened.answer["channel"]["id"] != CHANNEL_ID
     (file_id,) = server.fake.uploads
     rows = list(csv.reader(io.StringIO(server.fake.uploads[file_id].decode("utf-8"))))
-    assert rows == [
+    # without figures from TikTok, the performance columns stay empty
+    assert rows[0][11:] == list(PERFORMANCE_COLUMNS)
+    assert [row[11:] for row in rows[1:]] == [[""] * len(PERFORMANCE_COLUMNS)] * 2
+    assert [row[:11] for row in rows] == [
         [
             "Creator",
             "Video URL",
@@ -165,3 +171,43 @@ AT = dt.datetime(2026, 5, 1, 12, 0, tzinfo=dt.UTC)
 VIDEO_A = "7301234567890123456"
 VIDEO_B = "7301234567890123457"
 CODE = "#4lrl4IIbnY3H31X1KfPKGpyupUzbnHF5S7T/UbUsEBnnUOP4tYz9+Ek7tt6i7ms="
+
+
+async def test_export_carries_each_videos_latest_figures_and_their_date(server: RunningServer) -> None:
+    as_of = dt.datetime(2026, 11, 20, 2, tzinfo=dt.UTC)
+    day = dt.date(2026, 11, 1)
+    async with server.sessions.begin() as session:
+        project = await make_project(session, link_name="Summer glow")
+        video = await make_video(session, project=project, creator_handle="counted.one")
+        await make_video(session, project=project, creator_handle="waiting.one")
+        assert video.id is not None
+        await metrics.upsert_points(
+            session,
+            points=[
+                metrics.MetricPoint(video.id, s.TIKTOK_ONE, s.VIEWS_ORGANIC, day, 1200, as_of, final=True),
+                metrics.MetricPoint(
+                    video.id,
+                    s.TIKTOK_ONE,
+                    s.VIEWS_ORGANIC,
+                    day + dt.timedelta(days=1),
+                    800,
+                    as_of,
+                    final=True,
+                ),
+                metrics.MetricPoint(video.id, s.TIKTOK_ONE, s.VIEWS_PAID, day, 300, as_of, final=True),
+                metrics.MetricPoint(video.id, s.ADS, s.SPEND, day, 12.5, as_of),
+                metrics.MetricPoint(video.id, s.ADS, s.CONVERSIONS, day, 3, as_of),
+            ],
+        )
+
+    await server.slack.command("export summer glow here")
+
+    await server.fake.wait_for("files.completeUploadExternal")
+    (content,) = server.fake.uploads.values()
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8"))))
+    by_creator = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    counted = by_creator["counted.one"]
+    assert (counted["Views"], counted["Organic views"], counted["Paid views"]) == ("2300", "2000", "300")
+    assert (counted["Ad spend"], counted["Results"]) == ("12.50", "3")
+    assert (counted["Figures as of"], counted["Figures final"]) == ("2026-11-20", "yes")
+    assert by_creator["waiting.one"]["Views"] == "" and by_creator["waiting.one"]["Figures as of"] == ""

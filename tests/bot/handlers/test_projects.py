@@ -109,6 +109,7 @@ async def test_create_stores_the_project_and_posts_the_invite_card(
         "Pause",
         "Add videos",
         "Videos",
+        "Performance",
     ]
     (audit,) = await stored(server, AuditEvent)
     assert (audit.action, audit.actor) == ("project.created", USER_ID)
