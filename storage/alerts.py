@@ -32,3 +32,14 @@ async def posted_video_alerts(
     )
     rows = (await session.execute(query)).scalars().all()
     return [row for row in rows if not row.payload.get("dm")]
+
+
+async def video_alert_unsent(session: AsyncSession, *, workspace_id: int, video_id: int) -> bool:
+    """Whether an alert of the video is still waiting to be sent (or being sent)."""
+    key = DELIVERED_KEY.format(video_id=video_id)
+    query = select(col(OutboxMessage.id)).where(
+        col(OutboxMessage.workspace_id) == workspace_id,
+        or_(col(OutboxMessage.dedup_key) == key, col(OutboxMessage.dedup_key).like(f"{key}:%")),
+        col(OutboxMessage.status) == OutboxStatus.PENDING,
+    )
+    return (await session.execute(query.limit(1))).first() is not None

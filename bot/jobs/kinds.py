@@ -7,7 +7,10 @@ import datetime as dt
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.jobs.registry import periodic
-from bot.services import video_lookups  # noqa: F401 - registers the oEmbed lookups
+from bot.services import (
+    spark_checks,  # noqa: F401 - registers the spark-code checks, Ads Manager
+    video_lookups,  # noqa: F401 - registers the oEmbed lookups
+)
 from bot.settings import Settings
 from storage import jobs as job_queries
 

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks.videos import render_video_alert, render_video_gone, render_video_unavailable_note
+from bot.services.spark_checks import ads_view
 from bot.services.video_lookups import cached_thumbnail
 from bot.settings import Settings
 from storage import videos as video_queries
@@ -31,12 +32,15 @@ async def render_video_delivered(
     if video is None:
         return render_video_gone(project)
     reviewed_by = payload.get("reviewed_by")
+    ads = await ads_view(session, settings=settings, video=video, project=project)
     return render_video_alert(
         video,
         project,
         reviewed_by=reviewed_by if isinstance(reviewed_by, str) else None,
         thumbnail_url=await cached_thumbnail(session, video=video),
         lookups=bool(settings.tiktok_oembed_url),
+        ads_manager=ads.connected,
+        placements=ads.placements,
     )
 
 

@@ -272,3 +272,14 @@ async def disconnect_as(session: AsyncSession, *, actor: Actor, kind: TikTokConn
             markup=f"Only <@{connection.connected_by}>, who connected it, or a workspace admin can disconnect it.",
         )
     return await disconnect(session, workspace_id=workspace.id, kind=kind, actor=actor.user_id)
+
+
+async def is_connected(
+    session: AsyncSession, *, settings: Settings, workspace_id: int, kind: TikTokConnectionKind
+) -> bool:
+    """Whether calls can be made for the workspace (read only: seeds nothing)."""
+    connection = await connection_queries.get_connection(session, workspace_id=workspace_id, kind=kind)
+    if connection is not None:
+        return connection.status is TikTokConnectionStatus.CONNECTED
+    seeded = kind is TikTokConnectionKind.BUSINESS and settings.tiktok_business_access_token is not None
+    return seeded and not settings.oauth_enabled

@@ -22,6 +22,7 @@ ACTIONS = {
     "review": "approve or reject videos of",
     "export": "export the videos of",
     "spark_codes": "see the spark codes of",
+    "ads_manager": "add to Ads Manager the spark codes of",
 }
 
 

@@ -2,7 +2,18 @@
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.handlers.actions import assets, connections, history, home, linking, projects, start, videos
+from bot.handlers.actions import (
+    ads_manager,
+    assets,
+    connections,
+    history,
+    home,
+    linking,
+    new_code,
+    projects,
+    start,
+    videos,
+)
 
 
 def register(app: AsyncApp) -> None:
@@ -14,3 +25,5 @@ def register(app: AsyncApp) -> None:
     history.register(app)
     start.register(app)
     connections.register(app)
+    ads_manager.register(app)
+    new_code.register(app)

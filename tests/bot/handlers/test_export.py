@@ -52,6 +52,8 @@ async def test_export_sends_every_video_with_codes_to_the_requester_alone(server
             "Source",
             "TikTok account",
             "On TikTok",
+            "Code check",
+            "End date from",
         ],
         [
             "plain.one",
@@ -64,6 +66,8 @@ async def test_export_sends_every_video_with_codes_to_the_requester_alone(server
             "",
             "invite link",
             "not checked",
+            "",
+            "",
             "",
         ],
         [
@@ -78,6 +82,8 @@ async def test_export_sends_every_video_with_codes_to_the_requester_alone(server
             "linking request",
             "not checked",
             "",
+            "not checked with TikTok",
+            "estimated",
         ],
     ]
     (reply,) = await server.fake.wait_for("respond")
