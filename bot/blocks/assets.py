@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -402,11 +402,24 @@ def render_brand_list(brands: Sequence[BrandProfile]) -> dict[str, Any]:
     return _ephemeral(truncate(f"Brand profiles ({count}): {names}", 3000), blocks)
 
 
-def render_ads_account_list(accounts: Sequence[AdsAccount]) -> dict[str, Any]:
+def render_ads_account_list(
+    accounts: Sequence[AdsAccount], *, unreachable: Collection[str] = ()
+) -> dict[str, Any]:
+    """`unreachable`: advertiser ids the workspace's TikTok for Business connection can't act for."""
     if not accounts:
         return _empty("TikTok Ads Manager accounts", "account add")
     count = len(accounts)
-    lines = [f"*{escape(a.display_name)}* · advertiser ID `{a.advertiser_id}`" for a in accounts]
+    lines = [
+        f"*{escape(a.display_name)}* · advertiser ID `{a.advertiser_id}`"
+        + (
+            "\n:warning: The TikTok for Business connection can't reach this account: spark codes can't be "
+            "checked with it or added to it from Slack. Whoever connected needs access to it in TikTok, "
+            "then connects again from liteproject's Home tab."
+            if a.advertiser_id in unreachable
+            else ""
+        )
+        for a in accounts
+    ]
     sections, shown = _line_sections(lines)
     blocks: list[Block] = [
         SectionBlock(text=MarkdownTextObject(text=f"*TikTok Ads Manager accounts* ({count})")),

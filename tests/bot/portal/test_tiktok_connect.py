@@ -19,6 +19,7 @@ from bot.blocks.connections import CONNECT_TIKTOK, DISCONNECT_TIKTOK
 from bot.services import connections
 from storage.models import AuditEvent, TikTokConnection, TikTokConnectionKind, TikTokConnectionStatus
 from tests.bot.portal.test_invite_page import fetch
+from tests.factories import make_ads_account, make_workspace
 from tests.harness.fake_slack import FakeSlack
 from tests.harness.fake_tiktok_business import FakeTikTokBusiness
 from tests.harness.server import RunningServer, start_server
@@ -166,3 +167,33 @@ async def test_without_the_developer_app_home_offers_no_connect(
         assert (await fetch("GET", f"{running.url}/tiktok/oauth?state=x")).status == 400
     finally:
         await running.stop()
+
+
+async def test_accounts_says_which_ads_manager_account_the_connection_cannot_reach(
+    server: RunningServer, fake_tiktok_business: FakeTikTokBusiness
+) -> None:
+    fake_tiktok_business.add_oauth_code("auth-code-3", token=TOKEN, advertiser_ids=ADVERTISERS[:1])
+    view = await home_view(server)
+    await connect(server, button(view, CONNECT_TIKTOK)["url"])  # type: ignore[index]
+    async with server.sessions.begin() as session:
+        workspace = await make_workspace(session)
+        await make_ads_account(
+            session, workspace=workspace, advertiser_id=ADVERTISERS[0], display_name="Reached"
+        )
+        await make_ads_account(
+            session, workspace=workspace, advertiser_id=ADVERTISERS[1], display_name="Beyond"
+        )
+
+    answer = await server.slack.command("accounts")
+
+    text = "\n".join(
+        block["text"]["text"]
+        for block in answer.json["blocks"]
+        if block.get("type") == "section" and "text" in block
+    )
+    lines = text.split("\n")
+    beyond = next(index for index, line in enumerate(lines) if line.startswith("*Beyond*"))
+    reached = next(index for index, line in enumerate(lines) if line.startswith("*Reached*"))
+    assert "can't reach this account" in lines[beyond + 1]
+    assert reached + 1 == len(lines) or "can't reach" not in lines[reached + 1]
+    assert text.count("can't reach") == 1

@@ -151,6 +151,9 @@ async def test_a_good_code_is_verified_with_its_real_end_date(
     alert = latest_alert(server)
     assert "verified" in alert and f"<!date^{int(ends.timestamp())}^" in alert and "(from TikTok)" in alert
     assert "Add to Ads Manager" in alert
+    await server.slack.event({"type": "app_home_opened", "user": USER_ID, "channel": "D0HOME", "tab": "home"})
+    [home] = await server.fake.wait_for("views.publish")
+    assert "1 code verified" in json.dumps(home.args["view"])
     row = export_row(video, project)
     assert row[6] == ends.date().isoformat() and row[-2] == "verified with TikTok" and row[-1] == "TikTok"
 
@@ -176,6 +179,10 @@ async def test_another_videos_code_is_flagged_and_the_creator_told_on_a_resend(
             status=CODE_PROBLEMS,  # type: ignore[arg-type]
         )
     assert total == 1 and flagged[0].id == video.id
+
+    await server.slack.event({"type": "app_home_opened", "user": USER_ID, "channel": "D0HOME", "tab": "home"})
+    [home] = await server.fake.wait_for("views.publish")
+    assert "1 code problem" in json.dumps(home.args["view"])
 
     again = await submit(server, project.invite_token, url=URL, spark_code=CODE)
 
@@ -466,3 +473,10 @@ async def test_reminders_a_week_before_and_on_the_last_day_of_a_verified_end(
             row.payload.get("reminder") for row in (await session.execute(select(OutboxMessage))).scalars()
         ]
     assert kinds.count("ending") >= 1 and kinds.count("last_day") >= 1
+
+
+async def test_help_says_what_connecting_adds(server: RunningServer) -> None:
+    answer = await server.slack.command("help")
+
+    assert "Connect TikTok for Business" in answer.json["text"]
+    assert "estimated from the project's period" in answer.json["text"]
