@@ -501,8 +501,11 @@ def render_video_list(
     *,
     offset: int = 0,
     status: str | None = None,
+    addable: int = 0,
 ) -> dict[str, Any]:
     """A page of the project's videos, newest first, each with a way to its details.
+
+    `addable`: verified codes not yet in every Ads Manager account (a button adds them all).
 
     A filter by status on top; Previous/Next when there are more than fit in one modal.
     """
@@ -518,7 +521,16 @@ def render_video_list(
             else f" · showing {offset + 1}–{offset + len(shown)}"
         )
     blocks: list[Block] = [
-        SectionBlock(text=MarkdownTextObject(text=truncate(intro, 3000))),
+        SectionBlock(
+            text=MarkdownTextObject(text=truncate(intro, 3000)),
+            accessory=ButtonElement(
+                text=f"Add {addable} verified code{'' if addable == 1 else 's'} to Ads Manager",
+                action_id=VIDEO_LIST_ADD_ALL,
+                value=str(project.id),
+            )
+            if addable
+            else None,
+        ),
         _filter_block(project, status),
     ]
     if not shown:
@@ -610,3 +622,43 @@ def render_ads_queued(queued: int, accounts: int) -> dict[str, Any]:
             "The alert and *View details* show each account's result in a moment."
         )
     return {"text": text, "blocks": [SectionBlock(text=MarkdownTextObject(text=text)).to_dict()]}
+
+
+VIDEO_LIST_ADD_ALL = "video_list_add_all"
+
+
+def render_ads_summary(project: LiteProject, payload: dict[str, Any]) -> dict[str, Any]:
+    """The DM once every code of a bulk *Add to Ads Manager* has TikTok's answer."""
+    videos = int(payload.get("videos") or 0)
+    added = int(payload.get(AdsPlacement.ADDED.value) or 0)
+    already = int(payload.get(AdsPlacement.ALREADY_ADDED.value) or 0)
+    refused = int(payload.get(AdsPlacement.REFUSED.value) or 0)
+    text = (
+        f"Ads Manager, {project.link_name}: {videos} code{'' if videos == 1 else 's'} done — "
+        f"{added} added, {already} already there, {refused} not added."
+    )
+    markup = (
+        f":white_check_mark: *Ads Manager* · *{escape(project.link_name)}*: {videos} code{'' if videos == 1 else 's'} "
+        f"done — *{added}* added, *{already}* already there, *{refused}* not added."
+    )
+    if refused:
+        markup += " *View details* of each video shows TikTok's reason; the *Code problems* filter lists codes to replace."
+    return {"text": text, "blocks": [SectionBlock(text=MarkdownTextObject(text=markup)).to_dict()]}
+
+
+def render_ads_bulk_started(project: LiteProject, *, videos: int, calls: int) -> dict[str, Any]:
+    if videos == 0:
+        text = "Every verified code of this project is already in its Ads Manager accounts (or on its way)."
+    else:
+        text = (
+            f":hourglass_flowing_sand: Adding {videos} verified code{'' if videos == 1 else 's'} to "
+            f"Ads Manager ({calls} request{'' if calls == 1 else 's'} to TikTok). Each video's *View details* "
+            "shows its progress per account; you'll get a summary in a direct message when TikTok has answered them all."
+        )
+    return View(
+        type="modal",
+        callback_id="video_list_add_all",
+        title="Add to Ads Manager",
+        close="Done",
+        blocks=[SectionBlock(text=MarkdownTextObject(text=text))],
+    ).to_dict()

@@ -19,6 +19,7 @@ from bot.blocks.projects import (
     render_project_updated,
     with_subscription_note,
 )
+from bot.blocks.videos import render_ads_summary
 from bot.notify.linking import render_reminder, render_video_authorized, render_video_declined
 from bot.notify.videos import render_video_delivered, render_video_unavailable
 from bot.services import projects
@@ -100,6 +101,8 @@ async def render_outbox_message(
         body = render_brand_domain_notice(project, message.payload)
     elif kind is NoticeKind.VIDEO_UNAVAILABLE:
         body = await render_video_unavailable(session, project, message.payload)
+    elif kind is NoticeKind.ADS_SUMMARY:
+        body = render_ads_summary(project, message.payload)
     else:
         raise ValueError(f"no renderer for outbox kind {message.kind!r}")
     if not message.payload.get("primary"):

@@ -35,6 +35,7 @@ class NoticeKind(str, enum.Enum):
     BRAND_DOMAIN_CHANGED = "brand_domain_changed"  # an admin moved a used brand to another domain
     VIDEO_UNAVAILABLE = "video_unavailable"  # TikTok no longer shows a delivered video
     TIKTOK_RECONNECT = "tiktok_reconnect"  # a DM: TikTok refused the workspace's connection
+    ADS_SUMMARY = "ads_summary"  # a DM: codes of a project added to Ads Manager at once, the outcome
 
 
 # the event names people subscribe to, per kind of notice

@@ -29,7 +29,7 @@ from bot.jobs import enqueue
 from bot.jobs.registry import GiveUp, JobContext, JobRun, RetryLater, job_kind
 from bot.services import connections
 from bot.services.errors import Conflict, NotFound
-from bot.services.notices import queue_alert_refresh, queue_card_refresh
+from bot.services.notices import NoticeKind, queue_alert_refresh, queue_card_refresh
 from bot.services.permissions import require_manager
 from bot.services.workspaces import Actor, workspace_of
 from bot.settings import Settings
@@ -58,6 +58,7 @@ log = logging.getLogger(__name__)
 CHECK = "spark_code_check"
 AUTHORIZE = "ads_authorize"
 ALERT_REFRESH = "video_alert_refresh"
+BULK_SUMMARY = "ads_bulk_summary"
 BUSINESS = TikTokConnectionKind.BUSINESS
 THROTTLE_PAUSE = 60.0  # seconds a QPS refusal pauses the kind (TikTok's limits are per minute)
 
@@ -460,22 +461,95 @@ async def _queue_placements(
     return AddRequest(video, project, queued, len(accounts))
 
 
-async def add_project_codes(session: AsyncSession, *, actor: Actor, project: LiteProject) -> tuple[int, int]:
-    """Every verified code of the project not yet in all its accounts: (videos queued, calls queued)."""
-    await require_manager(session, actor=actor, project=project, action="ads_manager")
+async def addable_videos(session: AsyncSession, *, project: LiteProject) -> list[Video]:
+    """The project's verified codes not yet in every one of its Ads Manager accounts."""
     assert project.id is not None
-    videos = await video_queries.all_project_videos(
+    found = []
+    for video in await video_queries.all_project_videos(
         session, workspace_id=project.workspace_id, project_id=project.id
-    )
-    videos_queued = calls = 0
-    for video in videos:
+    ):
         if video.spark_check is not SparkCheck.VERIFIED or not video.spark_code:
             continue
+        where = await placements(session, video=video, project=project)
+        if any(
+            p.state not in (AdsPlacement.ADDED, AdsPlacement.ALREADY_ADDED, AdsPlacement.PENDING)
+            for p in where
+        ):
+            found.append(video)
+    return found
+
+
+@dataclass(frozen=True)
+class BulkAdd:
+    project: LiteProject
+    videos: int
+    calls: int
+
+
+async def add_project_codes(session: AsyncSession, *, actor: Actor, project_id: int) -> BulkAdd:
+    """Queue every verified, not-yet-added code of the project for each of its Ads Manager accounts;
+    the person hears a summary once TikTok has answered them all."""
+    workspace = await workspace_of(session, actor)
+    assert workspace.id is not None
+    project = await crud.get_project(session, workspace_id=workspace.id, project_id=project_id)
+    if project is None:
+        raise NotFound("This project doesn't exist any more, or isn't in this workspace.")
+    await require_manager(session, actor=actor, project=project, action="ads_manager")
+    video_ids, calls = [], 0
+    for video in await addable_videos(session, project=project):
         request = await _queue_placements(session, actor=actor, video=video, project=project)
         if request.queued:
-            videos_queued += 1
+            assert video.id is not None
+            video_ids.append(video.id)
             calls += request.queued
-    return videos_queued, calls
+    if video_ids:
+        await enqueue(
+            session,
+            kind=BULK_SUMMARY,
+            key=f"ads-bulk:{project_id}:{secrets.token_hex(8)}",
+            payload={"project_id": project_id, "video_ids": video_ids, "user_id": actor.user_id},
+            workspace_id=project.workspace_id,
+        )
+    return BulkAdd(project, len(video_ids), calls)
+
+
+@job_kind(BULK_SUMMARY, max_attempts=40, rate=5.0, burst=5)
+async def run_bulk_summary(run: JobRun) -> None:
+    """Waits until every placement of the batch has TikTok's answer, then sends the summary."""
+    project_id, video_ids = run.payload.get("project_id"), run.payload.get("video_ids") or []
+    async with run.context.sessions() as session:
+        rows = (
+            (
+                await session.execute(
+                    select(VideoAdsAccount).where(col(VideoAdsAccount.video_id).in_(video_ids))
+                )
+            )
+            .scalars()
+            .all()
+        )
+        if any(row.state is AdsPlacement.PENDING for row in rows):
+            raise RetryLater("TikTok hasn't answered every account yet", retry_after=2.0)
+    counts = {state.value: sum(1 for row in rows if row.state is state) for state in AdsPlacement}
+    async with run.finish() as session:
+        project = await session.get(LiteProject, project_id)
+        if project is None:
+            return
+        queued = await crud.add_outbox_message(
+            session,
+            workspace_id=project.workspace_id,
+            dedup_key=f"ads-bulk-summary:{run.key}",
+            kind=NoticeKind.ADS_SUMMARY.value,
+            channel_id=str(run.payload.get("user_id")),
+            payload={
+                "project_id": project.id,
+                "primary": False,
+                "dm": True,
+                "videos": len(video_ids),
+                **counts,
+            },
+        )
+    if queued:
+        run.context.on_queued()
 
 
 async def _placement_parked(session: AsyncSession, job: Job, context: JobContext) -> None:
@@ -613,3 +687,17 @@ async def ads_view(
     )
     found = await placements(session, video=video, project=project) if video.spark_code else []
     return AdsView(connected and bool(found), found)
+
+
+async def queue_unchecked(session: AsyncSession, *, workspace_id: int) -> int:
+    """A workspace just connected: check every code it already has (authorized, not checked yet)."""
+    query = select(Video).where(
+        col(Video.workspace_id) == workspace_id,
+        col(Video.spark_code).is_not(None),
+        col(Video.spark_check) == SparkCheck.UNCHECKED,
+        col(Video.status) == VideoStatus.AUTHORIZED,
+    )
+    queued = 0
+    for video in (await session.execute(query)).scalars().all():
+        queued += await queue_check(session, video=video)
+    return queued

@@ -7,7 +7,13 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks.videos import VIDEO_ADD_TO_ADS, render_ads_queued, render_video_details
+from bot.blocks.videos import (
+    VIDEO_ADD_TO_ADS,
+    VIDEO_LIST_ADD_ALL,
+    render_ads_bulk_started,
+    render_ads_queued,
+    render_video_details,
+)
 from bot.handlers.actions.videos import _id_of, _in_modal
 from bot.services import spark_checks
 from bot.services.video_lookups import cached_thumbnail
@@ -51,5 +57,22 @@ async def add_to_ads_manager(
     )
 
 
+async def add_all_to_ads_manager(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
+    await ack()
+    project_id = _id_of(body, "project")
+    async with context["sessions"].begin() as session:
+        bulk = await spark_checks.add_project_codes(
+            session, actor=Actor.from_context(context), project_id=project_id
+        )
+    view = render_ads_bulk_started(bulk.project, videos=bulk.videos, calls=bulk.calls)
+    if _in_modal(body):
+        await client.views_push(trigger_id=body["trigger_id"], view=view)
+    else:
+        await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
 def register(app: AsyncApp) -> None:
     app.action(VIDEO_ADD_TO_ADS)(add_to_ads_manager)
+    app.action(VIDEO_LIST_ADD_ALL)(add_all_to_ads_manager)

@@ -17,9 +17,20 @@ from sqlalchemy import select
 
 from bot.blocks.connections import CONNECT_TIKTOK, DISCONNECT_TIKTOK
 from bot.services import connections
-from storage.models import AuditEvent, TikTokConnection, TikTokConnectionKind, TikTokConnectionStatus
+from storage import crud
+from storage.models import (
+    AuditEvent,
+    SparkCheck,
+    TikTokConnection,
+    TikTokConnectionKind,
+    TikTokConnectionStatus,
+    Video,
+    VideoStatus,
+    utcnow,
+)
 from tests.bot.portal.test_invite_page import fetch
-from tests.factories import make_ads_account, make_workspace
+from tests.bot.tiktok.test_lookups import wait_until
+from tests.factories import make_ads_account, make_project, make_video, make_workspace
 from tests.harness.fake_slack import FakeSlack
 from tests.harness.fake_tiktok_business import FakeTikTokBusiness
 from tests.harness.server import RunningServer, start_server
@@ -197,3 +208,36 @@ async def test_accounts_says_which_ads_manager_account_the_connection_cannot_rea
     assert "can't reach this account" in lines[beyond + 1]
     assert reached + 1 == len(lines) or "can't reach" not in lines[reached + 1]
     assert text.count("can't reach") == 1
+
+
+async def test_connecting_checks_the_codes_the_workspace_already_has(
+    server: RunningServer, fake_tiktok_business: FakeTikTokBusiness
+) -> None:
+    async with server.sessions.begin() as session:
+        project = await make_project(session)
+        video = await make_video(
+            session, project=project, tiktok_video_id="7301234567890123456", spark_code="#Code1"
+        )
+        video.status = VideoStatus.AUTHORIZED
+        video.authorized_at = utcnow()
+    accounts = await ads_accounts_of(server, project)
+    fake_tiktok_business.add_oauth_code("auth-code-4", token=TOKEN, advertiser_ids=accounts)
+    fake_tiktok_business.add_spark_code("#Code1", "7301234567890123456", auth_end_time="2027-06-30 00:00:00")
+    view = await home_view(server)
+
+    await connect(server, button(view, CONNECT_TIKTOK)["url"])  # type: ignore[index]
+
+    async def checked() -> bool:
+        async with server.sessions() as session:
+            return (await session.get(Video, video.id)).spark_check is SparkCheck.VERIFIED  # type: ignore[union-attr]
+
+    await wait_until(checked)
+
+
+async def ads_accounts_of(server: RunningServer, project: Any) -> list[str]:
+    async with server.sessions() as session:
+        ids = await crud.project_ads_account_ids(session, project_id=project.id)
+        return [
+            account.advertiser_id
+            for account in await crud.get_ads_accounts(session, workspace_id=project.workspace_id, ids=ids)
+        ]

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import JOBS_KEY
-from bot.blocks.videos import VIDEO_ADD_TO_ADS, VIDEO_ASK_NEW_CODE, VIDEO_DETAILS
+from bot.blocks.videos import VIDEO_ADD_TO_ADS, VIDEO_ASK_NEW_CODE, VIDEO_DETAILS, VIDEO_LIST_ADD_ALL
 from bot.services import connections, reminders
 from bot.services.videos import CODE_PROBLEMS, export_row
 from storage import videos as video_queries
@@ -480,3 +480,41 @@ async def test_help_says_what_connecting_adds(server: RunningServer) -> None:
 
     assert "Connect TikTok for Business" in answer.json["text"]
     assert "estimated from the project's period" in answer.json["text"]
+
+
+async def test_the_videos_list_adds_every_verified_code_at_once_with_a_summary(
+    server: RunningServer, fake_tiktok_business: FakeTikTokBusiness
+) -> None:
+    project = await two_account_project(server)
+    for n in range(2):
+        video_id = f"730123456789012{n:04d}"
+        fake_tiktok_business.add_spark_code(
+            a_spark_code(40 + n), video_id, auth_end_time=tiktok_time(in_days(90))
+        )
+        await submit(
+            server,
+            project.invite_token,
+            url=f"https://www.tiktok.com/@glow.maker/video/{video_id}",
+            spark_code=a_spark_code(40 + n),
+        )
+    await settled(server)
+
+    await server.slack.command(f"videos {project.link_name}")
+    [listing] = await server.fake.wait_for("views.open")
+    view = listing.args["view"]
+    assert "Add 2 verified codes to Ads Manager" in json.dumps(view)
+
+    await server.slack.block_action(
+        VIDEO_LIST_ADD_ALL, value=str(project.id), view={"id": "V0LIST", "type": "modal", **view}
+    )
+    [pushed] = await server.fake.wait_for("views.push")
+    assert "Adding 2 verified codes" in json.dumps(pushed.args["view"])
+    await settled(server)
+
+    async def summary_sent() -> bool:
+        return any(call.args.get("channel") == USER_ID for call in server.fake.of("chat.postMessage"))
+
+    await wait_until(summary_sent)
+    [summary] = [call for call in server.fake.of("chat.postMessage") if call.args.get("channel") == USER_ID]
+    assert "2 codes done — 4 added, 0 already there, 0 not added" in summary.args["text"]
+    assert len(fake_tiktok_business.calls_to("tt_video/authorize/")) == 4
