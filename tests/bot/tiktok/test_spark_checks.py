@@ -19,8 +19,10 @@ from bot.app import JOBS_KEY
 from bot.blocks.videos import VIDEO_ADD_TO_ADS, VIDEO_ASK_NEW_CODE, VIDEO_DETAILS, VIDEO_LIST_ADD_ALL
 from bot.services import connections, reminders
 from bot.services.videos import CODE_PROBLEMS, export_row
+from storage import crud
 from storage import videos as video_queries
 from storage.models import (
+    AdsAccount,
     AdsPlacement,
     AuditEvent,
     Job,
@@ -38,6 +40,7 @@ from storage.models import (
     utcnow,
 )
 from tests.bot.portal.test_invite_page import stored_videos, submit
+from tests.bot.portal.test_linking_page import CODE_A, CODE_B, VIDEO_A, VIDEO_B, new_request, post
 from tests.bot.tiktok.test_lookups import wait_until
 from tests.factories import a_spark_code, make_ads_account, make_project, make_workspace
 from tests.harness.fake_slack import FakeSlack
@@ -518,3 +521,36 @@ async def test_the_videos_list_adds_every_verified_code_at_once_with_a_summary(
     [summary] = [call for call in server.fake.of("chat.postMessage") if call.args.get("channel") == USER_ID]
     assert "2 codes done — 4 added, 0 already there, 0 not added" in summary.args["text"]
     assert len(fake_tiktok_business.calls_to("tt_video/authorize/")) == 4
+
+
+async def test_codes_given_in_a_linking_request_are_verified(
+    server: RunningServer, fake_tiktok_business: FakeTikTokBusiness
+) -> None:
+    fake_tiktok_business.add_spark_code(CODE_A, VIDEO_A, auth_end_time=tiktok_time(in_days(300)))
+    fake_tiktok_business.add_spark_code(CODE_B, VIDEO_A)  # B's code is video A's: a mistake
+    request = await new_request(server)
+    async with server.sessions.begin() as session:
+        # the project's one account is reachable by the server's token
+        project = await session.get(LiteProject, request.project_id)
+        assert project is not None
+        [account_id] = await crud_account_ids(session, project.id)  # type: ignore[arg-type]
+        account = await session.get(AdsAccount, account_id)
+        assert account is not None
+        account.advertiser_id = ADVERTISER_A
+
+    page = await post(server, request.token, answer="accept", spark_code_0=CODE_A, spark_code_1=CODE_B)
+
+    assert page.status == 200
+    await settled(server)
+    videos = {video.tiktok_video_id: video for video in await stored_videos(server)}
+    assert videos[VIDEO_A].spark_check is SparkCheck.VERIFIED
+    assert videos[VIDEO_A].spark_ends_at == in_days(300).replace(
+        hour=videos[VIDEO_A].spark_ends_at.hour,  # type: ignore[union-attr]
+        minute=videos[VIDEO_A].spark_ends_at.minute,  # type: ignore[union-attr]
+        second=videos[VIDEO_A].spark_ends_at.second,  # type: ignore[union-attr]
+    )
+    assert videos[VIDEO_B].spark_check is SparkCheck.OTHER_VIDEO
+
+
+async def crud_account_ids(session: Any, project_id: int) -> list[int]:
+    return await crud.project_ads_account_ids(session, project_id=project_id)
