@@ -302,6 +302,8 @@ async def _repeat_delivery(
             video_lookups.take_over(
                 session, video, handle=fields.handle, email=fields.email, spark_code=fields.spark_code
             )
+            video.spark_ends_at = video.spark_auth_status = video.new_code_requested_at = None
+            await spark_checks.queue_check(session, video=video, server_token=server_token)
             assert video.id is not None
             await queue_notice(
                 session,

@@ -75,7 +75,9 @@ def _code_hash(code: str) -> str:
     return hashlib.blake2b(code.encode(), digest_size=8).hexdigest()
 
 
-async def queue_check(session: AsyncSession, *, video: Video, server_token: bool = False) -> bool:
+async def queue_check(
+    session: AsyncSession, *, video: Video, server_token: bool = False, again: bool = False
+) -> bool:
     """Queue the check of the video's current code (in the caller's transaction), once per code,
     when the workspace is connected (`server_token`: TIKTOK_BUSINESS_ACCESS_TOKEN stands in for a
     connection not stored yet)."""
@@ -94,7 +96,9 @@ async def queue_check(session: AsyncSession, *, video: Video, server_token: bool
     return await enqueue(
         session,
         kind=CHECK,
-        key=f"spark-check:{video.id}:{_code_hash(video.spark_code)}",
+        # once per code; `again` (a new connection) asks anew about a code asked about before
+        key=f"spark-check:{video.id}:{_code_hash(video.spark_code)}"
+        + (f":{secrets.token_hex(4)}" if again else ""),
         payload={"video_id": video.id},
         workspace_id=video.workspace_id,
     )
@@ -699,5 +703,5 @@ async def queue_unchecked(session: AsyncSession, *, workspace_id: int) -> int:
     )
     queued = 0
     for video in (await session.execute(query)).scalars().all():
-        queued += await queue_check(session, video=video)
+        queued += await queue_check(session, video=video, again=True)
     return queued

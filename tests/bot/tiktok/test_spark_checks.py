@@ -12,12 +12,13 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
+import aiohttp
 import pytest
 from sqlalchemy import select
 
 from bot.app import JOBS_KEY
 from bot.blocks.videos import VIDEO_ADD_TO_ADS, VIDEO_ASK_NEW_CODE, VIDEO_DETAILS, VIDEO_LIST_ADD_ALL
-from bot.services import connections, reminders
+from bot.services import connections, reminders, tiktok_oauth
 from bot.services.videos import CODE_PROBLEMS, export_row
 from storage import crud
 from storage import videos as video_queries
@@ -278,7 +279,13 @@ async def test_add_to_ads_manager_on_two_accounts_one_refused(
 async def test_a_revoked_token_needs_reconnecting_with_one_dm_not_a_stream(
     fake_slack: FakeSlack, fake_tiktok_business: FakeTikTokBusiness, database_url: str
 ) -> None:
-    running = await start_server(fake_slack, database_url, tiktok_business_api_url=fake_tiktok_business.url)
+    running = await start_server(
+        fake_slack,
+        database_url,
+        tiktok_business_api_url=fake_tiktok_business.url,
+        tiktok_app_id=fake_tiktok_business.app_id,
+        tiktok_app_secret=fake_tiktok_business.app_secret,
+    )
     try:
         fake_tiktok_business.add_token("act.user-token", [ADVERTISER_A, ADVERTISER_B])
         fake_tiktok_business.revoke("act.user-token")
@@ -315,8 +322,24 @@ async def test_a_revoked_token_needs_reconnecting_with_one_dm_not_a_stream(
         assert len(fake_tiktok_business.calls_to("tt_video/info/")) <= 3
         assert all(video.spark_check is SparkCheck.UNCHECKED for video in await stored_videos(running))
 
-        # App Home says so, and offers to connect again... the videos' alerts carry no TikTok error
         assert "40105" not in slack_text(running) and "revoked." not in slack_text(running)
+
+        # connecting again checks the codes that waited
+        fake_tiktok_business.add_oauth_code(
+            "again", token="act.new-token", advertiser_ids=[ADVERTISER_A, ADVERTISER_B]
+        )
+        async with aiohttp.ClientSession() as http, running.sessions.begin() as session:
+            await tiktok_oauth.finish(
+                session,
+                settings=running.settings,
+                http=http,
+                kind=TikTokConnectionKind.BUSINESS,
+                workspace_id=project.workspace_id,
+                user_id=USER_ID,
+                code="again",
+            )
+        await settled(running)
+        assert all(video.spark_check is SparkCheck.VERIFIED for video in await stored_videos(running))
     finally:
         await running.stop()
 
