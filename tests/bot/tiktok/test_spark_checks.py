@@ -324,6 +324,13 @@ async def test_a_revoked_token_needs_reconnecting_with_one_dm_not_a_stream(
 
         assert "40105" not in slack_text(running) and "revoked." not in slack_text(running)
 
+        await running.slack.event(
+            {"type": "app_home_opened", "user": USER_ID, "channel": "D0HOME", "tab": "home"}
+        )
+        [home] = await running.fake.wait_for("views.publish")
+        assert "needs reconnecting" in json.dumps(home.args["view"])
+        assert "Connect TikTok for Business again" in json.dumps(home.args["view"])
+
         # connecting again checks the codes that waited
         fake_tiktok_business.add_oauth_code(
             "again", token="act.new-token", advertiser_ids=[ADVERTISER_A, ADVERTISER_B]
@@ -577,3 +584,22 @@ async def test_codes_given_in_a_linking_request_are_verified(
 
 async def crud_account_ids(session: Any, project_id: int) -> list[int]:
     return await crud.project_ads_account_ids(session, project_id=project_id)
+
+
+async def test_throttling_and_outages_are_retried_until_the_code_is_verified(
+    server: RunningServer, fake_tiktok_business: FakeTikTokBusiness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.services.spark_checks.THROTTLE_PAUSE", 0.2)
+    fake_tiktok_business.add_spark_code(CODE, ID, auth_end_time=tiktok_time(in_days(45)))
+    fake_tiktok_business.throttle()
+    fake_tiktok_business.http_error(503)
+    fake_tiktok_business.fail_next(50002, "Internal service error")
+    project = await two_account_project(server)
+
+    await submit(server, project.invite_token, url=URL, spark_code=CODE)
+    await settled(server)
+
+    assert (await the_video(server)).spark_check is SparkCheck.VERIFIED
+    assert len(fake_tiktok_business.calls_to("tt_video/info/")) == 4
+    [job] = [job for job in await jobs(server) if job.kind == "spark_code_check"]
+    assert job.state == JobState.DONE and job.attempts == 3
