@@ -351,6 +351,7 @@ async def test_two_replicas_share_the_lookups(
                 replicas[number % 2],
                 projects[number // 4].invite_token,
                 url=f"https://www.tiktok.com/@glow.maker/video/{video_id}",
+                spark_code=a_spark_code(number),  # each video its own code
             )
             assert page.status == 200
         alerts = await alerts_after_jobs(replicas[0], len(ids))
