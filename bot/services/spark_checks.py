@@ -149,8 +149,11 @@ async def _refused_token(
 def _retry(error: TikTokApiError | BusinessApiUnavailable) -> RetryLater:
     if isinstance(error, BusinessApiUnavailable):
         return RetryLater(str(error), retry_after=error.retry_after)
-    pause = THROTTLE_PAUSE if error.throttled else None
-    return RetryLater(f"TikTok error {error.code} (request {error.request_id})", retry_after=pause)
+    # the reason shows in /liteproject status: words there, TikTok's code and request id in the log
+    log.info("TikTok API error %s (request_id %s): retrying", error.code, error.request_id)
+    if error.throttled:
+        return RetryLater("TikTok asked to slow down (rate limit)", retry_after=THROTTLE_PAUSE)
+    return RetryLater("TikTok had a server error")
 
 
 # --- the check --------------------------------------------------------------------------------------

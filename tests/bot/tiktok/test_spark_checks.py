@@ -603,3 +603,22 @@ async def test_throttling_and_outages_are_retried_until_the_code_is_verified(
     assert len(fake_tiktok_business.calls_to("tt_video/info/")) == 4
     [job] = [job for job in await jobs(server) if job.kind == "spark_code_check"]
     assert job.state == JobState.DONE and job.attempts == 3
+
+
+async def test_a_parked_check_says_why_in_words_without_tiktoks_codes(
+    server: RunningServer, fake_tiktok_business: FakeTikTokBusiness
+) -> None:
+    fake_tiktok_business.add_spark_code(CODE, ID)
+    fake_tiktok_business.fail_next(50002, "Internal service error", times=20)
+    project = await two_account_project(server)
+    await submit(server, project.invite_token, url=URL, spark_code=CODE)
+
+    async def parked() -> bool:
+        return any(job.state == JobState.FAILED for job in await jobs(server))
+
+    await wait_until(parked, timeout=30)
+    await server.slack.command("status")
+
+    status = json.dumps((await server.fake.wait_for("respond"))[0].args["blocks"], ensure_ascii=False)
+    assert "spark code check" in status and "TikTok had a server error" in status
+    assert "50002" not in status and "fake-" not in status
