@@ -622,3 +622,24 @@ async def test_a_parked_check_says_why_in_words_without_tiktoks_codes(
     status = json.dumps((await server.fake.wait_for("respond"))[0].args["blocks"], ensure_ascii=False)
     assert "spark code check" in status and "TikTok had a server error" in status
     assert "50002" not in status and "fake-" not in status
+
+
+async def test_only_managers_add_to_ads_manager_or_ask_for_a_new_code(
+    server: RunningServer, fake_tiktok_business: FakeTikTokBusiness
+) -> None:
+    fake_tiktok_business.add_spark_code(CODE, ID, auth_end_time=tiktok_time(in_days(100)))
+    project = await two_account_project(server)
+    await submit(server, project.invite_token, url=URL, spark_code=CODE)
+    await settled(server)
+    video = await the_video(server)
+
+    await server.slack.block_action(VIDEO_ADD_TO_ADS, value=str(video.id), user_id="U0BOB0001")
+    await server.slack.block_action(VIDEO_ASK_NEW_CODE, value=str(video.id), user_id="U0BOB0001")
+
+    refusals = await server.fake.wait_for("respond", 2)
+    texts = " ".join(call.args["text"] for call in refusals)
+    assert "can add to Ads Manager the spark codes of" in texts and "can see the spark codes of" in texts
+    async with server.sessions() as session:
+        assert (await session.execute(select(VideoAdsAccount))).scalars().all() == []
+    assert (await the_video(server)).new_code_requested_at is None
+    assert fake_tiktok_business.calls_to("tt_video/authorize/") == []
