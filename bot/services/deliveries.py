@@ -303,6 +303,7 @@ async def _repeat_delivery(
                 session, video, handle=fields.handle, email=fields.email, spark_code=fields.spark_code
             )
             video.spark_ends_at = video.spark_auth_status = video.new_code_requested_at = None
+            await spark_checks.forget_placements(session, video=video)
             await spark_checks.queue_check(session, video=video, server_token=server_token)
             assert video.id is not None
             await queue_notice(
@@ -335,6 +336,8 @@ async def _repeat_delivery(
     before = {"spark_code": replaced, "status": VideoStatus(video.status).value}
     video.spark_code = fields.spark_code
     video.spark_ends_at = video.spark_auth_status = None  # TikTok is asked about the new one
+    if replaced:
+        await spark_checks.forget_placements(session, video=video)
     await spark_checks.queue_check(session, video=video, server_token=server_token)
     if video.status in (VideoStatus.DELIVERED, VideoStatus.EXPIRED):
         video.status = VideoStatus.AUTHORIZED

@@ -22,6 +22,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -371,6 +372,11 @@ async def placements(session: AsyncSession, *, video: Video, project: LiteProjec
         row = rows.get(account.id or 0)
         result.append(Placement(account, row.state if row else None, row.reason if row else None))
     return result
+
+
+async def forget_placements(session: AsyncSession, *, video: Video) -> None:
+    """A new code replaced the video's code: the old one's Ads Manager results no longer apply."""
+    await session.execute(delete(VideoAdsAccount).where(col(VideoAdsAccount.video_id) == video.id))
 
 
 def may_replace_code(video: Video) -> bool:

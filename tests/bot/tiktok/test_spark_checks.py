@@ -458,6 +458,9 @@ async def test_ask_for_a_new_code_then_a_new_end_date_clears_it(
     assert URL in message and "30 days" in message and f"/i/{project.invite_token}" in message
     assert (await the_video(server)).new_code_requested_at is not None
 
+    await server.slack.block_action(VIDEO_ADD_TO_ADS, value=str(video.id))
+    await server.fake.wait_for("respond")
+    await settled(server)
     new_code = a_spark_code(2)
     fake_tiktok_business.add_spark_code(new_code, ID, auth_end_time=tiktok_time(in_days(120)))
     page = await submit(server, project.invite_token, url=URL, spark_code=new_code)
@@ -466,6 +469,9 @@ async def test_ask_for_a_new_code_then_a_new_end_date_clears_it(
 
     video = await the_video(server)
     assert video.spark_code == new_code and video.spark_check is SparkCheck.VERIFIED
+    async with server.sessions() as session:
+        # the old code's Ads Manager results don't carry over to the new code
+        assert (await session.execute(select(VideoAdsAccount))).scalars().all() == []
     assert video.new_code_requested_at is None and video.spark_ends_at == in_days(120).replace(
         hour=video.spark_ends_at.hour, minute=video.spark_ends_at.minute, second=video.spark_ends_at.second
     )
