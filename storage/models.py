@@ -458,6 +458,8 @@ class VideoAdsAccount(SQLModel, table=True):
     reason: str | None = Field(default=None, max_length=300)
     requested_by: str = Field(default="", max_length=32)
     updated_at: dt.datetime = utc_field(default_now=True)
+    # when the post showed among the account's authorized videos (authorize takes effect later)
+    seen_at: dt.datetime | None = utc_field(nullable=True)
 
 
 # --- notifications ------------------------------------------------------------------------------

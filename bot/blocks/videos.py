@@ -186,6 +186,8 @@ def placement_lines(placements: Sequence[Placement]) -> list[str]:
             continue
         line = f"{name}: {PLACEMENT_WORDS[placement.state]}"
         if placement.state in (AdsPlacement.ADDED, AdsPlacement.ALREADY_ADDED):
+            if placement.seen:
+                line += " · listed among the account's posts"
             line += f" · <{ads_manager_url(account.advertiser_id)}|Open in Ads Manager>"
         if placement.reason:
             line += f" — {escape(placement.reason)}"

@@ -60,6 +60,8 @@ CHECK = "spark_code_check"
 AUTHORIZE = "ads_authorize"
 ALERT_REFRESH = "video_alert_refresh"
 BULK_SUMMARY = "ads_bulk_summary"
+CONFIRM = "ads_confirm"
+CONFIRM_AFTER = 60.0  # seconds: tt_video/authorize takes effect after a while, then the post is listed
 BUSINESS = TikTokConnectionKind.BUSINESS
 THROTTLE_PAUSE = 60.0  # seconds a QPS refusal pauses the kind (TikTok's limits are per minute)
 
@@ -357,6 +359,7 @@ class Placement:
     account: AdsAccount
     state: AdsPlacement | None  # None: never asked
     reason: str | None = None
+    seen: bool = False  # the post shows among the account's authorized videos
 
 
 async def placements(session: AsyncSession, *, video: Video, project: LiteProject) -> list[Placement]:
@@ -370,7 +373,14 @@ async def placements(session: AsyncSession, *, video: Video, project: LiteProjec
     result = []
     for account in await project_accounts(session, project=project):
         row = rows.get(account.id or 0)
-        result.append(Placement(account, row.state if row else None, row.reason if row else None))
+        result.append(
+            Placement(
+                account,
+                row.state if row else None,
+                row.reason if row else None,
+                row is not None and row.seen_at is not None,
+            )
+        )
     return result
 
 
@@ -620,6 +630,63 @@ async def run_authorize(run: JobRun) -> None:
         queued = await _set_placement(
             session, video_id=video_id, ads_account_id=account_id, state=state, reason=reason
         )
+        if state in (AdsPlacement.ADDED, AdsPlacement.ALREADY_ADDED):
+            # read it back once TikTok has had time to apply it
+            await enqueue(
+                session,
+                kind=CONFIRM,
+                key=f"ads-confirm:{run.key}",
+                payload={"video_id": video_id, "ads_account_id": account_id},
+                workspace_id=run.workspace_id,
+                run_at=utcnow() + dt.timedelta(seconds=CONFIRM_AFTER),
+            )
+    if queued:
+        context.on_queued()
+
+
+@job_kind(CONFIRM, max_attempts=5, rate=1.0, burst=2)
+async def run_confirm(run: JobRun) -> None:
+    """Look for the post among the account's authorized videos (`tt_video/list/`, by its id)."""
+    context = run.context
+    video_id, account_id = run.payload.get("video_id"), run.payload.get("ads_account_id")
+    if not isinstance(video_id, int) or not isinstance(account_id, int):
+        return
+    async with context.sessions.begin() as session:
+        video = await session.get(Video, video_id)
+        account = await session.get(AdsAccount, account_id)
+        if video is None or account is None or not video.tiktok_video_id:
+            return
+        item_id, advertiser = video.tiktok_video_id, account.advertiser_id
+        credential = await connections.token_for(
+            session, settings=context.settings, workspace_id=video.workspace_id, kind=BUSINESS
+        )
+    if credential is None:
+        return
+    try:
+        found = await tt_video.find_video(
+            _client(context, credential), advertiser_id=advertiser, item_id=item_id
+        )
+    except TikTokApiError as error:
+        if error.auth_failed:
+            await _refused_token(context, credential, error)
+            return
+        if error.retryable:
+            raise _retry(error) from None
+        return  # the listing isn't open to this token: "added" stays as TikTok answered it
+    except BusinessApiUnavailable as error:
+        raise _retry(error) from None
+    if found is None:
+        raise RetryLater("the post isn't listed in the account yet")
+    async with run.finish() as session:
+        row = await session.get(VideoAdsAccount, (video_id, account_id), with_for_update=True)
+        queued = False
+        if row is not None and row.state in (AdsPlacement.ADDED, AdsPlacement.ALREADY_ADDED):
+            row.seen_at = utcnow()
+            project = await session.get(LiteProject, video.project_id)
+            if project is not None:
+                queued = await refresh_alerts(
+                    session, project=project, video=video, reason=f"seen-{account_id}"
+                )
     if queued:
         context.on_queued()
 

@@ -66,6 +66,12 @@ def tiktok_time(moment: dt.datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
+@pytest.fixture(autouse=True)
+def read_back_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Added codes are read back from the account at once (a minute later in production)."""
+    monkeypatch.setattr("bot.services.spark_checks.CONFIRM_AFTER", 0.0)
+
+
 @pytest.fixture
 async def server(
     fake_slack: FakeSlack, fake_tiktok_business: FakeTikTokBusiness, database_url: str
@@ -126,6 +132,19 @@ def latest_alert(server: RunningServer) -> str:
     return json.dumps(sent[-1].args["blocks"])
 
 
+async def alert_showing(server: RunningServer, words: str) -> str:
+    """The latest alert, once an edit has brought `words` into it (edits are sent asynchronously)."""
+
+    async def shows() -> bool:
+        try:
+            return words in latest_alert(server)
+        except AssertionError:
+            return False
+
+    await wait_until(shows)
+    return latest_alert(server)
+
+
 async def the_video(server: RunningServer) -> Video:
     [video] = await stored_videos(server)
     return video
@@ -152,7 +171,7 @@ async def test_a_good_code_is_verified_with_its_real_end_date(
         "advertiser_id": ADVERTISER_A,
         "auth_code": CODE,
     }
-    alert = latest_alert(server)
+    alert = await alert_showing(server, "verified")
     assert "verified" in alert and f"<!date^{int(ends.timestamp())}^" in alert and "(from TikTok)" in alert
     assert "Add to Ads Manager" in alert
     await server.slack.event({"type": "app_home_opened", "user": USER_ID, "channel": "D0HOME", "tab": "home"})
@@ -173,7 +192,7 @@ async def test_another_videos_code_is_flagged_and_the_creator_told_on_a_resend(
 
     video = await the_video(server)
     assert video.spark_check is SparkCheck.OTHER_VIDEO
-    alert = latest_alert(server)
+    alert = await alert_showing(server, "This code unlocks a different video")
     assert "This code unlocks a different video" in alert and "Add to Ads Manager" not in alert
     async with server.sessions() as session:
         flagged, total = await video_queries.page_project_videos(
@@ -206,7 +225,7 @@ async def test_an_expired_code_is_marked_in_words(
 
     video = await the_video(server)
     assert video.spark_check is SparkCheck.EXPIRED
-    alert = latest_alert(server)
+    alert = await alert_showing(server, "expired on TikTok")
     assert "expired on TikTok" in alert and "ask the creator for a new one" in alert
     assert "40003" not in slack_text(server)
 
@@ -226,7 +245,7 @@ async def test_a_code_shorter_than_the_period_is_flagged_with_the_dates(
         video.spark_check is SparkCheck.VERIFIED
         and video.spark_problem == "shorter than the project's period"
     )
-    alert = latest_alert(server)
+    alert = await alert_showing(server, "Shorter than the project's period")
     assert "Shorter than the project's period" in alert and "60 days" in alert
     assert f"<!date^{int(ends.timestamp())}^" in alert
 
@@ -266,6 +285,9 @@ async def test_add_to_ads_manager_on_two_accounts_one_refused(
     [opened] = await server.fake.wait_for("views.open")
     details = json.dumps(opened.args["view"])
     assert f"aadvid={ADVERTISER_A}" in details and "Open in Ads Manager" in details
+    assert details.count("listed among the account's posts") == 1  # read back from account A only
+    [listed] = fake_tiktok_business.calls_to("tt_video/list/")
+    assert listed.query["advertiser_id"] == ADVERTISER_A and listed.query["keyword"] == ID
     assert "Spark Ads limit" in details and f"aadvid={ADVERTISER_B}" not in details
     assert "40002" not in slack_text(server)
 
