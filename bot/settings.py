@@ -191,6 +191,11 @@ class Settings(BaseSettings):
         return bool(self.tiktok_app_id and self.tiktok_app_secret)
 
     @property
+    def business_token_from_settings(self) -> bool:
+        """A single-workspace install calls TikTok for Business with TIKTOK_BUSINESS_ACCESS_TOKEN."""
+        return self.tiktok_business_access_token is not None and not self.oauth_enabled
+
+    @property
     def encryption_secret(self) -> str:
         return self.secret_key or self.slack_signing_secret or ""
 

@@ -49,3 +49,14 @@ async def last_reviewer(session: AsyncSession, *, workspace_id: int, video_id: i
         .limit(1)
     )
     return (await session.execute(query)).scalar_one_or_none()
+
+
+async def video_alert_unsent(session: AsyncSession, *, workspace_id: int, video_id: int) -> bool:
+    """Whether an alert of the video is still waiting to be sent (or being sent)."""
+    key = DELIVERED_KEY.format(video_id=video_id)
+    query = select(col(OutboxMessage.id)).where(
+        col(OutboxMessage.workspace_id) == workspace_id,
+        or_(col(OutboxMessage.dedup_key) == key, col(OutboxMessage.dedup_key).like(f"{key}:%")),
+        col(OutboxMessage.status) == OutboxStatus.PENDING,
+    )
+    return (await session.execute(query.limit(1))).first() is not None

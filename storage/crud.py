@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,6 +28,7 @@ from storage.models import (
     ProjectAdsAccount,
     ProjectManager,
     ReviewState,
+    SparkCheck,
     Subscription,
     UserSettings,
     Video,
@@ -296,6 +298,8 @@ class VideoCounts:
     delivered: int = 0
     authorized: int = 0
     to_review: int = 0  # delivered or authorized, neither approved nor rejected yet
+    verified: int = 0  # spark codes TikTok API for Business confirmed
+    code_problems: int = 0  # spark codes TikTok refused, too short, or asked to be replaced
 
 
 async def video_counts(session: AsyncSession, *, project_ids: Sequence[int]) -> dict[int, VideoCounts]:
@@ -315,15 +319,39 @@ async def video_counts(session: AsyncSession, *, project_ids: Sequence[int]) -> 
             else_=0,
         )
     )
+    verified = func.sum(
+        case(
+            (and_(col(Video.spark_check) == SparkCheck.VERIFIED, col(Video.spark_problem).is_(None)), 1),
+            else_=0,
+        )
+    )
+    problems = func.sum(
+        case(
+            (
+                and_(
+                    col(Video.spark_code).is_not(None),
+                    or_(
+                        col(Video.spark_check).in_(
+                            [SparkCheck.OTHER_VIDEO, SparkCheck.INVALID, SparkCheck.EXPIRED]
+                        ),
+                        col(Video.spark_problem).is_not(None),
+                        col(Video.new_code_requested_at).is_not(None),
+                    ),
+                ),
+                1,
+            ),
+            else_=0,
+        )
+    )
     query = (
-        select(Video.project_id, func.count(), authorized, to_review)
+        sa_select(col(Video.project_id), func.count(), authorized, to_review, verified, problems)
         .where(col(Video.project_id).in_(project_ids))
         .group_by(col(Video.project_id))
     )
     rows = (await session.execute(query)).all()
     return {
-        project_id: VideoCounts(int(total), int(auth or 0), int(review or 0))
-        for project_id, total, auth, review in rows
+        project_id: VideoCounts(int(total), int(auth or 0), int(review or 0), int(ok or 0), int(bad or 0))
+        for project_id, total, auth, review, ok, bad in rows
     }
 
 

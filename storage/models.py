@@ -109,6 +109,25 @@ class OwnerCheck(enum.StrEnum):
     OTHER_ACCOUNT = "other_account"  # TikTok says the video is on another account
 
 
+class SparkCheck(enum.StrEnum):
+    """What TikTok API for Business said about a video's spark code."""
+
+    UNCHECKED = "unchecked"  # not checked (no connection, or the check is on its way)
+    VERIFIED = "verified"  # it unlocks this video; its real end date is known
+    OTHER_VIDEO = "other_video"  # it unlocks a different video
+    INVALID = "invalid"  # TikTok doesn't know it
+    EXPIRED = "expired"  # its authorization has ended
+
+
+class AdsPlacement(enum.StrEnum):
+    """A spark code applied to one Ads Manager account (`tt_video/authorize/`)."""
+
+    PENDING = "pending"
+    ADDED = "added"
+    ALREADY_ADDED = "already_added"
+    REFUSED = "refused"  # with TikTok's reason
+
+
 class JobState(enum.StrEnum):
     PENDING = "pending"
     DONE = "done"
@@ -430,6 +449,32 @@ class Video(SQLModel, table=True):
     tto_link_status: str | None = Field(default=None, max_length=16)
     tto_auth_status: str | None = Field(default=None, max_length=16)
     tto_auth_ends_at: dt.datetime | None = utc_field(nullable=True)
+    # what TikTok API for Business said about the spark code: its check, the real end of the
+    # authorization (replacing the estimate), TikTok's ad_auth_status, and the problem in words
+    spark_check: SparkCheck = enum_field(SparkCheck, SparkCheck.UNCHECKED)
+    spark_checked_at: dt.datetime | None = utc_field(nullable=True)
+    spark_ends_at: dt.datetime | None = utc_field(nullable=True)
+    spark_auth_status: str | None = Field(default=None, max_length=32)
+    spark_problem: str | None = Field(default=None, max_length=300)
+    # the team asked the creator for a new code (cleared when one with a new end date arrives)
+    new_code_requested_at: dt.datetime | None = utc_field(nullable=True)
+    # the reminder on the authorization's last day (the week-before one is ending_reminded_at)
+    last_day_reminded_at: dt.datetime | None = utc_field(nullable=True)
+
+
+class VideoAdsAccount(SQLModel, table=True):
+    """A video's spark code applied to one of the project's Ads Manager accounts."""
+
+    __tablename__ = "video_ads_accounts"
+
+    video_id: int = Field(foreign_key="videos.id", primary_key=True, ondelete="CASCADE")
+    ads_account_id: int = Field(foreign_key="ads_accounts.id", primary_key=True, ondelete="CASCADE")
+    state: AdsPlacement = enum_field(AdsPlacement, AdsPlacement.PENDING)
+    reason: str | None = Field(default=None, max_length=300)
+    requested_by: str = Field(default="", max_length=32)
+    updated_at: dt.datetime = utc_field(default_now=True)
+    # when the post showed among the account's authorized videos (authorize takes effect later)
+    seen_at: dt.datetime | None = utc_field(nullable=True)
 
 
 # --- notifications ------------------------------------------------------------------------------

@@ -11,16 +11,17 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, func, select, text
+from sqlalchemy import Select, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from storage.models import ReviewState, Video, VideoStatus
+from storage.models import ReviewState, SparkCheck, Video, VideoStatus
 
 # the videos list's filters by review (review states, not VideoStatus values)
 REJECTED = "rejected"
 APPROVED = "approved"
 TO_REVIEW = "to_review"
+CODE_PROBLEMS = "code_problems"  # a spark code TikTok refused, too short, or asked to be replaced
 
 
 async def get_video_by_key(session: AsyncSession, *, project_id: int, video_key: str) -> Video | None:
@@ -72,6 +73,15 @@ def _filtered(query: Select[Any], *, workspace_id: int, project_id: int, status:
         return query.where(col(Video.review_state) == ReviewState.APPROVED)
     if status == TO_REVIEW:
         return _to_review(query)
+    if status == CODE_PROBLEMS:
+        return query.where(
+            col(Video.spark_code).is_not(None),
+            or_(
+                col(Video.spark_check).in_([SparkCheck.OTHER_VIDEO, SparkCheck.INVALID, SparkCheck.EXPIRED]),
+                col(Video.spark_problem).is_not(None),
+                col(Video.new_code_requested_at).is_not(None),
+            ),
+        )
     if status is not None:
         return query.where(col(Video.status) == status)
     return query
@@ -138,6 +148,16 @@ async def authorized_before(
             col(Video.status) == VideoStatus.AUTHORIZED,
             col(Video.authorized_at) <= authorized_before,
         )
+        .order_by(col(Video.authorized_at), col(Video.id))
+    )
+    return (await session.execute(query)).scalars().all()
+
+
+async def authorized_videos(session: AsyncSession, *, project_id: int) -> Sequence[Video]:
+    """A project's authorized videos, oldest authorization first (the daily reminders)."""
+    query = (
+        select(Video)
+        .where(col(Video.project_id) == project_id, col(Video.status) == VideoStatus.AUTHORIZED)
         .order_by(col(Video.authorized_at), col(Video.id))
     )
     return (await session.execute(query)).scalars().all()

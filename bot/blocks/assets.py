@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -452,7 +452,10 @@ def _item_blocks(item_id: int | None, line: str, *, edit: str, remove: str, what
     ]
 
 
-def render_ads_account_list(accounts: Sequence[AdsAccount]) -> dict[str, Any]:
+def render_ads_account_list(
+    accounts: Sequence[AdsAccount], *, unreachable: Collection[str] = ()
+) -> dict[str, Any]:
+    """`unreachable`: advertiser ids the workspace's TikTok for Business connection can't act for."""
     if not accounts:
         return _empty("TikTok Ads Manager accounts", "account add")
     count = len(accounts)
@@ -461,7 +464,13 @@ def render_ads_account_list(accounts: Sequence[AdsAccount]) -> dict[str, Any]:
         SectionBlock(text=MarkdownTextObject(text=f"*TikTok Ads Manager accounts* ({count})"))
     ]
     for account in accounts[:shown]:
-        line = f"*{escape(account.display_name)}* · advertiser ID `{account.advertiser_id}`"
+        line = f"*{escape(account.display_name)}* · advertiser ID `{account.advertiser_id}`" + (
+            "\n:warning: The TikTok for Business connection can't reach this account: spark codes can't be "
+            "checked with it or added to it from Slack. Whoever connected needs access to it in TikTok, "
+            "then connects again from liteproject's Home tab."
+            if account.advertiser_id in unreachable
+            else ""
+        )
         blocks += _item_blocks(
             account.id, line, edit=EDIT_ADS_ACCOUNT, remove=REMOVE_ADS_ACCOUNT, what="Ads Manager account"
         )

@@ -12,6 +12,12 @@ from bot.blocks.text import escape, truncate
 COMMAND = "/liteproject"
 # a section holds at most 3000 characters: keep room for the longest entry
 SECTION_BUDGET = 2800
+TIKTOK_FOR_BUSINESS = (
+    "*Connect TikTok for Business* (liteproject's Home tab) and every spark code is checked with TikTok: "
+    "which video it unlocks and its real end date, with codes that are wrong, expired or too short flagged. "
+    "Codes then go to your Ads Manager accounts with *Add to Ads Manager*. Without it, end dates are "
+    "estimated from the project's period."
+)
 
 
 class HelpEntry(Protocol):
@@ -56,6 +62,9 @@ def render_help(
     if single and entries and entries[0].details:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=truncate(entries[0].details, 3000))))
         lines.append(entries[0].details)
+    if not single and unknown is None:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=TIKTOK_FOR_BUSINESS)))
+        lines.append(TIKTOK_FOR_BUSINESS)
     if not single:
         tip = f"`{COMMAND} help <command>` shows one command. Only you can see this message."
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=tip)]))

@@ -284,14 +284,18 @@ def render_videos_declined(project: LiteProject, handle: str, videos: Sequence[V
     )
 
 
-def render_authorizations_ending(project: LiteProject, videos: Sequence[Video]) -> dict[str, Any]:
+def render_authorizations_ending(
+    project: LiteProject, videos: Sequence[Video], *, last_day: bool = False
+) -> dict[str, Any]:
     count = len(videos)
     noun = f"{count} ad authorization{'' if count == 1 else 's'}"
     verb = "ends" if count == 1 else "end"
+    when = "within a day" if last_day else "within 7 days"
     return _message(
-        f"{noun} of {project.link_name} {verb} within 7 days.",
-        f":hourglass_flowing_sand: {noun} of *{escape(project.link_name)}* {verb} within 7 days. "
-        "Ask the creators for a new spark code to keep the Spark Ads running.",
+        f"{noun} of {project.link_name} {verb} {when}.",
+        f":hourglass_flowing_sand: {noun} of *{escape(project.link_name)}* {verb} {when}. "
+        "Ask the creators for a new spark code to keep the Spark Ads running "
+        "(*View details* › *Ask for a new code* writes the message for you).",
         _video_lines(videos, project, with_end=True),
     )
 

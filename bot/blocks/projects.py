@@ -71,6 +71,10 @@ def counts_label(counts: VideoCounts) -> str:
     label = f"{counts.delivered} delivered · {counts.authorized} authorized"
     if counts.delivered:
         label += f" · {counts.to_review} to review"
+    if counts.verified:
+        label += f" · {counts.verified} code{'' if counts.verified == 1 else 's'} verified"
+    if counts.code_problems:
+        label += f" · :warning: {counts.code_problems} code problem{'' if counts.code_problems == 1 else 's'}"
     return label
 
 

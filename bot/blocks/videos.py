@@ -21,8 +21,16 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.blocks.text import escape, slack_date, truncate
+from bot.services.spark_checks import (
+    SPARK_CHECK_WORDS,
+    Placement,
+    is_too_short,
+    may_ask_for_new_code,
+    spark_check_word,
+)
 from bot.services.videos import (
     APPROVED,
+    CODE_PROBLEMS,
     REJECTED,
     REVIEW_WORDS,
     STATUS_WORDS,
@@ -30,13 +38,24 @@ from bot.services.videos import (
     authorization_ends_at,
     authorization_is_estimated,
 )
-from storage.models import LiteProject, OwnerCheck, ReviewState, Video, VideoSource, VideoStatus
+from storage.models import (
+    AdsPlacement,
+    LiteProject,
+    OwnerCheck,
+    ReviewState,
+    SparkCheck,
+    Video,
+    VideoSource,
+    VideoStatus,
+)
 
 # action ids of the video buttons; each button's value is the video id
 VIDEO_DETAILS = "video_details"
 VIDEO_COPY_SPARK_CODE = "video_copy_spark_code"
 VIDEO_APPROVE = "video_approve"
 VIDEO_REJECT = "video_reject"
+VIDEO_ADD_TO_ADS = "video_add_to_ads"
+VIDEO_ASK_NEW_CODE = "video_ask_new_code"
 # opens the videos list filtered to what needs review; the value is the project id
 VIDEO_LIST_TO_REVIEW = "video_list_to_review"
 
@@ -99,15 +118,81 @@ def authorization_label(video: Video, project: LiteProject) -> str | None:
     verb = "ended" if video.status == VideoStatus.EXPIRED else "until"
     label = f"{verb} {day_label(ends)}"
     if authorization_is_estimated(video):
-        label += f" (estimated: {project.authorization_days} days from the code's delivery)"
+        start = "delivery" if video.source == VideoSource.INVITE_LINK else "authorization"
+        label += f" (estimated: {project.authorization_days} days from the code's {start})"
+    else:
+        label += " (from TikTok)"
     return label
+
+
+PLACEMENT_WORDS = {
+    AdsPlacement.PENDING: ":hourglass_flowing_sand: adding…",
+    AdsPlacement.ADDED: ":white_check_mark: added",
+    AdsPlacement.ALREADY_ADDED: ":white_check_mark: already added",
+    AdsPlacement.REFUSED: ":x: not added",
+}
 
 
 def spark_code_label(video: Video, project: LiteProject) -> str:
     if video.spark_code:
+        if video.spark_check in (SparkCheck.OTHER_VIDEO, SparkCheck.INVALID, SparkCheck.EXPIRED):
+            return f":x: Received · {spark_check_word(video, project)}"
         ends = authorization_label(video, project)
-        return f":key: Received · {STATUS_WORDS[VideoStatus(video.status)]}" + (f" {ends}" if ends else "")
+        check = " · :white_check_mark: verified" if video.spark_check is SparkCheck.VERIFIED else ""
+        return f":key: Received{check} · {STATUS_WORDS[VideoStatus(video.status)]}" + (
+            f" {ends}" if ends else ""
+        )
     return f":warning: Missing — ask for a code of at least {project.authorization_days} days"
+
+
+def spark_check_notes(video: Video, project: LiteProject) -> list[str]:
+    """What the check with TikTok found that the team must act on, with the dates."""
+    notes: list[str] = []
+    if not video.spark_code:
+        return notes
+    if video.spark_check is SparkCheck.OTHER_VIDEO:
+        notes.append(
+            ":x: *This code unlocks a different video*: TikTok says it isn't this video's code. "
+            "Ask the creator for this video's own code."
+        )
+    elif video.spark_check in (SparkCheck.INVALID, SparkCheck.EXPIRED):
+        problem = video.spark_problem or SPARK_CHECK_WORDS[SparkCheck(video.spark_check)]
+        notes.append(
+            f":x: *Spark code {SPARK_CHECK_WORDS[SparkCheck(video.spark_check)]}*: {escape(problem)}."
+        )
+    elif is_too_short(video, project) and video.spark_ends_at is not None:
+        start = video.authorized_at or video.delivered_at
+        wanted = start + dt.timedelta(days=project.authorization_days)
+        notes.append(
+            f":warning: *Shorter than the project's period*: TikTok says this code ends {day_label(video.spark_ends_at)}, "
+            f"but the project asks for {project.authorization_days} days (until {day_label(wanted)})."
+        )
+    if video.new_code_requested_at is not None:
+        notes.append(f":hourglass_flowing_sand: New code requested {day_label(video.new_code_requested_at)}.")
+    return notes
+
+
+def ads_manager_url(advertiser_id: str) -> str:
+    return f"https://ads.tiktok.com/i18n/dashboard?aadvid={advertiser_id}"
+
+
+def placement_lines(placements: Sequence[Placement]) -> list[str]:
+    lines = []
+    for placement in placements:
+        account = placement.account
+        name = f"*{escape(account.display_name)}* ({escape(account.advertiser_id)})"
+        if placement.state is None:
+            lines.append(f"{name}: not added yet")
+            continue
+        line = f"{name}: {PLACEMENT_WORDS[placement.state]}"
+        if placement.state in (AdsPlacement.ADDED, AdsPlacement.ALREADY_ADDED):
+            if placement.seen:
+                line += " · listed among the account's posts"
+            line += f" · <{ads_manager_url(account.advertiser_id)}|Open in Ads Manager>"
+        if placement.reason:
+            line += f" — {escape(placement.reason)}"
+        lines.append(line)
+    return lines
 
 
 def video_link(video: Video, label: str = "Open on TikTok") -> str:
@@ -137,12 +222,28 @@ def _fallback_text(video: Video, project: LiteProject) -> str:
     )
 
 
-def video_buttons(video: Video, *, details: bool = True) -> ActionsBlock:
-    """View details (unless already in them), Copy spark code, and the review not yet made."""
+def video_buttons(
+    video: Video, *, details: bool = True, ads_manager: bool = False, project: LiteProject | None = None
+) -> ActionsBlock:
+    """View details (unless already in them), Copy spark code, Add to Ads Manager (when connected),
+    Ask for a new code (in details), and the review not yet made."""
     value = str(video.id)
     buttons = [ButtonElement(text="View details", action_id=VIDEO_DETAILS, value=value)] if details else []
     if video.spark_code:
         buttons.append(ButtonElement(text="Copy spark code", action_id=VIDEO_COPY_SPARK_CODE, value=value))
+    if (
+        ads_manager
+        and video.spark_code
+        and video.spark_check
+        not in (
+            SparkCheck.OTHER_VIDEO,
+            SparkCheck.INVALID,
+            SparkCheck.EXPIRED,
+        )
+    ):
+        buttons.append(ButtonElement(text="Add to Ads Manager", action_id=VIDEO_ADD_TO_ADS, value=value))
+    if not details and project is not None and may_ask_for_new_code(video, project):
+        buttons.append(ButtonElement(text="Ask for a new code", action_id=VIDEO_ASK_NEW_CODE, value=value))
     if video.review_state != ReviewState.APPROVED:
         buttons.append(ButtonElement(text="Approve", action_id=VIDEO_APPROVE, value=value, style="primary"))
     if video.review_state != ReviewState.REJECTED:
@@ -170,6 +271,8 @@ def render_video_alert(
     reviewed_by: str | None = None,
     thumbnail_url: str | None = None,
     lookups: bool = True,
+    ads_manager: bool = False,
+    placements: Sequence[Placement] = (),
 ) -> dict[str, Any]:
     """The new-video alert posted in the project's channel; re-rendered when it is reviewed.
 
@@ -197,14 +300,17 @@ def render_video_alert(
         ),
         SectionBlock(fields=fields),
     ]
-    notes = tiktok_check_notes(video)
+    notes = tiktok_check_notes(video) + spark_check_notes(video, project)
     if video.needs_resolution:
         notes.append(short_link_note(lookups))
     if reviewed_by and video.review_state != ReviewState.UNREVIEWED:
         notes.append(f"{ReviewState(video.review_state).value.capitalize()} by <@{reviewed_by}>.")
+    asked = [placement for placement in placements if placement.state is not None]
+    if asked:
+        notes.append("*Ads Manager*: " + "; ".join(placement_lines(asked)))
     if notes:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=" ".join(notes))]))
-    blocks.append(video_buttons(video))
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=truncate(" ".join(notes), 3000))]))
+    blocks.append(video_buttons(video, ads_manager=ads_manager))
     return {"text": _fallback_text(video, project), "blocks": [block.to_dict() for block in blocks]}
 
 
@@ -241,6 +347,8 @@ def render_video_details(
     thumbnail_url: str | None = None,
     lookups: bool = True,
     performance: list[Block] | None = None,
+    ads_manager: bool = False,
+    placements: Sequence[Placement] = (),
 ) -> dict[str, Any]:
     """The "View details" modal: every field, and for managers the spark code to copy, the
     creator's email and the review buttons. Others see that there is a code, and whom to ask."""
@@ -271,9 +379,19 @@ def render_video_details(
             )
         )
     blocks.append(SectionBlock(fields=[MarkdownTextObject(text=truncate(item, 2000)) for item in details]))
-    if notes := tiktok_check_notes(video):
+    if video.spark_code:
+        check = spark_check_word(video, project)
+        if video.spark_auth_status:
+            check += f" · TikTok status {escape(video.spark_auth_status)}"
+        blocks.append(
+            SectionBlock(text=MarkdownTextObject(text=f"*Spark code check*\n{check[0].upper()}{check[1:]}"))
+        )
+    if notes := tiktok_check_notes(video) + spark_check_notes(video, project):
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=truncate(" ".join(notes), 3000))]))
     blocks += performance or []  # the video's own figures from TikTok, when the workspace is connected
+    if video.spark_code and placements and (ads_manager or any(p.state for p in placements)):
+        lines = "\n".join(placement_lines(placements))
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=truncate(f"*Ads Manager*\n{lines}", 3000))))
     if video.spark_code and not manager:
         blocks.append(
             SectionBlock(
@@ -300,7 +418,7 @@ def render_video_details(
     if video.needs_resolution:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=short_link_note(lookups))]))
     if manager:
-        blocks.append(video_buttons(video, details=False))
+        blocks.append(video_buttons(video, details=False, ads_manager=ads_manager, project=project))
     view = View(
         type="modal",
         callback_id="video_details",
@@ -357,11 +475,12 @@ LIST_FILTER_LABELS = {
     VideoStatus.EXPIRED.value: "Expired",
     VideoStatus.PENDING_AUTHORIZATION.value: "Requested",
     VideoStatus.DECLINED.value: "Declined",
+    CODE_PROBLEMS: "Code problems",
 }
 
 
 def _list_line(video: Video, project: LiteProject) -> str:
-    code = ":key: spark code" if video.spark_code else "no spark code"
+    code = f":key: spark code ({spark_check_word(video, project)})" if video.spark_code else "no spark code"
     dates = [f"delivered {delivered_label(video)}"]
     if video.authorized_at is not None:
         dates.append(f"authorized {day_label(video.authorized_at)}")
@@ -372,7 +491,7 @@ def _list_line(video: Video, project: LiteProject) -> str:
         f"{creator_label(video)} · {video_link(video, 'video')} · {STATUS_LABELS[VideoStatus(video.status)]}"
         f" · {SOURCE_LABELS[VideoSource(video.source)]}"
         f"\n{review_label(video)} · {code} · {' · '.join(dates)}"
-        + "".join(f"\n{note}" for note in tiktok_check_notes(video))
+        + "".join(f"\n{note}" for note in tiktok_check_notes(video) + spark_check_notes(video, project))
     )
 
 
@@ -399,8 +518,11 @@ def render_video_list(
     *,
     offset: int = 0,
     status: str | None = None,
+    addable: int = 0,
 ) -> dict[str, Any]:
     """A page of the project's videos, newest first, each with a way to its details.
+
+    `addable`: verified codes not yet in every Ads Manager account (a button adds them all).
 
     A filter by status on top; Previous/Next when there are more than fit in one modal.
     """
@@ -416,7 +538,16 @@ def render_video_list(
             else f" · showing {offset + 1}–{offset + len(shown)}"
         )
     blocks: list[Block] = [
-        SectionBlock(text=MarkdownTextObject(text=truncate(intro, 3000))),
+        SectionBlock(
+            text=MarkdownTextObject(text=truncate(intro, 3000)),
+            accessory=ButtonElement(
+                text=f"Add {addable} verified code{'' if addable == 1 else 's'} to Ads Manager",
+                action_id=VIDEO_LIST_ADD_ALL,
+                value=str(project.id),
+            )
+            if addable
+            else None,
+        ),
         _filter_block(project, status),
     ]
     if not shown:
@@ -465,3 +596,86 @@ def render_video_list(
         private_metadata=str(project.id),
     )
     return view.to_dict()
+
+
+def render_new_code_modal(video: Video, project: LiteProject, *, invite_url: str) -> dict[str, Any]:
+    """The message to send the creator for a new code (liteproject doesn't email creators)."""
+    reason = {
+        SparkCheck.OTHER_VIDEO: "the code you sent unlocks a different video",
+        SparkCheck.INVALID: "TikTok doesn't recognise the code you sent",
+        SparkCheck.EXPIRED: "the code you sent has expired",
+    }.get(SparkCheck(video.spark_check), "the ad authorization of your video ends soon")
+    message = (
+        f"Hi @{video.creator_handle}, thank you for your video for {project.link_name}: {video.url}\n"
+        f"Could you send us a new spark code for it? ({reason}.) In TikTok, open the video, tap ⋯ › "
+        f"Ad settings, turn on ad authorization for at least {project.authorization_days} days, copy the "
+        f"code, and send it with the video's link here: {invite_url}"
+    )
+    to = video.creator_email or "no email given: reach the creator on TikTok"
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=f"*To*\n{escape(to)}")),
+        SectionBlock(text=MarkdownTextObject(text=truncate(f"*Message*\n```{escape(message)}```", 3000))),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text="liteproject doesn't email creators: copy this into your email. The video is marked "
+                    "*new code requested* until a code with a new end date arrives."
+                )
+            ]
+        ),
+    ]
+    return View(
+        type="modal", callback_id="video_new_code", title="Ask for a new code", close="Done", blocks=blocks
+    ).to_dict()
+
+
+def render_ads_queued(queued: int, accounts: int) -> dict[str, Any]:
+    if queued == 0:
+        text = "This code is already in every Ads Manager account of the project."
+    else:
+        noun = "account" if queued == 1 else "accounts"
+        text = (
+            f":hourglass_flowing_sand: Adding this code to {queued} Ads Manager {noun}. "
+            "The alert and *View details* show each account's result in a moment."
+        )
+    return {"text": text, "blocks": [SectionBlock(text=MarkdownTextObject(text=text)).to_dict()]}
+
+
+VIDEO_LIST_ADD_ALL = "video_list_add_all"
+
+
+def render_ads_summary(project: LiteProject, payload: dict[str, Any]) -> dict[str, Any]:
+    """The DM once every code of a bulk *Add to Ads Manager* has TikTok's answer."""
+    videos = int(payload.get("videos") or 0)
+    added = int(payload.get(AdsPlacement.ADDED.value) or 0)
+    already = int(payload.get(AdsPlacement.ALREADY_ADDED.value) or 0)
+    refused = int(payload.get(AdsPlacement.REFUSED.value) or 0)
+    text = (
+        f"Ads Manager, {project.link_name}: {videos} code{'' if videos == 1 else 's'} done — "
+        f"{added} added, {already} already there, {refused} not added."
+    )
+    markup = (
+        f":white_check_mark: *Ads Manager* · *{escape(project.link_name)}*: {videos} code{'' if videos == 1 else 's'} "
+        f"done — *{added}* added, *{already}* already there, *{refused}* not added."
+    )
+    if refused:
+        markup += " *View details* of each video shows TikTok's reason; the *Code problems* filter lists codes to replace."
+    return {"text": text, "blocks": [SectionBlock(text=MarkdownTextObject(text=markup)).to_dict()]}
+
+
+def render_ads_bulk_started(project: LiteProject, *, videos: int, calls: int) -> dict[str, Any]:
+    if videos == 0:
+        text = "Every verified code of this project is already in its Ads Manager accounts (or on its way)."
+    else:
+        text = (
+            f":hourglass_flowing_sand: Adding {videos} verified code{'' if videos == 1 else 's'} to "
+            f"Ads Manager ({calls} request{'' if calls == 1 else 's'} to TikTok). Each video's *View details* "
+            "shows its progress per account; you'll get a summary in a direct message when TikTok has answered them all."
+        )
+    return View(
+        type="modal",
+        callback_id="video_list_add_all",
+        title="Add to Ads Manager",
+        close="Done",
+        blocks=[SectionBlock(text=MarkdownTextObject(text=text))],
+    ).to_dict()

@@ -76,4 +76,4 @@ async def render_reminder(
         return render_reminder_gone(project)
     if kind == "ended":
         return render_authorizations_ended(project, videos)
-    return render_authorizations_ending(project, videos)
+    return render_authorizations_ending(project, videos, last_day=kind == "last_day")

@@ -24,6 +24,7 @@ from bot.blocks.projects import (
     with_dm_note,
     with_subscription_note,
 )
+from bot.blocks.videos import render_ads_summary
 from bot.notify.linking import render_reminder, render_video_authorized, render_video_declined
 from bot.notify.videos import render_video_check, render_video_delivered
 from bot.services import projects
@@ -122,6 +123,8 @@ async def render_outbox_message(
         if weekly is None:
             return Outgoing(channel=message.channel_id, skip=True)
         body = weekly
+    elif kind is NoticeKind.ADS_SUMMARY:
+        body = render_ads_summary(project, message.payload)
     else:
         raise ValueError(f"no renderer for outbox kind {message.kind!r}")
     if message.payload.get("dm"):

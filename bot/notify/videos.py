@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks.videos import render_video_alert, render_video_check_note, render_video_gone
+from bot.services.spark_checks import ads_view
 from bot.services.video_lookups import cached_thumbnail
 from bot.settings import Settings
 from storage import alerts as alert_queries
@@ -38,12 +39,15 @@ async def render_video_delivered(
         reviewed_by = await alert_queries.last_reviewer(
             session, workspace_id=project.workspace_id, video_id=video.id
         )
+    ads = await ads_view(session, settings=settings, video=video, project=project)
     return render_video_alert(
         video,
         project,
         reviewed_by=reviewed_by if isinstance(reviewed_by, str) else None,
         thumbnail_url=await cached_thumbnail(session, video=video),
         lookups=bool(settings.tiktok_oembed_url),
+        ads_manager=ads.connected,
+        placements=ads.placements,
     )
 
 

@@ -30,15 +30,16 @@ MAX_FIELDS = linking.MAX_LINKS + 10
 
 
 def add_linking_routes(app: web.Application) -> None:
-    from bot.app import DISPATCHER_KEY, SESSIONS_KEY
+    from bot.app import DISPATCHER_KEY, SESSIONS_KEY, SETTINGS_KEY
 
     sessions = app[SESSIONS_KEY]
+    server_token = app[SETTINGS_KEY].business_token_from_settings
 
     async def show(request: web.Request) -> web.StreamResponse:
         return await show_request(request, sessions)
 
     async def answer(request: web.Request) -> web.StreamResponse:
-        response = await receive_answer(request, sessions)
+        response = await receive_answer(request, sessions, server_token=server_token)
         if response.status == 200 and DISPATCHER_KEY in request.app:
             request.app[DISPATCHER_KEY].wake()  # post the answer to the channel now
         return response
@@ -122,7 +123,7 @@ def paused_page(view: RequestView, *, status: int = 200) -> web.Response:
 
 
 async def receive_answer(
-    request: web.Request, sessions: async_sessionmaker[AsyncSession]
+    request: web.Request, sessions: async_sessionmaker[AsyncSession], *, server_token: bool = False
 ) -> web.StreamResponse:
     token = request.match_info["token"]
     form = await checked_form(
@@ -142,7 +143,9 @@ async def receive_answer(
         async with sessions.begin() as session:
             if choice == "accept":
                 codes = [form.get(spark_code_field(index)) for index in range(linking.MAX_LINKS)]
-                result = await linking.accept_request(session, token=token, spark_codes=codes)
+                result = await linking.accept_request(
+                    session, token=token, spark_codes=codes, server_token=server_token
+                )
             elif choice == "decline":
                 result = await linking.decline_request(session, token=token)
             else:

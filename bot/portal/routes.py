@@ -80,7 +80,12 @@ def add_routes(app: web.Application) -> None:
         return await show_brief(request, sessions)
 
     async def deliver(request: web.Request) -> web.StreamResponse:
-        response = await receive_delivery(request, sessions, lookups=bool(settings.tiktok_oembed_url))
+        response = await receive_delivery(
+            request,
+            sessions,
+            lookups=bool(settings.tiktok_oembed_url),
+            server_token=settings.business_token_from_settings,
+        )
         if response.status == 200 and DISPATCHER_KEY in request.app:
             request.app[DISPATCHER_KEY].wake()  # send the alert now rather than at the next poll
         if response.status == 200 and JOBS_KEY in request.app:
@@ -258,7 +263,11 @@ def _safe_link(url: str | None) -> str | None:
 
 
 async def receive_delivery(
-    request: web.Request, sessions: async_sessionmaker[AsyncSession], *, lookups: bool = False
+    request: web.Request,
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    lookups: bool = False,
+    server_token: bool = False,
 ) -> web.StreamResponse:
     token = request.match_info["token"]
     form = await checked_form(
@@ -282,6 +291,7 @@ async def receive_delivery(
                 creator_email=values["creator_email"],
                 spark_code=values["spark_code"],
                 lookups=lookups,
+                server_token=server_token,
             )
     except NotFound:
         return not_found()
@@ -383,5 +393,6 @@ def received_page(delivery: Delivery) -> web.Response:
         video=video,
         created=delivery.created,
         spark_code_added=delivery.spark_code_added,
+        code_problem=delivery.code_problem,
         delivered=i18n.format_moment(video.delivered_at),
     )

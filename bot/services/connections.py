@@ -308,3 +308,27 @@ async def pick_account(
         after={"kind": kind.value, "account": account_id},
     )
     return True
+
+
+async def is_connected(
+    session: AsyncSession, *, settings: Settings, workspace_id: int, kind: TikTokConnectionKind
+) -> bool:
+    """Whether calls can be made for the workspace (read only: seeds nothing)."""
+    connection = await connection_queries.get_connection(session, workspace_id=workspace_id, kind=kind)
+    if connection is not None:
+        return connection.status is TikTokConnectionStatus.CONNECTED
+    seeded = kind is TikTokConnectionKind.BUSINESS and settings.tiktok_business_access_token is not None
+    return seeded and not settings.oauth_enabled
+
+
+async def unreachable_advertisers(
+    session: AsyncSession, *, settings: Settings, workspace_id: int, advertiser_ids: list[str]
+) -> set[str]:
+    """Of these advertiser ids, those the workspace's connection says it can't act for (none when
+    not connected, or when the token's reach is unknown, as with a token from the settings)."""
+    connection = await connection_queries.get_connection(
+        session, workspace_id=workspace_id, kind=TikTokConnectionKind.BUSINESS
+    )
+    if connection is None or not connection.account_ids:
+        return set()
+    return {advertiser for advertiser in advertiser_ids if advertiser not in connection.account_ids}

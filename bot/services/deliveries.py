@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import video_lookups
+from bot.services import spark_checks, video_lookups
 from bot.services.errors import Conflict, InvalidInput, NotFound
 from bot.services.notices import (
     NoticeKind,
@@ -32,6 +32,7 @@ from storage.models import (
     BrandProfile,
     LiteProject,
     OwnerCheck,
+    SparkCheck,
     Video,
     VideoSource,
     VideoStatus,
@@ -75,6 +76,8 @@ class Delivery:
     video: Video
     created: bool  # False: the project already had this video from this creator
     spark_code_added: bool = False  # a repeat delivery brought the spark code the first lacked
+    # what TikTok said about the code sent before, for the creator (e.g. it unlocks another video)
+    code_problem: str | None = None
 
 
 def is_plausible_token(invite_token: str) -> bool:
@@ -184,6 +187,7 @@ async def deliver_video(
     spark_code: str | None,
     now: dt.datetime | None = None,
     lookups: bool = False,
+    server_token: bool = False,
 ) -> Delivery:
     """A creator delivers a video through the invite link.
 
@@ -201,7 +205,9 @@ async def deliver_video(
 
     existing = await video_queries.get_video_by_key(session, project_id=project.id, video_key=fields.link.key)
     if existing is not None:
-        return await _repeat_delivery(session, project, existing, fields, now, lookups=lookups)
+        return await _repeat_delivery(
+            session, project, existing, fields, now, lookups=lookups, server_token=server_token
+        )
     if await spark_code_taken(
         session, workspace_id=project.workspace_id, code=fields.spark_code, video_key=fields.link.key
     ):
@@ -235,7 +241,9 @@ async def deliver_video(
         )
         if existing is None:
             raise
-        return await _repeat_delivery(session, project, existing, fields, now, lookups=lookups)
+        return await _repeat_delivery(
+            session, project, existing, fields, now, lookups=lookups, server_token=server_token
+        )
     assert video.id is not None
 
     crud.add_audit_event(
@@ -252,6 +260,8 @@ async def deliver_video(
             "spark_code": video.spark_code is not None,
         },
     )
+    # checked with TikTok API for Business when the workspace is connected (a job, never here)
+    await spark_checks.queue_check(session, video=video, server_token=server_token)
     if lookups:
         # the alert waits for TikTok's answer (owner, title, short link resolved): see video_lookups
         await video_lookups.queue_lookup(session, video=video, alert=True)
@@ -262,6 +272,20 @@ async def deliver_video(
     return Delivery(project=project, video=video, created=True)
 
 
+def _code_problem(video: Video) -> str | None:
+    if video.spark_check is SparkCheck.OTHER_VIDEO:
+        return (
+            "The spark code you sent unlocks a different video on TikTok. In TikTok, open this video's "
+            "ad settings, copy its own code, and send it here with the video's link."
+        )
+    if video.spark_check in (SparkCheck.INVALID, SparkCheck.EXPIRED):
+        return (
+            "TikTok doesn't accept the spark code you sent for this video (it is unknown or has expired). "
+            "Send a new code for this video here with its link."
+        )
+    return None
+
+
 async def _repeat_delivery(
     session: AsyncSession,
     project: LiteProject,
@@ -270,6 +294,7 @@ async def _repeat_delivery(
     now: dt.datetime,
     *,
     lookups: bool = False,
+    server_token: bool = False,
 ) -> Delivery:
     if video.creator_handle != fields.handle:
         if video_lookups.owner_may_take_over(video, fields.handle):
@@ -277,6 +302,9 @@ async def _repeat_delivery(
             video_lookups.take_over(
                 session, video, handle=fields.handle, email=fields.email, spark_code=fields.spark_code
             )
+            video.spark_ends_at = video.spark_auth_status = video.new_code_requested_at = None
+            await spark_checks.forget_placements(session, video=video)
+            await spark_checks.queue_check(session, video=video, server_token=server_token)
             assert video.id is not None
             await queue_notice(
                 session,
@@ -295,16 +323,23 @@ async def _repeat_delivery(
             "This video was already delivered to this project by another creator. "
             "If it's yours, contact the brand using the details on this page."
         )
-    if fields.spark_code is None or video.spark_code is not None:
+    if fields.spark_code is None or fields.spark_code == video.spark_code:
+        return Delivery(project=project, video=video, created=False, code_problem=_code_problem(video))
+    if video.spark_code is not None and not spark_checks.may_replace_code(video):
         return Delivery(project=project, video=video, created=False)
     assert video.id is not None and project.id is not None
     if await spark_code_taken(
         session, workspace_id=project.workspace_id, code=fields.spark_code, video_key=video.video_key
     ):
         raise InvalidInput({"spark_code": SPARK_CODE_TAKEN})
-    before = {"spark_code": False, "status": VideoStatus(video.status).value}
+    replaced = video.spark_code is not None
+    before = {"spark_code": replaced, "status": VideoStatus(video.status).value}
     video.spark_code = fields.spark_code
-    if video.status == VideoStatus.DELIVERED:
+    video.spark_ends_at = video.spark_auth_status = None  # TikTok is asked about the new one
+    if replaced:
+        await spark_checks.forget_placements(session, video=video)
+    await spark_checks.queue_check(session, video=video, server_token=server_token)
+    if video.status in (VideoStatus.DELIVERED, VideoStatus.EXPIRED):
         video.status = VideoStatus.AUTHORIZED
         video.authorized_at = now
         video.ending_reminded_at = None
@@ -313,7 +348,7 @@ async def _repeat_delivery(
         session,
         workspace_id=project.workspace_id,
         actor=f"creator:{fields.handle}",
-        action="video.spark_code_added",
+        action="video.spark_code_replaced" if replaced else "video.spark_code_added",
         target_type="video",
         target_id=video.id,
         before=before,
@@ -326,7 +361,7 @@ async def _repeat_delivery(
         session,
         project=project,
         kind=NoticeKind.VIDEO_AUTHORIZED,
-        dedup_key=f"video-code:{video.id}",
+        dedup_key=f"video-code:{video.id}" + (f":{event.id}" if replaced else ""),
         creator_handle=fields.handle,
         video_ids=[video.id],
         spark_code_arrived=True,

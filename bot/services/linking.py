@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import tiktok_one_sync, video_lookups
+from bot.services import spark_checks, tiktok_one_sync, video_lookups
 from bot.services.deliveries import SPARK_CODE_TAKEN, is_plausible_token, spark_code_taken
 from bot.services.errors import Conflict, DomainError, InvalidInput, NotFound
 from bot.services.notices import NoticeKind, queue_action_dm, queue_card_refresh, queue_notice
@@ -416,6 +416,7 @@ async def accept_request(
     token: str,
     spark_codes: Sequence[str | None],
     now: dt.datetime | None = None,
+    server_token: bool = False,
 ) -> Answer:
     """The creator authorizes every video of the request, a spark code for each (in order)."""
     now = now or utcnow()
@@ -461,6 +462,7 @@ async def accept_request(
         video.ending_reminded_at = None
         video.ended_reminded_at = None
         authorized.append(video.id)
+        await spark_checks.queue_check(session, video=video, server_token=server_token)
     crud.add_audit_event(
         session,
         workspace_id=project.workspace_id,

@@ -40,6 +40,7 @@ class NoticeKind(str, enum.Enum):
     TIKTOK_RECONNECT = "tiktok_reconnect"  # a DM: TikTok refused the workspace's connection
     TIKTOK_ONE_CHOICES = "tiktok_one_choices"  # a DM: the TikTok One lite projects to adopt one from
     PERFORMANCE_WEEKLY = "performance_weekly"  # the week's results, in the card's thread
+    ADS_SUMMARY = "ads_summary"  # a DM: codes of a project added to Ads Manager at once, the outcome
 
 
 # the event names people subscribe to, per kind of notice

@@ -23,6 +23,7 @@ ACTIONS = {
     "export": "export the videos of",
     "spark_codes": "see the spark codes of",
     "archive": "archive or restore",
+    "ads_manager": "add to Ads Manager the spark codes of",
 }
 
 

@@ -15,12 +15,14 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.notices import NoticeKind, queue_action_dm, queue_card_refresh, queue_notice
+from bot.services.videos import authorization_ends_at
 from storage import crud
 from storage import linking as linking_queries
 from storage import videos as video_queries
 from storage.models import LinkingRequestStatus, LiteProject, VideoStatus
 
 ENDING_WITHIN = dt.timedelta(days=7)
+LAST_DAY = dt.timedelta(days=1)
 DEADLINE_REMINDERS = (3, 1)  # days before a project's deadline
 SYSTEM_ACTOR = "system"
 
@@ -29,12 +31,13 @@ SYSTEM_ACTOR = "system"
 class ReminderRun:
     ending: dict[int, list[int]] = field(default_factory=dict)  # project id → video ids
     ended: dict[int, list[int]] = field(default_factory=dict)
+    last_day: dict[int, list[int]] = field(default_factory=dict)
     deadlines: list[tuple[int, int]] = field(default_factory=list)  # (project id, days left)
     expired_requests: list[int] = field(default_factory=list)
 
     @property
     def queued(self) -> bool:
-        return bool(self.ending or self.ended or self.deadlines or self.expired_requests)
+        return bool(self.ending or self.last_day or self.ended or self.deadlines or self.expired_requests)
 
 
 async def run_daily(session: AsyncSession, *, now: dt.datetime) -> ReminderRun:
@@ -71,15 +74,18 @@ async def _expire_requests(session: AsyncSession, now: dt.datetime, run: Reminde
 async def _authorizations(
     session: AsyncSession, project: LiteProject, now: dt.datetime, run: ReminderRun
 ) -> None:
+    """Each authorization is announced a week before it ends, on its last day, and when it ended.
+
+    The end is TikTok's own once the code is checked, else estimated from the project's period.
+    """
     assert project.id is not None
-    period = dt.timedelta(days=project.authorization_days)
-    videos = await video_queries.authorized_before(
-        session, project_id=project.id, authorized_before=now + ENDING_WITHIN - period
-    )
-    ending, ended = [], []
+    videos = await video_queries.authorized_videos(session, project_id=project.id)
+    ending, last_day, ended = [], [], []
     for video in videos:
-        assert video.id is not None and video.authorized_at is not None
-        ends_at = video.authorized_at + period
+        assert video.id is not None
+        ends_at = authorization_ends_at(video, project)
+        if ends_at is None or ends_at > now + ENDING_WITHIN:
+            continue
         if ends_at <= now:
             video.status = VideoStatus.EXPIRED
             crud.add_audit_event(
@@ -95,6 +101,11 @@ async def _authorizations(
             if video.ended_reminded_at is None:
                 video.ended_reminded_at = now
                 ended.append(video.id)
+        elif ends_at <= now + LAST_DAY:
+            if video.last_day_reminded_at is None:
+                video.last_day_reminded_at = now
+                video.ending_reminded_at = video.ending_reminded_at or now  # the week's notice is moot now
+                last_day.append(video.id)
         elif video.ending_reminded_at is None:
             video.ending_reminded_at = now
             ending.append(video.id)
@@ -103,6 +114,11 @@ async def _authorizations(
         run.ending[project.id] = ending
         await _remind(
             session, project, f"reminder:ending:{project.id}:{day}", kind="ending", video_ids=ending
+        )
+    if last_day:
+        run.last_day[project.id] = last_day
+        await _remind(
+            session, project, f"reminder:last_day:{project.id}:{day}", kind="last_day", video_ids=last_day
         )
     if ended:
         run.ended[project.id] = ended

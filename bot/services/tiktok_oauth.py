@@ -217,4 +217,8 @@ async def finish(
         refresh_token=grant.refresh_token,
         connected_by=user_id,
     )
+    if kind is TikTokConnectionKind.BUSINESS:
+        from bot.services.spark_checks import queue_unchecked  # it imports the job registry
+
+        await queue_unchecked(session, workspace_id=workspace_id)
     return Connected(kind, grant.account_ids)

@@ -20,6 +20,7 @@ from bot.services.performance import sources as perf
 from bot.services.performance.report import VideoFigures, project_performance
 from bot.services.permissions import require_manager
 from bot.services.projects import get_project
+from bot.services.spark_checks import spark_check_word
 from bot.services.workspaces import Actor
 from storage import videos as video_queries
 from storage.models import LiteProject, OwnerCheck, ReviewState, Video, VideoSource, VideoStatus
@@ -28,6 +29,7 @@ PAGE_SIZE = 95  # a modal holds 100 blocks: the videos, plus the lines around th
 REJECTED = video_queries.REJECTED
 APPROVED = video_queries.APPROVED
 TO_REVIEW = video_queries.TO_REVIEW
+CODE_PROBLEMS = video_queries.CODE_PROBLEMS
 # what the list can be filtered by: what needs review, each VideoStatus, and review decisions
 STATUS_FILTERS = (
     TO_REVIEW,
@@ -38,6 +40,7 @@ STATUS_FILTERS = (
     VideoStatus.DECLINED.value,
     REJECTED,
     VideoStatus.EXPIRED.value,
+    CODE_PROBLEMS,
 )
 EXPORT_COLUMNS = (
     "Creator",
@@ -51,6 +54,8 @@ EXPORT_COLUMNS = (
     "Source",
     "TikTok account",
     "On TikTok",
+    "Code check",
+    "End date from",
 )
 # the latest figures TikTok gave for each video (totals of the days stored), and their date
 PERFORMANCE_COLUMNS = (
@@ -114,15 +119,19 @@ EXPORT_SOURCE = {VideoSource.INVITE_LINK: "invite link", VideoSource.LINKING_REQ
 
 
 def authorization_ends_at(video: Video, project: LiteProject) -> dt.datetime | None:
-    """When the video's ad authorization runs out; None until it is authorized."""
+    """When the video's ad authorization runs out: TikTok's own end date once the code is checked
+    (TikTok API for Business), else the project's period from the authorization; None before."""
+    if video.spark_code and video.spark_ends_at is not None:
+        return video.spark_ends_at
     if video.authorized_at is None:
         return None
     return video.authorized_at + dt.timedelta(days=project.authorization_days)
 
 
 def authorization_is_estimated(video: Video) -> bool:
-    """An invite-link code's end is the project's period from delivery: TikTok hasn't said it."""
-    return video.source == VideoSource.INVITE_LINK
+    """The end is the project's period from the authorization: TikTok hasn't said it (the code
+    isn't checked, e.g. the workspace isn't connected to TikTok for Business)."""
+    return video.spark_ends_at is None
 
 
 def status_of(video: Video) -> str:
@@ -227,6 +236,10 @@ def export_row(video: Video, project: LiteProject, *, with_spark_codes: bool = T
         EXPORT_SOURCE[VideoSource(video.source)],
         EXPORT_OWNER_CHECK[OwnerCheck(video.owner_check)],
         "unavailable" if video.unavailable_since is not None else "",
+        spark_check_word(video, project) if video.spark_code else "",
+        ("estimated" if authorization_is_estimated(video) else "TikTok")
+        if video.authorized_at or video.spark_ends_at
+        else "",
     ]
 
 

@@ -3,11 +3,13 @@
 from slack_bolt.async_app import AsyncApp
 
 from bot.handlers.actions import (
+    ads_manager,
     assets,
     connections,
     history,
     home,
     linking,
+    new_code,
     performance,
     projects,
     start,
@@ -25,3 +27,5 @@ def register(app: AsyncApp) -> None:
     start.register(app)
     connections.register(app)
     performance.register(app)
+    ads_manager.register(app)
+    new_code.register(app)

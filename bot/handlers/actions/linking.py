@@ -11,8 +11,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks.videos import VIDEO_LIST_FILTER, VIDEO_LIST_LIMIT, VIDEO_LIST_PAGE, render_video_list
 from bot.handlers.common import sessions_of
 from bot.handlers.views.values import as_int
-from bot.services import videos
+from bot.services import connections, spark_checks, videos
 from bot.services.workspaces import Actor
+from storage.models import TikTokConnectionKind
 
 
 async def video_list_view(
@@ -27,7 +28,17 @@ async def video_list_view(
             offset=offset,
             limit=VIDEO_LIST_LIMIT,
         )
-    return render_video_list(page.project, page.videos, page.total, offset=page.offset, status=page.status)
+        addable = 0
+        if await connections.is_connected(
+            session,
+            settings=context["settings"],
+            workspace_id=page.project.workspace_id,
+            kind=TikTokConnectionKind.BUSINESS,
+        ):
+            addable = len(await spark_checks.addable_videos(session, project=page.project))
+    return render_video_list(
+        page.project, page.videos, page.total, offset=page.offset, status=page.status, addable=addable
+    )
 
 
 async def _update(client: AsyncWebClient, body: dict[str, Any], view: dict[str, Any]) -> None:

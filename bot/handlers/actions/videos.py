@@ -24,7 +24,7 @@ from bot.blocks.videos import (
     render_video_list,
 )
 from bot.handlers.actions.linking import video_list_view
-from bot.services import reviews
+from bot.services import reviews, spark_checks
 from bot.services.errors import NotFound
 from bot.services.performance import report as performance_report
 from bot.services.video_lookups import cached_thumbnail
@@ -58,8 +58,19 @@ async def _review(
     actor = Actor.from_context(context)
     async with context["sessions"].begin() as session:
         change = await reviews.set_review(session, actor=actor, video_id=video_id, state=state)
-        alert = render_video_alert(change.video, change.project, reviewed_by=actor.user_id)
-        details = render_video_details(change.video, change.project, manager=True)
+        ads = await spark_checks.ads_view(
+            session, settings=context["settings"], video=change.video, project=change.project
+        )
+        alert = render_video_alert(
+            change.video,
+            change.project,
+            reviewed_by=actor.user_id,
+            ads_manager=ads.connected,
+            placements=ads.placements,
+        )
+        details = render_video_details(
+            change.video, change.project, manager=True, ads_manager=ads.connected, placements=ads.placements
+        )
     if _in_modal(body):
         # the details modal shows the decision at once; posted alerts follow through the outbox
         current = body.get("view") or {}
@@ -107,6 +118,9 @@ async def view_details(
             workspace_id=details.project.workspace_id,
             settings_token=bool(settings.tiktok_business_access_token) and not settings.oauth_enabled,
         )
+        ads = await spark_checks.ads_view(
+            session, settings=context["settings"], video=details.video, project=details.project
+        )
     view = render_video_details(
         details.video,
         details.project,
@@ -114,6 +128,8 @@ async def view_details(
         thumbnail_url=thumbnail,
         lookups=bool(context["settings"].tiktok_oembed_url),
         performance=video_figures_blocks(figures) if connected or figures else None,
+        ads_manager=ads.connected,
+        placements=ads.placements,
     )
     if _in_modal(body):
         await client.views_push(trigger_id=body["trigger_id"], view=view)

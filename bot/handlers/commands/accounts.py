@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.blocks.assets import render_ads_account_list, render_ads_account_modal, render_usage
 from bot.handlers.commands.registry import Invocation, subcommand
-from bot.services import assets
-from bot.services.workspaces import Actor
+from bot.services import assets, connections
+from bot.services.workspaces import Actor, workspace_of
 
 
 @subcommand(
@@ -22,6 +22,15 @@ async def account(call: Invocation) -> None:
 
 @subcommand("accounts", usage="accounts", description="List the TikTok Ads Manager accounts.")
 async def accounts(call: Invocation) -> None:
+    actor = Actor.from_context(call.context)
     async with call.context["sessions"].begin() as session:
-        found = await assets.list_ads_accounts(session, actor=Actor.from_context(call.context))
-    await call.ack(**render_ads_account_list(found))
+        found = await assets.list_ads_accounts(session, actor=actor)
+        workspace = await workspace_of(session, actor)
+        assert workspace.id is not None
+        unreachable = await connections.unreachable_advertisers(
+            session,
+            settings=call.context["settings"],
+            workspace_id=workspace.id,
+            advertiser_ids=[account.advertiser_id for account in found],
+        )
+    await call.ack(**render_ads_account_list(found, unreachable=unreachable))

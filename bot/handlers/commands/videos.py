@@ -19,7 +19,11 @@ VIDEO_WORDS = (
     "• *to review* — nobody has approved or rejected it yet.\n"
     "• *approved* / *rejected* — decided with *Approve* or *Reject* on the alert or in *View details*.\n"
     "The *To review* filter of the list shows what is still to decide. A creator who forgot the code "
-    "can deliver the same video again with it: the alert is updated and the thread says so."
+    "can deliver the same video again with it: the alert is updated and the thread says so.\n"
+    "With TikTok for Business connected (Home tab), each code is *verified with TikTok* (its real end date "
+    "replaces the estimate); the *Code problems* filter lists codes that unlock another video, are unknown, "
+    "expired or shorter than the project's period, and the list's *Add … to Ads Manager* button adds every "
+    "verified code to the project's Ads Manager accounts at once, with a summary when TikTok has answered."
 )
 
 

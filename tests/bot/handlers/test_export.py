@@ -58,6 +58,8 @@ async def test_export_sends_every_video_with_codes_to_the_requester_alone(server
             "Source",
             "TikTok account",
             "On TikTok",
+            "Code check",
+            "End date from",
         ],
         [
             "plain.one",
@@ -70,6 +72,8 @@ async def test_export_sends_every_video_with_codes_to_the_requester_alone(server
             "",
             "invite link",
             "not checked",
+            "",
+            "",
             "",
         ],
         [
@@ -84,6 +88,8 @@ async def test_export_sends_every_video_with_codes_to_the_requester_alone(server
             "linking request",
             "not checked",
             "",
+            "not checked with TikTok",
+            "estimated",
         ],
     ]
     (reply,) = await server.fake.wait_for("respond")

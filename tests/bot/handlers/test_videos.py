@@ -60,6 +60,7 @@ async def test_the_command_opens_the_list_with_source_status_and_end_dates(serve
         "expired",
         "pending_authorization",
         "declined",
+        "code_problems",
     ]
 
 

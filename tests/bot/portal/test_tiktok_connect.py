@@ -17,8 +17,20 @@ from sqlalchemy import select
 
 from bot.blocks.connections import CONNECT_TIKTOK, DISCONNECT_TIKTOK
 from bot.services import connections
-from storage.models import AuditEvent, TikTokConnection, TikTokConnectionKind, TikTokConnectionStatus
+from storage import crud
+from storage.models import (
+    AuditEvent,
+    SparkCheck,
+    TikTokConnection,
+    TikTokConnectionKind,
+    TikTokConnectionStatus,
+    Video,
+    VideoStatus,
+    utcnow,
+)
 from tests.bot.portal.test_invite_page import fetch
+from tests.bot.tiktok.test_lookups import wait_until
+from tests.factories import make_ads_account, make_project, make_video, make_workspace
 from tests.harness.fake_slack import FakeSlack
 from tests.harness.fake_tiktok_business import FakeTikTokBusiness
 from tests.harness.server import RunningServer, start_server
@@ -166,3 +178,66 @@ async def test_without_the_developer_app_home_offers_no_connect(
         assert (await fetch("GET", f"{running.url}/tiktok/oauth?state=x")).status == 400
     finally:
         await running.stop()
+
+
+async def test_accounts_says_which_ads_manager_account_the_connection_cannot_reach(
+    server: RunningServer, fake_tiktok_business: FakeTikTokBusiness
+) -> None:
+    fake_tiktok_business.add_oauth_code("auth-code-3", token=TOKEN, advertiser_ids=ADVERTISERS[:1])
+    view = await home_view(server)
+    await connect(server, button(view, CONNECT_TIKTOK)["url"])  # type: ignore[index]
+    async with server.sessions.begin() as session:
+        workspace = await make_workspace(session)
+        await make_ads_account(
+            session, workspace=workspace, advertiser_id=ADVERTISERS[0], display_name="Reached"
+        )
+        await make_ads_account(
+            session, workspace=workspace, advertiser_id=ADVERTISERS[1], display_name="Beyond"
+        )
+
+    answer = await server.slack.command("accounts")
+
+    text = "\n".join(
+        block["text"]["text"]
+        for block in answer.json["blocks"]
+        if block.get("type") == "section" and "text" in block
+    )
+    lines = text.split("\n")
+    beyond = next(index for index, line in enumerate(lines) if line.startswith("*Beyond*"))
+    reached = next(index for index, line in enumerate(lines) if line.startswith("*Reached*"))
+    assert "can't reach this account" in lines[beyond + 1]
+    assert reached + 1 == len(lines) or "can't reach" not in lines[reached + 1]
+    assert text.count("can't reach") == 1
+
+
+async def test_connecting_checks_the_codes_the_workspace_already_has(
+    server: RunningServer, fake_tiktok_business: FakeTikTokBusiness
+) -> None:
+    async with server.sessions.begin() as session:
+        project = await make_project(session)
+        video = await make_video(
+            session, project=project, tiktok_video_id="7301234567890123456", spark_code="#Code1"
+        )
+        video.status = VideoStatus.AUTHORIZED
+        video.authorized_at = utcnow()
+    accounts = await ads_accounts_of(server, project)
+    fake_tiktok_business.add_oauth_code("auth-code-4", token=TOKEN, advertiser_ids=accounts)
+    fake_tiktok_business.add_spark_code("#Code1", "7301234567890123456", auth_end_time="2027-06-30 00:00:00")
+    view = await home_view(server)
+
+    await connect(server, button(view, CONNECT_TIKTOK)["url"])  # type: ignore[index]
+
+    async def checked() -> bool:
+        async with server.sessions() as session:
+            return (await session.get(Video, video.id)).spark_check is SparkCheck.VERIFIED  # type: ignore[union-attr]
+
+    await wait_until(checked)
+
+
+async def ads_accounts_of(server: RunningServer, project: Any) -> list[str]:
+    async with server.sessions() as session:
+        ids = await crud.project_ads_account_ids(session, project_id=project.id)
+        return [
+            account.advertiser_id
+            for account in await crud.get_ads_accounts(session, workspace_id=project.workspace_id, ids=ids)
+        ]

@@ -20,6 +20,7 @@ from bot.blocks.videos import render_video_list
 from bot.services.videos import EXPORT_COLUMNS, export_row
 from storage.models import Job, JobState, OwnerCheck, Video, VideoStatus, utcnow
 from tests.bot.portal.test_invite_page import new_project, stored_videos, submit, video_alerts
+from tests.factories import a_spark_code
 from tests.harness.fake_slack import FakeSlack
 from tests.harness.fake_tiktok import FakeTikTok
 from tests.harness.server import RunningServer, start_server
@@ -324,14 +325,20 @@ async def test_lookups_survive_a_restart_without_losing_or_repeating_one(
     fake_tiktok.slow(0.5, times=2)
     for video_id in ids[:2]:
         page = await submit(
-            first, project.invite_token, url=f"https://www.tiktok.com/@glow.maker/video/{video_id}"
+            first,
+            project.invite_token,
+            url=f"https://www.tiktok.com/@glow.maker/video/{video_id}",
+            spark_code=a_spark_code(ids.index(video_id)),  # each video its own code
         )
         assert page.status == 200
     await wait_until(lambda: _asked(fake_tiktok, 2))
     await first.runner.app[JOBS_KEY].stop()  # what SIGTERM does: finish and record those two
     for video_id in ids[2:]:
         page = await submit(
-            first, project.invite_token, url=f"https://www.tiktok.com/@glow.maker/video/{video_id}"
+            first,
+            project.invite_token,
+            url=f"https://www.tiktok.com/@glow.maker/video/{video_id}",
+            spark_code=a_spark_code(ids.index(video_id)),
         )
         assert page.status == 200
     # a replica that died holding leases: one ran out, one runs out in a second
@@ -383,6 +390,7 @@ async def test_two_replicas_share_the_lookups(
                 replicas[number % 2],
                 projects[number // 4].invite_token,
                 url=f"https://www.tiktok.com/@glow.maker/video/{video_id}",
+                spark_code=a_spark_code(number),  # each video its own code
             )
             assert page.status == 200
         alerts = await alerts_after_jobs(replicas[0], len(ids))
