@@ -7,7 +7,7 @@ import datetime as dt
 import io
 
 from bot.services.performance import sources as s
-from bot.services.videos import PERFORMANCE_COLUMNS
+from bot.services.videos import EXPORT_COLUMNS, PERFORMANCE_COLUMNS
 from storage import metrics
 from storage.models import ReviewState, VideoSource, VideoStatus
 from tests.factories import make_project, make_video
@@ -43,8 +43,8 @@ async def test_export_sends_every_video_with_codes_to_the_requester_alone(server
     (file_id,) = server.fake.uploads
     rows = list(csv.reader(io.StringIO(server.fake.uploads[file_id].decode("utf-8"))))
     # without figures from TikTok, the performance columns stay empty
-    assert rows[0][11:] == list(PERFORMANCE_COLUMNS)
-    assert [row[11:] for row in rows[1:]] == [[""] * len(PERFORMANCE_COLUMNS)] * 2
+    assert rows[0][len(EXPORT_COLUMNS) :] == list(PERFORMANCE_COLUMNS)
+    assert [row[len(EXPORT_COLUMNS) :] for row in rows[1:]] == [[""] * len(PERFORMANCE_COLUMNS)] * 2
     assert [row[:11] for row in rows] == [
         [
             "Creator",
