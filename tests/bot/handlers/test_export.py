@@ -45,7 +45,7 @@ async def test_export_sends_every_video_with_codes_to_the_requester_alone(server
     # without figures from TikTok, the performance columns stay empty
     assert rows[0][len(EXPORT_COLUMNS) :] == list(PERFORMANCE_COLUMNS)
     assert [row[len(EXPORT_COLUMNS) :] for row in rows[1:]] == [[""] * len(PERFORMANCE_COLUMNS)] * 2
-    assert [row[:11] for row in rows] == [
+    assert [row[: len(EXPORT_COLUMNS)] for row in rows] == [
         [
             "Creator",
             "Video URL",
