@@ -29,7 +29,7 @@ from sqlmodel import col, select
 
 from bot.jobs import enqueue
 from bot.jobs.registry import GiveUp, JobContext, JobRun, RetryLater, job_kind
-from bot.services import connections, video_lookups
+from bot.services import connections, spark_checks, video_lookups
 from bot.services.errors import Conflict
 from bot.services.notices import NoticeKind, queue_card_refresh, queue_notice
 from bot.settings import Settings
@@ -686,6 +686,10 @@ async def record_authorization(
                 video_ids=[video.id],
             )
             await queue_card_refresh(session, project=project, reason=f"tto-authorized-{video.id}")
+            # a code TikTok One hands over is checked like a pasted one, in this same transaction
+            await spark_checks.queue_check(
+                session, video=video, server_token=settings.business_token_from_settings
+            )
             return
     if status is tiktok_one.AuthStatus.WAITING:
         await enqueue(
