@@ -13,12 +13,13 @@ A campaign create then sends `brand_profile_id` and `anchor_id` when the project
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from bot.jobs import enqueue
-from bot.jobs.registry import JobRun, job_kind, periodic
+from bot.jobs.registry import GiveUp, JobRun, job_kind, periodic
 from bot.services.tiktok_one_sync import KIND, api_for, call, tiktok_one_account
 from bot.services.validation import domain_of
 from bot.settings import Settings
@@ -30,6 +31,8 @@ from storage.models import (
     TikTokConnection,
     TikTokConnectionStatus,
 )
+
+log = logging.getLogger(__name__)
 
 SYNC = "tto_assets_sync"
 BRAND_CREATE = "tto_brand_create"
@@ -123,7 +126,12 @@ async def run_sync(run: JobRun) -> None:
         return
     api, connection_id = await api_for(run.context, workspace_id=workspace_id)
     profiles = await call(run.context, connection_id, api.brand_profiles(account_id=account))
-    anchors = await _all_anchors(api, run, connection_id, account)
+    try:
+        anchors = await _all_anchors(api, run, connection_id, account)
+    except GiveUp as exc:
+        # an account that refuses the anchor listing still gets its brand profiles mirrored
+        log.warning("TikTok One anchors not mirrored for workspace %s: %s", workspace_id, exc)
+        anchors = []
     async with run.finish() as session:
         await mirror(session, workspace_id=workspace_id, profiles=profiles.brand_profiles, anchors=anchors)
 

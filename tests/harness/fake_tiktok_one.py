@@ -101,6 +101,7 @@ class FakeTikTokOne:
         add("GET", "tto/tcm/anchor/get/", self._anchors)
         add("POST", "tto/tcm/anchor/create/", self._anchor_create)
         self.anchors: list[dict[str, Any]] = []
+        self.anchor_listing_refused = False  # an account that may not list anchors
 
     # --- what tests set up or do as TikTok, creators and TikTok One users ------------------------
 
@@ -324,6 +325,8 @@ class FakeTikTokOne:
         account = self._account(call)
         if isinstance(account, Reply):
             return account
+        if self.anchor_listing_refused:
+            return Reply(code=40002, message="anchor listing is not available for this account")
         return Reply(data={"anchors": self.anchors, "page_info": {"page": 1, "total_page": 1}})
 
     def _anchor_create(self, call: Request) -> Reply:

@@ -52,6 +52,10 @@ async def test_connecting_mirrors_tiktok_ones_brand_profiles_and_anchors_and_cre
     [anchor] = await anchors(server)
     assert anchor.tto_anchor_id == "anchor-serum"
 
+    # `brands` says which are in TikTok One, and what a mirrored one still lacks
+    shown = json.dumps((await server.slack.command("brands")).json)
+    assert "in TikTok One" in shown and "no contact email yet: Edit to add one" in shown
+
     # the create modal offers TikTok One's profile, and a campaign create sends the ids
     await server.slack.command("create")
     (opened,) = await server.fake.wait_for("views.open")
@@ -137,3 +141,20 @@ async def test_an_unconnected_workspace_keeps_its_assets_to_itself(
         kinds = (await session.execute(select(Job.kind))).scalars().all()
     assert not [kind for kind in kinds if kind.startswith("tto_")]
     assert not [call for call in fake_tiktok_one.business.calls if call.path.startswith("tto/")]
+
+
+async def test_an_account_that_may_not_list_anchors_still_gets_its_brand_profiles(
+    server: RunningServer, fake_tiktok_one: FakeTikTokOne, assets: dict[str, int]
+) -> None:
+    fake_tiktok_one.brand_profiles = [{"brand_profile_id": "bp-glowco", "brand_name": "GlowCo"}]
+    fake_tiktok_one.anchor_listing_refused = True
+
+    await connect_through_oauth(server, fake_tiktok_one, count=1)
+
+    async def mirrored() -> BrandProfile | None:
+        [brand] = await brands(server)
+        return brand if brand.tto_brand_profile_id else None
+
+    assert (await eventually(mirrored)).tto_brand_profile_id == "bp-glowco"
+    [anchor] = await anchors(server)
+    assert anchor.tto_anchor_id is None
