@@ -222,7 +222,7 @@ async def finish(
 
         await queue_unchecked(session, workspace_id=workspace_id)
     if kind is TikTokConnectionKind.TIKTOK_ONE:
-        from bot.services.tiktok_one_assets import queue_sync  # it imports the job registry
+        from bot.services.tiktok_one_assets import on_account_changed  # it imports the job registry
 
-        await queue_sync(session, workspace_id=workspace_id, key=f"connect-{secrets.token_hex(4)}")
+        await on_account_changed(session, workspace_id=workspace_id, key=f"connect-{secrets.token_hex(4)}")
     return Connected(kind, grant.account_ids)

@@ -85,6 +85,20 @@ async def on_anchor_added(session: AsyncSession, *, anchor: Anchor) -> bool:
     )
 
 
+async def on_account_changed(session: AsyncSession, *, workspace_id: int, key: str) -> bool:
+    """TikTok One's ids belong to one account: a new one (connect, or another picked) forgets them
+    and mirrors that account's assets afresh; until then campaigns fall back to the brand's name."""
+    for brand in (
+        await session.execute(select(BrandProfile).where(col(BrandProfile.workspace_id) == workspace_id))
+    ).scalars():
+        brand.tto_brand_profile_id = None
+    for anchor in (
+        await session.execute(select(Anchor).where(col(Anchor.workspace_id) == workspace_id))
+    ).scalars():
+        anchor.tto_anchor_id = None
+    return await queue_sync(session, workspace_id=workspace_id, key=key)
+
+
 @periodic("tto_assets_sync")
 async def queue_syncs(session: AsyncSession, now: dt.datetime, settings: Settings) -> int:
     """Every connected workspace's assets are mirrored again once an hour."""

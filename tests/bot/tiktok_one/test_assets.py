@@ -8,6 +8,7 @@ import json
 from sqlmodel import select
 
 from bot.blocks.assets import ANCHOR_ADD, BRAND_ADD
+from bot.blocks.connections import PICK_TIKTOK_ONE_ACCOUNT
 from storage.models import Anchor, BrandProfile, Job
 from tests.bot.handlers.test_anchors import anchor_values
 from tests.bot.handlers.test_brands import brand_values
@@ -158,3 +159,27 @@ async def test_an_account_that_may_not_list_anchors_still_gets_its_brand_profile
     assert (await eventually(mirrored)).tto_brand_profile_id == "bp-glowco"
     [anchor] = await anchors(server)
     assert anchor.tto_anchor_id is None
+
+
+async def test_picking_another_account_mirrors_that_accounts_ids_instead(
+    server: RunningServer, fake_tiktok_one: FakeTikTokOne, assets: dict[str, int]
+) -> None:
+    fake_tiktok_one.brand_profiles = [{"brand_profile_id": "bp-glowco-1", "brand_name": "GlowCo"}]
+    await connect_through_oauth(server, fake_tiktok_one, count=1)
+
+    async def tied_to(profile_id: str) -> BrandProfile | None:
+        [brand] = await brands(server)
+        return brand if brand.tto_brand_profile_id == profile_id else None
+
+    await eventually(lambda: tied_to("bp-glowco-1"))
+    fake_tiktok_one.brand_profiles = [{"brand_profile_id": "bp-glowco-2", "brand_name": "GlowCo"}]
+
+    await server.slack.block_action(
+        PICK_TIKTOK_ONE_ACCOUNT,
+        selected_option={"text": {"type": "plain_text", "text": "tcm-account-2"}, "value": "tcm-account-2"},
+        view={"id": "V0HOME", "type": "home"},
+    )
+
+    await eventually(lambda: tied_to("bp-glowco-2"))
+    asked = fake_tiktok_one.calls("tto/tcm/brand/profile/get/")[-1]
+    assert asked.query["tto_tcm_account_id"] == "tcm-account-2"
