@@ -229,6 +229,8 @@ class BrandProfile(BrandProfileBase, table=True):
     created_by: str = Field(default="", max_length=32)
     created_at: dt.datetime = utc_field(default_now=True)
     updated_at: dt.datetime = utc_field(default_now=True)
+    # the same brand profile in the workspace's TikTok One account, once known
+    tto_brand_profile_id: str | None = Field(default=None, max_length=64)
 
 
 class BrandProfilePublic(BrandProfileBase):
@@ -291,6 +293,7 @@ class Anchor(AnchorBase, table=True):
     workspace_id: int = Field(foreign_key="workspaces.id", index=True)
     created_by: str = Field(default="", max_length=32)
     created_at: dt.datetime = utc_field(default_now=True)
+    tto_anchor_id: str | None = Field(default=None, max_length=64)  # the same anchor in TikTok One
 
 
 class AnchorPublic(AnchorBase):

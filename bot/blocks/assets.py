@@ -411,12 +411,15 @@ def render_brand_list(brands: Sequence[BrandProfile]) -> dict[str, Any]:
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=title))]
     for brand in brands[:LIST_BLOCK_BUDGET]:
         logo = " · logo" if brand.logo_url else ""
+        # a profile mirrored from TikTok One comes without a contact email: Edit adds one
+        contact = escape(brand.contact_email) or "no contact email yet: Edit to add one"
+        where = " · in TikTok One" if brand.tto_brand_profile_id else ""
         blocks.append(
             SectionBlock(
                 block_id=f"brand_{brand.id}",
                 text=MarkdownTextObject(
                     text=f"*{escape(truncate(brand.name, 100))}*\n"
-                    f"{escape(brand.domain)} · {escape(brand.contact_email)}{logo}"
+                    f"{escape(brand.domain) or 'no website'} · {contact}{logo}{where}"
                 ),
                 accessory=ButtonElement(text="Edit", action_id=EDIT_BRAND, value=str(brand.id)),
             )

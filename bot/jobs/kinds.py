@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.jobs.registry import periodic
 from bot.services import (
     spark_checks,  # noqa: F401 - registers the spark-code checks, Ads Manager
+    tiktok_one_assets,  # noqa: F401 - registers TikTok One's brand profiles and anchors
     tiktok_one_sync,  # noqa: F401 - registers the TikTok One jobs
     video_lookups,  # noqa: F401 - registers the oEmbed lookups
 )

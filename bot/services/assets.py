@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks.text import escape
-from bot.services import listing
+from bot.services import listing, tiktok_one_assets
 from bot.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bot.services.notices import NoticeKind, queue_notice
 from bot.services.validation import FieldError, clean_email, clean_text, clean_url, domain_of, email_on_domain
@@ -134,6 +134,7 @@ async def add_brand(session: AsyncSession, *, actor: Actor, draft: BrandDraft) -
         target_id=brand.id,
         after=brand_snapshot(brand),
     )
+    await tiktok_one_assets.on_brand_added(session, brand=brand)
     await session.flush()
     return brand
 
@@ -436,6 +437,7 @@ async def add_anchor(session: AsyncSession, *, actor: Actor, draft: AnchorDraft)
         target_id=anchor.id,
         after=anchor_snapshot(anchor),
     )
+    await tiktok_one_assets.on_anchor_added(session, anchor=anchor)
     await session.flush()
     return anchor
 

@@ -307,6 +307,10 @@ async def pick_account(
         target_id=connection.id,
         after={"kind": kind.value, "account": account_id},
     )
+    if kind is TikTokConnectionKind.TIKTOK_ONE:
+        from bot.services.tiktok_one_assets import on_account_changed  # it imports this module
+
+        await on_account_changed(session, workspace_id=workspace.id, key=f"picked-{utcnow().timestamp()}")
     return True
 
 

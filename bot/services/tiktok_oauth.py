@@ -221,4 +221,8 @@ async def finish(
         from bot.services.spark_checks import queue_unchecked  # it imports the job registry
 
         await queue_unchecked(session, workspace_id=workspace_id)
+    if kind is TikTokConnectionKind.TIKTOK_ONE:
+        from bot.services.tiktok_one_assets import on_account_changed  # it imports the job registry
+
+        await on_account_changed(session, workspace_id=workspace_id, key=f"connect-{secrets.token_hex(4)}")
     return Connected(kind, grant.account_ids)

@@ -29,7 +29,7 @@ from sqlmodel import col, select
 
 from bot.jobs import enqueue
 from bot.jobs.registry import GiveUp, JobContext, JobRun, RetryLater, job_kind
-from bot.services import connections, video_lookups
+from bot.services import connections, spark_checks, video_lookups
 from bot.services.errors import Conflict
 from bot.services.notices import NoticeKind, queue_card_refresh, queue_notice
 from bot.settings import Settings
@@ -43,6 +43,7 @@ from storage import jobs as job_queries
 from storage import videos as video_queries
 from storage.models import (
     AdsAccount,
+    Anchor,
     BrandProfile,
     Job,
     LiteProject,
@@ -203,6 +204,7 @@ async def run_create(run: JobRun) -> None:
         if project is None or project.tto_campaign_id is not None or project.tto_account_id is None:
             return
         brand = await session.get(BrandProfile, project.brand_id)
+        anchor = await session.get(Anchor, project.anchor_id)
         advertisers = await _advertiser_ids(session, project_id=project_id)
         sent_before = project.tto_create_sent_at is not None
         if not sent_before:
@@ -214,7 +216,12 @@ async def run_create(run: JobRun) -> None:
             campaign_description=project.description or None,
             advertiser_ids=advertisers,
             default_spark_ads_requested_authorization_days=project.authorization_days,
+            # the assets' own TikTok One ids, once mirrored or made there
+            brand_profile_id=brand.tto_brand_profile_id if brand is not None else None,
+            anchor_id=anchor.tto_anchor_id if anchor is not None else None,
         )
+        if request.brand_profile_id:
+            request = request.model_copy(update={"brand_name": None})
     api, connection_id = await api_for(context, workspace_id=project.workspace_id)
     if request.brand_name:
         # TikTok One's own brand profile of that name, when the account has one
@@ -686,6 +693,10 @@ async def record_authorization(
                 video_ids=[video.id],
             )
             await queue_card_refresh(session, project=project, reason=f"tto-authorized-{video.id}")
+            # a code TikTok One hands over is checked like a pasted one, in this same transaction
+            await spark_checks.queue_check(
+                session, video=video, server_token=settings.business_token_from_settings
+            )
             return
     if status is tiktok_one.AuthStatus.WAITING:
         await enqueue(

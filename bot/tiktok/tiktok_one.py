@@ -98,12 +98,43 @@ class BrandProfileList(ApiModel):
     page_info: PageInfo | None = None
 
 
-# Anchors: POST /tto/tcm/anchor/create/ (SDK model/tto/anchor/anchor.go)
+# POST /tto/tcm/brand/profile/create/ (SDK model/tcm/brand/profile_create.go); answers a BrandProfile
+class BrandProfileCreateRequest(ApiModel):
+    tto_tcm_account_id: str
+    brand_name: str = Field(max_length=60)  # frozen once set, as are the industry and logo
+    brand_industry_id: str | None = None
+    brand_website: str | None = None  # https://…
+    logo_url: str | None = None
+
+
+# Anchors: POST /tto/tcm/anchor/create/, GET /tto/tcm/anchor/get/ (SDK model/tto/anchor/anchor.go)
+class CallToAction(ApiModel):
+    landing_page_url: str | None = None
+    ios_download_link: str | None = None
+    android_download_link: str | None = None
+
+
 class Anchor(ApiModel):
     anchor_id: str
     anchor_name: str = ""
     anchor_type: str | None = None  # WEB_ANCHOR …
     status: str | None = None  # DRAFT … APPROVED / REJECTED_BY_AUDIT
+    country_code: str | None = None
+    call_to_action: CallToAction | None = None
+
+
+class AnchorList(ApiModel):
+    anchors: list[Anchor] = Field(default_factory=list)
+    page_info: PageInfo | None = None
+
+
+class AnchorCreateRequest(ApiModel):
+    tto_tcm_account_id: str
+    anchor_name: str
+    anchor_title: str | None = None
+    anchor_type: str | None = None  # the SDK's TTOAnchorType; values TO BE CONFIRMED
+    country_code: str | None = None
+    call_to_action: CallToAction | None = None
 
 
 # Campaigns: POST /tto/tcm/campaign/create/, /update/, GET /tto/tcm/campaign/
@@ -245,6 +276,16 @@ class TikTokOneApi:
         return await self.client.get(
             "tto/tcm/brand/profile/get/", {"tto_tcm_account_id": account_id}, BrandProfileList
         )
+
+    async def create_brand_profile(self, request: BrandProfileCreateRequest) -> BrandProfile:
+        return await self.client.post("tto/tcm/brand/profile/create/", _body(request), BrandProfile)
+
+    async def anchors(self, *, account_id: str, page: int = 1) -> AnchorList:
+        query = {"tto_tcm_account_id": account_id, "page": str(page), "page_size": "50"}
+        return await self.client.get("tto/tcm/anchor/get/", query, AnchorList)
+
+    async def create_anchor(self, request: AnchorCreateRequest) -> Anchor:
+        return await self.client.post("tto/tcm/anchor/create/", _body(request), Anchor)
 
     async def create_campaign(self, request: CampaignCreateRequest) -> Campaign:
         return await self.client.post("tto/tcm/campaign/create/", _body(request), Campaign)

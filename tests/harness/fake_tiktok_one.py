@@ -97,6 +97,11 @@ class FakeTikTokOne:
         add("GET", "tcm/tt_video/status/", self._status)
         add("GET", "tto/tcm/brand/profile/get/", self._brand_profiles)
         self.brand_profiles: list[dict[str, str]] = []
+        add("POST", "tto/tcm/brand/profile/create/", self._brand_create)
+        add("GET", "tto/tcm/anchor/get/", self._anchors)
+        add("POST", "tto/tcm/anchor/create/", self._anchor_create)
+        self.anchors: list[dict[str, Any]] = []
+        self.anchor_listing_refused = False  # an account that may not list anchors
 
     # --- what tests set up or do as TikTok, creators and TikTok One users ------------------------
 
@@ -300,6 +305,46 @@ class FakeTikTokOne:
         if isinstance(account, Reply):
             return account
         return Reply(data={"brand_profiles": self.brand_profiles})
+
+    def _brand_create(self, call: Request) -> Reply:
+        account = self._account(call)
+        if isinstance(account, Reply):
+            return account
+        name = str(call.body.get("brand_name") or "")
+        if not name or len(name) > 60:
+            return Reply(code=40002, message="brand_name is required (60 characters at most)")
+        if any(p["brand_name"] == name for p in self.brand_profiles):
+            return Reply(code=40002, message="a brand profile of that name exists")
+        profile = {"brand_profile_id": f"bp-{next(self._ids)}", "brand_name": name}
+        if call.body.get("brand_website"):
+            profile["brand_website"] = str(call.body["brand_website"])
+        self.brand_profiles.append(profile)
+        return Reply(data=profile)
+
+    def _anchors(self, call: Request) -> Reply:
+        account = self._account(call)
+        if isinstance(account, Reply):
+            return account
+        if self.anchor_listing_refused:
+            return Reply(code=40002, message="anchor listing is not available for this account")
+        return Reply(data={"anchors": self.anchors, "page_info": {"page": 1, "total_page": 1}})
+
+    def _anchor_create(self, call: Request) -> Reply:
+        account = self._account(call)
+        if isinstance(account, Reply):
+            return account
+        if not call.body.get("anchor_name") or not call.body.get("anchor_type"):
+            return Reply(code=40002, message="anchor_name and anchor_type are required")
+        anchor = {
+            "anchor_id": f"anchor-{next(self._ids)}",
+            "anchor_name": str(call.body["anchor_name"]),
+            "anchor_type": str(call.body["anchor_type"]),
+            "status": "DRAFT",
+            "country_code": call.body.get("country_code"),
+            "call_to_action": call.body.get("call_to_action"),
+        }
+        self.anchors.append(anchor)
+        return Reply(data=anchor)
 
     def _status(self, call: Request) -> Reply:
         authorization = self.authorizations.get(call.query.get("video_id", ""))

@@ -10,8 +10,17 @@ import pytest
 from sqlmodel import select
 
 from bot.blocks.videos import VIDEO_DETAILS
+from bot.services import connections
 from bot.services.tiktok_one_sync import WEBHOOK_PATH, sign_webhook
-from storage.models import Job, JobState, LiteProject, Video, VideoStatus
+from storage.models import (
+    Job,
+    JobState,
+    LiteProject,
+    SparkCheck,
+    TikTokConnectionKind,
+    Video,
+    VideoStatus,
+)
 from tests.bot.handlers.test_linking import paste, select_and_confirm
 from tests.bot.handlers.test_projects import (
     create_through_modal,
@@ -23,11 +32,13 @@ from tests.harness.fake_slack import FakeSlack
 from tests.harness.fake_tiktok_business import FakeTikTokBusiness
 from tests.harness.fake_tiktok_one import FakeTikTokOne
 from tests.harness.server import RunningServer, start_server
-from tests.harness.slack_requests import CHANNEL_ID
+from tests.harness.slack_requests import CHANNEL_ID, USER_ID
 
 VIDEO_A = "7301234567890123456"
 VIDEO_B = "7301234567890123457"
 DELIVERED = "7301234567890124444"
+BUSINESS_TOKEN = "act.tiktok-business-0001"
+ADVERTISER = "7123456789012345678"  # the project's Ads Manager account (make_assets)
 CODE = "#4lrl4IIbnY3H31X1KfPKGpyupUzbnHF5S7T/UbUsEBnnUOP4tYz9+Ek7tt6i7ms="
 
 
@@ -201,6 +212,68 @@ async def test_polling_alone_brings_a_delivered_video_and_its_spark_code_without
     await server.slack.block_action(VIDEO_DETAILS, value=str(done.id))
     details = (await server.fake.wait_for("views.open", 2))[-1]
     assert f"```{CODE}```" in json.dumps(details.args["view"])
+
+
+async def test_a_spark_code_from_tiktok_one_is_verified_with_tiktok_for_business(
+    server: RunningServer, fake_tiktok_one: FakeTikTokOne, assets: dict[str, int]
+) -> None:
+    project = await connected_project(server, fake_tiktok_one, assets)
+    fake_tiktok_one.business.add_token(BUSINESS_TOKEN, [ADVERTISER])
+    async with server.sessions.begin() as session:
+        await connections.connect(
+            session,
+            settings=server.settings,
+            workspace_id=project.workspace_id,
+            kind=TikTokConnectionKind.BUSINESS,
+            access_token=BUSINESS_TOKEN,
+            account_ids=[ADVERTISER],
+            connected_by=USER_ID,
+        )
+    ends = dt.datetime(2027, 12, 1, tzinfo=dt.UTC)
+    fake_tiktok_one.business.add_spark_code(
+        CODE, DELIVERED, auth_end_time=ends.strftime("%Y-%m-%d %H:%M:%S"), ad_auth_status="AUTHORIZED"
+    )
+    fake_tiktok_one.deliver(str(project.tto_campaign_id), DELIVERED)
+
+    async def applied() -> bool:
+        return DELIVERED in fake_tiktok_one.authorizations
+
+    await eventually(applied)
+    fake_tiktok_one.creator_authorizes(DELIVERED, auth_code=CODE, end="2027-11-25 00:00:00")
+
+    async def verified() -> Video | None:
+        found = await video(server, DELIVERED)
+        return found if found is not None and found.spark_check is SparkCheck.VERIFIED else None
+
+    done = await eventually(verified)
+    # TikTok for Business's end date is the one kept, and it was asked about this very code
+    assert done.spark_ends_at == ends and done.spark_auth_status == "AUTHORIZED"
+    [asked] = fake_tiktok_one.business.calls_to("tt_video/info/")
+    assert asked.query == {"advertiser_id": ADVERTISER, "auth_code": CODE}
+
+
+async def test_a_spark_code_from_tiktok_one_is_not_checked_without_tiktok_for_business(
+    server: RunningServer, fake_tiktok_one: FakeTikTokOne, assets: dict[str, int]
+) -> None:
+    project = await connected_project(server, fake_tiktok_one, assets)
+    fake_tiktok_one.deliver(str(project.tto_campaign_id), DELIVERED)
+
+    async def applied() -> bool:
+        return DELIVERED in fake_tiktok_one.authorizations
+
+    await eventually(applied)
+    fake_tiktok_one.creator_authorizes(DELIVERED, auth_code=CODE, end="2027-11-25 00:00:00")
+
+    async def authorized() -> Video | None:
+        found = await video(server, DELIVERED)
+        return found if found is not None and found.spark_code else None
+
+    done = await eventually(authorized)
+    assert done.spark_check is SparkCheck.UNCHECKED
+    async with server.sessions() as session:
+        kinds = (await session.execute(select(Job.kind))).scalars().all()
+    assert "spark_code_check" not in kinds
+    assert not fake_tiktok_one.business.calls_to("tt_video/info/")
 
 
 async def _alerted(server: RunningServer, tiktok_id: str) -> bool:
