@@ -312,10 +312,16 @@ async def refresh_alerts(session: AsyncSession, *, project: LiteProject, video: 
     """Edit the video's posted alerts to show it as it is now. An alert still on its way may have
     been drawn before this change: a job edits it once it is posted."""
     assert video.id is not None
+    # Ask "still on its way?" before "where was it posted?": an alert sent between the two
+    # questions (another transaction committing meanwhile) is then seen by the second one, so it is
+    # always either edited now or by the job.
+    unsent = await alert_queries.video_alert_unsent(
+        session, workspace_id=video.workspace_id, video_id=video.id
+    )
     queued = await queue_alert_refresh(
         session, project=project, video=video, reason=f"{reason}-{secrets.token_hex(4)}"
     )
-    if await alert_queries.video_alert_unsent(session, workspace_id=video.workspace_id, video_id=video.id):
+    if unsent:
         await enqueue(
             session,
             kind=ALERT_REFRESH,
