@@ -312,10 +312,15 @@ async def refresh_alerts(session: AsyncSession, *, project: LiteProject, video: 
     """Edit the video's posted alerts to show it as it is now. An alert still on its way may have
     been drawn before this change: a job edits it once it is posted."""
     assert video.id is not None
+    # unsent first, posted second: an alert marked sent between the two reads is then seen as
+    # posted (the other order could miss it in both)
+    unsent = await alert_queries.video_alert_unsent(
+        session, workspace_id=video.workspace_id, video_id=video.id
+    )
     queued = await queue_alert_refresh(
         session, project=project, video=video, reason=f"{reason}-{secrets.token_hex(4)}"
     )
-    if await alert_queries.video_alert_unsent(session, workspace_id=video.workspace_id, video_id=video.id):
+    if unsent:
         await enqueue(
             session,
             kind=ALERT_REFRESH,
