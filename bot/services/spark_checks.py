@@ -312,9 +312,8 @@ async def refresh_alerts(session: AsyncSession, *, project: LiteProject, video: 
     """Edit the video's posted alerts to show it as it is now. An alert still on its way may have
     been drawn before this change: a job edits it once it is posted."""
     assert video.id is not None
-    # Ask "still on its way?" before "where was it posted?": an alert sent between the two
-    # questions (another transaction committing meanwhile) is then seen by the second one, so it is
-    # always either edited now or by the job.
+    # unsent first, posted second: an alert marked sent between the two reads is then seen as
+    # posted (the other order could miss it in both)
     unsent = await alert_queries.video_alert_unsent(
         session, workspace_id=video.workspace_id, video_id=video.id
     )
