@@ -1,7 +1,7 @@
 """TikTok One ids of brand profiles and anchors
 
-Revision ID: 0010_i17b
-Revises: 0009_i18
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-11-25 23:50:00
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0010_i17b"
-down_revision: str | None = "0009_i18"
+revision: str = "0014"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """TikTok connections (encrypted tokens, connect states), spark-code checks, codes applied to Ads Manager
 
-Revision ID: 0007_i16
-Revises: 0006_i15
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-11-25 22:47:37.749745
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import storage.models
 
-revision: str = "0007_i16"
-down_revision: str | None = "0006_i14"
+revision: str = "0011"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """background jobs, the oEmbed cache, and what TikTok says about each video
 
-Revision ID: 0006_i15
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-25 22:03:17.839416
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import storage.models
 
-revision: str = "0006_i15"
-down_revision: str | None = "0006_i12"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """Performance: one figure per video, source, metric and day
 
-Revision ID: 0009_i18
-Revises: 0007_i16
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-11-25 23:00:00
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import storage.models
 
-revision: str = "0009_i18"
-down_revision: str | None = "0008_i17"
+revision: str = "0013"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

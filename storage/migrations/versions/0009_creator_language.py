@@ -1,7 +1,7 @@
 """creator language of a project
 
-Revision ID: 0006_i19
-Revises: 0005
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-11-25 22:20:00.000000
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0006_i19"
-down_revision: str | None = "0006_i15"
+revision: str = "0009"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,8 +1,8 @@
 """Lite projects in TikTok One: each project's account, campaign, invite link and sync state; each
 video's linking-request and authorization state
 
-Revision ID: 0008_i17
-Revises: 0007_i16
+Revision ID: 0012
+Revises: 0011
 """
 
 from collections.abc import Sequence
@@ -13,8 +13,8 @@ from alembic import op
 
 import storage.models
 
-revision: str = "0008_i17"
-down_revision: str | None = "0007_i16"
+revision: str = "0012"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

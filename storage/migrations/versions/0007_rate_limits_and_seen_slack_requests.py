@@ -1,7 +1,7 @@
 """rate limit counters and seen Slack requests, shared by every replica
 
-Revision ID: 0006_i12
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 """
 
 from collections.abc import Sequence
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0006_i12"
-down_revision: str | None = "0006_i11a"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,6 +1,6 @@
 """archived projects; link names unique per workspace, ignoring case and surrounding spaces
 
-Revision ID: 0006_i11a
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-25 22:10:00
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 import storage.models
 
-revision: str = "0006_i11a"
+revision: str = "0006"
 down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

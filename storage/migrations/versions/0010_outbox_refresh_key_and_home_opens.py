@@ -1,7 +1,7 @@
 """outbox refresh key (a queued card refresh found by an index, not a LIKE); home_opens
 
-Revision ID: 0006_i14
-Revises: 0005
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-11-25 22:10:00
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import storage.models
 
-revision: str = "0006_i14"
-down_revision: str | None = "0006_i19"
+revision: str = "0010"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
