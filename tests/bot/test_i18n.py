@@ -25,7 +25,7 @@ LOCALES = ROOT / "bot" / "locales"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "gettext_": None, "ngettext_": (1, 2)}
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 CATALOGS = sorted(LOCALES.glob("*/LC_MESSAGES/messages.po"))
-# the languages the creators a brand invites read (issue: at least these)
+# the languages the creators a brand invites read, at the least
 EXPECTED = {"en", "es", "pt-BR", "id", "vi", "th", "ja", "ko", "de", "fr", "tr", "ar"}
 
 
