@@ -18,7 +18,6 @@ from bot.services import spark_checks, video_lookups
 from bot.services.errors import Conflict, InvalidInput, NotFound
 from bot.services.notices import (
     NoticeKind,
-    queue_alert_refresh,
     queue_card_refresh,
     queue_notice,
 )
@@ -356,7 +355,7 @@ async def _repeat_delivery(
     )
     await session.flush()
     # the alert stops saying "Missing" where it was posted, and the thread hears the code came
-    await queue_alert_refresh(session, project=project, video=video, reason=f"code-{event.id}")
+    await spark_checks.refresh_alerts(session, project=project, video=video, reason=f"code-{event.id}")
     await queue_notice(
         session,
         project=project,

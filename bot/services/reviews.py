@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import spark_checks
 from bot.services.errors import InvalidInput, NotFound
-from bot.services.notices import queue_alert_refresh, queue_card_refresh
+from bot.services.notices import queue_card_refresh
 from bot.services.permissions import may_manage, require_manager
 from bot.services.projects import get_project
 from bot.services.workspaces import Actor, workspace_of
@@ -120,7 +121,7 @@ async def set_review(
     await session.flush()
     await queue_card_refresh(session, project=project, reason=f"audit-{event.id}")
     # wherever the video's alert was posted, it shows the decision (reviewing from a list too)
-    await queue_alert_refresh(
+    await spark_checks.refresh_alerts(
         session, project=project, video=video, reason=f"review-{event.id}", reviewed_by=actor.user_id
     )
     return ReviewChange(video=video, project=project, changed=True)

@@ -308,7 +308,9 @@ async def record_verdict(session: AsyncSession, *, video_id: int, code: str, ver
     return queued
 
 
-async def refresh_alerts(session: AsyncSession, *, project: LiteProject, video: Video, reason: str) -> bool:
+async def refresh_alerts(
+    session: AsyncSession, *, project: LiteProject, video: Video, reason: str, reviewed_by: str | None = None
+) -> bool:
     """Edit the video's posted alerts to show it as it is now. An alert still on its way may have
     been drawn before this change: a job edits it once it is posted."""
     assert video.id is not None
@@ -318,7 +320,11 @@ async def refresh_alerts(session: AsyncSession, *, project: LiteProject, video: 
         session, workspace_id=video.workspace_id, video_id=video.id
     )
     queued = await queue_alert_refresh(
-        session, project=project, video=video, reason=f"{reason}-{secrets.token_hex(4)}"
+        session,
+        project=project,
+        video=video,
+        reason=f"{reason}-{secrets.token_hex(4)}",
+        reviewed_by=reviewed_by,
     )
     if unsent:
         await enqueue(
