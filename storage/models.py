@@ -1,7 +1,7 @@
-"""The domain tables, with a Base/Create/Update/Public ladder for the entities users edit.
+"""The domain tables. Every row belongs to a workspace; queries are scoped by it (see storage/crud).
 
-Immutable fields are simply absent from the `…Update` models, so no code path can carry them
-into an update. Every row belongs to a workspace; queries are scoped by it (see storage/crud).
+Which fields may change after creation (brand, authorization period and anchor may not) is a rule of
+bot/services/projects.py, not of these models: they describe rows, and nothing here refuses a write.
 """
 
 from __future__ import annotations
@@ -208,17 +208,6 @@ class BrandProfileBase(SQLModel):
     logo_url: str | None = Field(default=None, max_length=1000)
 
 
-class BrandProfileCreate(BrandProfileBase):
-    pass
-
-
-class BrandProfileUpdate(SQLModel):
-    name: str | None = Field(default=None, min_length=1, max_length=100)
-    website: str | None = Field(default=None, max_length=500)
-    contact_email: str | None = Field(default=None, max_length=254)
-    logo_url: str | None = Field(default=None, max_length=1000)
-
-
 class BrandProfile(BrandProfileBase, table=True):
     __tablename__ = "brand_profiles"
     __table_args__ = (UniqueConstraint("workspace_id", "name", name="uq_brand_name"),)
@@ -233,25 +222,12 @@ class BrandProfile(BrandProfileBase, table=True):
     tto_brand_profile_id: str | None = Field(default=None, max_length=64)
 
 
-class BrandProfilePublic(BrandProfileBase):
-    id: int
-    domain: str
-
-
 # --- TikTok Ads Manager accounts ----------------------------------------------------------------
 
 
 class AdsAccountBase(SQLModel):
     advertiser_id: str = Field(min_length=1, max_length=32)
     display_name: str = Field(min_length=1, max_length=100)
-
-
-class AdsAccountCreate(AdsAccountBase):
-    pass
-
-
-class AdsAccountUpdate(SQLModel):
-    display_name: str | None = Field(default=None, min_length=1, max_length=100)
 
 
 class AdsAccount(AdsAccountBase, table=True):
@@ -262,10 +238,6 @@ class AdsAccount(AdsAccountBase, table=True):
     workspace_id: int = Field(foreign_key="workspaces.id", index=True)
     created_by: str = Field(default="", max_length=32)
     created_at: dt.datetime = utc_field(default_now=True)
-
-
-class AdsAccountPublic(AdsAccountBase):
-    id: int
 
 
 # --- anchors --------------------------------------------------------------------------------
@@ -281,10 +253,6 @@ class AnchorBase(SQLModel):
     product_id: str | None = Field(default=None, max_length=64)
 
 
-class AnchorCreate(AnchorBase):
-    pass
-
-
 class Anchor(AnchorBase, table=True):
     __tablename__ = "anchors"
     __table_args__ = (UniqueConstraint("workspace_id", "name", name="uq_anchor_name"),)
@@ -294,10 +262,6 @@ class Anchor(AnchorBase, table=True):
     created_by: str = Field(default="", max_length=32)
     created_at: dt.datetime = utc_field(default_now=True)
     tto_anchor_id: str | None = Field(default=None, max_length=64)  # the same anchor in TikTok One
-
-
-class AnchorPublic(AnchorBase):
-    id: int
 
 
 # --- lite projects ----------------------------------------------------------------------------
@@ -313,25 +277,6 @@ class LiteProjectBase(SQLModel):
     deadline: dt.date | None = None
     contact: str = Field(default="", max_length=254)
     channel_id: str = Field(max_length=32)
-
-
-class LiteProjectCreate(LiteProjectBase):
-    # brand, authorization period and anchor are fixed at creation: not in LiteProjectUpdate
-    brand_id: int
-    authorization_days: AuthorizationPeriod
-    anchor_id: int
-    ads_account_ids: list[int] = Field(min_length=1)
-
-
-class LiteProjectUpdate(SQLModel):
-    link_name: str | None = Field(default=None, min_length=1, max_length=100)
-    description: str | None = Field(default=None, max_length=3000)
-    deliverable: str | None = Field(default=None, max_length=1000)
-    requirements: str | None = Field(default=None, max_length=2000)
-    deadline: dt.date | None = None
-    contact: str | None = Field(default=None, max_length=254)
-    channel_id: str | None = Field(default=None, max_length=32)
-    ads_account_ids: list[int] | None = Field(default=None, min_length=1)
 
 
 class LiteProject(LiteProjectBase, table=True):
@@ -367,16 +312,6 @@ class LiteProject(LiteProjectBase, table=True):
     tto_invite_link: str | None = Field(default=None, max_length=1000)
     tto_create_sent_at: dt.datetime | None = utc_field(nullable=True)
     tto_sync_error: str | None = Field(default=None, max_length=500)
-
-
-class LiteProjectPublic(LiteProjectBase):
-    id: int
-    brand_id: int
-    authorization_days: int
-    anchor_id: int
-    active: bool
-    created_by: str
-    created_at: dt.datetime
 
 
 class ProjectManager(SQLModel, table=True):

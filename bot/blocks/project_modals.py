@@ -475,20 +475,6 @@ def render_composed_invite(message: InviteMessage) -> dict[str, Any]:
     ).to_dict()
 
 
-def render_link_modal(project: LiteProject, invite_url: str) -> dict[str, Any]:
-    """The invite link where there is no message to answer in (App Home)."""
-    return View(
-        type="modal",
-        callback_id="project_link",
-        title="Invite link",
-        close="Done",
-        blocks=[
-            SectionBlock(text=MarkdownTextObject(text=f"Invite link for *{escape(project.link_name)}*:")),
-            SectionBlock(text=MarkdownTextObject(text=f"```{invite_url}```")),
-        ],
-    ).to_dict()
-
-
 def parse_private_project_id(view: dict[str, Any]) -> int | None:
     try:
         project_id = json.loads(view.get("private_metadata") or "{}").get("project_id")

@@ -599,11 +599,6 @@ async def set_all_invite_links(
     return changed
 
 
-def require_active(project: LiteProject) -> None:
-    if not project.active:
-        raise Conflict(f"“{project.link_name}” is paused: creators can't deliver videos until it is resumed.")
-
-
 # --- archive and restore --------------------------------------------------------------------------
 
 

@@ -45,10 +45,6 @@ class VideoList:
     videos: Sequence[Video]
     total: int
 
-    @property
-    def truncated(self) -> bool:
-        return len(self.videos) < self.total
-
 
 async def get_video(
     session: AsyncSession, *, actor: Actor, video_id: int, require_spark_code: bool = False

@@ -154,10 +154,6 @@ class VideoPage:
     def has_next(self) -> bool:
         return self.offset + len(self.videos) < self.total
 
-    @property
-    def has_previous(self) -> bool:
-        return self.offset > 0
-
 
 def clean_status_filter(status: str | None) -> str | None:
     """A status to filter by, or None for all; InvalidInput for anything else."""

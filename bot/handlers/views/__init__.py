@@ -2,11 +2,10 @@
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.handlers.views import assets, linking, projects, videos
+from bot.handlers.views import assets, linking, projects
 
 
 def register(app: AsyncApp) -> None:
     projects.register(app)
     assets.register(app)
-    videos.register(app)
     linking.register(app)

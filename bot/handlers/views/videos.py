@@ -1,5 +1,0 @@
-from slack_bolt.async_app import AsyncApp
-
-
-def register(app: AsyncApp) -> None:
-    pass
