@@ -8,7 +8,8 @@ from typing import Any
 
 import yaml
 
-from bot.handlers.commands.registry import COMMAND, listed
+from bot.blocks.text import COMMAND
+from bot.handlers.commands.registry import listed
 from bot.handlers.events import LISTENERS
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -21,11 +21,9 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.text import escape, truncate
+from bot.blocks.text import COMMAND, escape, truncate
 from bot.services.assets import NextStep
 from storage.models import AdsAccount, Anchor, AnchorKind, BrandProfile
-
-COMMAND = "/liteproject"
 
 # view callback ids; block ids are the service's field names, so errors map onto them directly
 BRAND_ADD = "brand_add"

@@ -7,9 +7,8 @@ from typing import Any, Protocol
 
 from slack_sdk.models.blocks import ButtonElement, ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.blocks.text import escape, truncate
+from bot.blocks.text import COMMAND, escape, truncate
 
-COMMAND = "/liteproject"
 # a section holds at most 3000 characters: keep room for the longest entry
 SECTION_BUDGET = 2800
 TIKTOK_FOR_BUSINESS = (

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+COMMAND = "/liteproject"  # the slash command, as manifest.yml declares it
+
 
 def escape(text: str) -> str:
     """Escape user text for mrkdwn: Slack reads &, < and > as markup."""

@@ -35,6 +35,7 @@ from bot.services.videos import (
     REVIEW_WORDS,
     STATUS_WORDS,
     TO_REVIEW,
+    VIDEO_PAGE_SIZE,
     authorization_ends_at,
     authorization_is_estimated,
 )
@@ -59,7 +60,6 @@ VIDEO_ASK_NEW_CODE = "video_ask_new_code"
 # opens the videos list filtered to what needs review; the value is the project id
 VIDEO_LIST_TO_REVIEW = "video_list_to_review"
 
-VIDEO_LIST_LIMIT = 95  # a modal holds 100 blocks: the videos, plus the lines around them
 
 # the one vocabulary (bot.services.videos), capitalized where it starts a field
 REVIEW_LABELS = {
@@ -526,7 +526,7 @@ def render_video_list(
 
     A filter by status on top; Previous/Next when there are more than fit in one modal.
     """
-    shown = list(videos[:VIDEO_LIST_LIMIT])
+    shown = list(videos[:VIDEO_PAGE_SIZE])
     noun = "video" if total == 1 else "videos"
     if status is not None:
         noun += f" {LIST_FILTER_LABELS.get(status, status).lower()}"
@@ -569,7 +569,7 @@ def render_video_list(
         )
     pages = []
     if offset > 0:
-        previous = max(0, offset - VIDEO_LIST_LIMIT)
+        previous = max(0, offset - VIDEO_PAGE_SIZE)
         pages.append(
             ButtonElement(
                 text="Previous",

@@ -26,7 +26,7 @@ from bot.services.deliveries import SPARK_CODE_TAKEN, is_plausible_token, spark_
 from bot.services.errors import Conflict, DomainError, InvalidInput, NotFound
 from bot.services.notices import NoticeKind, queue_action_dm, queue_card_refresh, queue_notice
 from bot.services.permissions import require_manager
-from bot.services.projects import get_project
+from bot.services.projects import TOKEN_BYTES, get_project
 from bot.services.workspaces import Actor
 from bot.tiktok.spark_codes import SparkCodeError, clean_spark_code
 from bot.tiktok.urls import TikTokUrlError, VideoUrl, canonical_url, clean_handle, parse_video_url
@@ -44,7 +44,6 @@ from storage.models import (
     utcnow,
 )
 
-TOKEN_BYTES = 24  # 192 bits, like invite links
 MAX_LINKS = 40  # per paste: what a modal's checkboxes and private_metadata hold comfortably
 MAX_PASTE_CHARS = 3000
 MAX_CARRIED_CHARS = 2900  # the selection step carries the videos in private_metadata (3000 max)

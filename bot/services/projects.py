@@ -43,7 +43,7 @@ EDITABLE_FIELDS = (
 )
 CHANNEL_ID_PREFIXES = ("C", "G")
 AUTOMATIC_LANGUAGE = "auto"  # the Creator language option "each creator's phone decides"
-TOKEN_BYTES = 24  # 192 bits
+TOKEN_BYTES = 24  # 192 bits: invite links and linking-request links alike
 
 
 def new_invite_token() -> str:

@@ -25,7 +25,7 @@ from bot.services.workspaces import Actor
 from storage import videos as video_queries
 from storage.models import LiteProject, OwnerCheck, ReviewState, Video, VideoSource, VideoStatus
 
-PAGE_SIZE = 95  # a modal holds 100 blocks: the videos, plus the lines around them
+VIDEO_PAGE_SIZE = 95  # a modal holds 100 blocks: the videos, plus the lines around them
 REJECTED = video_queries.REJECTED
 APPROVED = video_queries.APPROVED
 TO_REVIEW = video_queries.TO_REVIEW
@@ -171,7 +171,7 @@ async def list_videos(
     project_id: int,
     status: str | None = None,
     offset: int = 0,
-    limit: int = PAGE_SIZE,
+    limit: int = VIDEO_PAGE_SIZE,
 ) -> VideoPage:
     """One page of the project's videos, newest first, optionally of one status."""
     status = clean_status_filter(status)

@@ -8,10 +8,11 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks.videos import VIDEO_LIST_FILTER, VIDEO_LIST_LIMIT, VIDEO_LIST_PAGE, render_video_list
+from bot.blocks.videos import VIDEO_LIST_FILTER, VIDEO_LIST_PAGE, render_video_list
 from bot.handlers.common import sessions_of
 from bot.handlers.views.values import as_int
 from bot.services import connections, spark_checks, videos
+from bot.services.videos import VIDEO_PAGE_SIZE
 from bot.services.workspaces import Actor
 from storage.models import TikTokConnectionKind
 
@@ -26,7 +27,7 @@ async def video_list_view(
             project_id=project_id,
             status=status,
             offset=offset,
-            limit=VIDEO_LIST_LIMIT,
+            limit=VIDEO_PAGE_SIZE,
         )
         addable = 0
         if await connections.is_connected(

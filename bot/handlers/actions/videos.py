@@ -15,7 +15,6 @@ from bot.blocks.videos import (
     VIDEO_APPROVE,
     VIDEO_COPY_SPARK_CODE,
     VIDEO_DETAILS,
-    VIDEO_LIST_LIMIT,
     VIDEO_LIST_TO_REVIEW,
     VIDEO_REJECT,
     render_spark_code_modal,
@@ -28,7 +27,7 @@ from bot.services import reviews, spark_checks
 from bot.services.errors import NotFound
 from bot.services.performance import report as performance_report
 from bot.services.video_lookups import cached_thumbnail
-from bot.services.videos import TO_REVIEW
+from bot.services.videos import TO_REVIEW, VIDEO_PAGE_SIZE
 from bot.services.workspaces import Actor
 from storage.models import ReviewState
 
@@ -168,7 +167,7 @@ async def show_videos(
     project_id = _id_of(body, "project")
     async with context["sessions"]() as session:
         listing = await reviews.list_videos(
-            session, actor=Actor.from_context(context), project_id=project_id, limit=VIDEO_LIST_LIMIT
+            session, actor=Actor.from_context(context), project_id=project_id, limit=VIDEO_PAGE_SIZE
         )
     view = render_video_list(listing.project, listing.videos, listing.total)
     if _in_modal(body):

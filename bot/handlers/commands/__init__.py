@@ -2,6 +2,8 @@
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.blocks.text import COMMAND
+
 # importing a subcommand module registers it (help lists them in registry.HELP_ORDER)
 from bot.handlers.commands import (  # noqa: F401
     accounts,
@@ -25,7 +27,6 @@ from bot.handlers.commands import (  # noqa: F401
     videos,
 )
 from bot.handlers.commands.liteproject import handle_liteproject
-from bot.handlers.commands.registry import COMMAND
 
 
 def register(app: AsyncApp) -> None:

@@ -10,8 +10,6 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-COMMAND = "/liteproject"
-
 
 @dataclass
 class Invocation:

@@ -12,9 +12,9 @@ from bot.blocks.videos import (
     VIDEO_APPROVE,
     VIDEO_COPY_SPARK_CODE,
     VIDEO_DETAILS,
-    VIDEO_LIST_LIMIT,
     VIDEO_REJECT,
 )
+from bot.services.videos import VIDEO_PAGE_SIZE
 from storage.models import AuditEvent, ReviewState, Video
 from tests.factories import make_project, make_video, make_workspace
 from tests.harness.fake_slack import check_view
@@ -161,7 +161,7 @@ async def test_the_videos_button_lists_the_projects_videos(server: RunningServer
 async def test_the_videos_list_stays_within_a_modals_limits(server: RunningServer) -> None:
     async with server.sessions.begin() as session:
         project = await make_project(session)
-        for _ in range(VIDEO_LIST_LIMIT + 5):
+        for _ in range(VIDEO_PAGE_SIZE + 5):
             await make_video(session, project=project)
 
     await server.slack.block_action(SHOW_VIDEOS, value=str(project.id))
@@ -170,8 +170,8 @@ async def test_the_videos_list_stays_within_a_modals_limits(server: RunningServe
     view = call.args["view"]
     assert check_view(view) is None
     assert len(view["blocks"]) <= 100
-    assert f"showing the latest {VIDEO_LIST_LIMIT}" in json.dumps(view)
-    assert f"{VIDEO_LIST_LIMIT + 5} videos" in json.dumps(view)
+    assert f"showing the latest {VIDEO_PAGE_SIZE}" in json.dumps(view)
+    assert f"{VIDEO_PAGE_SIZE + 5} videos" in json.dumps(view)
 
 
 async def test_view_details_from_the_videos_list_pushes_onto_the_modal(server: RunningServer) -> None:

@@ -6,7 +6,8 @@ import datetime as dt
 import json
 from typing import Any
 
-from bot.blocks.videos import VIDEO_LIST_FILTER, VIDEO_LIST_LIMIT, VIDEO_LIST_PAGE
+from bot.blocks.videos import VIDEO_LIST_FILTER, VIDEO_LIST_PAGE
+from bot.services.videos import VIDEO_PAGE_SIZE
 from storage.models import LiteProject, ReviewState, VideoSource, VideoStatus
 from tests.factories import make_project, make_video, make_workspace
 from tests.harness.fake_slack import check_view
@@ -109,7 +110,7 @@ async def test_the_status_filter_updates_the_view_in_place(server: RunningServer
 async def test_long_lists_page_with_next_and_previous(server: RunningServer) -> None:
     async with server.sessions.begin() as session:
         project = await make_project(session, link_name="Big one")
-        for number in range(VIDEO_LIST_LIMIT + 3):
+        for number in range(VIDEO_PAGE_SIZE + 3):
             await make_video(
                 session,
                 project=project,
@@ -133,7 +134,7 @@ async def test_long_lists_page_with_next_and_previous(server: RunningServer) -> 
     (update,) = await server.fake.wait_for("views.update")
     second = update.args["view"]
     rendered = section_texts(second)
-    assert f"showing {VIDEO_LIST_LIMIT + 1}–{VIDEO_LIST_LIMIT + 3}" in rendered
+    assert f"showing {VIDEO_PAGE_SIZE + 1}–{VIDEO_PAGE_SIZE + 3}" in rendered
     assert "@maker.000" in rendered and "@maker.098" not in rendered  # oldest last
     pages = next(b for b in second["blocks"] if b.get("block_id") == "video_list_pages")
     assert [e["action_id"] for e in pages["elements"]] == [f"{VIDEO_LIST_PAGE}_prev"]
