@@ -14,7 +14,7 @@ from bot.services import projects
 from bot.services.performance import charts as performance_charts
 from bot.services.performance.charts import PerformanceAnswer
 from bot.services.permissions import may_manage
-from bot.services.workspaces import Actor, workspace_of
+from bot.services.workspaces import Actor, workspace_id_of, workspace_of
 from bot.tiktok.tiktok_one import TIKTOK_ONE_WEB_URL
 from storage import crud
 from storage.models import LiteProject
@@ -25,11 +25,10 @@ async def open_create_modal(
 ) -> None:
     actor = Actor.from_context(context)
     async with sessions_of(context)() as session:
-        workspace = await workspace_of(session, actor)
-        assert workspace.id is not None
-        brands = await crud.list_brands(session, workspace_id=workspace.id)
-        anchors = await crud.list_anchors(session, workspace_id=workspace.id)
-        accounts = await crud.list_ads_accounts(session, workspace_id=workspace.id)
+        workspace_id = await workspace_id_of(session, actor)
+        brands = await crud.list_brands(session, workspace_id=workspace_id)
+        anchors = await crud.list_anchors(session, workspace_id=workspace_id)
+        accounts = await crud.list_ads_accounts(session, workspace_id=workspace_id)
     view = render_create_modal(brands=brands, anchors=anchors, accounts=accounts, channel_id=channel_id)
     await client.views_open(trigger_id=trigger_id, view=view)
 

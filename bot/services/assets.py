@@ -23,7 +23,7 @@ from bot.services import listing, tiktok_one_assets
 from bot.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bot.services.notices import NoticeKind, queue_notice
 from bot.services.validation import FieldError, clean_email, clean_text, clean_url, domain_of, email_on_domain
-from bot.services.workspaces import Actor, workspace_of
+from bot.services.workspaces import Actor, workspace_id_of
 from storage import crud
 from storage.assets import count_assets, projects_using_ads_account, projects_using_anchor
 from storage.assets import get_ads_account as get_ads_account_row
@@ -102,32 +102,29 @@ def brand_snapshot(brand: BrandProfile) -> dict[str, Any]:
 
 
 async def list_brands(session: AsyncSession, *, actor: Actor) -> Sequence[BrandProfile]:
-    workspace = await workspace_of(session, actor)
-    assert workspace.id is not None
-    return await crud.list_brands(session, workspace_id=workspace.id)
+    workspace_id = await workspace_id_of(session, actor)
+    return await crud.list_brands(session, workspace_id=workspace_id)
 
 
 async def get_brand(session: AsyncSession, *, actor: Actor, brand_id: int) -> BrandProfile:
     """A brand profile of the actor's workspace; an id from another workspace is simply not found."""
-    workspace = await workspace_of(session, actor)
-    assert workspace.id is not None
-    brand = await crud.get_brand(session, workspace_id=workspace.id, brand_id=brand_id)
+    workspace_id = await workspace_id_of(session, actor)
+    brand = await crud.get_brand(session, workspace_id=workspace_id, brand_id=brand_id)
     if brand is None:
         raise NotFound("That brand profile doesn't exist any more, or isn't in this workspace.")
     return brand
 
 
 async def add_brand(session: AsyncSession, *, actor: Actor, draft: BrandDraft) -> BrandProfile:
-    workspace = await workspace_of(session, actor)
-    assert workspace.id is not None
-    values = await _clean_brand(session, workspace_id=workspace.id, draft=draft, brand_id=None)
-    brand = BrandProfile(workspace_id=workspace.id, created_by=actor.user_id, **values)
+    workspace_id = await workspace_id_of(session, actor)
+    values = await _clean_brand(session, workspace_id=workspace_id, draft=draft, brand_id=None)
+    brand = BrandProfile(workspace_id=workspace_id, created_by=actor.user_id, **values)
     session.add(brand)
     await _flush_unique(session, field="name", message=_taken("a brand profile", values["name"]))
     assert brand.id is not None
     crud.add_audit_event(
         session,
-        workspace_id=workspace.id,
+        workspace_id=workspace_id,
         actor=actor.user_id,
         action="brand.created",
         target_type="brand",
@@ -290,14 +287,12 @@ def ads_account_snapshot(account: AdsAccount) -> dict[str, Any]:
 
 
 async def list_ads_accounts(session: AsyncSession, *, actor: Actor) -> Sequence[AdsAccount]:
-    workspace = await workspace_of(session, actor)
-    assert workspace.id is not None
-    return await crud.list_ads_accounts(session, workspace_id=workspace.id)
+    workspace_id = await workspace_id_of(session, actor)
+    return await crud.list_ads_accounts(session, workspace_id=workspace_id)
 
 
 async def add_ads_account(session: AsyncSession, *, actor: Actor, draft: AdsAccountDraft) -> AdsAccount:
-    workspace = await workspace_of(session, actor)
-    assert workspace.id is not None
+    workspace_id = await workspace_id_of(session, actor)
     errors: dict[str, str] = {}
     advertiser_id = (draft.advertiser_id or "").strip()
     if not advertiser_id:
@@ -307,7 +302,7 @@ async def add_ads_account(session: AsyncSession, *, actor: Actor, draft: AdsAcco
             "TikTok advertiser IDs are numbers only, 6 to 20 digits (e.g. 7123456789012345678)."
         )
     else:
-        same = await crud.find_ads_account(session, workspace_id=workspace.id, advertiser_id=advertiser_id)
+        same = await crud.find_ads_account(session, workspace_id=workspace_id, advertiser_id=advertiser_id)
         if same is not None:
             errors["advertiser_id"] = f"This advertiser ID is already added, as “{same.display_name}”."
     try:
@@ -320,7 +315,7 @@ async def add_ads_account(session: AsyncSession, *, actor: Actor, draft: AdsAcco
         raise InvalidInput(errors)
 
     account = AdsAccount(
-        workspace_id=workspace.id,
+        workspace_id=workspace_id,
         advertiser_id=advertiser_id,
         display_name=display_name,
         created_by=actor.user_id,
@@ -330,7 +325,7 @@ async def add_ads_account(session: AsyncSession, *, actor: Actor, draft: AdsAcco
     assert account.id is not None
     crud.add_audit_event(
         session,
-        workspace_id=workspace.id,
+        workspace_id=workspace_id,
         actor=actor.user_id,
         action="ads_account.created",
         target_type="ads_account",
@@ -342,9 +337,8 @@ async def add_ads_account(session: AsyncSession, *, actor: Actor, draft: AdsAcco
 
 
 async def get_ads_account(session: AsyncSession, *, actor: Actor, account_id: int) -> AdsAccount:
-    workspace = await workspace_of(session, actor)
-    assert workspace.id is not None
-    account = await get_ads_account_row(session, workspace_id=workspace.id, ads_account_id=account_id)
+    workspace_id = await workspace_id_of(session, actor)
+    account = await get_ads_account_row(session, workspace_id=workspace_id, ads_account_id=account_id)
     if account is None:
         raise NotFound("That Ads Manager account doesn't exist any more, or isn't in this workspace.")
     return account
@@ -414,23 +408,21 @@ def anchor_snapshot(anchor: Anchor) -> dict[str, Any]:
 
 
 async def list_anchors(session: AsyncSession, *, actor: Actor) -> Sequence[Anchor]:
-    workspace = await workspace_of(session, actor)
-    assert workspace.id is not None
-    return await crud.list_anchors(session, workspace_id=workspace.id)
+    workspace_id = await workspace_id_of(session, actor)
+    return await crud.list_anchors(session, workspace_id=workspace_id)
 
 
 async def add_anchor(session: AsyncSession, *, actor: Actor, draft: AnchorDraft) -> Anchor:
     """Links that the chosen kind doesn't use are dropped, not stored."""
-    workspace = await workspace_of(session, actor)
-    assert workspace.id is not None
-    kind, values = await _clean_anchor(session, workspace_id=workspace.id, draft=draft, anchor_id=None)
-    anchor = Anchor(workspace_id=workspace.id, kind=kind, created_by=actor.user_id, **values)
+    workspace_id = await workspace_id_of(session, actor)
+    kind, values = await _clean_anchor(session, workspace_id=workspace_id, draft=draft, anchor_id=None)
+    anchor = Anchor(workspace_id=workspace_id, kind=kind, created_by=actor.user_id, **values)
     session.add(anchor)
     await _flush_unique(session, field="name", message=_taken("an anchor", values["name"]))
     assert anchor.id is not None
     crud.add_audit_event(
         session,
-        workspace_id=workspace.id,
+        workspace_id=workspace_id,
         actor=actor.user_id,
         action="anchor.created",
         target_type="anchor",
@@ -443,9 +435,8 @@ async def add_anchor(session: AsyncSession, *, actor: Actor, draft: AnchorDraft)
 
 
 async def get_anchor(session: AsyncSession, *, actor: Actor, anchor_id: int) -> Anchor:
-    workspace = await workspace_of(session, actor)
-    assert workspace.id is not None
-    anchor = await crud.get_anchor(session, workspace_id=workspace.id, anchor_id=anchor_id)
+    workspace_id = await workspace_id_of(session, actor)
+    anchor = await crud.get_anchor(session, workspace_id=workspace_id, anchor_id=anchor_id)
     if anchor is None:
         raise NotFound("That anchor doesn't exist any more, or isn't in this workspace.")
     return anchor
@@ -583,9 +574,8 @@ def _clean_store_url(value: str | None, *, label: str, hosts: tuple[str, ...], e
 
 
 async def next_step(session: AsyncSession, *, actor: Actor) -> NextStep:
-    workspace = await workspace_of(session, actor)
-    assert workspace.id is not None
-    counts = await count_assets(session, workspace_id=workspace.id)
+    workspace_id = await workspace_id_of(session, actor)
+    counts = await count_assets(session, workspace_id=workspace_id)
     if not counts.brands:
         return NextStep.ADD_BRAND
     if not counts.ads_accounts:

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.blocks.connections import ConnectionView
 from bot.services.errors import Forbidden
 from bot.services.notices import NoticeKind
-from bot.services.workspaces import Actor, workspace_of
+from bot.services.workspaces import Actor, workspace_id_of
 from bot.settings import Settings
 from storage import connections as connection_queries
 from storage import crud
@@ -231,13 +231,12 @@ async def home_views(session: AsyncSession, *, settings: Settings, actor: Actor)
     """What App Home shows about the workspace's TikTok connections (for Business, TikTok One)."""
     from bot.services.tiktok_oauth import connect_link  # it builds on this module
 
-    workspace = await workspace_of(session, actor)
-    assert workspace.id is not None
+    workspace_id = await workspace_id_of(session, actor)
     views = []
     for kind in (TikTokConnectionKind.BUSINESS, TikTokConnectionKind.TIKTOK_ONE):
-        connection = await connection_of(session, settings=settings, workspace_id=workspace.id, kind=kind)
+        connection = await connection_of(session, settings=settings, workspace_id=workspace_id, kind=kind)
         link = (
-            connect_link(settings, workspace_id=workspace.id, user_id=actor.user_id, kind=kind)
+            connect_link(settings, workspace_id=workspace_id, user_id=actor.user_id, kind=kind)
             if settings.tiktok_connect_enabled
             else None
         )
@@ -261,9 +260,8 @@ async def home_views(session: AsyncSession, *, settings: Settings, actor: Actor)
 
 async def disconnect_as(session: AsyncSession, *, actor: Actor, kind: TikTokConnectionKind) -> bool:
     """Disconnect for a person: whoever connected it, or a workspace admin."""
-    workspace = await workspace_of(session, actor)
-    assert workspace.id is not None
-    connection = await connection_queries.get_connection(session, workspace_id=workspace.id, kind=kind)
+    workspace_id = await workspace_id_of(session, actor)
+    connection = await connection_queries.get_connection(session, workspace_id=workspace_id, kind=kind)
     if connection is None:
         return False
     if connection.connected_by == SEEDED_BY_SETTINGS:
@@ -275,17 +273,16 @@ async def disconnect_as(session: AsyncSession, *, actor: Actor, kind: TikTokConn
             "Only the person who connected it, or a workspace admin, can disconnect it.",
             markup=f"Only <@{connection.connected_by}>, who connected it, or a workspace admin can disconnect it.",
         )
-    return await disconnect(session, workspace_id=workspace.id, kind=kind, actor=actor.user_id)
+    return await disconnect(session, workspace_id=workspace_id, kind=kind, actor=actor.user_id)
 
 
 async def pick_account(
     session: AsyncSession, *, actor: Actor, kind: TikTokConnectionKind, account_id: str
 ) -> bool:
     """Make one of the connection's accounts the one the workspace works in (it goes first)."""
-    workspace = await workspace_of(session, actor)
-    assert workspace.id is not None
+    workspace_id = await workspace_id_of(session, actor)
     connection = await connection_queries.get_connection(
-        session, workspace_id=workspace.id, kind=kind, for_update=True
+        session, workspace_id=workspace_id, kind=kind, for_update=True
     )
     if connection is None or account_id not in connection.account_ids:
         raise Forbidden("That account isn't one this TikTok connection may use: connect again to refresh it.")
@@ -300,7 +297,7 @@ async def pick_account(
     assert connection.id is not None
     crud.add_audit_event(
         session,
-        workspace_id=workspace.id,
+        workspace_id=workspace_id,
         actor=actor.user_id,
         action="tiktok.account_picked",
         target_type="tiktok_connection",
@@ -310,7 +307,7 @@ async def pick_account(
     if kind is TikTokConnectionKind.TIKTOK_ONE:
         from bot.services.tiktok_one_assets import on_account_changed  # it imports this module
 
-        await on_account_changed(session, workspace_id=workspace.id, key=f"picked-{utcnow().timestamp()}")
+        await on_account_changed(session, workspace_id=workspace_id, key=f"picked-{utcnow().timestamp()}")
     return True
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.workspaces import Actor, workspace_of
+from bot.services.workspaces import Actor, workspace_id_of
 from storage import crud
 from storage import jobs as job_queries
 from storage.models import Job, OutboxMessage
@@ -26,12 +26,11 @@ class NotificationStatus:
 
 
 async def notification_status(session: AsyncSession, *, actor: Actor) -> NotificationStatus:
-    workspace = await workspace_of(session, actor)
-    assert workspace.id is not None
-    counts = await crud.outbox_counts(session, workspace_id=workspace.id)
-    failures = await crud.failed_outbox_messages(session, workspace_id=workspace.id)
-    jobs = await job_queries.job_counts(session, workspace_id=workspace.id)
-    job_failures = await job_queries.failed_jobs(session, workspace_id=workspace.id)
+    workspace_id = await workspace_id_of(session, actor)
+    counts = await crud.outbox_counts(session, workspace_id=workspace_id)
+    failures = await crud.failed_outbox_messages(session, workspace_id=workspace_id)
+    jobs = await job_queries.job_counts(session, workspace_id=workspace_id)
+    job_failures = await job_queries.failed_jobs(session, workspace_id=workspace_id)
     return NotificationStatus(
         counts.get("pending", 0),
         counts.get("sent", 0),
@@ -44,18 +43,17 @@ async def notification_status(session: AsyncSession, *, actor: Actor) -> Notific
 
 
 async def retry_failed(session: AsyncSession, *, actor: Actor) -> int:
-    workspace = await workspace_of(session, actor)
-    assert workspace.id is not None
-    count = await crud.retry_failed_outbox_messages(session, workspace_id=workspace.id)
-    count += await job_queries.retry_failed_jobs(session, workspace_id=workspace.id)
+    workspace_id = await workspace_id_of(session, actor)
+    count = await crud.retry_failed_outbox_messages(session, workspace_id=workspace_id)
+    count += await job_queries.retry_failed_jobs(session, workspace_id=workspace_id)
     if count:
         crud.add_audit_event(
             session,
-            workspace_id=workspace.id,
+            workspace_id=workspace_id,
             actor=actor.user_id,
             action="notifications.retried",
             target_type="workspace",
-            target_id=workspace.id,
+            target_id=workspace_id,
             after={"count": count},
         )
     return count

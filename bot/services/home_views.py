@@ -11,7 +11,7 @@ import datetime as dt
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.workspaces import Actor, workspace_of
+from bot.services.workspaces import Actor, workspace_id_of
 from storage import home_opens
 from storage.models import utcnow
 
@@ -19,17 +19,15 @@ FRESH_FOR = dt.timedelta(minutes=30)
 
 
 async def record_open(session: AsyncSession, *, actor: Actor, now: dt.datetime | None = None) -> None:
-    workspace = await workspace_of(session, actor)
-    assert workspace.id is not None
+    workspace_id = await workspace_id_of(session, actor)
     await home_opens.record_home_open(
-        session, workspace_id=workspace.id, user_id=actor.user_id, at=now or utcnow()
+        session, workspace_id=workspace_id, user_id=actor.user_id, at=now or utcnow()
     )
 
 
 async def may_be_open(session: AsyncSession, *, actor: Actor, now: dt.datetime | None = None) -> bool:
-    workspace = await workspace_of(session, actor)
-    assert workspace.id is not None
+    workspace_id = await workspace_id_of(session, actor)
     since = (now or utcnow()) - FRESH_FOR
     return await home_opens.home_opened_since(
-        session, workspace_id=workspace.id, user_id=actor.user_id, since=since
+        session, workspace_id=workspace_id, user_id=actor.user_id, since=since
     )

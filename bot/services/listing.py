@@ -26,7 +26,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
-from bot.services.workspaces import Actor, workspace_of
+from bot.services.workspaces import Actor, workspace_id_of
 
 T = TypeVar("T")
 
@@ -108,9 +108,8 @@ async def cached_page(
     if hit is not None:
         return hit
     async with sessions() as session:
-        workspace = await workspace_of(session, actor)
-        assert workspace.id is not None
-        version = cache.versions.get(workspace.id, 0)  # before the page is read: see the module's note
+        workspace_id = await workspace_id_of(session, actor)
+        version = cache.versions.get(workspace_id, 0)  # before the page is read: see the module's note
         value = await read(session)
-    cache.put(full_key, _Entry(workspace.id, version, value))
+    cache.put(full_key, _Entry(workspace_id, version, value))
     return value

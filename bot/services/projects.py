@@ -22,7 +22,7 @@ from bot.services.errors import Conflict, InvalidInput, NotFound
 from bot.services.notices import NoticeKind, queue_card_refresh, queue_notice
 from bot.services.permissions import require_admin, require_manager
 from bot.services.validation import FieldError, clean_contact, clean_deadline, clean_text, is_channel_id
-from bot.services.workspaces import Actor, workspace_of
+from bot.services.workspaces import Actor, workspace_id_of
 from storage import crud
 from storage.crud import VideoCounts
 from storage.models import AdsAccount, Anchor, AuthorizationPeriod, BrandProfile, LiteProject, utcnow
@@ -115,14 +115,13 @@ def snapshot(project: LiteProject, ads_account_ids: Sequence[int]) -> dict[str, 
 async def create_project(
     session: AsyncSession, *, actor: Actor, draft: ProjectDraft, today: dt.date | None = None
 ) -> LiteProject:
-    workspace = await workspace_of(session, actor)
-    assert workspace.id is not None
+    workspace_id = await workspace_id_of(session, actor)
     today = today or utcnow().date()
     errors: dict[str, str] = {}
     values = _clean_editable(draft, errors, today=today)
 
     brand = (
-        await crud.get_brand(session, workspace_id=workspace.id, brand_id=draft.brand)
+        await crud.get_brand(session, workspace_id=workspace_id, brand_id=draft.brand)
         if draft.brand
         else None
     )
@@ -131,21 +130,21 @@ async def create_project(
     if draft.authorization_days not in AUTHORIZATION_PERIODS:
         errors["authorization_days"] = "Choose 7, 30, 60 or 365 days."
     anchor = (
-        await crud.get_anchor(session, workspace_id=workspace.id, anchor_id=draft.anchor)
+        await crud.get_anchor(session, workspace_id=workspace_id, anchor_id=draft.anchor)
         if draft.anchor
         else None
     )
     if anchor is None:
         errors["anchor"] = "Choose one of your anchors."
-    await _check_accounts(session, workspace_id=workspace.id, ids=draft.ads_accounts, errors=errors)
+    await _check_accounts(session, workspace_id=workspace_id, ids=draft.ads_accounts, errors=errors)
     if "link_name" in values:
-        await _check_name_free(session, workspace_id=workspace.id, name=values["link_name"], errors=errors)
+        await _check_name_free(session, workspace_id=workspace_id, name=values["link_name"], errors=errors)
     if errors:
         raise InvalidInput(errors)
     assert brand is not None and anchor is not None and draft.authorization_days is not None
 
     project = LiteProject(
-        workspace_id=workspace.id,
+        workspace_id=workspace_id,
         brand_id=brand.id,  # type: ignore[arg-type]
         authorization_days=draft.authorization_days,
         anchor_id=anchor.id,  # type: ignore[arg-type]
@@ -166,7 +165,7 @@ async def create_project(
     await crud.set_project_ads_accounts(session, project_id=project.id, ads_account_ids=draft.ads_accounts)
     event = crud.add_audit_event(
         session,
-        workspace_id=workspace.id,
+        workspace_id=workspace_id,
         actor=actor.user_id,
         action="project.created",
         target_type="project",
@@ -293,9 +292,8 @@ async def find_project(session: AsyncSession, *, actor: Actor, name: str) -> Lit
         raise NotFound(
             "Say which project, e.g. `/liteproject show Summer launch`. `/liteproject list` shows them."
         )
-    workspace = await workspace_of(session, actor)
-    assert workspace.id is not None
-    matches = await crud.find_projects_by_name(session, workspace_id=workspace.id, name=name)
+    workspace_id = await workspace_id_of(session, actor)
+    matches = await crud.find_projects_by_name(session, workspace_id=workspace_id, name=name)
     exact = [project for project in matches if project.link_name.lower() == name.lower()]
     if len(exact) == 1:
         return exact[0]
@@ -303,16 +301,15 @@ async def find_project(session: AsyncSession, *, actor: Actor, name: str) -> Lit
         return matches[0]
     if matches:
         raise AmbiguousProject(name, exact or matches)
-    recent = await crud.list_projects(session, workspace_id=workspace.id, limit=5)
+    recent = await crud.list_projects(session, workspace_id=workspace_id, limit=5)
     hint = f" Recent projects: {', '.join(f'“{p.link_name}”' for p in recent)}." if recent else ""
     raise NotFound(f"No project is called “{name}”.{hint} `/liteproject list` shows them all.")
 
 
 async def get_project(session: AsyncSession, *, actor: Actor, project_id: int) -> LiteProject:
     """A project of the actor's workspace; an id from another workspace is simply not found."""
-    workspace = await workspace_of(session, actor)
-    assert workspace.id is not None
-    project = await crud.get_project(session, workspace_id=workspace.id, project_id=project_id)
+    workspace_id = await workspace_id_of(session, actor)
+    project = await crud.get_project(session, workspace_id=workspace_id, project_id=project_id)
     if project is None:
         raise NotFound("That project doesn't exist any more, or isn't in this workspace.")
     return project
@@ -357,16 +354,15 @@ async def list_projects(
     archived: bool = False,
 ) -> ProjectPage:
     """Live projects (or the archived ones), newest first; `mine`: those the actor owns or manages."""
-    workspace = await workspace_of(session, actor)
-    assert workspace.id is not None
+    workspace_id = await workspace_id_of(session, actor)
     offset = max(0, offset)
     user_id = actor.user_id if mine else None
     projects = await crud.list_projects(
-        session, workspace_id=workspace.id, offset=offset, limit=limit, archived=archived, user_id=user_id
+        session, workspace_id=workspace_id, offset=offset, limit=limit, archived=archived, user_id=user_id
     )
-    brands = {brand.id: brand.name for brand in await crud.list_brands(session, workspace_id=workspace.id)}
+    brands = {brand.id: brand.name for brand in await crud.list_brands(session, workspace_id=workspace_id)}
     counts = await crud.video_counts(session, project_ids=[p.id for p in projects if p.id is not None])
-    total = await crud.count_projects(session, workspace_id=workspace.id, archived=archived, user_id=user_id)
+    total = await crud.count_projects(session, workspace_id=workspace_id, archived=archived, user_id=user_id)
     return ProjectPage(projects, brands, counts, total, offset, limit, mine=mine)  # type: ignore[arg-type]
 
 
@@ -417,9 +413,8 @@ async def edit_project(
     if unknown:
         raise InvalidInput({name: "This field can't be edited." for name in unknown})
 
-    workspace = await workspace_of(session, actor)
-    assert workspace.id is not None
-    project = await crud.get_project_for_update(session, workspace_id=workspace.id, project_id=project_id)
+    workspace_id = await workspace_id_of(session, actor)
+    project = await crud.get_project_for_update(session, workspace_id=workspace_id, project_id=project_id)
     if project is None:
         raise NotFound("That project doesn't exist any more, or isn't in this workspace.")
     assert project.id is not None
@@ -436,11 +431,11 @@ async def edit_project(
         errors.pop("deadline", None)
     new_accounts = sorted(set(changes.get("ads_accounts") or [])) if "ads_accounts" in changes else None
     if new_accounts is not None:
-        await _check_accounts(session, workspace_id=workspace.id, ids=new_accounts, errors=errors)
+        await _check_accounts(session, workspace_id=workspace_id, ids=new_accounts, errors=errors)
     new_managers = _clean_managers(changes.get("managers"), errors) if "managers" in changes else None
     if "link_name" in values:
         await _check_name_free(
-            session, workspace_id=workspace.id, name=values["link_name"], errors=errors, project_id=project.id
+            session, workspace_id=workspace_id, name=values["link_name"], errors=errors, project_id=project.id
         )
     if errors:
         raise InvalidInput(errors)
@@ -468,7 +463,7 @@ async def edit_project(
     changed_before, changed_after = crud.changed_only(before, after)
     event = crud.add_audit_event(
         session,
-        workspace_id=workspace.id,
+        workspace_id=workspace_id,
         actor=actor.user_id,
         action="project.updated",
         target_type="project",
@@ -495,7 +490,7 @@ async def edit_project(
         # the old card says where the project went, instead of buttons for a card that moved
         await crud.add_outbox_message(
             session,
-            workspace_id=workspace.id,
+            workspace_id=workspace_id,
             dedup_key=f"project-moved:audit-{event.id}",
             kind=NoticeKind.PROJECT_MOVED.value,
             channel_id=card_channel,
@@ -521,9 +516,8 @@ async def set_invite_link_active(
     `mute` keeps the notice out of channels (a bulk change posts one summary instead); the
     project card is still brought up to date.
     """
-    workspace = await workspace_of(session, actor)
-    assert workspace.id is not None
-    project = await crud.get_project_for_update(session, workspace_id=workspace.id, project_id=project_id)
+    workspace_id = await workspace_id_of(session, actor)
+    project = await crud.get_project_for_update(session, workspace_id=workspace_id, project_id=project_id)
     if project is None:
         raise NotFound("That project doesn't exist any more, or isn't in this workspace.")
     await require_manager(session, actor=actor, project=project, action="pause")
@@ -538,7 +532,7 @@ async def set_invite_link_active(
     project.updated_at = utcnow()
     event = crud.add_audit_event(
         session,
-        workspace_id=workspace.id,
+        workspace_id=workspace_id,
         actor=actor.user_id,
         action="project.resumed" if active else "project.paused",
         target_type="project",
@@ -576,11 +570,10 @@ async def set_all_invite_links(
 ) -> list[LiteProject]:
     """Pause (or resume) every project of the workspace; one summary instead of a notice each."""
     await require_admin(actor, what=f"{'resume' if active else 'pause'} every project at once")
-    workspace = await workspace_of(session, actor)
-    assert workspace.id is not None
+    workspace_id = await workspace_id_of(session, actor)
     changed = []
     for project_id in await crud.project_ids_with_state(
-        session, workspace_id=workspace.id, active=not active
+        session, workspace_id=workspace_id, active=not active
     ):
         result = await set_invite_link_active(
             session, actor=actor, project_id=project_id, active=active, mute=True
@@ -590,7 +583,7 @@ async def set_all_invite_links(
     if changed:
         await crud.add_outbox_message(
             session,
-            workspace_id=workspace.id,
+            workspace_id=workspace_id,
             dedup_key=f"bulk-{'resume' if active else 'pause'}:{actor.user_id}:{secrets.token_hex(8)}",
             kind=NoticeKind.BULK_SUMMARY.value,
             channel_id=summary_channel_id,
@@ -672,9 +665,8 @@ async def restore_project(session: AsyncSession, *, actor: Actor, project_id: in
 
 
 async def _project_for_update(session: AsyncSession, *, actor: Actor, project_id: int) -> LiteProject:
-    workspace = await workspace_of(session, actor)
-    assert workspace.id is not None
-    project = await crud.get_project_for_update(session, workspace_id=workspace.id, project_id=project_id)
+    workspace_id = await workspace_id_of(session, actor)
+    project = await crud.get_project_for_update(session, workspace_id=workspace_id, project_id=project_id)
     if project is None:
         raise NotFound("That project doesn't exist any more, or isn't in this workspace.")
     return project

@@ -16,7 +16,7 @@ from bot.services.errors import InvalidInput, NotFound
 from bot.services.notices import queue_card_refresh
 from bot.services.permissions import may_manage, require_manager
 from bot.services.projects import get_project
-from bot.services.workspaces import Actor, workspace_of
+from bot.services.workspaces import Actor, workspace_id_of
 from storage import crud
 from storage import videos as video_queries
 from storage.models import LiteProject, ReviewState, Video
@@ -53,12 +53,11 @@ async def get_video(
 
     `require_spark_code` refuses (Forbidden) those who may not, instead of hiding the code.
     """
-    workspace = await workspace_of(session, actor)
-    assert workspace.id is not None
-    video = await video_queries.get_video(session, workspace_id=workspace.id, video_id=video_id)
+    workspace_id = await workspace_id_of(session, actor)
+    video = await video_queries.get_video(session, workspace_id=workspace_id, video_id=video_id)
     if video is None:
         raise NotFound(VIDEO_NOT_FOUND)
-    project = await crud.get_project(session, workspace_id=workspace.id, project_id=video.project_id)
+    project = await crud.get_project(session, workspace_id=workspace_id, project_id=video.project_id)
     if project is None:
         raise NotFound(VIDEO_NOT_FOUND)
     if require_spark_code:
@@ -90,12 +89,11 @@ async def set_review(
         state = ReviewState.UNREVIEWED
     if state not in REVIEW_STATES:
         raise InvalidInput({"review_state": "A video can be approved or rejected."})
-    workspace = await workspace_of(session, actor)
-    assert workspace.id is not None
-    video = await video_queries.get_video_for_update(session, workspace_id=workspace.id, video_id=video_id)
+    workspace_id = await workspace_id_of(session, actor)
+    video = await video_queries.get_video_for_update(session, workspace_id=workspace_id, video_id=video_id)
     if video is None:
         raise NotFound(VIDEO_NOT_FOUND)
-    project = await crud.get_project(session, workspace_id=workspace.id, project_id=video.project_id)
+    project = await crud.get_project(session, workspace_id=workspace_id, project_id=video.project_id)
     if project is None:
         raise NotFound(VIDEO_NOT_FOUND)
     await require_manager(session, actor=actor, project=project, action="review")
@@ -106,7 +104,7 @@ async def set_review(
     video.review_state = state
     event = crud.add_audit_event(
         session,
-        workspace_id=workspace.id,
+        workspace_id=workspace_id,
         actor=actor.user_id,
         action=f"video.{state.value}",
         target_type="video",

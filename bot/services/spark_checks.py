@@ -32,7 +32,7 @@ from bot.services import connections
 from bot.services.errors import Conflict, NotFound
 from bot.services.notices import NoticeKind, queue_alert_refresh, queue_card_refresh
 from bot.services.permissions import require_manager
-from bot.services.workspaces import Actor, workspace_of
+from bot.services.workspaces import Actor, workspace_id_of
 from bot.settings import Settings
 from bot.tiktok import tt_video
 from bot.tiktok.business_api import BusinessApiClient, BusinessApiUnavailable, TikTokApiError
@@ -439,9 +439,8 @@ async def add_to_ads_manager(
     session: AsyncSession, *, actor: Actor, video_id: int, settings: object | None = None
 ) -> AddRequest:
     """Queue `tt_video/authorize/` for each of the project's accounts not yet holding the code."""
-    workspace = await workspace_of(session, actor)
-    assert workspace.id is not None
-    video = await video_queries.get_video_for_update(session, workspace_id=workspace.id, video_id=video_id)
+    workspace_id = await workspace_id_of(session, actor)
+    video = await video_queries.get_video_for_update(session, workspace_id=workspace_id, video_id=video_id)
     if video is None:
         raise NotFound("This video is no longer in liteproject.")
     project = await session.get(LiteProject, video.project_id)
@@ -523,9 +522,8 @@ class BulkAdd:
 async def add_project_codes(session: AsyncSession, *, actor: Actor, project_id: int) -> BulkAdd:
     """Queue every verified, not-yet-added code of the project for each of its Ads Manager accounts;
     the person hears a summary once TikTok has answered them all."""
-    workspace = await workspace_of(session, actor)
-    assert workspace.id is not None
-    project = await crud.get_project(session, workspace_id=workspace.id, project_id=project_id)
+    workspace_id = await workspace_id_of(session, actor)
+    project = await crud.get_project(session, workspace_id=workspace_id, project_id=project_id)
     if project is None:
         raise NotFound("This project doesn't exist any more, or isn't in this workspace.")
     await require_manager(session, actor=actor, project=project, action="ads_manager")
@@ -739,9 +737,8 @@ async def ask_for_new_code(
     session: AsyncSession, *, actor: Actor, video_id: int
 ) -> tuple[Video, LiteProject]:
     """Mark the video "new code requested" (the caller shows the message to send the creator)."""
-    workspace = await workspace_of(session, actor)
-    assert workspace.id is not None
-    video = await video_queries.get_video_for_update(session, workspace_id=workspace.id, video_id=video_id)
+    workspace_id = await workspace_id_of(session, actor)
+    video = await video_queries.get_video_for_update(session, workspace_id=workspace_id, video_id=video_id)
     if video is None:
         raise NotFound("This video is no longer in liteproject.")
     project = await session.get(LiteProject, video.project_id)

@@ -12,7 +12,7 @@ from bot.services.errors import InvalidInput, NotFound
 from bot.services.notices import DEFAULT_BROADCAST, EVENTS
 from bot.services.projects import find_project
 from bot.services.validation import is_channel_id
-from bot.services.workspaces import Actor, workspace_of
+from bot.services.workspaces import Actor, workspace_id_of
 from storage import crud
 from storage.models import ChannelSettings, Subscription, UserSettings, utcnow
 
@@ -82,15 +82,14 @@ async def subscribe(session: AsyncSession, *, actor: Actor, channel_id: str, tex
             {"events": f"“{' '.join(target[1:])}” isn't a filter. Valid events: {VALID_EVENTS}."}
         )
     filters = parse_filters(filter_tokens)
-    workspace = await workspace_of(session, actor)
-    assert workspace.id is not None
+    workspace_id = await workspace_id_of(session, actor)
     project = None
     if target[0].lower() != "all":
         project = await find_project(session, actor=actor, name=" ".join(target))
     existing = [
         subscription
         for subscription in await crud.channel_subscriptions(
-            session, workspace_id=workspace.id, channel_id=channel_id
+            session, workspace_id=workspace_id, channel_id=channel_id
         )
         if subscription.project_id == (project.id if project else None)
     ]
@@ -98,7 +97,7 @@ async def subscribe(session: AsyncSession, *, actor: Actor, channel_id: str, tex
         existing[0]
         if existing
         else Subscription(
-            workspace_id=workspace.id,
+            workspace_id=workspace_id,
             channel_id=channel_id,
             project_id=project.id if project else None,
             created_by=actor.user_id,
@@ -111,7 +110,7 @@ async def subscribe(session: AsyncSession, *, actor: Actor, channel_id: str, tex
     assert subscription.id is not None
     crud.add_audit_event(
         session,
-        workspace_id=workspace.id,
+        workspace_id=workspace_id,
         actor=actor.user_id,
         action="subscription.saved",
         target_type="subscription",
@@ -126,17 +125,16 @@ async def unsubscribe(session: AsyncSession, *, actor: Actor, channel_id: str, t
     target = text.strip()
     if not target:
         raise InvalidInput({"project": "Say which project, or all: `/liteproject unsubscribe all`."})
-    workspace = await workspace_of(session, actor)
-    assert workspace.id is not None
+    workspace_id = await workspace_id_of(session, actor)
     project = None if target.lower() == "all" else await find_project(session, actor=actor, name=target)
     for subscription in await crud.channel_subscriptions(
-        session, workspace_id=workspace.id, channel_id=channel_id
+        session, workspace_id=workspace_id, channel_id=channel_id
     ):
         if subscription.project_id == (project.id if project else None):
             assert subscription.id is not None
             crud.add_audit_event(
                 session,
-                workspace_id=workspace.id,
+                workspace_id=workspace_id,
                 actor=actor.user_id,
                 action="subscription.removed",
                 target_type="subscription",
@@ -153,16 +151,15 @@ async def unsubscribe(session: AsyncSession, *, actor: Actor, channel_id: str, t
 async def list_subscriptions(
     session: AsyncSession, *, actor: Actor, channel_id: str
 ) -> list[SubscriptionView]:
-    workspace = await workspace_of(session, actor)
-    assert workspace.id is not None
+    workspace_id = await workspace_id_of(session, actor)
     views = []
     for subscription in await crud.channel_subscriptions(
-        session, workspace_id=workspace.id, channel_id=channel_id
+        session, workspace_id=workspace_id, channel_id=channel_id
     ):
         name = None
         if subscription.project_id is not None:
             project = await crud.get_project(
-                session, workspace_id=workspace.id, project_id=subscription.project_id
+                session, workspace_id=workspace_id, project_id=subscription.project_id
             )
             name = project.link_name if project else "(deleted project)"
         views.append(SubscriptionView(subscription, name))
@@ -178,11 +175,10 @@ async def set_broadcast(session: AsyncSession, *, actor: Actor, channel_id: str,
         events = list(DEFAULT_BROADCAST)
     else:
         events = parse_filters(choice.replace(" ", ",").split(",")).events
-    workspace = await workspace_of(session, actor)
-    assert workspace.id is not None
-    settings = await crud.get_channel_settings(session, workspace_id=workspace.id, channel_id=channel_id)
+    workspace_id = await workspace_id_of(session, actor)
+    settings = await crud.get_channel_settings(session, workspace_id=workspace_id, channel_id=channel_id)
     if settings is None:
-        settings = ChannelSettings(workspace_id=workspace.id, channel_id=channel_id, broadcast_events=events)
+        settings = ChannelSettings(workspace_id=workspace_id, channel_id=channel_id, broadcast_events=events)
     settings.broadcast_events = events
     settings.updated_by = actor.user_id
     settings.updated_at = utcnow()
@@ -196,18 +192,16 @@ async def broadcast_events(session: AsyncSession, *, workspace_id: int, channel_
 
 
 async def action_dms_enabled(session: AsyncSession, *, actor: Actor) -> bool:
-    workspace = await workspace_of(session, actor)
-    assert workspace.id is not None
-    settings = await crud.get_user_settings(session, workspace_id=workspace.id, user_id=actor.user_id)
+    workspace_id = await workspace_id_of(session, actor)
+    settings = await crud.get_user_settings(session, workspace_id=workspace_id, user_id=actor.user_id)
     return bool(settings and settings.action_dms)
 
 
 async def set_action_dms(session: AsyncSession, *, actor: Actor, enabled: bool) -> None:
-    workspace = await workspace_of(session, actor)
-    assert workspace.id is not None
-    settings = await crud.get_user_settings(session, workspace_id=workspace.id, user_id=actor.user_id)
+    workspace_id = await workspace_id_of(session, actor)
+    settings = await crud.get_user_settings(session, workspace_id=workspace_id, user_id=actor.user_id)
     if settings is None:
-        settings = UserSettings(workspace_id=workspace.id, user_id=actor.user_id)
+        settings = UserSettings(workspace_id=workspace_id, user_id=actor.user_id)
     settings.action_dms = enabled
     settings.updated_at = utcnow()
     session.add(settings)

@@ -92,3 +92,10 @@ async def workspace_of(session: AsyncSession, actor: Actor) -> Workspace:
     )
     _remember_after_commit(session, key, _detached(created))
     return created
+
+
+async def workspace_id_of(session: AsyncSession, actor: Actor) -> int:
+    """The id of the actor's workspace, which every query is scoped by (the row is made on first use)."""
+    workspace = await workspace_of(session, actor)
+    assert workspace.id is not None  # a flushed row always has its id
+    return workspace.id

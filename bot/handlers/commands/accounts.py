@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.blocks.assets import render_ads_account_list, render_ads_account_modal, render_usage
 from bot.handlers.commands.registry import Invocation, subcommand
 from bot.services import assets, connections
-from bot.services.workspaces import Actor, workspace_of
+from bot.services.workspaces import Actor, workspace_id_of
 
 
 @subcommand(
@@ -25,12 +25,11 @@ async def accounts(call: Invocation) -> None:
     actor = Actor.from_context(call.context)
     async with call.context["sessions"].begin() as session:
         found = await assets.list_ads_accounts(session, actor=actor)
-        workspace = await workspace_of(session, actor)
-        assert workspace.id is not None
+        workspace_id = await workspace_id_of(session, actor)
         unreachable = await connections.unreachable_advertisers(
             session,
             settings=call.context["settings"],
-            workspace_id=workspace.id,
+            workspace_id=workspace_id,
             advertiser_ids=[account.advertiser_id for account in found],
         )
     await call.ack(**render_ads_account_list(found, unreachable=unreachable))
