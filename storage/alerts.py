@@ -24,7 +24,10 @@ async def posted_video_alerts(
         select(OutboxMessage)
         .where(
             col(OutboxMessage.workspace_id) == workspace_id,
-            or_(col(OutboxMessage.dedup_key) == key, col(OutboxMessage.dedup_key).like(f"{key}:%")),
+            or_(
+                col(OutboxMessage.dedup_key) == key,
+                col(OutboxMessage.dedup_key).startswith(f"{key}:", autoescape=True),
+            ),
             col(OutboxMessage.status) == OutboxStatus.SENT,
             col(OutboxMessage.slack_ts).is_not(None),
             col(OutboxMessage.digest_key).is_(None),
@@ -56,7 +59,10 @@ async def video_alert_unsent(session: AsyncSession, *, workspace_id: int, video_
     key = DELIVERED_KEY.format(video_id=video_id)
     query = select(col(OutboxMessage.id)).where(
         col(OutboxMessage.workspace_id) == workspace_id,
-        or_(col(OutboxMessage.dedup_key) == key, col(OutboxMessage.dedup_key).like(f"{key}:%")),
+        or_(
+            col(OutboxMessage.dedup_key) == key,
+            col(OutboxMessage.dedup_key).startswith(f"{key}:", autoescape=True),
+        ),
         col(OutboxMessage.status) == OutboxStatus.PENDING,
     )
     return (await session.execute(query.limit(1))).first() is not None

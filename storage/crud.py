@@ -67,11 +67,6 @@ def is_unique_violation(error: IntegrityError) -> bool:
     return "UNIQUE constraint failed" in str(original)  # SQLite says it in words
 
 
-def like_prefix(text: str) -> str:
-    """A LIKE pattern (escape character backslash) matching what starts with `text` literally."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def _insert_for(session: AsyncSession) -> Any:
     """The dialect's INSERT, which knows ON CONFLICT DO NOTHING (SQLite and PostgreSQL both do)."""
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
@@ -177,7 +172,7 @@ async def find_projects_by_name(
     link_name = func.lower(LiteProject.link_name)
     query = (
         select(LiteProject)
-        .where(LiteProject.workspace_id == workspace_id, link_name.like(like_prefix(lowered), escape="\\"))
+        .where(LiteProject.workspace_id == workspace_id, link_name.startswith(lowered, autoescape=True))
         .order_by(case((link_name == lowered, 0), else_=1), LiteProject.link_name)
         .limit(limit)
     )
