@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -19,6 +17,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.text import escape
+from bot.services.connections import ConnectionView
 from bot.settings import Settings
 from storage.models import TikTokConnectionKind, TikTokConnectionStatus
 
@@ -60,20 +59,6 @@ def render_reconnect_dm(payload: dict[str, Any], settings: Settings) -> dict[str
         f"Open liteproject's *Home* tab and press *Connect {name}* to connect again."
     )
     return {"text": text, "blocks": [SectionBlock(text=MarkdownTextObject(text=text)).to_dict()]}
-
-
-@dataclass(frozen=True)
-class ConnectionView:
-    """What App Home shows about one kind of connection."""
-
-    kind: TikTokConnectionKind
-    status: TikTokConnectionStatus | None  # None: not connected
-    connect_url: str | None  # None: this server can't run the connect flow
-    connected_by: str | None = None
-    connected_at: dt.datetime | None = None
-    accounts: int = 0
-    from_settings: bool = False
-    account_ids: tuple[str, ...] = ()  # TikTok One: the accounts, the one in use first
 
 
 def connection_blocks(view: ConnectionView) -> list[Block]:

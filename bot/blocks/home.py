@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.connections import ConnectionView, connection_context
+from bot.blocks.connections import connection_context
 from bot.blocks.projects import (
     COPY_INVITE_LINK,
     OPEN_PROJECT,
@@ -25,6 +25,7 @@ from bot.blocks.projects import (
     pause_or_resume_button,
     project_summary,
 )
+from bot.services.connections import ConnectionView
 from bot.services.projects import ProjectPage
 from storage.crud import VideoCounts
 

@@ -12,6 +12,7 @@ the setting changes), so a revoked settings token is reported the same way as a 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import logging
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,7 +22,6 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.blocks.connections import ConnectionView
 from bot.services.errors import Forbidden
 from bot.services.notices import NoticeKind
 from bot.services.workspaces import Actor, workspace_id_of
@@ -225,6 +225,20 @@ async def mark_needs_reconnecting_by_id(session: AsyncSession, *, connection_id:
     if connection is None:
         return False
     return await mark_needs_reconnecting(session, connection=connection, reason=reason)
+
+
+@dataclass(frozen=True)
+class ConnectionView:
+    """What App Home shows about one kind of connection."""
+
+    kind: TikTokConnectionKind
+    status: TikTokConnectionStatus | None  # None: not connected
+    connect_url: str | None  # None: this server can't run the connect flow
+    connected_by: str | None = None
+    connected_at: dt.datetime | None = None
+    accounts: int = 0
+    from_settings: bool = False
+    account_ids: tuple[str, ...] = ()  # TikTok One: the accounts, the one in use first
 
 
 async def home_views(session: AsyncSession, *, settings: Settings, actor: Actor) -> list[ConnectionView]:
