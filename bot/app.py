@@ -67,7 +67,7 @@ def create_slack_client(
 
 
 def create_dispatcher_client(settings: Settings) -> AsyncWebClient:
-    """The notification sender's client: no blind retries (the outbox retries on its own terms).
+    """The outbox dispatcher's client: no blind retries (the outbox retries on its own terms).
 
     In multi-workspace mode it has no token of its own: each call carries the token of the
     workspace its outbox row belongs to (see `dispatcher_tokens`).

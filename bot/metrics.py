@@ -59,9 +59,9 @@ DB_WAIT_SECONDS = Histogram(
     ["backend"],
     buckets=(0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0),
 )
-OUTBOX_BACKLOG = Gauge("liteproject_outbox_backlog", "Notifications waiting to be sent (pending rows).")
+OUTBOX_BACKLOG = Gauge("liteproject_outbox_backlog", "Outbox messages waiting to be sent (pending rows).")
 OUTBOX_OLDEST_SECONDS = Gauge(
-    "liteproject_outbox_oldest_age_seconds", "Age of the oldest notification still waiting (0 when none)."
+    "liteproject_outbox_oldest_age_seconds", "Age of the oldest outbox message still waiting (0 when none)."
 )
 JOB_QUEUE_DEPTH = Gauge("liteproject_job_queue_depth", "Durable jobs waiting, by kind.", ["kind"])
 

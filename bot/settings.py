@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     linking_requests_enabled: bool = False
     # how long a creator has to answer a linking request
     linking_request_days: int = Field(default=30, ge=1, le=365)
-    # how long a replica owns the notifications it picked up; another takes them over after it
+    # how long a replica owns the outbox messages it picked up; another takes them over after it
     outbox_lease_seconds: float = Field(default=30.0, ge=1.0, le=3600.0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client; empty: none

@@ -70,3 +70,67 @@ async def get_ads_account(
         col(AdsAccount.workspace_id) == workspace_id, col(AdsAccount.id) == ads_account_id
     )
     return (await session.execute(query)).scalar_one_or_none()
+
+
+async def list_brands(session: AsyncSession, *, workspace_id: int) -> Sequence[BrandProfile]:
+    query = select(BrandProfile).where(BrandProfile.workspace_id == workspace_id).order_by(BrandProfile.name)
+    return (await session.execute(query)).scalars().all()
+
+
+async def get_brand(session: AsyncSession, *, workspace_id: int, brand_id: int) -> BrandProfile | None:
+    query = select(BrandProfile).where(BrandProfile.workspace_id == workspace_id, BrandProfile.id == brand_id)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def projects_of_brand(
+    session: AsyncSession, *, workspace_id: int, brand_id: int
+) -> Sequence[LiteProject]:
+    query = select(LiteProject).where(
+        LiteProject.workspace_id == workspace_id, LiteProject.brand_id == brand_id
+    )
+    return (await session.execute(query)).scalars().all()
+
+
+async def find_brand_by_name(session: AsyncSession, *, workspace_id: int, name: str) -> BrandProfile | None:
+    query = select(BrandProfile).where(
+        BrandProfile.workspace_id == workspace_id, func.lower(BrandProfile.name) == name.lower()
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def list_ads_accounts(session: AsyncSession, *, workspace_id: int) -> Sequence[AdsAccount]:
+    query = (
+        select(AdsAccount).where(AdsAccount.workspace_id == workspace_id).order_by(AdsAccount.display_name)
+    )
+    return (await session.execute(query)).scalars().all()
+
+
+async def get_ads_accounts(
+    session: AsyncSession, *, workspace_id: int, ids: Sequence[int]
+) -> Sequence[AdsAccount]:
+    query = select(AdsAccount).where(AdsAccount.workspace_id == workspace_id, col(AdsAccount.id).in_(ids))
+    return (await session.execute(query)).scalars().all()
+
+
+async def find_ads_account(
+    session: AsyncSession, *, workspace_id: int, advertiser_id: str
+) -> AdsAccount | None:
+    query = select(AdsAccount).where(
+        AdsAccount.workspace_id == workspace_id, AdsAccount.advertiser_id == advertiser_id
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def list_anchors(session: AsyncSession, *, workspace_id: int) -> Sequence[Anchor]:
+    query = select(Anchor).where(Anchor.workspace_id == workspace_id).order_by(Anchor.name)
+    return (await session.execute(query)).scalars().all()
+
+
+async def get_anchor(session: AsyncSession, *, workspace_id: int, anchor_id: int) -> Anchor | None:
+    query = select(Anchor).where(Anchor.workspace_id == workspace_id, Anchor.id == anchor_id)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def find_anchor_by_name(session: AsyncSession, *, workspace_id: int, name: str) -> Anchor | None:
+    query = select(Anchor).where(Anchor.workspace_id == workspace_id, func.lower(Anchor.name) == name.lower())
+    return (await session.execute(query)).scalar_one_or_none()

@@ -7,15 +7,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import delete, func, or_, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from storage.models import Job, JobState, OEmbedCache, utcnow
-
-
-def _insert_for(session: AsyncSession) -> Any:
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+from storage.sql import insert_for
 
 
 async def add_job(
@@ -29,7 +25,7 @@ async def add_job(
 ) -> bool:
     """Queue a job unless one with the same key exists (whatever its state); True when queued."""
     now = utcnow()
-    insert = _insert_for(session)(Job).values(
+    insert = insert_for(session)(Job).values(
         kind=kind,
         key=key,
         workspace_id=workspace_id,
@@ -154,7 +150,7 @@ async def store_oembed(
     session: AsyncSession, *, video_id: str, answer: dict[str, Any], now: dt.datetime, expires_at: dt.datetime
 ) -> None:
     values = {"answer": answer, "fetched_at": now, "expires_at": expires_at}
-    insert = _insert_for(session)(OEmbedCache).values(video_id=video_id, **values)
+    insert = insert_for(session)(OEmbedCache).values(video_id=video_id, **values)
     await session.execute(insert.on_conflict_do_update(index_elements=["video_id"], set_=values))
 
 

@@ -12,10 +12,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Table, and_, case, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Video, VideoMetric
+from storage.sql import dialect_insert
 
 TABLE: Table = VideoMetric.__table__  # type: ignore[attr-defined]
 CHUNK = 500  # rows per statement: 7 parameters each stays far below SQLite's variable limit
@@ -30,10 +30,6 @@ class MetricPoint:
     value: float
     as_of: dt.datetime
     final: bool = False
-
-
-def _insert(dialect: str):  # type: ignore[no-untyped-def]
-    return postgresql.insert(TABLE) if dialect == "postgresql" else sqlite.insert(TABLE)
 
 
 async def upsert_points(session: AsyncSession, *, points: Iterable[MetricPoint]) -> int:
@@ -52,7 +48,7 @@ async def upsert_points(session: AsyncSession, *, points: Iterable[MetricPoint])
         for point in points
     ]
     for start in range(0, len(rows), CHUNK):
-        statement = _insert(dialect).values(rows[start : start + CHUNK])
+        statement = dialect_insert(dialect)(TABLE).values(rows[start : start + CHUNK])
         statement = statement.on_conflict_do_update(
             index_elements=["video_id", "source", "metric", "day"],
             set_={

@@ -1,4 +1,4 @@
-"""The domain tables. Every row belongs to a workspace; queries are scoped by it (see storage/crud).
+"""The domain tables. Every row belongs to a workspace; queries are scoped by it (see the query modules beside this one).
 
 Which fields may change after creation (brand, authorization period and anchor may not) is a rule of
 bot/services/projects.py, not of these models: they describe rows, and nothing here refuses a write.
@@ -415,7 +415,7 @@ class VideoAdsAccount(SQLModel, table=True):
     seen_at: dt.datetime | None = utc_field(nullable=True)
 
 
-# --- notifications ------------------------------------------------------------------------------
+# --- outbox messages ------------------------------------------------------------------------------
 
 
 class Subscription(SQLModel, table=True):
@@ -432,7 +432,8 @@ class Subscription(SQLModel, table=True):
 
 
 class OutboxMessage(SQLModel, table=True):
-    """A notification, written in the same transaction as the change that causes it."""
+    """An outbox message: one notice to one channel, written in the same transaction as the change
+    that causes it."""
 
     __tablename__ = "outbox"
     __table_args__ = (

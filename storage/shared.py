@@ -13,22 +13,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
 
 from limits.aio.storage import Storage
 from sqlalchemy import case, delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.models import RateLimitCounter, SeenSlackRequest
+from storage.sql import dialect_insert
 
 # expired rows are swept every this many writes, so the tables stay the size of the live keys
 SWEEP_EVERY = 500
-
-
-def _insert(engine: AsyncEngine) -> Any:
-    return postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
 
 
 class SQLRateLimitStorage(Storage):
@@ -49,7 +44,9 @@ class SQLRateLimitStorage(Storage):
     async def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         now = self.clock()
         table = RateLimitCounter.__table__  # type: ignore[attr-defined]
-        statement = _insert(self.engine)(table).values(key=key, hits=amount, expires_at=now + expiry)
+        statement = dialect_insert(self.engine.dialect.name)(table).values(
+            key=key, hits=amount, expires_at=now + expiry
+        )
         expired = table.c.expires_at <= now
         statement = statement.on_conflict_do_update(
             index_elements=[table.c.key],
@@ -107,7 +104,7 @@ async def remember_once(
     now = clock()
     table = SeenSlackRequest.__table__  # type: ignore[attr-defined]
     statement = (
-        _insert(engine)(table)
+        dialect_insert(engine.dialect.name)(table)
         .values(key=key, expires_at=now + keep_seconds)
         .on_conflict_do_update(
             index_elements=[table.c.key],

@@ -10,7 +10,7 @@ import itertools
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.projects import new_invite_token
-from storage import crud
+from storage import workspaces as workspace_queries
 from storage.models import (
     AdsAccount,
     Anchor,
@@ -31,7 +31,7 @@ _serial = itertools.count(1)
 
 
 async def make_workspace(session: AsyncSession, *, team_id: str = TEAM_ID) -> Workspace:
-    return await crud.get_or_create_workspace(session, team_id=team_id)
+    return await workspace_queries.get_or_create_workspace(session, team_id=team_id)
 
 
 async def make_brand(

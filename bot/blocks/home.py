@@ -27,7 +27,7 @@ from bot.blocks.projects import (
 )
 from bot.services.connections import ConnectionView
 from bot.services.projects import ProjectPage
-from storage.crud import VideoCounts
+from storage.projects import VideoCounts
 
 CREATE_FROM_HOME = "home_create_project"
 HOME_PAGE = "home_page"

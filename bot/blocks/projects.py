@@ -24,8 +24,8 @@ from bot.blocks.text import escape, slack_date, truncate
 from bot.blocks.videos import VIDEO_LIST_TO_REVIEW
 from bot.services.projects import ProjectOverview, ProjectPage, syncing_with_tiktok_one
 from bot.tiktok.tiktok_one import TIKTOK_ONE_WEB_URL
-from storage.crud import VideoCounts
 from storage.models import LiteProject
+from storage.projects import VideoCounts
 
 # action ids of the project buttons; each button's value is the project id
 COPY_INVITE_LINK = "project_copy_link"

@@ -7,10 +7,10 @@ from typing import Any
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
 from bot.blocks.text import escape
-from bot.services.delivery_status import NotificationStatus
+from bot.services.send_status import SendStatus
 
 
-def render_status(status: NotificationStatus, *, retried: int | None = None) -> dict[str, Any]:
+def render_status(status: SendStatus, *, retried: int | None = None) -> dict[str, Any]:
     summary = f"*Notifications* · {status.pending} waiting · {status.sent} sent · {status.failed} failed"
     blocks: list[Block] = []
     if retried is not None:

@@ -16,7 +16,7 @@ from bot.services.performance.charts import PerformanceAnswer
 from bot.services.permissions import may_manage
 from bot.services.workspaces import Actor, workspace_id_of, workspace_of
 from bot.tiktok.tiktok_one import TIKTOK_ONE_WEB_URL
-from storage import crud
+from storage import assets as asset_queries
 from storage.models import LiteProject
 
 
@@ -26,9 +26,9 @@ async def open_create_modal(
     actor = Actor.from_context(context)
     async with sessions_of(context)() as session:
         workspace_id = await workspace_id_of(session, actor)
-        brands = await crud.list_brands(session, workspace_id=workspace_id)
-        anchors = await crud.list_anchors(session, workspace_id=workspace_id)
-        accounts = await crud.list_ads_accounts(session, workspace_id=workspace_id)
+        brands = await asset_queries.list_brands(session, workspace_id=workspace_id)
+        anchors = await asset_queries.list_anchors(session, workspace_id=workspace_id)
+        accounts = await asset_queries.list_ads_accounts(session, workspace_id=workspace_id)
     view = render_create_modal(brands=brands, anchors=anchors, accounts=accounts, channel_id=channel_id)
     await client.views_open(trigger_id=trigger_id, view=view)
 
@@ -38,7 +38,7 @@ async def open_manage_modal(
 ) -> None:
     async with sessions_of(context)() as session:
         overview = await projects.overview(session, project=project)
-        accounts = await crud.list_ads_accounts(session, workspace_id=project.workspace_id)
+        accounts = await asset_queries.list_ads_accounts(session, workspace_id=project.workspace_id)
         allowed = await may_manage(session, actor=Actor.from_context(context), project=project)
     # someone who may not change the project sees it and whom to ask, not a form they can't save
     view = render_manage_modal(overview, accounts) if allowed else render_manage_readonly(overview)

@@ -26,7 +26,7 @@ from storage.models import Job, JobState, utcnow
 @dataclass
 class JobContext:
     """What handlers may use: the database, the settings, one HTTP client, and a way to say
-    that they queued notifications (so the dispatcher sends them now)."""
+    that they queued notices (so the dispatcher sends them now)."""
 
     sessions: async_sessionmaker[AsyncSession]
     settings: Settings

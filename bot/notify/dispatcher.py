@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.notify.render import Outgoing, render_digest, render_outbox_message
 from bot.retry import backoff_delay, finish_or_cancel
 from bot.settings import Settings
-from storage import crud
+from storage import outbox as outbox_queries
 from storage.models import LiteProject, OutboxMessage, OutboxStatus, Workspace, utcnow
 
 log = logging.getLogger(__name__)
@@ -186,9 +186,7 @@ class OutboxDispatcher:
             except Exception as exc:  # the loop must outlive a database outage; it backs off
                 failures += 1
                 if failures == 1:  # one line per state change, not a traceback per poll
-                    log.warning(
-                        "outbox: can't reach the notifications (%s); retrying with backoff", _reason(exc)
-                    )
+                    log.warning("outbox: can't reach the outbox (%s); retrying with backoff", _reason(exc))
                 handled = 0
             else:
                 if failures:
@@ -224,7 +222,9 @@ class OutboxDispatcher:
             # the time once the transaction has its connection: it may have waited for it
             now = utcnow()
             lease = now + dt.timedelta(seconds=self.config.lease_seconds)
-            for row in await crud.due_outbox_messages(session, now=now, limit=self.config.batch_size):
+            for row in await outbox_queries.due_outbox_messages(
+                session, now=now, limit=self.config.batch_size
+            ):
                 count = taken.get(row.channel_id, 0)
                 if count >= self.pacer.budget(row.channel_id, horizon):
                     continue  # its turn comes in a later round; claiming it now would outlive the lease
@@ -268,7 +268,7 @@ class OutboxDispatcher:
             if await self._hold_for_digest(session, message):
                 return
             if message.digest_key is not None:
-                group = list(await crud.pending_in_digest(session, digest_key=message.digest_key))
+                group = list(await outbox_queries.pending_in_digest(session, digest_key=message.digest_key))
                 if not group or group[0].id != message.id:
                     return  # the digest's first row sends it for all; this one is marked sent then
                 outgoing = await render_digest(session, group, self.settings)
@@ -318,7 +318,7 @@ class OutboxDispatcher:
             return False
         window = self.config.digest_window
         now = utcnow()
-        recent = await crud.count_recent_individual_sends(
+        recent = await outbox_queries.count_recent_individual_sends(
             session,
             channel_id=message.channel_id,
             event=message.event,

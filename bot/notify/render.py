@@ -33,7 +33,7 @@ from bot.services.notices import EVENT_OF_KIND, NoticeKind
 from bot.services.performance import weekly
 from bot.services.subscriptions import broadcast_events
 from bot.settings import Settings
-from storage import crud
+from storage import assets as asset_queries
 from storage.linking import request_videos
 from storage.models import LinkingRequest, LiteProject, OutboxMessage, Video
 
@@ -142,7 +142,7 @@ async def render_update_note(
     before, after = payload.get("before") or {}, payload.get("after") or {}
     ids = {*(before.get("ads_account_ids") or []), *(after.get("ads_account_ids") or [])}
     accounts = (
-        await crud.get_ads_accounts(session, workspace_id=project.workspace_id, ids=sorted(ids))
+        await asset_queries.get_ads_accounts(session, workspace_id=project.workspace_id, ids=sorted(ids))
         if ids
         else []
     )

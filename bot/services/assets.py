@@ -20,14 +20,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks.text import escape
 from bot.services import listing, tiktok_one_assets
+from bot.services.audit import changed_only
 from bot.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bot.services.notices import NoticeKind, queue_notice
 from bot.services.validation import FieldError, clean_email, clean_text, clean_url, domain_of, email_on_domain
 from bot.services.workspaces import Actor, workspace_id_of
-from storage import crud
+from storage import assets as asset_queries
+from storage import audit as audit_queries
 from storage.assets import count_assets, projects_using_ads_account, projects_using_anchor
 from storage.assets import get_ads_account as get_ads_account_row
 from storage.models import AdsAccount, Anchor, AnchorKind, BrandProfile, LiteProject, utcnow
+from storage.sql import is_unique_violation
 
 NAME_MAX = 100
 WEBSITE_MAX = 500
@@ -103,13 +106,13 @@ def brand_snapshot(brand: BrandProfile) -> dict[str, Any]:
 
 async def list_brands(session: AsyncSession, *, actor: Actor) -> Sequence[BrandProfile]:
     workspace_id = await workspace_id_of(session, actor)
-    return await crud.list_brands(session, workspace_id=workspace_id)
+    return await asset_queries.list_brands(session, workspace_id=workspace_id)
 
 
 async def get_brand(session: AsyncSession, *, actor: Actor, brand_id: int) -> BrandProfile:
     """A brand profile of the actor's workspace; an id from another workspace is simply not found."""
     workspace_id = await workspace_id_of(session, actor)
-    brand = await crud.get_brand(session, workspace_id=workspace_id, brand_id=brand_id)
+    brand = await asset_queries.get_brand(session, workspace_id=workspace_id, brand_id=brand_id)
     if brand is None:
         raise NotFound("That brand profile doesn't exist any more, or isn't in this workspace.")
     return brand
@@ -122,7 +125,7 @@ async def add_brand(session: AsyncSession, *, actor: Actor, draft: BrandDraft) -
     session.add(brand)
     await _flush_unique(session, field="name", message=_taken("a brand profile", values["name"]))
     assert brand.id is not None
-    crud.add_audit_event(
+    audit_queries.add_audit_event(
         session,
         workspace_id=workspace_id,
         actor=actor.user_id,
@@ -163,7 +166,7 @@ async def update_brand(
     assert brand.id is not None
     admin = await require_brand_editor(brand, actor=actor)
     values = await _clean_brand(session, workspace_id=brand.workspace_id, draft=draft, brand_id=brand.id)
-    using = await crud.projects_of_brand(session, workspace_id=brand.workspace_id, brand_id=brand.id)
+    using = await asset_queries.projects_of_brand(session, workspace_id=brand.workspace_id, brand_id=brand.id)
     old_domain = brand.domain
     domain_moved = bool(using) and values["domain"] != old_domain
     if domain_moved and not admin:
@@ -183,8 +186,8 @@ async def update_brand(
     brand.updated_at = utcnow()
     listing.changed(session, workspace_id=brand.workspace_id)  # project lists show the brand's name
     await _flush_unique(session, field="name", message=_taken("a brand profile", values["name"]))
-    changed_before, changed_after = crud.changed_only(before, after)
-    crud.add_audit_event(
+    changed_before, changed_after = changed_only(before, after)
+    audit_queries.add_audit_event(
         session,
         workspace_id=brand.workspace_id,
         actor=actor.user_id,
@@ -205,7 +208,7 @@ async def _tell_domain_moved(
     session: AsyncSession, *, project: LiteProject, actor: Actor, old: str, new: str
 ) -> None:
     assert project.id is not None
-    crud.add_audit_event(
+    audit_queries.add_audit_event(
         session,
         workspace_id=project.workspace_id,
         actor=actor.user_id,
@@ -236,7 +239,7 @@ async def _clean_brand(
     except FieldError as exc:
         errors["name"] = str(exc)
     else:
-        same = await crud.find_brand_by_name(session, workspace_id=workspace_id, name=values["name"])
+        same = await asset_queries.find_brand_by_name(session, workspace_id=workspace_id, name=values["name"])
         if same is not None and same.id != brand_id:
             errors["name"] = _taken("a brand profile", same.name)
 
@@ -288,7 +291,7 @@ def ads_account_snapshot(account: AdsAccount) -> dict[str, Any]:
 
 async def list_ads_accounts(session: AsyncSession, *, actor: Actor) -> Sequence[AdsAccount]:
     workspace_id = await workspace_id_of(session, actor)
-    return await crud.list_ads_accounts(session, workspace_id=workspace_id)
+    return await asset_queries.list_ads_accounts(session, workspace_id=workspace_id)
 
 
 async def add_ads_account(session: AsyncSession, *, actor: Actor, draft: AdsAccountDraft) -> AdsAccount:
@@ -302,7 +305,9 @@ async def add_ads_account(session: AsyncSession, *, actor: Actor, draft: AdsAcco
             "TikTok advertiser IDs are numbers only, 6 to 20 digits (e.g. 7123456789012345678)."
         )
     else:
-        same = await crud.find_ads_account(session, workspace_id=workspace_id, advertiser_id=advertiser_id)
+        same = await asset_queries.find_ads_account(
+            session, workspace_id=workspace_id, advertiser_id=advertiser_id
+        )
         if same is not None:
             errors["advertiser_id"] = f"This advertiser ID is already added, as “{same.display_name}”."
     try:
@@ -323,7 +328,7 @@ async def add_ads_account(session: AsyncSession, *, actor: Actor, draft: AdsAcco
     session.add(account)
     await _flush_unique(session, field="advertiser_id", message="This advertiser ID is already added.")
     assert account.id is not None
-    crud.add_audit_event(
+    audit_queries.add_audit_event(
         session,
         workspace_id=workspace_id,
         actor=actor.user_id,
@@ -360,7 +365,7 @@ async def update_ads_account(
         return account
     before = ads_account_snapshot(account)
     account.display_name = display_name
-    crud.add_audit_event(
+    audit_queries.add_audit_event(
         session,
         workspace_id=account.workspace_id,
         actor=actor.user_id,
@@ -409,7 +414,7 @@ def anchor_snapshot(anchor: Anchor) -> dict[str, Any]:
 
 async def list_anchors(session: AsyncSession, *, actor: Actor) -> Sequence[Anchor]:
     workspace_id = await workspace_id_of(session, actor)
-    return await crud.list_anchors(session, workspace_id=workspace_id)
+    return await asset_queries.list_anchors(session, workspace_id=workspace_id)
 
 
 async def add_anchor(session: AsyncSession, *, actor: Actor, draft: AnchorDraft) -> Anchor:
@@ -420,7 +425,7 @@ async def add_anchor(session: AsyncSession, *, actor: Actor, draft: AnchorDraft)
     session.add(anchor)
     await _flush_unique(session, field="name", message=_taken("an anchor", values["name"]))
     assert anchor.id is not None
-    crud.add_audit_event(
+    audit_queries.add_audit_event(
         session,
         workspace_id=workspace_id,
         actor=actor.user_id,
@@ -436,7 +441,7 @@ async def add_anchor(session: AsyncSession, *, actor: Actor, draft: AnchorDraft)
 
 async def get_anchor(session: AsyncSession, *, actor: Actor, anchor_id: int) -> Anchor:
     workspace_id = await workspace_id_of(session, actor)
-    anchor = await crud.get_anchor(session, workspace_id=workspace_id, anchor_id=anchor_id)
+    anchor = await asset_queries.get_anchor(session, workspace_id=workspace_id, anchor_id=anchor_id)
     if anchor is None:
         raise NotFound("That anchor doesn't exist any more, or isn't in this workspace.")
     return anchor
@@ -457,8 +462,8 @@ async def update_anchor(session: AsyncSession, *, actor: Actor, anchor_id: int, 
     if after == before:
         return anchor
     await _flush_unique(session, field="name", message=_taken("an anchor", values["name"]))
-    changed_before, changed_after = crud.changed_only(before, after)
-    crud.add_audit_event(
+    changed_before, changed_after = changed_only(before, after)
+    audit_queries.add_audit_event(
         session,
         workspace_id=anchor.workspace_id,
         actor=actor.user_id,
@@ -503,7 +508,9 @@ async def _clean_anchor(
     except FieldError as exc:
         errors["name"] = str(exc)
     else:
-        same = await crud.find_anchor_by_name(session, workspace_id=workspace_id, name=values["name"])
+        same = await asset_queries.find_anchor_by_name(
+            session, workspace_id=workspace_id, name=values["name"]
+        )
         if same is not None and same.id != anchor_id:
             errors["name"] = _taken("an anchor", same.name)
 
@@ -599,7 +606,7 @@ async def _remove(
     session: AsyncSession, *, actor: Actor, row: AdsAccount | Anchor, action: str, before: dict[str, Any]
 ) -> None:
     assert row.id is not None
-    crud.add_audit_event(
+    audit_queries.add_audit_event(
         session,
         workspace_id=row.workspace_id,
         actor=actor.user_id,
@@ -624,6 +631,6 @@ async def _flush_unique(session: AsyncSession, *, field: str, message: str) -> N
     try:
         await session.flush()
     except IntegrityError as error:
-        if not crud.is_unique_violation(error):
+        if not is_unique_violation(error):
             raise  # a missing row behind a foreign key is a fault, not a name someone took
         raise InvalidInput({field: message}) from None

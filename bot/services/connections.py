@@ -26,8 +26,9 @@ from bot.services.errors import Forbidden
 from bot.services.notices import NoticeKind
 from bot.services.workspaces import Actor, workspace_id_of
 from bot.settings import Settings
+from storage import audit as audit_queries
 from storage import connections as connection_queries
-from storage import crud
+from storage import outbox as outbox_queries
 from storage.models import TikTokConnection, TikTokConnectionKind, TikTokConnectionStatus, utcnow
 
 log = logging.getLogger(__name__)
@@ -97,7 +98,7 @@ async def connect(
     connection.last_error = None
     await session.flush()
     assert connection.id is not None
-    crud.add_audit_event(
+    audit_queries.add_audit_event(
         session,
         workspace_id=workspace_id,
         actor=connected_by,
@@ -116,7 +117,7 @@ async def disconnect(
     if connection is None:
         return False
     assert connection.id is not None
-    crud.add_audit_event(
+    audit_queries.add_audit_event(
         session,
         workspace_id=workspace_id,
         actor=actor,
@@ -199,7 +200,7 @@ async def mark_needs_reconnecting(
     log.warning(
         "TikTok connection %s (%s) needs reconnecting: %s", connection.id, connection.kind.value, reason
     )
-    crud.add_audit_event(
+    audit_queries.add_audit_event(
         session,
         workspace_id=connection.workspace_id,
         actor="tiktok",
@@ -209,7 +210,7 @@ async def mark_needs_reconnecting(
         after={"kind": connection.kind.value, "reason": reason[:200]},
     )
     if connection.connected_by.startswith(("U", "W")):
-        await crud.add_outbox_message(
+        await outbox_queries.add_outbox_message(
             session,
             workspace_id=connection.workspace_id,
             dedup_key=f"tiktok-reconnect:{connection.id}:{connection.connected_at.isoformat()}",
@@ -309,7 +310,7 @@ async def pick_account(
         return False
     connection.account_ids = [account_id, *(a for a in connection.account_ids if a != account_id)]
     assert connection.id is not None
-    crud.add_audit_event(
+    audit_queries.add_audit_event(
         session,
         workspace_id=workspace_id,
         actor=actor.user_id,

@@ -24,7 +24,9 @@ from bot.services.notices import (
 from bot.services.validation import FieldError, clean_email, invisible_characters, invisible_message
 from bot.tiktok.spark_codes import SparkCodeError, clean_spark_code
 from bot.tiktok.urls import TikTokUrlError, VideoUrl, clean_handle, parse_video_url
-from storage import crud
+from storage import assets as asset_queries
+from storage import audit as audit_queries
+from storage import projects as project_queries
 from storage import videos as video_queries
 from storage.models import (
     Anchor,
@@ -86,7 +88,7 @@ def is_plausible_token(invite_token: str) -> bool:
 async def _project_by_token(session: AsyncSession, invite_token: str) -> LiteProject:
     if not is_plausible_token(invite_token):
         raise NotFound(NOT_FOUND_MESSAGE)
-    project = await crud.get_project_by_token(session, invite_token=invite_token)
+    project = await project_queries.get_project_by_token(session, invite_token=invite_token)
     if project is None:
         raise NotFound(NOT_FOUND_MESSAGE)
     return project
@@ -94,8 +96,12 @@ async def _project_by_token(session: AsyncSession, invite_token: str) -> LitePro
 
 async def get_brief(session: AsyncSession, *, invite_token: str) -> Brief:
     project = await _project_by_token(session, invite_token)
-    brand = await crud.get_brand(session, workspace_id=project.workspace_id, brand_id=project.brand_id)
-    anchor = await crud.get_anchor(session, workspace_id=project.workspace_id, anchor_id=project.anchor_id)
+    brand = await asset_queries.get_brand(
+        session, workspace_id=project.workspace_id, brand_id=project.brand_id
+    )
+    anchor = await asset_queries.get_anchor(
+        session, workspace_id=project.workspace_id, anchor_id=project.anchor_id
+    )
     if brand is None or anchor is None:  # can't happen with foreign keys on; never show half a brief
         raise NotFound(NOT_FOUND_MESSAGE)
     return Brief(project=project, brand=brand, anchor=anchor)
@@ -245,7 +251,7 @@ async def deliver_video(
         )
     assert video.id is not None
 
-    crud.add_audit_event(
+    audit_queries.add_audit_event(
         session,
         workspace_id=project.workspace_id,
         actor=f"creator:{fields.handle}",
@@ -343,7 +349,7 @@ async def _repeat_delivery(
         video.authorized_at = now
         video.ending_reminded_at = None
         video.ended_reminded_at = None
-    event = crud.add_audit_event(
+    event = audit_queries.add_audit_event(
         session,
         workspace_id=project.workspace_id,
         actor=f"creator:{fields.handle}",

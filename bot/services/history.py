@@ -9,7 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.projects import get_project
 from bot.services.workspaces import Actor
-from storage import crud
+from storage import assets as asset_queries
+from storage import audit as audit_queries
 from storage.models import AuditEvent, LiteProject
 
 
@@ -34,7 +35,7 @@ async def project_history(
     project = await get_project(session, actor=actor, project_id=project_id)
     assert project.id is not None
     offset = max(0, offset)
-    events, total = await crud.project_history(
+    events, total = await audit_queries.project_history(
         session, workspace_id=project.workspace_id, project_id=project.id, offset=offset, limit=limit
     )
     ids = {
@@ -44,7 +45,7 @@ async def project_history(
         for account_id in side.get("ads_account_ids") or []
     }
     accounts = (
-        await crud.get_ads_accounts(session, workspace_id=project.workspace_id, ids=sorted(ids))
+        await asset_queries.get_ads_accounts(session, workspace_id=project.workspace_id, ids=sorted(ids))
         if ids
         else []
     )

@@ -30,8 +30,10 @@ from bot.services.projects import TOKEN_BYTES, get_project
 from bot.services.workspaces import Actor
 from bot.tiktok.spark_codes import SparkCodeError, clean_spark_code
 from bot.tiktok.urls import TikTokUrlError, VideoUrl, canonical_url, clean_handle, parse_video_url
-from storage import crud
+from storage import assets as asset_queries
+from storage import audit as audit_queries
 from storage import linking as linking_queries
+from storage import projects as project_queries
 from storage import videos as video_queries
 from storage.models import (
     BrandProfile,
@@ -308,7 +310,7 @@ async def confirm_videos(
         for video in videos:
             if lookups and video.tiktok_video_id is not None:
                 await video_lookups.queue_lookup(session, video=video, alert=False)
-        crud.add_audit_event(
+        audit_queries.add_audit_event(
             session,
             workspace_id=project.workspace_id,
             actor=actor.user_id,
@@ -356,11 +358,11 @@ async def get_request(session: AsyncSession, *, token: str, now: dt.datetime | N
     request = await linking_queries.get_request_by_token(session, token=token)
     if request is None or request.id is None:
         raise NotFound(NOT_FOUND_MESSAGE)
-    project = await crud.get_project(
+    project = await project_queries.get_project(
         session, workspace_id=request.workspace_id, project_id=request.project_id
     )
     brand = (
-        await crud.get_brand(session, workspace_id=project.workspace_id, brand_id=project.brand_id)
+        await asset_queries.get_brand(session, workspace_id=project.workspace_id, brand_id=project.brand_id)
         if project is not None
         else None
     )
@@ -462,7 +464,7 @@ async def accept_request(
         video.ended_reminded_at = None
         authorized.append(video.id)
         await spark_checks.queue_check(session, video=video, server_token=server_token)
-    crud.add_audit_event(
+    audit_queries.add_audit_event(
         session,
         workspace_id=project.workspace_id,
         actor=f"creator:{request.creator_handle}",
@@ -490,7 +492,7 @@ async def decline_request(session: AsyncSession, *, token: str, now: dt.datetime
         if video.status == VideoStatus.PENDING_AUTHORIZATION:
             video.status = VideoStatus.DECLINED
             declined.append(video.id)
-    crud.add_audit_event(
+    audit_queries.add_audit_event(
         session,
         workspace_id=project.workspace_id,
         actor=f"creator:{request.creator_handle}",

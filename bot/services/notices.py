@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import listing
 from storage import alerts as alert_queries
-from storage import crud
+from storage import outbox as outbox_queries
+from storage import preferences as preference_queries
 from storage.models import LiteProject, Video
 
 
@@ -81,7 +82,7 @@ async def queue_notice(
     queued = False
     refresh_key = card_refresh_key(project.id) if kind is NoticeKind.PROJECT_CARD else None
     if kind is not NoticeKind.PROJECT_CREATED:  # the card itself announces a new project there
-        queued = await crud.add_outbox_message(
+        queued = await outbox_queries.add_outbox_message(
             session,
             workspace_id=project.workspace_id,
             dedup_key=dedup_key,
@@ -93,7 +94,7 @@ async def queue_notice(
         )
     if event is None:
         return queued
-    subscriptions = await crud.subscriptions_for_project(
+    subscriptions = await preference_queries.subscriptions_for_project(
         session, workspace_id=project.workspace_id, project_id=project.id
     )
     for subscription in subscriptions:
@@ -103,7 +104,7 @@ async def queue_notice(
             continue  # `subscribe all` follows the live projects; an archived one is kept quiet
         if subscription.creator_handle and subscription.creator_handle != (creator_handle or "").lower():
             continue
-        queued |= await crud.add_outbox_message(
+        queued |= await outbox_queries.add_outbox_message(
             session,
             workspace_id=project.workspace_id,
             dedup_key=f"{dedup_key}:{subscription.channel_id}",
@@ -129,7 +130,7 @@ async def queue_card_refresh(session: AsyncSession, *, project: LiteProject, rea
     assert project.id is not None
     # what the card shows is what a project list shows: both go stale together
     listing.changed(session, workspace_id=project.workspace_id)
-    if await crud.touch_pending_outbox_message(session, refresh_key=card_refresh_key(project.id)):
+    if await outbox_queries.touch_pending_outbox_message(session, refresh_key=card_refresh_key(project.id)):
         return False
     return await queue_notice(
         session,
@@ -150,10 +151,12 @@ async def queue_action_dm(
 ) -> bool:
     """A direct message about something that needs `user_id`'s action, if they want those."""
     assert project.id is not None
-    settings = await crud.get_user_settings(session, workspace_id=project.workspace_id, user_id=user_id)
+    settings = await preference_queries.get_user_settings(
+        session, workspace_id=project.workspace_id, user_id=user_id
+    )
     if settings is None or not settings.action_dms:
         return False
-    return await crud.add_outbox_message(
+    return await outbox_queries.add_outbox_message(
         session,
         workspace_id=project.workspace_id,
         dedup_key=f"{dedup_key}:dm:{user_id}",
@@ -177,7 +180,7 @@ async def queue_alert_refresh(
     for posted in await alert_queries.posted_video_alerts(
         session, workspace_id=project.workspace_id, video_id=video.id
     ):
-        queued += await crud.add_outbox_message(
+        queued += await outbox_queries.add_outbox_message(
             session,
             workspace_id=project.workspace_id,
             dedup_key=f"video-alert:{video.id}:{reason}:{posted.id}",
@@ -201,7 +204,7 @@ async def queue_linking_requests_sent(
     assert project.id is not None and request_ids
     key = f"linking-sent:{request_ids[0]}"
     data = {"project_id": project.id, "actor": actor_id, "request_ids": request_ids}
-    await crud.add_outbox_message(
+    await outbox_queries.add_outbox_message(
         session,
         workspace_id=project.workspace_id,
         dedup_key=key,
@@ -209,7 +212,7 @@ async def queue_linking_requests_sent(
         channel_id=project.channel_id,
         payload={**data, "primary": True},
     )
-    await crud.add_outbox_message(
+    await outbox_queries.add_outbox_message(
         session,
         workspace_id=project.workspace_id,
         dedup_key=f"{key}:dm:{actor_id}",

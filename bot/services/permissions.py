@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.blocks.text import escape
 from bot.services.errors import Forbidden
 from bot.services.workspaces import Actor
-from storage import crud
+from storage import projects as project_queries
 from storage.models import LiteProject
 
 ACTIONS = {
@@ -31,7 +31,7 @@ async def may_manage(session: AsyncSession, *, actor: Actor, project: LiteProjec
     if project.created_by == actor.user_id:
         return True
     assert project.id is not None
-    if actor.user_id in await crud.project_manager_ids(session, project_id=project.id):
+    if actor.user_id in await project_queries.project_manager_ids(session, project_id=project.id):
         return True
     # only now ask Slack: most changes are made by the owner or a manager
     return await actor.is_workspace_admin()

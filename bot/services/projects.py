@@ -18,14 +18,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import i18n
 from bot.services import tiktok_one_sync
+from bot.services.audit import changed_only
 from bot.services.errors import Conflict, InvalidInput, NotFound
 from bot.services.notices import NoticeKind, queue_card_refresh, queue_notice
 from bot.services.permissions import require_admin, require_manager
 from bot.services.validation import FieldError, clean_contact, clean_deadline, clean_text, is_channel_id
 from bot.services.workspaces import Actor, workspace_id_of
-from storage import crud
-from storage.crud import VideoCounts
+from storage import assets as asset_queries
+from storage import audit as audit_queries
+from storage import outbox as outbox_queries
+from storage import projects as project_queries
 from storage.models import AdsAccount, Anchor, AuthorizationPeriod, BrandProfile, LiteProject, utcnow
+from storage.projects import VideoCounts
+from storage.sql import is_unique_violation
 
 AUTHORIZATION_PERIODS = tuple(period.value for period in AuthorizationPeriod)
 IMMUTABLE_FIELDS = {"brand": "brand", "authorization_days": "ad authorization period", "anchor": "anchor"}
@@ -121,7 +126,7 @@ async def create_project(
     values = _clean_editable(draft, errors, today=today)
 
     brand = (
-        await crud.get_brand(session, workspace_id=workspace_id, brand_id=draft.brand)
+        await asset_queries.get_brand(session, workspace_id=workspace_id, brand_id=draft.brand)
         if draft.brand
         else None
     )
@@ -130,7 +135,7 @@ async def create_project(
     if draft.authorization_days not in AUTHORIZATION_PERIODS:
         errors["authorization_days"] = "Choose 7, 30, 60 or 365 days."
     anchor = (
-        await crud.get_anchor(session, workspace_id=workspace_id, anchor_id=draft.anchor)
+        await asset_queries.get_anchor(session, workspace_id=workspace_id, anchor_id=draft.anchor)
         if draft.anchor
         else None
     )
@@ -162,8 +167,10 @@ async def create_project(
     session.add(project)
     await _flush_name(session, name=project.link_name)
     assert project.id is not None
-    await crud.set_project_ads_accounts(session, project_id=project.id, ads_account_ids=draft.ads_accounts)
-    event = crud.add_audit_event(
+    await project_queries.set_project_ads_accounts(
+        session, project_id=project.id, ads_account_ids=draft.ads_accounts
+    )
+    event = audit_queries.add_audit_event(
         session,
         workspace_id=workspace_id,
         actor=actor.user_id,
@@ -226,7 +233,9 @@ async def _check_name_free(
     errors: dict[str, str],
     project_id: int | None = None,
 ) -> None:
-    same = await crud.find_project_with_link_name(session, workspace_id=workspace_id, link_name=name)
+    same = await project_queries.find_project_with_link_name(
+        session, workspace_id=workspace_id, link_name=name
+    )
     if same is not None and same.id != project_id:
         errors["link_name"] = _name_taken(same.link_name, archived=same.archived_at is not None)
 
@@ -236,7 +245,7 @@ async def _flush_name(session: AsyncSession, *, name: str) -> None:
     try:
         await session.flush()
     except IntegrityError as error:
-        if not crud.is_unique_violation(error):
+        if not is_unique_violation(error):
             raise
         raise InvalidInput({"link_name": _name_taken(name)}) from None
 
@@ -270,7 +279,7 @@ async def _check_accounts(
     if not ids:
         errors["ads_accounts"] = "Choose at least one TikTok Ads Manager account."
         return
-    found = await crud.get_ads_accounts(session, workspace_id=workspace_id, ids=list(set(ids)))
+    found = await asset_queries.get_ads_accounts(session, workspace_id=workspace_id, ids=list(set(ids)))
     if len(found) != len(set(ids)):
         errors["ads_accounts"] = "One of these accounts no longer exists; choose again."
 
@@ -293,7 +302,7 @@ async def find_project(session: AsyncSession, *, actor: Actor, name: str) -> Lit
             "Say which project, e.g. `/liteproject show Summer launch`. `/liteproject list` shows them."
         )
     workspace_id = await workspace_id_of(session, actor)
-    matches = await crud.find_projects_by_name(session, workspace_id=workspace_id, name=name)
+    matches = await project_queries.find_projects_by_name(session, workspace_id=workspace_id, name=name)
     exact = [project for project in matches if project.link_name.lower() == name.lower()]
     if len(exact) == 1:
         return exact[0]
@@ -301,7 +310,7 @@ async def find_project(session: AsyncSession, *, actor: Actor, name: str) -> Lit
         return matches[0]
     if matches:
         raise AmbiguousProject(name, exact or matches)
-    recent = await crud.list_projects(session, workspace_id=workspace_id, limit=5)
+    recent = await project_queries.list_projects(session, workspace_id=workspace_id, limit=5)
     hint = f" Recent projects: {', '.join(f'“{p.link_name}”' for p in recent)}." if recent else ""
     raise NotFound(f"No project is called “{name}”.{hint} `/liteproject list` shows them all.")
 
@@ -309,7 +318,7 @@ async def find_project(session: AsyncSession, *, actor: Actor, name: str) -> Lit
 async def get_project(session: AsyncSession, *, actor: Actor, project_id: int) -> LiteProject:
     """A project of the actor's workspace; an id from another workspace is simply not found."""
     workspace_id = await workspace_id_of(session, actor)
-    project = await crud.get_project(session, workspace_id=workspace_id, project_id=project_id)
+    project = await project_queries.get_project(session, workspace_id=workspace_id, project_id=project_id)
     if project is None:
         raise NotFound("That project doesn't exist any more, or isn't in this workspace.")
     return project
@@ -317,12 +326,18 @@ async def get_project(session: AsyncSession, *, actor: Actor, project_id: int) -
 
 async def overview(session: AsyncSession, *, project: LiteProject) -> ProjectOverview:
     assert project.id is not None
-    brand = await crud.get_brand(session, workspace_id=project.workspace_id, brand_id=project.brand_id)
-    anchor = await crud.get_anchor(session, workspace_id=project.workspace_id, anchor_id=project.anchor_id)
-    ids = await crud.project_ads_account_ids(session, project_id=project.id)
-    accounts = await crud.get_ads_accounts(session, workspace_id=project.workspace_id, ids=ids)
-    counts = (await crud.video_counts(session, project_ids=[project.id])).get(project.id, VideoCounts())
-    managers = await crud.project_manager_ids(session, project_id=project.id)
+    brand = await asset_queries.get_brand(
+        session, workspace_id=project.workspace_id, brand_id=project.brand_id
+    )
+    anchor = await asset_queries.get_anchor(
+        session, workspace_id=project.workspace_id, anchor_id=project.anchor_id
+    )
+    ids = await project_queries.project_ads_account_ids(session, project_id=project.id)
+    accounts = await asset_queries.get_ads_accounts(session, workspace_id=project.workspace_id, ids=ids)
+    counts = (await project_queries.video_counts(session, project_ids=[project.id])).get(
+        project.id, VideoCounts()
+    )
+    managers = await project_queries.project_manager_ids(session, project_id=project.id)
     assert brand is not None and anchor is not None
     return ProjectOverview(
         project=project, brand=brand, anchor=anchor, accounts=accounts, counts=counts, managers=managers
@@ -357,12 +372,18 @@ async def list_projects(
     workspace_id = await workspace_id_of(session, actor)
     offset = max(0, offset)
     user_id = actor.user_id if mine else None
-    projects = await crud.list_projects(
+    projects = await project_queries.list_projects(
         session, workspace_id=workspace_id, offset=offset, limit=limit, archived=archived, user_id=user_id
     )
-    brands = {brand.id: brand.name for brand in await crud.list_brands(session, workspace_id=workspace_id)}
-    counts = await crud.video_counts(session, project_ids=[p.id for p in projects if p.id is not None])
-    total = await crud.count_projects(session, workspace_id=workspace_id, archived=archived, user_id=user_id)
+    brands = {
+        brand.id: brand.name for brand in await asset_queries.list_brands(session, workspace_id=workspace_id)
+    }
+    counts = await project_queries.video_counts(
+        session, project_ids=[p.id for p in projects if p.id is not None]
+    )
+    total = await project_queries.count_projects(
+        session, workspace_id=workspace_id, archived=archived, user_id=user_id
+    )
     return ProjectPage(projects, brands, counts, total, offset, limit, mine=mine)  # type: ignore[arg-type]
 
 
@@ -414,13 +435,15 @@ async def edit_project(
         raise InvalidInput({name: "This field can't be edited." for name in unknown})
 
     workspace_id = await workspace_id_of(session, actor)
-    project = await crud.get_project_for_update(session, workspace_id=workspace_id, project_id=project_id)
+    project = await project_queries.get_project_for_update(
+        session, workspace_id=workspace_id, project_id=project_id
+    )
     if project is None:
         raise NotFound("That project doesn't exist any more, or isn't in this workspace.")
     assert project.id is not None
     await require_manager(session, actor=actor, project=project, action="edit")
-    current_accounts = await crud.project_ads_account_ids(session, project_id=project.id)
-    current_managers = await crud.project_manager_ids(session, project_id=project.id)
+    current_accounts = await project_queries.project_ads_account_ids(session, project_id=project.id)
+    current_managers = await project_queries.project_manager_ids(session, project_id=project.id)
     before = {**snapshot(project, current_accounts), "managers": current_managers}
 
     errors: dict[str, str] = {}
@@ -444,9 +467,11 @@ async def edit_project(
     for name, value in values.items():
         setattr(project, name, value)
     if new_accounts is not None:
-        await crud.set_project_ads_accounts(session, project_id=project.id, ads_account_ids=new_accounts)
+        await project_queries.set_project_ads_accounts(
+            session, project_id=project.id, ads_account_ids=new_accounts
+        )
     if new_managers is not None:
-        await crud.set_project_managers(session, project_id=project.id, user_ids=new_managers)
+        await project_queries.set_project_managers(session, project_id=project.id, user_ids=new_managers)
     after = {
         **snapshot(project, new_accounts if new_accounts is not None else current_accounts),
         "managers": new_managers if new_managers is not None else current_managers,
@@ -460,8 +485,8 @@ async def edit_project(
         # the card moves with the notifications: a new one is posted in the new channel
         project.card_channel_id = None
         project.card_ts = None
-    changed_before, changed_after = crud.changed_only(before, after)
-    event = crud.add_audit_event(
+    changed_before, changed_after = changed_only(before, after)
+    event = audit_queries.add_audit_event(
         session,
         workspace_id=workspace_id,
         actor=actor.user_id,
@@ -488,7 +513,7 @@ async def edit_project(
     card_channel, card_ts = old_card
     if project.channel_id != old_channel and card_channel and card_ts:
         # the old card says where the project went, instead of buttons for a card that moved
-        await crud.add_outbox_message(
+        await outbox_queries.add_outbox_message(
             session,
             workspace_id=workspace_id,
             dedup_key=f"project-moved:audit-{event.id}",
@@ -517,7 +542,9 @@ async def set_invite_link_active(
     project card is still brought up to date.
     """
     workspace_id = await workspace_id_of(session, actor)
-    project = await crud.get_project_for_update(session, workspace_id=workspace_id, project_id=project_id)
+    project = await project_queries.get_project_for_update(
+        session, workspace_id=workspace_id, project_id=project_id
+    )
     if project is None:
         raise NotFound("That project doesn't exist any more, or isn't in this workspace.")
     await require_manager(session, actor=actor, project=project, action="pause")
@@ -530,7 +557,7 @@ async def set_invite_link_active(
     assert project.id is not None
     project.active = active
     project.updated_at = utcnow()
-    event = crud.add_audit_event(
+    event = audit_queries.add_audit_event(
         session,
         workspace_id=workspace_id,
         actor=actor.user_id,
@@ -553,7 +580,7 @@ async def set_invite_link_active(
     if mute:
         # a bulk change: the summary goes where it was asked for, and each project's own thread
         # still says what happened to it (only there: the channel already has the summary)
-        await crud.add_outbox_message(
+        await outbox_queries.add_outbox_message(
             session,
             workspace_id=project.workspace_id,
             dedup_key=f"{kind.value}:audit-{event.id}",
@@ -572,7 +599,7 @@ async def set_all_invite_links(
     await require_admin(actor, what=f"{'resume' if active else 'pause'} every project at once")
     workspace_id = await workspace_id_of(session, actor)
     changed = []
-    for project_id in await crud.project_ids_with_state(
+    for project_id in await project_queries.project_ids_with_state(
         session, workspace_id=workspace_id, active=not active
     ):
         result = await set_invite_link_active(
@@ -581,7 +608,7 @@ async def set_all_invite_links(
         if result.changed:
             changed.append(result.project)
     if changed:
-        await crud.add_outbox_message(
+        await outbox_queries.add_outbox_message(
             session,
             workspace_id=workspace_id,
             dedup_key=f"bulk-{'resume' if active else 'pause'}:{actor.user_id}:{secrets.token_hex(8)}",
@@ -608,7 +635,7 @@ async def archive_project(session: AsyncSession, *, actor: Actor, project_id: in
     was_active = project.active
     project.archived_at = project.updated_at = utcnow()
     project.active = False
-    event = crud.add_audit_event(
+    event = audit_queries.add_audit_event(
         session,
         workspace_id=project.workspace_id,
         actor=actor.user_id,
@@ -639,7 +666,7 @@ async def restore_project(session: AsyncSession, *, actor: Actor, project_id: in
     assert project.id is not None
     project.archived_at = None
     project.updated_at = utcnow()
-    event = crud.add_audit_event(
+    event = audit_queries.add_audit_event(
         session,
         workspace_id=project.workspace_id,
         actor=actor.user_id,
@@ -666,7 +693,9 @@ async def restore_project(session: AsyncSession, *, actor: Actor, project_id: in
 
 async def _project_for_update(session: AsyncSession, *, actor: Actor, project_id: int) -> LiteProject:
     workspace_id = await workspace_id_of(session, actor)
-    project = await crud.get_project_for_update(session, workspace_id=workspace_id, project_id=project_id)
+    project = await project_queries.get_project_for_update(
+        session, workspace_id=workspace_id, project_id=project_id
+    )
     if project is None:
         raise NotFound("That project doesn't exist any more, or isn't in this workspace.")
     return project

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.notices import NoticeKind, queue_action_dm, queue_card_refresh, queue_notice
 from bot.services.videos import authorization_ends_at
-from storage import crud
+from storage import audit as audit_queries
 from storage import linking as linking_queries
 from storage import videos as video_queries
 from storage.models import LinkingRequestStatus, LiteProject, VideoStatus
@@ -58,7 +58,7 @@ async def _expire_requests(session: AsyncSession, now: dt.datetime, run: Reminde
         assert request.id is not None
         request.status = LinkingRequestStatus.EXPIRED
         count = await linking_queries.expire_request_videos(session, linking_request_id=request.id)
-        crud.add_audit_event(
+        audit_queries.add_audit_event(
             session,
             workspace_id=request.workspace_id,
             actor=SYSTEM_ACTOR,
@@ -88,7 +88,7 @@ async def _authorizations(
             continue
         if ends_at <= now:
             video.status = VideoStatus.EXPIRED
-            crud.add_audit_event(
+            audit_queries.add_audit_event(
                 session,
                 workspace_id=project.workspace_id,
                 actor=SYSTEM_ACTOR,

@@ -17,7 +17,8 @@ from bot.services.notices import queue_card_refresh
 from bot.services.permissions import may_manage, require_manager
 from bot.services.projects import get_project
 from bot.services.workspaces import Actor, workspace_id_of
-from storage import crud
+from storage import audit as audit_queries
+from storage import projects as project_queries
 from storage import videos as video_queries
 from storage.models import LiteProject, ReviewState, Video
 
@@ -57,7 +58,9 @@ async def get_video(
     video = await video_queries.get_video(session, workspace_id=workspace_id, video_id=video_id)
     if video is None:
         raise NotFound(VIDEO_NOT_FOUND)
-    project = await crud.get_project(session, workspace_id=workspace_id, project_id=video.project_id)
+    project = await project_queries.get_project(
+        session, workspace_id=workspace_id, project_id=video.project_id
+    )
     if project is None:
         raise NotFound(VIDEO_NOT_FOUND)
     if require_spark_code:
@@ -93,7 +96,9 @@ async def set_review(
     video = await video_queries.get_video_for_update(session, workspace_id=workspace_id, video_id=video_id)
     if video is None:
         raise NotFound(VIDEO_NOT_FOUND)
-    project = await crud.get_project(session, workspace_id=workspace_id, project_id=video.project_id)
+    project = await project_queries.get_project(
+        session, workspace_id=workspace_id, project_id=video.project_id
+    )
     if project is None:
         raise NotFound(VIDEO_NOT_FOUND)
     await require_manager(session, actor=actor, project=project, action="review")
@@ -102,7 +107,7 @@ async def set_review(
     assert video.id is not None
     before = video.review_state
     video.review_state = state
-    event = crud.add_audit_event(
+    event = audit_queries.add_audit_event(
         session,
         workspace_id=workspace_id,
         actor=actor.user_id,

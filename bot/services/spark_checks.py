@@ -37,8 +37,11 @@ from bot.settings import Settings
 from bot.tiktok import tt_video
 from bot.tiktok.business_api import BusinessApiClient, BusinessApiUnavailable, TikTokApiError
 from storage import alerts as alert_queries
+from storage import assets as asset_queries
+from storage import audit as audit_queries
 from storage import connections as connection_queries
-from storage import crud
+from storage import outbox as outbox_queries
+from storage import projects as project_queries
 from storage import videos as video_queries
 from storage.models import (
     AdsAccount,
@@ -112,9 +115,9 @@ async def queue_check(
 
 async def project_accounts(session: AsyncSession, *, project: LiteProject) -> list[AdsAccount]:
     assert project.id is not None
-    ids = await crud.project_ads_account_ids(session, project_id=project.id)
+    ids = await project_queries.project_ads_account_ids(session, project_id=project.id)
     return sorted(
-        await crud.get_ads_accounts(session, workspace_id=project.workspace_id, ids=ids),
+        await asset_queries.get_ads_accounts(session, workspace_id=project.workspace_id, ids=ids),
         key=lambda account: account.display_name.lower(),
     )
 
@@ -288,7 +291,7 @@ async def record_verdict(session: AsyncSession, *, video_id: int, code: str, ver
         video.ending_reminded_at = video.last_day_reminded_at = video.ended_reminded_at = None
         if video.status == VideoStatus.EXPIRED:
             video.status = VideoStatus.AUTHORIZED
-    crud.add_audit_event(
+    audit_queries.add_audit_event(
         session,
         workspace_id=video.workspace_id,
         actor="tiktok",
@@ -523,7 +526,7 @@ async def add_project_codes(session: AsyncSession, *, actor: Actor, project_id: 
     """Queue every verified, not-yet-added code of the project for each of its Ads Manager accounts;
     the person hears a summary once TikTok has answered them all."""
     workspace_id = await workspace_id_of(session, actor)
-    project = await crud.get_project(session, workspace_id=workspace_id, project_id=project_id)
+    project = await project_queries.get_project(session, workspace_id=workspace_id, project_id=project_id)
     if project is None:
         raise NotFound("This project doesn't exist any more, or isn't in this workspace.")
     await require_manager(session, actor=actor, project=project, action="ads_manager")
@@ -566,7 +569,7 @@ async def run_bulk_summary(run: JobRun) -> None:
         project = await session.get(LiteProject, project_id)
         if project is None:
             return
-        queued = await crud.add_outbox_message(
+        queued = await outbox_queries.add_outbox_message(
             session,
             workspace_id=project.workspace_id,
             dedup_key=f"ads-bulk-summary:{run.key}",
@@ -716,7 +719,7 @@ async def _set_placement(
     row.state, row.reason, row.updated_at = state, reason, utcnow()
     project = await session.get(LiteProject, video.project_id)
     assert project is not None
-    crud.add_audit_event(
+    audit_queries.add_audit_event(
         session,
         workspace_id=video.workspace_id,
         actor="tiktok",
@@ -746,7 +749,7 @@ async def ask_for_new_code(
     await require_manager(session, actor=actor, project=project, action="spark_codes")
     if video.new_code_requested_at is None:
         video.new_code_requested_at = utcnow()
-        crud.add_audit_event(
+        audit_queries.add_audit_event(
             session,
             workspace_id=video.workspace_id,
             actor=actor.user_id,

@@ -13,7 +13,9 @@ from bot.services.notices import DEFAULT_BROADCAST, EVENTS
 from bot.services.projects import find_project
 from bot.services.validation import is_channel_id
 from bot.services.workspaces import Actor, workspace_id_of
-from storage import crud
+from storage import audit as audit_queries
+from storage import preferences as preference_queries
+from storage import projects as project_queries
 from storage.models import ChannelSettings, Subscription, UserSettings, utcnow
 
 HANDLE = re.compile(r"^[a-z0-9_.]{2,24}$")
@@ -88,7 +90,7 @@ async def subscribe(session: AsyncSession, *, actor: Actor, channel_id: str, tex
         project = await find_project(session, actor=actor, name=" ".join(target))
     existing = [
         subscription
-        for subscription in await crud.channel_subscriptions(
+        for subscription in await preference_queries.channel_subscriptions(
             session, workspace_id=workspace_id, channel_id=channel_id
         )
         if subscription.project_id == (project.id if project else None)
@@ -108,7 +110,7 @@ async def subscribe(session: AsyncSession, *, actor: Actor, channel_id: str, tex
     session.add(subscription)
     await session.flush()
     assert subscription.id is not None
-    crud.add_audit_event(
+    audit_queries.add_audit_event(
         session,
         workspace_id=workspace_id,
         actor=actor.user_id,
@@ -127,12 +129,12 @@ async def unsubscribe(session: AsyncSession, *, actor: Actor, channel_id: str, t
         raise InvalidInput({"project": "Say which project, or all: `/liteproject unsubscribe all`."})
     workspace_id = await workspace_id_of(session, actor)
     project = None if target.lower() == "all" else await find_project(session, actor=actor, name=target)
-    for subscription in await crud.channel_subscriptions(
+    for subscription in await preference_queries.channel_subscriptions(
         session, workspace_id=workspace_id, channel_id=channel_id
     ):
         if subscription.project_id == (project.id if project else None):
             assert subscription.id is not None
-            crud.add_audit_event(
+            audit_queries.add_audit_event(
                 session,
                 workspace_id=workspace_id,
                 actor=actor.user_id,
@@ -153,12 +155,12 @@ async def list_subscriptions(
 ) -> list[SubscriptionView]:
     workspace_id = await workspace_id_of(session, actor)
     views = []
-    for subscription in await crud.channel_subscriptions(
+    for subscription in await preference_queries.channel_subscriptions(
         session, workspace_id=workspace_id, channel_id=channel_id
     ):
         name = None
         if subscription.project_id is not None:
-            project = await crud.get_project(
+            project = await project_queries.get_project(
                 session, workspace_id=workspace_id, project_id=subscription.project_id
             )
             name = project.link_name if project else "(deleted project)"
@@ -176,7 +178,9 @@ async def set_broadcast(session: AsyncSession, *, actor: Actor, channel_id: str,
     else:
         events = parse_filters(choice.replace(" ", ",").split(",")).events
     workspace_id = await workspace_id_of(session, actor)
-    settings = await crud.get_channel_settings(session, workspace_id=workspace_id, channel_id=channel_id)
+    settings = await preference_queries.get_channel_settings(
+        session, workspace_id=workspace_id, channel_id=channel_id
+    )
     if settings is None:
         settings = ChannelSettings(workspace_id=workspace_id, channel_id=channel_id, broadcast_events=events)
     settings.broadcast_events = events
@@ -187,19 +191,25 @@ async def set_broadcast(session: AsyncSession, *, actor: Actor, channel_id: str,
 
 
 async def broadcast_events(session: AsyncSession, *, workspace_id: int, channel_id: str) -> Sequence[str]:
-    settings = await crud.get_channel_settings(session, workspace_id=workspace_id, channel_id=channel_id)
+    settings = await preference_queries.get_channel_settings(
+        session, workspace_id=workspace_id, channel_id=channel_id
+    )
     return settings.broadcast_events if settings is not None else DEFAULT_BROADCAST
 
 
 async def action_dms_enabled(session: AsyncSession, *, actor: Actor) -> bool:
     workspace_id = await workspace_id_of(session, actor)
-    settings = await crud.get_user_settings(session, workspace_id=workspace_id, user_id=actor.user_id)
+    settings = await preference_queries.get_user_settings(
+        session, workspace_id=workspace_id, user_id=actor.user_id
+    )
     return bool(settings and settings.action_dms)
 
 
 async def set_action_dms(session: AsyncSession, *, actor: Actor, enabled: bool) -> None:
     workspace_id = await workspace_id_of(session, actor)
-    settings = await crud.get_user_settings(session, workspace_id=workspace_id, user_id=actor.user_id)
+    settings = await preference_queries.get_user_settings(
+        session, workspace_id=workspace_id, user_id=actor.user_id
+    )
     if settings is None:
         settings = UserSettings(workspace_id=workspace_id, user_id=actor.user_id)
     settings.action_dms = enabled

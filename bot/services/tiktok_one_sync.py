@@ -37,9 +37,10 @@ from bot.tiktok import tiktok_one
 from bot.tiktok.business_api import BusinessApiClient, BusinessApiUnavailable, TikTokApiError
 from bot.tiktok.spark_codes import SparkCodeError, clean_spark_code
 from bot.tiktok.urls import TikTokUrlError, canonical_url, clean_video_id
+from storage import audit as audit_queries
 from storage import connections as connection_queries
-from storage import crud
 from storage import jobs as job_queries
+from storage import outbox as outbox_queries
 from storage import videos as video_queries
 from storage.models import (
     AdsAccount,
@@ -259,7 +260,7 @@ async def record_campaign(
     project.tto_campaign_id = campaign.campaign_id
     project.tto_invite_link = (campaign.invite_link or "")[:1000] or None
     project.tto_sync_error = None
-    event = crud.add_audit_event(
+    event = audit_queries.add_audit_event(
         session,
         workspace_id=project.workspace_id,
         actor=actor,
@@ -397,7 +398,7 @@ async def apply_link_status(
             video_ids=[video.id],
         )
         await queue_card_refresh(session, project=project, reason=f"tto-link-{status.value}-{video.id}")
-    crud.add_audit_event(
+    audit_queries.add_audit_event(
         session,
         workspace_id=project.workspace_id,
         actor="tiktok_one",
@@ -500,7 +501,7 @@ async def record_delivered(
     except IntegrityError:
         return None  # the webhook and the poll (or two replicas) told it at once: the other stored it
     assert video.id is not None
-    crud.add_audit_event(
+    audit_queries.add_audit_event(
         session,
         workspace_id=project.workspace_id,
         actor="tiktok_one",
@@ -671,7 +672,7 @@ async def record_authorization(
             video.tto_auth_ends_at = _utc(answer.auth_code_end_time)
             video.ending_reminded_at = None
             video.ended_reminded_at = None
-            crud.add_audit_event(
+            audit_queries.add_audit_event(
                 session,
                 workspace_id=project.workspace_id,
                 actor="tiktok_one",
@@ -759,7 +760,7 @@ async def run_choices(run: JobRun) -> None:
         and (c.campaign_type in (None, tiktok_one.CampaignType.BRAND_LINK.value))
     ][:MAX_CHOICES]
     async with run.finish() as session:
-        await crud.add_outbox_message(
+        await outbox_queries.add_outbox_message(
             session,
             workspace_id=workspace_id,
             dedup_key=f"tto-choices:{run.id}",
@@ -781,7 +782,7 @@ async def adopt_campaign(
     assert project.id is not None
     project.tto_account_id = account
     project.tto_sync_error = None
-    crud.add_audit_event(
+    audit_queries.add_audit_event(
         session,
         workspace_id=project.workspace_id,
         actor=actor,

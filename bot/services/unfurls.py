@@ -16,7 +16,8 @@ from sqlmodel import col, select
 from bot.services import projects
 from bot.services.deliveries import is_plausible_token
 from bot.tiktok.urls import TikTokUrlError, parse_video_url
-from storage import crud
+from storage import projects as project_queries
+from storage import workspaces as workspace_queries
 from storage.models import LiteProject, Video
 
 MAX_LINKS = 5  # Slack sends at most a few links per message; more is not a person pasting
@@ -58,14 +59,14 @@ def invite_token_of(url: str, public_base_url: str) -> str | None:
 async def previews(
     session: AsyncSession, *, team_id: str, enterprise_id: str, urls: Sequence[str], public_base_url: str
 ) -> list[Preview]:
-    workspace = await crud.find_workspace(session, team_id=team_id, enterprise_id=enterprise_id)
+    workspace = await workspace_queries.find_workspace(session, team_id=team_id, enterprise_id=enterprise_id)
     if workspace is None:
         return []
     found: list[Preview] = []
     for url in list(dict.fromkeys(urls))[:MAX_LINKS]:
         token = invite_token_of(url, public_base_url)
         if token is not None:
-            project = await crud.get_project_by_token(session, invite_token=token)
+            project = await project_queries.get_project_by_token(session, invite_token=token)
             if project is not None and project.workspace_id == workspace.id:
                 found.append(ProjectPreview(url, await projects.overview(session, project=project)))
             continue

@@ -29,8 +29,9 @@ from bot.services.notices import NoticeKind, queue_action_dm, queue_card_refresh
 from bot.settings import Settings
 from bot.tiktok.oembed import OEmbedAnswer, OEmbedClient, OEmbedUnavailable
 from bot.tiktok.urls import HANDLE, TikTokUrlError, canonical_url, clean_video_id
-from storage import crud
+from storage import audit as audit_queries
 from storage import jobs as job_queries
+from storage import projects as project_queries
 from storage import videos as video_queries
 from storage.models import Job, LiteProject, OwnerCheck, ReviewState, Video, VideoStatus, utcnow
 
@@ -71,7 +72,10 @@ async def queue_delivery_notices(session: AsyncSession, *, project: LiteProject,
     )
     # the people who review deliveries: the owner and the project's managers, if they want DMs
     assert project.id is not None
-    reviewers = [project.created_by, *await crud.project_manager_ids(session, project_id=project.id)]
+    reviewers = [
+        project.created_by,
+        *await project_queries.project_manager_ids(session, project_id=project.id),
+    ]
     for user_id in dict.fromkeys(reviewers):
         await queue_action_dm(
             session,
@@ -168,7 +172,7 @@ def _owner_of(answer: OEmbedAnswer) -> str | None:
 
 
 async def record_answer(session: AsyncSession, *, video_id: int, answer: OEmbedAnswer, alert: bool) -> bool:
-    """Apply TikTok's answer to the video; True when notifications were queued."""
+    """Apply TikTok's answer to the video; True when notices were queued."""
     video = await session.get(
         Video, video_id, with_for_update=session.get_bind().dialect.name == "postgresql"
     )
@@ -335,7 +339,7 @@ def _audit(
     before: dict[str, Any] | None = None,
 ) -> None:
     assert video.id is not None
-    crud.add_audit_event(
+    audit_queries.add_audit_event(
         session,
         workspace_id=video.workspace_id,
         actor="tiktok",

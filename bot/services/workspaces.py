@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import crud
+from storage import workspaces as workspace_queries
 from storage.models import Workspace
 
 
@@ -80,14 +80,16 @@ async def workspace_of(session: AsyncSession, actor: Actor) -> Workspace:
     pending = session.info.get(_UNCOMMITTED, {})
     if key in pending:
         # made earlier in this same transaction: not committed yet, so not remembered yet
-        return await crud.get_or_create_workspace(
+        return await workspace_queries.get_or_create_workspace(
             session, team_id=actor.team_id, enterprise_id=actor.enterprise_id
         )
-    existing = await crud.find_workspace(session, team_id=actor.team_id, enterprise_id=actor.enterprise_id)
+    existing = await workspace_queries.find_workspace(
+        session, team_id=actor.team_id, enterprise_id=actor.enterprise_id
+    )
     if existing is not None:
         known[key] = _detached(existing)
         return known[key]
-    created = await crud.get_or_create_workspace(
+    created = await workspace_queries.get_or_create_workspace(
         session, team_id=actor.team_id, enterprise_id=actor.enterprise_id
     )
     _remember_after_commit(session, key, _detached(created))

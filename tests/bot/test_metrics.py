@@ -10,7 +10,8 @@ from sqlalchemy import delete, update
 from sqlmodel import col
 
 from bot import metrics
-from storage import crud, jobs
+from storage import jobs
+from storage import outbox as outbox_queries
 from storage.models import Job, OutboxMessage, utcnow
 from tests.factories import make_workspace
 from tests.harness.server import RunningServer
@@ -64,7 +65,7 @@ async def test_outbox_backlog_and_its_oldest_age_are_read_at_scrape_time(server:
     async with server.sessions.begin() as session:
         workspace = await make_workspace(session)
         for number in range(3):
-            await crud.add_outbox_message(
+            await outbox_queries.add_outbox_message(
                 session,
                 workspace_id=workspace.id,  # type: ignore[arg-type]
                 dedup_key=f"later:{number}",

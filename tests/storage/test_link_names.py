@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from storage import crud
 from storage.db import create_engine, create_sessionmaker
 from storage.migrate import upgrade
+from storage.sql import is_unique_violation
 from tests.factories import make_project, make_workspace
 
 
@@ -25,7 +25,7 @@ async def test_two_names_differing_only_in_case_are_refused_by_the_database(data
         with pytest.raises(IntegrityError) as refused:
             async with sessions.begin() as session:
                 await make_project(session, workspace=workspace, link_name="summer launch")
-        assert crud.is_unique_violation(refused.value)
+        assert is_unique_violation(refused.value)
     finally:
         await engine.dispose()
 

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from storage import crud
+from storage import outbox as outbox_queries
 from storage.db import create_engine, create_sessionmaker
 from storage.models import OutboxMessage, utcnow
 from tests.factories import make_workspace
@@ -24,7 +24,7 @@ async def test_a_row_being_claimed_by_another_replica_is_skipped(database_url: s
             workspace = await make_workspace(session)
             assert workspace.id is not None
             for n in (1, 2):
-                await crud.add_outbox_message(
+                await outbox_queries.add_outbox_message(
                     session,
                     workspace_id=workspace.id,
                     dedup_key=f"claim-{n}",
@@ -42,7 +42,7 @@ async def test_a_row_being_claimed_by_another_replica_is_skipped(database_url: s
             async with sessions.begin() as this_replica:
                 # a hang guard: without SKIP LOCKED this waits for the other replica's transaction
                 claimed = await asyncio.wait_for(
-                    crud.due_outbox_messages(this_replica, now=later), timeout=20
+                    outbox_queries.due_outbox_messages(this_replica, now=later), timeout=20
                 )
     finally:
         await engine.dispose()

@@ -11,7 +11,7 @@ from sqlalchemy import event, func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.services.notices import queue_card_refresh
-from storage import crud
+from storage import outbox as outbox_queries
 from storage.db import create_engine, create_sessionmaker
 from storage.migrate import upgrade
 from storage.models import OutboxMessage
@@ -48,7 +48,7 @@ async def test_the_card_refresh_lookup_reads_an_index_not_the_whole_outbox(engin
         workspace = await make_workspace(session)
         project = await make_project(session, workspace=workspace)
         for number in range(50):
-            await crud.add_outbox_message(
+            await outbox_queries.add_outbox_message(
                 session,
                 workspace_id=workspace.id,  # type: ignore[arg-type]
                 dedup_key=f"noise:{number}",
@@ -64,7 +64,7 @@ async def test_the_card_refresh_lookup_reads_an_index_not_the_whole_outbox(engin
 
     event.listen(engine.sync_engine, "before_cursor_execute", capture)
     async with sessions.begin() as session:
-        await crud.touch_pending_outbox_message(session, refresh_key=f"project-card:{project.id}")
+        await outbox_queries.touch_pending_outbox_message(session, refresh_key=f"project-card:{project.id}")
     event.remove(engine.sync_engine, "before_cursor_execute", capture)
     ((statement, parameters),) = statements
 

@@ -8,11 +8,11 @@ from bot.handlers.actions import (
     connections,
     history,
     home,
-    linking,
     new_code,
     performance,
     projects,
     start,
+    video_pages,
     videos,
 )
 
@@ -21,7 +21,7 @@ def register(app: AsyncApp) -> None:
     projects.register(app)
     assets.register(app)
     videos.register(app)
-    linking.register(app)
+    video_pages.register(app)
     home.register(app)
     history.register(app)
     start.register(app)

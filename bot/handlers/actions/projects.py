@@ -43,7 +43,7 @@ from bot.handlers.projects_flow import (
 )
 from bot.services import projects
 from bot.services.workspaces import Actor
-from storage import crud
+from storage import assets as asset_queries
 
 
 def _value(body: dict[str, Any]) -> str:
@@ -99,7 +99,7 @@ async def toggle_from_manage_modal(
     project, _ = await set_active(client, context, project_id=project.id, active=state == "on")
     async with sessions_of(context)() as session:
         overview = await projects.overview(session, project=project)
-        accounts = await crud.list_ads_accounts(session, workspace_id=project.workspace_id)
+        accounts = await asset_queries.list_ads_accounts(session, workspace_id=project.workspace_id)
     view = body["view"]
     await client.views_update(
         view_id=view["id"], hash=view.get("hash"), view=render_manage_modal(overview, accounts)

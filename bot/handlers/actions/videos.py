@@ -22,7 +22,7 @@ from bot.blocks.videos import (
     render_video_details,
     render_video_list,
 )
-from bot.handlers.actions.linking import video_list_view
+from bot.handlers.actions.video_pages import video_list_view
 from bot.services import reviews, spark_checks
 from bot.services.errors import NotFound
 from bot.services.performance import report as performance_report

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.blocks.status import render_status
 from bot.handlers.commands.registry import Invocation, subcommand
 from bot.handlers.common import sessions_of
-from bot.services import delivery_status
+from bot.services import send_status
 from bot.services.workspaces import Actor
 
 
@@ -20,7 +20,7 @@ async def show_status(call: Invocation) -> None:
     retried = None
     if call.args.strip().lower() == "retry":
         async with sessions_of(call.context).begin() as session:
-            retried = await delivery_status.retry_failed(session, actor=actor)
+            retried = await send_status.retry_failed(session, actor=actor)
     async with sessions_of(call.context)() as session:
-        status = await delivery_status.notification_status(session, actor=actor)
+        status = await send_status.summary(session, actor=actor)
     await call.respond(**render_status(status, retried=retried))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.handlers.actions.linking import video_list_view
+from bot.handlers.actions.video_pages import video_list_view
 from bot.handlers.commands.registry import Invocation, subcommand
 from bot.handlers.projects_flow import find_by_name
 

@@ -23,7 +23,7 @@ from bot.handlers.views.values import as_int, as_ints, read_values
 from bot.services import invites, projects
 from bot.services.errors import DomainError, InvalidInput, NotFound
 from bot.services.workspaces import Actor
-from storage import crud
+from storage import assets as asset_queries
 
 
 async def submit_create(
@@ -82,7 +82,9 @@ async def submit_manage(
 
 async def project_change_words(session: AsyncSession, edit: projects.ProjectEdit) -> list[str]:
     ids = {*(edit.before.get("ads_account_ids") or []), *(edit.after.get("ads_account_ids") or [])}
-    accounts = await crud.get_ads_accounts(session, workspace_id=edit.project.workspace_id, ids=sorted(ids))
+    accounts = await asset_queries.get_ads_accounts(
+        session, workspace_id=edit.project.workspace_id, ids=sorted(ids)
+    )
     names = {account.id: account.display_name for account in accounts if account.id is not None}
     return project_change_phrases(edit.before, edit.after, accounts=names)
 

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from bot.blocks.assets import ADS_ACCOUNT_EDIT, ANCHOR_EDIT
-from storage import crud
+from storage import projects as project_queries
 from storage.models import AdsAccount, Anchor, AuditEvent
 from tests.bot.handlers.test_anchors import anchor_values
 from tests.factories import make_ads_account, make_anchor, make_project, make_workspace
@@ -24,7 +24,7 @@ async def assets(server: RunningServer) -> dict[str, Any]:
         spare_account = await make_ads_account(session, workspace=workspace, display_name="Spare")
         spare_anchor = await make_anchor(session, workspace=workspace, name="Old page")
         project = await make_project(session, workspace=workspace, link_name="Summer glow")
-        used_accounts = await crud.project_ads_account_ids(session, project_id=project.id)  # type: ignore[arg-type]
+        used_accounts = await project_queries.project_ads_account_ids(session, project_id=project.id)  # type: ignore[arg-type]
     return {
         "spare_account": spare_account,
         "spare_anchor": spare_anchor,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from storage import projects as project_queries
 from tests.factories import make_project, make_workspace
 from tests.harness.server import RunningServer
 from tests.harness.slack_requests import USER_ID
@@ -56,7 +57,6 @@ async def test_home_shows_my_projects_first_and_all_on_request(server: RunningSe
 
 
 async def test_a_manager_sees_the_project_under_mine(server: RunningServer) -> None:
-    from storage import crud
 
     async with server.sessions.begin() as session:
         workspace = await make_workspace(session)
@@ -64,7 +64,7 @@ async def test_a_manager_sees_the_project_under_mine(server: RunningServer) -> N
             session, workspace=workspace, link_name="Managed", created_by="U0OTHER01"
         )
         await make_project(session, workspace=workspace, link_name="Not mine", created_by="U0OTHER01")
-        await crud.set_project_managers(session, project_id=managed.id, user_ids=[USER_ID])  # type: ignore[arg-type]
+        await project_queries.set_project_managers(session, project_id=managed.id, user_ids=[USER_ID])  # type: ignore[arg-type]
 
     home = await open_home(server)
     assert "Managed" in json.dumps(home) and "Not mine" not in json.dumps(home)
@@ -74,7 +74,6 @@ async def test_a_manager_who_turned_dms_on_hears_of_each_delivery_and_stops_when
     server: RunningServer,
 ) -> None:
     from bot.services.deliveries import deliver_video
-    from storage import crud
     from tests.factories import a_spark_code
 
     async with server.sessions.begin() as session:
@@ -82,7 +81,7 @@ async def test_a_manager_who_turned_dms_on_hears_of_each_delivery_and_stops_when
         managed = await make_project(
             session, workspace=workspace, link_name="Managed", created_by="U0OTHER01"
         )
-        await crud.set_project_managers(session, project_id=managed.id, user_ids=[USER_ID])  # type: ignore[arg-type]
+        await project_queries.set_project_managers(session, project_id=managed.id, user_ids=[USER_ID])  # type: ignore[arg-type]
     home = await open_home(server)
     await server.slack.block_action("home_toggle_action_dms", value="on", view=home)
     on = (await server.fake.wait_for("views.publish", 2))[-1].args["view"]

@@ -221,13 +221,13 @@ async def test_the_owner_gets_the_manage_form(server: RunningServer, owned: dict
 async def test_history_speaks_in_words_without_ids_or_field_names(
     server: RunningServer, owned: dict[str, Any]
 ) -> None:
-    from storage import crud
+    from storage import audit as audit_queries
 
     project, video, account = owned["project"], owned["video"], owned["account"]
     async with server.sessions.begin() as session:
         # the events as the services write them
         common = {"workspace_id": project.workspace_id}
-        crud.add_audit_event(
+        audit_queries.add_audit_event(
             session,
             **common,
             actor="creator:maker01",
@@ -241,7 +241,7 @@ async def test_history_speaks_in_words_without_ids_or_field_names(
                 "spark_code": False,
             },
         )
-        crud.add_audit_event(
+        audit_queries.add_audit_event(
             session,
             **common,
             actor=OWNER,

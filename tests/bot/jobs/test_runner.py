@@ -16,7 +16,8 @@ from bot.jobs import enqueue
 from bot.jobs.kinds import prune_jobs
 from bot.jobs.registry import GiveUp, JobContext, JobKind, JobRun, RetryLater
 from bot.jobs.runner import JobRunner, JobRunnerConfig
-from storage import crud
+from storage import audit as audit_queries
+from storage import workspaces as workspace_queries
 from storage.db import create_engine, create_sessionmaker
 from storage.models import AuditEvent, Job, JobState, Workspace, utcnow
 from tests.harness.server import make_settings
@@ -45,7 +46,7 @@ def runner(sessions: async_sessionmaker[AsyncSession], kinds: dict[str, JobKind]
 
 async def queue(sessions: async_sessionmaker[AsyncSession], count: int, kind: str = "note") -> int:
     async with sessions.begin() as session:
-        workspace = await crud.get_or_create_workspace(session, team_id="T0JOBS")
+        workspace = await workspace_queries.get_or_create_workspace(session, team_id="T0JOBS")
         for number in range(count):
             await enqueue(
                 session, kind=kind, key=f"{kind}:{number}", payload={"n": number}, workspace_id=workspace.id
@@ -66,7 +67,7 @@ def recording_kind(name: str = "note", **options: Any) -> tuple[JobKind, Counter
     async def handler(run: JobRun) -> None:
         runs[run.payload["n"]] += 1
         async with run.finish() as session:
-            crud.add_audit_event(
+            audit_queries.add_audit_event(
                 session,
                 workspace_id=run.workspace_id or 0,
                 actor="job",
@@ -162,7 +163,7 @@ async def test_a_worker_whose_lease_was_taken_over_records_nothing(
     [job] = await all_jobs(sessions)
     assert (job.state, job.lease_owner, job.attempts) == (JobState.PENDING, "other-replica", 0)
     async with sessions() as session:
-        assert await crud.find_workspace(session, team_id="T0SHOULDNOT") is None
+        assert await workspace_queries.find_workspace(session, team_id="T0SHOULDNOT") is None
 
 
 async def test_a_live_lease_is_respected_and_an_expired_one_taken_over(

@@ -12,7 +12,7 @@ from sqlmodel import select
 from bot.app import DISPATCHER_KEY, create_slack_client
 from bot.notify.dispatcher import DispatcherConfig, OutboxDispatcher
 from bot.services.notices import queue_card_refresh
-from storage import crud
+from storage import outbox as outbox_queries
 from storage.db import create_engine, create_sessionmaker
 from storage.models import OutboxMessage, OutboxStatus, utcnow
 from tests.factories import make_project, make_workspace
@@ -81,7 +81,7 @@ async def test_stopping_hands_the_rest_of_a_paced_round_back_at_once(
     async with server.sessions.begin() as session:
         workspace = await make_workspace(session)
         for number in range(10):
-            await crud.add_outbox_message(
+            await outbox_queries.add_outbox_message(
                 session,
                 workspace_id=workspace.id,  # type: ignore[arg-type]
                 dedup_key=f"bulk-summary:{number}",

@@ -17,7 +17,8 @@ from sqlalchemy import select
 
 from bot.blocks.connections import CONNECT_TIKTOK, DISCONNECT_TIKTOK
 from bot.services import connections
-from storage import crud
+from storage import assets as asset_queries
+from storage import projects as project_queries
 from storage.models import (
     AuditEvent,
     SparkCheck,
@@ -236,8 +237,10 @@ async def test_connecting_checks_the_codes_the_workspace_already_has(
 
 async def ads_accounts_of(server: RunningServer, project: Any) -> list[str]:
     async with server.sessions() as session:
-        ids = await crud.project_ads_account_ids(session, project_id=project.id)
+        ids = await project_queries.project_ads_account_ids(session, project_id=project.id)
         return [
             account.advertiser_id
-            for account in await crud.get_ads_accounts(session, workspace_id=project.workspace_id, ids=ids)
+            for account in await asset_queries.get_ads_accounts(
+                session, workspace_id=project.workspace_id, ids=ids
+            )
         ]

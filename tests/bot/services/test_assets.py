@@ -244,7 +244,7 @@ async def test_a_concurrent_twin_hitting_the_unique_constraint_gets_the_same_inl
     async def not_seen_yet(session: AsyncSession, *, workspace_id: int, name: str) -> None:
         return None  # as if the other request committed between our check and our insert
 
-    monkeypatch.setattr(assets.crud, "find_brand_by_name", not_seen_yet)
+    monkeypatch.setattr(assets.asset_queries, "find_brand_by_name", not_seen_yet)
     errors = await invalid(
         sessions, lambda s: assets.add_brand(s, actor=ALICE, draft=brand_draft(name="GlowCo"))
     )

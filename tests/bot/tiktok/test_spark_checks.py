@@ -20,7 +20,7 @@ from bot.app import JOBS_KEY
 from bot.blocks.videos import VIDEO_ADD_TO_ADS, VIDEO_ASK_NEW_CODE, VIDEO_DETAILS, VIDEO_LIST_ADD_ALL
 from bot.services import connections, reminders, tiktok_oauth
 from bot.services.videos import CODE_PROBLEMS, export_row
-from storage import crud
+from storage import projects as project_queries
 from storage import videos as video_queries
 from storage.models import (
     AdsAccount,
@@ -591,7 +591,7 @@ async def test_codes_given_in_a_linking_request_are_verified(
         # the project's one account is reachable by the server's token
         project = await session.get(LiteProject, request.project_id)
         assert project is not None
-        [account_id] = await crud_account_ids(session, project.id)  # type: ignore[arg-type]
+        [account_id] = await project_account_ids(session, project.id)  # type: ignore[arg-type]
         account = await session.get(AdsAccount, account_id)
         assert account is not None
         account.advertiser_id = ADVERTISER_A
@@ -610,8 +610,8 @@ async def test_codes_given_in_a_linking_request_are_verified(
     assert videos[VIDEO_B].spark_check is SparkCheck.OTHER_VIDEO
 
 
-async def crud_account_ids(session: Any, project_id: int) -> list[int]:
-    return await crud.project_ads_account_ids(session, project_id=project_id)
+async def project_account_ids(session: Any, project_id: int) -> list[int]:
+    return await project_queries.project_ads_account_ids(session, project_id=project_id)
 
 
 async def test_throttling_and_outages_are_retried_until_the_code_is_verified(

@@ -1,4 +1,4 @@
-"""How notifications are getting through: counts, the latest failures, and retrying them."""
+"""How sends to Slack are getting through: counts, the latest failures, and retrying them."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.workspaces import Actor, workspace_id_of
-from storage import crud
+from storage import audit as audit_queries
 from storage import jobs as job_queries
+from storage import outbox as outbox_queries
 from storage.models import Job, OutboxMessage
 
 
 @dataclass(frozen=True)
-class NotificationStatus:
+class SendStatus:
     pending: int
     sent: int
     failed: int
@@ -25,13 +26,13 @@ class NotificationStatus:
     job_failures: Sequence[Job] = field(default_factory=list)
 
 
-async def notification_status(session: AsyncSession, *, actor: Actor) -> NotificationStatus:
+async def summary(session: AsyncSession, *, actor: Actor) -> SendStatus:
     workspace_id = await workspace_id_of(session, actor)
-    counts = await crud.outbox_counts(session, workspace_id=workspace_id)
-    failures = await crud.failed_outbox_messages(session, workspace_id=workspace_id)
+    counts = await outbox_queries.outbox_counts(session, workspace_id=workspace_id)
+    failures = await outbox_queries.failed_outbox_messages(session, workspace_id=workspace_id)
     jobs = await job_queries.job_counts(session, workspace_id=workspace_id)
     job_failures = await job_queries.failed_jobs(session, workspace_id=workspace_id)
-    return NotificationStatus(
+    return SendStatus(
         counts.get("pending", 0),
         counts.get("sent", 0),
         counts.get("failed", 0),
@@ -44,10 +45,10 @@ async def notification_status(session: AsyncSession, *, actor: Actor) -> Notific
 
 async def retry_failed(session: AsyncSession, *, actor: Actor) -> int:
     workspace_id = await workspace_id_of(session, actor)
-    count = await crud.retry_failed_outbox_messages(session, workspace_id=workspace_id)
+    count = await outbox_queries.retry_failed_outbox_messages(session, workspace_id=workspace_id)
     count += await job_queries.retry_failed_jobs(session, workspace_id=workspace_id)
     if count:
-        crud.add_audit_event(
+        audit_queries.add_audit_event(
             session,
             workspace_id=workspace_id,
             actor=actor.user_id,

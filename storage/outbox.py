@@ -1,0 +1,148 @@
+"""Queries for the outbox: the rows the dispatcher sends to Slack, their counts and failures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from storage.models import (
+    OutboxMessage,
+    OutboxStatus,
+    utcnow,
+)
+from storage.sql import insert_for
+
+
+async def add_outbox_message(
+    session: AsyncSession,
+    *,
+    workspace_id: int,
+    dedup_key: str,
+    kind: str,
+    channel_id: str,
+    payload: dict[str, Any],
+    event: str | None = None,
+    refresh_key: str | None = None,
+) -> bool:
+    """Queue a notification unless one with the same dedup key exists; True when queued."""
+    now = utcnow()
+    insert = insert_for(session)(OutboxMessage).values(
+        workspace_id=workspace_id,
+        dedup_key=dedup_key,
+        kind=kind,
+        channel_id=channel_id,
+        payload=payload,
+        status=OutboxStatus.PENDING.value,
+        attempts=0,
+        created_at=now,
+        next_attempt_at=now,
+        event=event,
+        refresh_key=refresh_key,
+    )
+    result = await session.execute(insert.on_conflict_do_nothing(index_elements=["dedup_key"]))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def touch_pending_outbox_message(session: AsyncSession, *, refresh_key: str) -> bool:
+    """Find (and lock) a queued, due, not yet claimed message with this refresh key; False when none.
+
+    A claimed one has its lease in next_attempt_at, so the condition leaves it alone: then the
+    caller queues a new message, rendered after its own change commits.
+    """
+    now = utcnow()
+    query = (
+        update(OutboxMessage)
+        .where(
+            # ix_outbox_refresh: an index range, whatever the size of the backlog
+            col(OutboxMessage.refresh_key) == refresh_key,
+            col(OutboxMessage.status) == OutboxStatus.PENDING,
+            col(OutboxMessage.in_flight_since).is_(None),
+            col(OutboxMessage.next_attempt_at) <= now,
+        )
+        # keeps its place in the queue: moving it later could let a newer message overtake it
+        .values(next_attempt_at=col(OutboxMessage.next_attempt_at))
+    )
+    result = await session.execute(query)
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def due_outbox_messages(
+    session: AsyncSession, *, now: dt.datetime, limit: int = 50
+) -> Sequence[OutboxMessage]:
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
+        .order_by(col(OutboxMessage.id))
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return (await session.execute(query)).scalars().all()
+
+
+async def outbox_counts(session: AsyncSession, *, workspace_id: int) -> dict[str, int]:
+    query = (
+        select(OutboxMessage.status, func.count())
+        .where(OutboxMessage.workspace_id == workspace_id)
+        .group_by(col(OutboxMessage.status))
+    )
+    rows = (await session.execute(query)).all()
+    return {str(getattr(status, "value", status)): int(count) for status, count in rows}
+
+
+async def failed_outbox_messages(
+    session: AsyncSession, *, workspace_id: int, limit: int = 10
+) -> Sequence[OutboxMessage]:
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.workspace_id == workspace_id, OutboxMessage.status == OutboxStatus.FAILED)
+        .order_by(col(OutboxMessage.id).desc())
+        .limit(limit)
+    )
+    return (await session.execute(query)).scalars().all()
+
+
+async def retry_failed_outbox_messages(session: AsyncSession, *, workspace_id: int) -> int:
+    query = (
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.workspace_id) == workspace_id, col(OutboxMessage.status) == OutboxStatus.FAILED
+        )
+        .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=utcnow(), last_error=None)
+    )
+    result = await session.execute(query)
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def count_recent_individual_sends(
+    session: AsyncSession, *, channel_id: str, event: str, since: dt.datetime
+) -> int:
+    """Messages of `event` sent to a channel one by one (not in a digest) since `since`."""
+    query = (
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(
+            OutboxMessage.channel_id == channel_id,
+            OutboxMessage.event == event,
+            OutboxMessage.status == OutboxStatus.SENT,
+            col(OutboxMessage.digest_key).is_(None),
+            col(OutboxMessage.sent_at) >= since,
+        )
+    )
+    return int((await session.execute(query)).scalar_one())
+
+
+async def pending_in_digest(session: AsyncSession, *, digest_key: str) -> Sequence[OutboxMessage]:
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.digest_key == digest_key, OutboxMessage.status == OutboxStatus.PENDING)
+        .order_by(col(OutboxMessage.id))
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return (await session.execute(query)).scalars().all()

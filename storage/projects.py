@@ -1,0 +1,237 @@
+"""Queries about projects, their links to ads accounts and managers, and their video counts.
+Every one is scoped by workspace_id, except the lookup by unguessable invite token."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, case, delete, func, or_
+from sqlalchemy import select as sa_select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from storage.models import (
+    LiteProject,
+    ProjectAdsAccount,
+    ProjectManager,
+    ReviewState,
+    SparkCheck,
+    Video,
+    VideoStatus,
+)
+
+
+async def get_project(session: AsyncSession, *, workspace_id: int, project_id: int) -> LiteProject | None:
+    query = select(LiteProject).where(LiteProject.workspace_id == workspace_id, LiteProject.id == project_id)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def get_project_for_update(
+    session: AsyncSession, *, workspace_id: int, project_id: int
+) -> LiteProject | None:
+    # FOR UPDATE serialises concurrent pauses/edits on PostgreSQL; SQLite ignores it (one writer)
+    query = (
+        select(LiteProject)
+        .where(LiteProject.workspace_id == workspace_id, LiteProject.id == project_id)
+        .with_for_update()
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def get_project_by_token(session: AsyncSession, *, invite_token: str) -> LiteProject | None:
+    query = select(LiteProject).where(LiteProject.invite_token == invite_token)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def find_projects_by_name(
+    session: AsyncSession, *, workspace_id: int, name: str, limit: int = 10
+) -> Sequence[LiteProject]:
+    """Projects whose link name equals `name` or starts with it, case-insensitively."""
+    lowered = name.lower()
+    link_name = func.lower(LiteProject.link_name)
+    query = (
+        select(LiteProject)
+        .where(LiteProject.workspace_id == workspace_id, link_name.startswith(lowered, autoescape=True))
+        .order_by(case((link_name == lowered, 0), else_=1), LiteProject.link_name)
+        .limit(limit)
+    )
+    return (await session.execute(query)).scalars().all()
+
+
+async def find_project_with_link_name(
+    session: AsyncSession, *, workspace_id: int, link_name: str
+) -> LiteProject | None:
+    """The project whose link name is this one, any case (names are stored without outer spaces)."""
+    query = select(LiteProject).where(
+        LiteProject.workspace_id == workspace_id,
+        func.lower(LiteProject.link_name) == link_name.strip().lower(),
+    )
+    return (await session.execute(query)).scalars().first()
+
+
+def _project_scope(workspace_id: int, *, archived: bool, user_id: str | None) -> list[Any]:
+    """Which projects a list shows: live or archived ones, and only `user_id`'s when given."""
+    archived_at = col(LiteProject.archived_at)
+    where = [
+        col(LiteProject.workspace_id) == workspace_id,
+        archived_at.is_not(None) if archived else archived_at.is_(None),
+    ]
+    if user_id is not None:
+        managed = select(ProjectManager.project_id).where(ProjectManager.user_id == user_id)
+        where.append(or_(col(LiteProject.created_by) == user_id, col(LiteProject.id).in_(managed)))
+    return where
+
+
+async def list_projects(
+    session: AsyncSession,
+    *,
+    workspace_id: int,
+    offset: int = 0,
+    limit: int = 20,
+    archived: bool = False,
+    user_id: str | None = None,
+) -> Sequence[LiteProject]:
+    """Newest first; the (workspace_id, created_at) index keeps this flat as projects grow.
+
+    Archived projects only when `archived`; only those `user_id` owns or manages when given.
+    """
+    query = (
+        select(LiteProject)
+        .where(*_project_scope(workspace_id, archived=archived, user_id=user_id))
+        .order_by(col(LiteProject.created_at).desc(), col(LiteProject.id).desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return (await session.execute(query)).scalars().all()
+
+
+async def project_ids_with_state(session: AsyncSession, *, workspace_id: int, active: bool) -> list[int]:
+    query = (
+        select(LiteProject.id)
+        .where(
+            LiteProject.workspace_id == workspace_id,
+            LiteProject.active == active,
+            col(LiteProject.archived_at).is_(None),  # archived projects stay as they are
+        )
+        .order_by(col(LiteProject.id))
+    )
+    return [
+        project_id for project_id in (await session.execute(query)).scalars().all() if project_id is not None
+    ]
+
+
+async def count_projects(
+    session: AsyncSession, *, workspace_id: int, archived: bool = False, user_id: str | None = None
+) -> int:
+    query = (
+        select(func.count())
+        .select_from(LiteProject)
+        .where(*_project_scope(workspace_id, archived=archived, user_id=user_id))
+    )
+    return int((await session.execute(query)).scalar_one())
+
+
+async def project_ads_account_ids(session: AsyncSession, *, project_id: int) -> list[int]:
+    query = select(ProjectAdsAccount.ads_account_id).where(ProjectAdsAccount.project_id == project_id)
+    return sorted((await session.execute(query)).scalars().all())
+
+
+async def set_project_ads_accounts(
+    session: AsyncSession, *, project_id: int, ads_account_ids: Sequence[int]
+) -> None:
+    await _sync_links(
+        session, ProjectAdsAccount, "ads_account_id", project_id=project_id, wanted=ads_account_ids
+    )
+
+
+async def project_manager_ids(session: AsyncSession, *, project_id: int) -> list[str]:
+    query = select(ProjectManager.user_id).where(ProjectManager.project_id == project_id)
+    return sorted((await session.execute(query)).scalars().all())
+
+
+async def set_project_managers(session: AsyncSession, *, project_id: int, user_ids: Sequence[str]) -> None:
+    await _sync_links(session, ProjectManager, "user_id", project_id=project_id, wanted=user_ids)
+
+
+async def _sync_links(
+    session: AsyncSession,
+    table: type[ProjectAdsAccount] | type[ProjectManager],
+    column: str,
+    *,
+    project_id: int,
+    wanted: Sequence[Any],
+) -> None:
+    """Make a project's rows in a link table (keyed by project and `column`) exactly `wanted`:
+    one DELETE for the ones that go, and new rows for the ones that come."""
+    other = getattr(table, column)
+    current = set((await session.execute(select(other).where(table.project_id == project_id))).scalars())
+    gone = current - set(wanted)
+    if gone:
+        await session.execute(delete(table).where(col(table.project_id) == project_id, col(other).in_(gone)))
+    for added in sorted(set(wanted) - current):
+        session.add(table(project_id=project_id, **{column: added}))
+    await session.flush()
+
+
+@dataclass(frozen=True)
+class VideoCounts:
+    delivered: int = 0
+    authorized: int = 0
+    to_review: int = 0  # delivered or authorized, neither approved nor rejected yet
+    verified: int = 0  # spark codes TikTok API for Business confirmed
+    code_problems: int = 0  # spark codes TikTok refused, too short, or asked to be replaced
+
+
+async def video_counts(session: AsyncSession, *, project_ids: Sequence[int]) -> dict[int, VideoCounts]:
+    """Videos per project: all received, and those with an active ad authorization."""
+    if not project_ids:
+        return {}
+    authorized = func.sum(case((col(Video.status) == VideoStatus.AUTHORIZED, 1), else_=0))
+    to_review = func.sum(
+        case(
+            (
+                and_(
+                    col(Video.review_state) == ReviewState.UNREVIEWED,
+                    col(Video.status).in_([VideoStatus.DELIVERED, VideoStatus.AUTHORIZED]),
+                ),
+                1,
+            ),
+            else_=0,
+        )
+    )
+    verified = func.sum(
+        case(
+            (and_(col(Video.spark_check) == SparkCheck.VERIFIED, col(Video.spark_problem).is_(None)), 1),
+            else_=0,
+        )
+    )
+    problems = func.sum(
+        case(
+            (
+                and_(
+                    col(Video.spark_code).is_not(None),
+                    or_(
+                        col(Video.spark_check).in_(
+                            [SparkCheck.OTHER_VIDEO, SparkCheck.INVALID, SparkCheck.EXPIRED]
+                        ),
+                        col(Video.spark_problem).is_not(None),
+                        col(Video.new_code_requested_at).is_not(None),
+                    ),
+                ),
+                1,
+            ),
+            else_=0,
+        )
+    )
+    query = (
+        sa_select(col(Video.project_id), func.count(), authorized, to_review, verified, problems)
+        .where(col(Video.project_id).in_(project_ids))
+        .group_by(col(Video.project_id))
+    )
+    rows = (await session.execute(query)).all()
+    return {
+        project_id: VideoCounts(int(total), int(auth or 0), int(review or 0), int(ok or 0), int(bad or 0))
+        for project_id, total, auth, review, ok, bad in rows
+    }
