@@ -26,6 +26,15 @@ from bot.http import PooledRespond, SharedHttp
 from bot.jobs import kinds as _job_kinds  # noqa: F401 - registers every job kind
 from bot.jobs.registry import JobContext
 from bot.jobs.runner import JobRunner, JobRunnerConfig
+from bot.keys import (
+    BOLT_KEY,
+    DISPATCHER_KEY,
+    ENGINE_KEY,
+    JOBS_KEY,
+    READINESS_KEY,
+    SESSIONS_KEY,
+    SETTINGS_KEY,
+)
 from bot.notify.dispatcher import DispatcherConfig, OutboxDispatcher, TokenSource
 from bot.notify.scheduler import add_scheduler
 from bot.oauth import (
@@ -40,16 +49,9 @@ from bot.settings import Settings
 from bot.shedding import PAGE_LIMIT_KEY, WORK_LIMIT_KEY, PageLimit, WorkLimit, shed_creator_pages
 from bot.slack_auth import patient_authorization
 from storage.db import create_engine, create_sessionmaker
+from storage.shared import SQLRateLimitStorage
 
 log = logging.getLogger(__name__)
-
-SETTINGS_KEY = web.AppKey("settings", Settings)
-ENGINE_KEY = web.AppKey("engine", AsyncEngine)
-SESSIONS_KEY = web.AppKey("sessions", async_sessionmaker[AsyncSession])
-BOLT_KEY = web.AppKey("bolt", AsyncApp)
-DISPATCHER_KEY = web.AppKey("dispatcher", OutboxDispatcher)
-READINESS_KEY = web.AppKey("readiness", ReadinessCheck)
-JOBS_KEY = web.AppKey("jobs", JobRunner)
 
 
 def create_slack_client(
@@ -254,7 +256,8 @@ def create_web_app(
         app.router.add_get(REDIRECT_PATH, slack_oauth_redirect)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
-    portal.setup(app)
+    # the creator pages' rate limits count in the database, so replicas share them
+    portal.setup(app, rate_limit_storage=SQLRateLimitStorage(engine))
     metrics.setup(app, sessions)
     app.on_startup.append(http.start)
     app.on_startup.append(dispatcher.start)
