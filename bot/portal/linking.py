@@ -138,6 +138,7 @@ async def receive_answer(
         return form
     choice = form.get("answer")
     values = {name: value for name, value in form.items() if name.startswith("spark_code_")}
+    read_again = partial(linking.get_request, token=token)  # the page again after a refusal
     try:
         async with sessions.begin() as session:
             if choice == "accept":
@@ -151,46 +152,28 @@ async def receive_answer(
                 raise InvalidInput({"answer": "Choose to authorize or to decline."})
     except NotFound:
         return not_found()
-    except RequestPaused:
-        return await _paused_again(sessions, token)
+    except RequestPaused:  # the project was paused before the answer came; nothing was stored
+        return await page_of(sessions, read_again, lambda view: paused_page(view, status=409))
     except Conflict as exc:
-        return await _again(request, sessions, token, values, status=409, refusal=exc.message)
+        status, errors, refusal = 409, {}, exc.message
     except InvalidInput as exc:
-        return await _again(request, sessions, token, values, status=422, errors=exc.errors)
-    i18n.prefer_default(result.view.project.creator_language)
-    return page(
-        "linking_done.html",
-        project=result.view.project,
-        brand=result.view.brand,
-        accepted=result.accepted,
-        count=len(result.view.videos),
-    )
-
-
-async def _again(
-    request: web.Request,
-    sessions: async_sessionmaker[AsyncSession],
-    token: str,
-    values: Mapping[str, str],
-    *,
-    status: int,
-    errors: Mapping[str, str] | None = None,
-    refusal: str | None = None,
-) -> web.Response:
-    """The request page again, with what was typed and why it was refused."""
+        status, errors, refusal = 422, exc.errors, None
+    else:
+        i18n.prefer_default(result.view.project.creator_language)
+        return page(
+            "linking_done.html",
+            project=result.view.project,
+            brand=result.view.brand,
+            accepted=result.accepted,
+            count=len(result.view.videos),
+        )
 
     def again(view: RequestView) -> web.Response:
-        # once answered or expired, the page itself says so, and when: no refusal on top
+        """The request page again, with what was typed and why it was refused; once answered or
+        expired, the page itself says so, and when: no refusal on top."""
         pending = view.state == "pending"
         return request_page(
             request, view, values=values, errors=errors, status=status, refusal=refusal if pending else None
         )
 
-    return await page_of(sessions, partial(linking.get_request, token=token), again)
-
-
-async def _paused_again(sessions: async_sessionmaker[AsyncSession], token: str) -> web.Response:
-    """409: the project was paused before the answer came; nothing was stored."""
-    return await page_of(
-        sessions, partial(linking.get_request, token=token), lambda view: paused_page(view, status=409)
-    )
+    return await page_of(sessions, read_again, again)

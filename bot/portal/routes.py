@@ -307,30 +307,19 @@ async def receive_delivery(
     except NotFound:
         return not_found()
     except ProjectPaused as exc:
-        return await _refusal(request, sessions, token, values, status=409, message=exc.message)
+        status, errors, message = 409, {}, exc.message
     except VideoOfAnotherCreator as exc:
-        return await _refusal(request, sessions, token, values, status=409, errors={"url": exc.message})
+        status, errors, message = 409, {"url": exc.message}, None
     except InvalidInput as exc:
-        return await _refusal(request, sessions, token, values, status=422, errors=exc.errors)
-    return received_page(delivery)
-
-
-async def _refusal(
-    request: web.Request,
-    sessions: async_sessionmaker[AsyncSession],
-    token: str,
-    values: Mapping[str, str],
-    *,
-    status: int,
-    errors: Mapping[str, str] | None = None,
-    message: str | None = None,
-) -> web.Response:
-    """The brief again, with what was typed and why it was refused."""
+        status, errors, message = 422, exc.errors, None
+    else:
+        return received_page(delivery)
+    # the brief again, with what was typed and why it was refused
     return await page_of(
         sessions,
         partial(deliveries.get_brief, invite_token=token),
         lambda brief: brief_page(
-            request, brief, values=values, errors=errors or {}, status=status, refusal=message
+            request, brief, values=values, errors=errors, status=status, refusal=message
         ),
     )
 
