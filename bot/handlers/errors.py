@@ -17,12 +17,8 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_bolt.kwargs_injection.async_args import AsyncArgs
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks.errors import (
-    render_busy_message,
-    render_error_message,
-    render_error_modal,
-    render_unexpected_error_message,
-)
+from bot.blocks.errors import render_busy_message, render_error_modal, render_unexpected_error_message
+from bot.blocks.refusals import render_domain_error
 from bot.metrics import SHED
 from bot.services.errors import DomainError
 
@@ -38,7 +34,7 @@ async def handle_error(
     ack: AsyncAck | None = None,
 ) -> None:
     if isinstance(error, DomainError):
-        message = render_error_message(error.message, markup=error.markup)
+        message = render_domain_error(error)
     else:
         logger.exception(
             "unhandled error for a %s request", body.get("type") or body.get("command"), exc_info=error

@@ -19,7 +19,8 @@ from bot.blocks.assets import (
     render_anchor_modal,
     render_brand_modal,
 )
-from bot.blocks.errors import render_error_message, render_notice
+from bot.blocks.errors import render_notice
+from bot.blocks.refusals import render_domain_error
 from bot.handlers.common import sessions_of
 from bot.services import assets
 from bot.services.errors import Forbidden, NotFound
@@ -44,11 +45,7 @@ async def open_brand_edit(
         await assets.require_brand_editor(brand, actor=actor)
     except (NotFound, Forbidden) as exc:
         # answered here: an error raised this soon after ack() can make Bolt drop the ack
-        await respond(
-            response_type="ephemeral",
-            replace_original=False,
-            **render_error_message(exc.message, markup=exc.markup),
-        )
+        await respond(response_type="ephemeral", replace_original=False, **render_domain_error(exc))
         return
     channel_id = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
     view = render_brand_modal(channel_id=channel_id, brand=brand)
