@@ -19,6 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.errors import render_busy_message, render_error_modal, render_unexpected_error_message
 from bot.blocks.refusals import render_domain_error
+from bot.handlers.common import open_or_push
 from bot.metrics import SHED
 from bot.services.errors import DomainError
 
@@ -55,11 +56,7 @@ async def handle_error(
         await context.respond(response_type="ephemeral", replace_original=False, **message)
     elif client is not None and body.get("trigger_id"):
         # a button in a modal or on App Home has no message to answer in: show a small modal
-        view = render_error_modal(message)
-        if (body.get("view") or {}).get("type") == "modal":
-            await client.views_push(trigger_id=body["trigger_id"], view=view)
-        else:
-            await client.views_open(trigger_id=body["trigger_id"], view=view)
+        await open_or_push(client, body, render_error_modal(message))
 
 
 def guard(listener: Listener) -> Listener:

@@ -5,20 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.linking import (
     PASTE_CALLBACK,
     SELECT_CALLBACK,
     URLS_BLOCK,
     VIDEOS_BLOCK,
-    parse_select_metadata,
     render_requests_view,
     render_select_modal,
     videos_block_id,
 )
-from bot.handlers.common import sessions_of, settings_of
-from bot.handlers.views.values import as_int, read_values
+from bot.handlers.common import metadata_id, metadata_of, sessions_of, settings_of
+from bot.handlers.views.values import read_values
 from bot.services import linking
 from bot.services.errors import DomainError, InvalidInput
 from bot.services.notices import queue_linking_requests_sent
@@ -33,7 +31,7 @@ async def submit_paste(ack: AsyncAck, view: dict[str, Any], context: AsyncBoltCo
             pasted = await linking.parse_pasted(
                 session,
                 actor=Actor.from_context(context),
-                project_id=as_int(view.get("private_metadata")) or -1,
+                project_id=metadata_id(view, "project_id"),
                 text=text,
             )
     except InvalidInput as invalid:
@@ -45,10 +43,7 @@ async def submit_paste(ack: AsyncAck, view: dict[str, Any], context: AsyncBoltCo
     await ack(response_action="update", view=render_select_modal(pasted))
 
 
-async def submit_selection(
-    ack: AsyncAck, view: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
-) -> None:
-    project_id, compact = parse_select_metadata(view)
+async def submit_selection(ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext) -> None:
     selected = [
         key
         for block_id, keys in read_values(view).items()
@@ -63,8 +58,8 @@ async def submit_selection(
             confirmation = await linking.confirm_videos(
                 session,
                 actor=actor,
-                project_id=project_id,
-                candidates=linking.candidates_from_compact(compact),
+                project_id=metadata_id(view, "project_id"),
+                candidates=linking.candidates_from_compact(metadata_of(view).get("videos")),
                 selected=selected,
                 expires_after_days=settings.linking_request_days,
                 lookups=bool(settings.tiktok_oembed_url),

@@ -45,7 +45,7 @@ async def test_home_shows_my_projects_first_and_all_on_request(server: RunningSe
 
     home = await open_home(server)
     assert "Mine to run" in json.dumps(home) and "Someone else's" not in json.dumps(home)
-    assert home["private_metadata"] == "mine"
+    assert json.loads(home["private_metadata"]) == {"scope": "mine"}
 
     await server.slack.block_action("home_scope_all", value="all", view=home)
     everything = (await server.fake.wait_for("views.publish", 2))[-1].args["view"]

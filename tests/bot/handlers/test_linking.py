@@ -45,7 +45,7 @@ async def paste(server: RunningServer, project: LiteProject, text: str) -> Any:
     return await server.slack.view_submission(
         "linking_paste",
         {"urls": {"urls": {"type": "plain_text_input", "value": text}}},
-        private_metadata=str(project.id),
+        private_metadata=json.dumps({"project_id": project.id}),
     )
 
 
@@ -217,7 +217,7 @@ async def test_the_add_videos_button_opens_the_paste_modal(linking_server: Runni
 
     (opened,) = await linking_server.fake.wait_for("views.open")
     assert opened.args["view"]["callback_id"] == "linking_paste"
-    assert opened.args["view"]["private_metadata"] == str(project.id)
+    assert json.loads(opened.args["view"]["private_metadata"]) == {"project_id": project.id}
 
 
 async def test_the_links_in_the_senders_dm_open_the_creators_page(linking_server: RunningServer) -> None:
