@@ -10,7 +10,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.errors import render_notice
 from bot.blocks.home import ALL, CREATE_FROM_HOME, HOME_PAGE, HOME_SCOPE, MINE
-from bot.blocks.linking import render_paste_modal
 from bot.blocks.project_modals import (
     TOGGLE_ACTIVE,
     render_archived_view,
@@ -33,10 +32,8 @@ from bot.blocks.projects import (
 from bot.handlers.commands.list_projects import PAGE_SIZE
 from bot.handlers.common import (
     answer_privately,
-    open_or_push,
     publish_home,
     sessions_of,
-    settings_of,
     value_id,
     value_of,
     value_parts,
@@ -50,6 +47,7 @@ from bot.handlers.projects_flow import (
     project_overview_message,
     set_active,
 )
+from bot.handlers.views.linking import open_paste_modal
 from bot.services import projects
 from bot.services.workspaces import Actor
 from storage import assets as asset_queries
@@ -115,17 +113,7 @@ async def add_videos(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
     await ack()
-    project = await get_by_id(context, value_id(body))
-    if not settings_of(context).linking_requests_enabled:
-        text = (
-            "Linking requests — adding creators' existing videos by URL — are available to select customers. "
-            f"Creators can still deliver any video through the invite link of “{project.link_name}”."
-        )
-        await answer_privately(
-            body=body, context=context, client=client, message=render_notice(text), title="Add videos"
-        )
-        return
-    await open_or_push(client, body, render_paste_modal(project))
+    await open_paste_modal(client, body, context, project_id=value_id(body))
 
 
 async def compose_invite(

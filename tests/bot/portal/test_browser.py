@@ -293,5 +293,6 @@ async def _linking_request(server: RunningServer) -> LinkingRequest:
             candidates=candidates,
             selected=[c.key for c in candidates],
             expires_after_days=30,
+            entitled=True,
         )
         return confirmation.requests[0].request

@@ -46,6 +46,7 @@ async def new_request(server: RunningServer, *, created: dt.datetime | None = No
             candidates=candidates,
             selected=[c.key for c in candidates],
             expires_after_days=30,
+            entitled=True,
             now=created,
         )
         return confirmation.requests[0].request
