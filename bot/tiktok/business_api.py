@@ -15,11 +15,13 @@ Error classes used here (TikTok's "Return codes" page; the message text varies, 
   for that account;
 - server errors: 50000, 50002 and other 5xxxx — retry with backoff.
 
-Only the code and `request_id` are logged (never the token, never shown in Slack).
+Only the code and `request_id` are logged (never the token, never shown in Slack). Dates come as
+UTC "YYYY-MM-DD HH:MM:SS" text (TikTok One's too); `parse_time` reads them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from dataclasses import dataclass, field
@@ -63,6 +65,16 @@ class ApiModel(BaseModel):
 
 class Empty(ApiModel):
     """A payload the caller doesn't read (e.g. `tt_video/authorize/` answers `{}`)."""
+
+
+def parse_time(value: str | None) -> dt.datetime | None:
+    """TikTok's "YYYY-MM-DD HH:MM:SS" (UTC) as an aware datetime; None when absent or garbled."""
+    if not value:
+        return None
+    try:
+        return dt.datetime.strptime(value.strip(), "%Y-%m-%d %H:%M:%S").replace(tzinfo=dt.UTC)
+    except ValueError:
+        return None
 
 
 class TikTokApiError(Exception):
