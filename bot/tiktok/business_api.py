@@ -30,6 +30,8 @@ from typing import Any, Generic, TypeVar
 import aiohttp
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from bot.tiktok.pauses import retry_after
+
 log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://business-api.tiktok.com"
@@ -167,9 +169,7 @@ class BusinessApiClient:
                 **kwargs,
             ) as response:
                 if response.status == 429:
-                    raise BusinessApiUnavailable(
-                        "TikTok is rate limiting", retry_after=_retry_after(response)
-                    )
+                    raise BusinessApiUnavailable("TikTok is rate limiting", retry_after=retry_after(response))
                 if response.status != 200:
                     raise BusinessApiUnavailable(f"TikTok answered HTTP {response.status}")
                 body = await response.content.read(MAX_ANSWER_BYTES + 1)
@@ -197,10 +197,3 @@ class BusinessApiClient:
                 "TikTok API %s %s: unexpected data (request_id %s)", method, path, envelope.request_id
             )
             raise BusinessApiUnavailable("TikTok's answer wasn't the expected shape") from None
-
-
-def _retry_after(response: aiohttp.ClientResponse) -> float:
-    try:
-        return min(max(float(response.headers.get("Retry-After", "60")), 1.0), 3600.0)
-    except ValueError:
-        return 60.0
