@@ -461,15 +461,13 @@ async def _tell_answer(
     """What TikTok One answered about a linked video (`event`, once per video): told like a linking
     request's answer, and the card redrawn."""
     assert video.id is not None
-    await queue_notice(
-        session,
-        project=project,
-        kind=kind,
-        dedup_key=f"{event}:{video.id}",
-        creator_handle=video.creator_handle,
-        linking_request_id=video.linking_request_id,
-        video_ids=[video.id],
-    )
+    # what a linking request's answer carries (bot/notify/linking.py reads it), for this one video
+    answer: dict[str, Any] = {
+        "creator_handle": video.creator_handle,
+        "linking_request_id": video.linking_request_id,
+        "video_ids": [video.id],
+    }
+    await queue_notice(session, project=project, kind=kind, dedup_key=f"{event}:{video.id}", **answer)
     await queue_card_refresh(session, project=project, reason=f"{event}-{video.id}")
 
 
