@@ -631,6 +631,7 @@ async def _placement_to_ask(
 
 @job_kind(AUTHORIZE, max_attempts=6, rate=1.0, burst=2, on_parked=_placement_parked)
 async def run_authorize(run: JobRun) -> None:
+    """Add the code to one Ads Manager account (`tt_video/authorize/`) and record what TikTok said."""
     context = run.context
     found = await _placement_to_ask(run, lambda video: video.spark_code)
     if found is None:
@@ -673,7 +674,6 @@ async def run_authorize(run: JobRun) -> None:
 @job_kind(CONFIRM, max_attempts=5, rate=1.0, burst=2)
 async def run_confirm(run: JobRun) -> None:
     """Look for the post among the account's authorized videos (`tt_video/list/`, by its id)."""
-    context = run.context
     found = await _placement_to_ask(run, lambda video: video.tiktok_video_id)
     if found is None:
         return
@@ -682,7 +682,7 @@ async def run_confirm(run: JobRun) -> None:
         return
     assert video.tiktok_video_id is not None
     item, advertiser = video.tiktok_video_id, account.advertiser_id
-    listed = await _call(context, credential, tt_video.find_video, advertiser_id=advertiser, item_id=item)
+    listed = await _call(run.context, credential, tt_video.find_video, advertiser_id=advertiser, item_id=item)
     if isinstance(listed, TikTokApiError):
         return  # a refused token, or the listing isn't open to this token: "added" stays as TikTok answered it
     if listed is None:
@@ -698,7 +698,7 @@ async def run_confirm(run: JobRun) -> None:
                     session, project=project, video=video, reason=f"seen-{account.id}"
                 )
     if queued:
-        context.on_queued()
+        run.context.on_queued()
 
 
 def _placement_refused(error: TikTokApiError) -> tuple[AdsPlacement, str | None]:
