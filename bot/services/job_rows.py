@@ -50,10 +50,8 @@ def payload_id(run: JobRun, name: str) -> int | None:
     return value if isinstance(value, int) else None
 
 
-async def video_and_project(
-    session: AsyncSession, *, video_id: int, for_update: bool = False
-) -> tuple[Video, LiteProject] | None:
+async def video_and_project(session: AsyncSession, *, video_id: int) -> tuple[Video, LiteProject] | None:
     """The video and its project, or None when the video is gone."""
-    video = await session.get(Video, video_id, with_for_update=for_update)
+    video = await session.get(Video, video_id)
     project = await session.get(LiteProject, video.project_id) if video is not None else None
     return (video, project) if video is not None and project is not None else None
