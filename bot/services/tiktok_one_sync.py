@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from bot.jobs.registry import GiveUp, JobContext, JobRun, RetryLater, job_kind
+from bot.pacing import ChannelPacer
 from bot.services import connections, spark_checks, video_lookups
 from bot.services.audit import record_event
 from bot.services.errors import Conflict
@@ -110,7 +111,7 @@ class TikTokOne:
     async def call(self, request: Awaitable[T]) -> T:
         """One call, its failures turned into the runner's words: retry later, or give up with TikTok's reason."""
         try:
-            await _take_turn(f"tiktok-one:{self.connection_id}")
+            await _account_pacer.take(f"tiktok-one:{self.connection_id}")
             return await request
         except BusinessApiUnavailable as exc:
             raise RetryLater(f"TikTok One: {exc}", retry_after=exc.retry_after) from None
@@ -152,16 +153,7 @@ async def api_for(context: JobContext, *, workspace_id: int) -> TikTokOne:
 # answer retries the job after TikTok's pause (the runner also slows that job kind down)
 ACCOUNT_RATE = 5.0
 ACCOUNT_BURST = 5
-_account_pace: dict[str, Any] = {}
-
-
-async def _take_turn(key: str) -> None:
-    from bot.notify.dispatcher import ChannelPacer  # the notify package imports the services
-
-    pacer = _account_pace.get("pacer")
-    if pacer is None:
-        pacer = _account_pace["pacer"] = ChannelPacer(ACCOUNT_RATE, ACCOUNT_BURST)
-    await pacer.take(key)
+_account_pacer = ChannelPacer(ACCOUNT_RATE, ACCOUNT_BURST)
 
 
 async def _advertiser_ids(session: AsyncSession, *, project_id: int) -> list[str]:
