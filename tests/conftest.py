@@ -21,9 +21,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.pool import NullPool
 
-from storage.db import create_engine
+from storage.db import create_engine, create_sessionmaker
 from storage.migrate import upgrade
 from tests.harness.fake_slack import FakeSlack
 from tests.harness.fake_tiktok import FakeTikTok
@@ -167,6 +168,14 @@ async def database_url(backend_database: PostgresDatabase | Path, tmp_path: Path
     path = tmp_path / "liteproject.db"
     shutil.copyfile(backend_database, path)
     return f"sqlite+aiosqlite:///{path}"
+
+
+@pytest.fixture
+async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions on this test's database, for tests that call services and storage directly."""
+    engine = create_engine(database_url)
+    yield create_sessionmaker(engine)
+    await engine.dispose()
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Rows for tests, built through the same session the app uses. Keyword-only, sensible defaults."""
+"""Rows for tests, built through the same session the app uses (keyword-only, sensible defaults),
+and read back."""
 
 from __future__ import annotations
 
@@ -6,8 +7,11 @@ import base64
 import datetime as dt
 import hashlib
 import itertools
+from typing import Any, TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import ColumnElement, func, inspect, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import SQLModel, col
 
 from bot.services.projects import new_invite_token
 from storage import workspaces as workspace_queries
@@ -16,6 +20,8 @@ from storage.models import (
     Anchor,
     AnchorKind,
     BrandProfile,
+    Job,
+    JobState,
     LiteProject,
     ProjectAdsAccount,
     ReviewState,
@@ -23,11 +29,20 @@ from storage.models import (
     VideoSource,
     VideoStatus,
     Workspace,
+    utcnow,
 )
 from tests.harness.fake_slack import TEAM_ID
 from tests.harness.slack_requests import CHANNEL_ID, USER_ID
 
 _serial = itertools.count(1)
+
+RowT = TypeVar("RowT", bound=SQLModel)
+
+
+async def _added(session: AsyncSession, row: RowT) -> RowT:
+    session.add(row)
+    await session.flush()
+    return row
 
 
 async def make_workspace(session: AsyncSession, *, team_id: str = TEAM_ID) -> Workspace:
@@ -54,9 +69,7 @@ async def make_brand(
         logo_url=logo_url,
         created_by=created_by,
     )
-    session.add(brand)
-    await session.flush()
-    return brand
+    return await _added(session, brand)
 
 
 async def make_ads_account(
@@ -71,9 +84,7 @@ async def make_ads_account(
         advertiser_id=advertiser_id or f"71234567890{next(_serial):08d}",
         display_name=display_name,
     )
-    session.add(account)
-    await session.flush()
-    return account
+    return await _added(session, account)
 
 
 async def make_anchor(
@@ -91,9 +102,7 @@ async def make_anchor(
         country="US",
         url=url,
     )
-    session.add(anchor)
-    await session.flush()
-    return anchor
+    return await _added(session, anchor)
 
 
 async def make_project(
@@ -167,11 +176,43 @@ async def make_video(
         review_state=review_state,
         delivered_at=delivered_at or dt.datetime.now(dt.UTC),
     )
-    session.add(video)
-    await session.flush()
-    return video
+    return await _added(session, video)
 
 
 def a_spark_code(n: int = 0) -> str:
     """A spark code of the shape TikTok issues (`#` and 64 base64 characters), different per n."""
     return "#" + base64.b64encode(hashlib.sha384(f"spark-code-{n}".encode()).digest()[:47]).decode()
+
+
+async def new_project(sessions: async_sessionmaker[AsyncSession], **kwargs: Any) -> LiteProject:
+    """`make_project` in a transaction of its own, committed."""
+    async with sessions.begin() as session:
+        return await make_project(session, **kwargs)
+
+
+async def rows(
+    sessions: async_sessionmaker[AsyncSession], model: type[RowT], *where: ColumnElement[bool]
+) -> list[RowT]:
+    """The stored rows of `model` (those matching `where`), in the order they were added."""
+    async with sessions() as session:
+        query = select(model).where(*where).order_by(*inspect(model).primary_key)
+        return list((await session.execute(query)).scalars().all())
+
+
+async def count(sessions: async_sessionmaker[AsyncSession], model: type[SQLModel]) -> int:
+    async with sessions() as session:
+        return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
+
+
+async def held_by_a_dead_replica(sessions: async_sessionmaker[AsyncSession]) -> None:
+    """The two pending jobs as a replica that died holding them leaves them: one lease has run
+    out, the other runs out in a second."""
+    async with sessions.begin() as session:
+        query = select(Job).where(col(Job.state) == JobState.PENDING).order_by(col(Job.id))
+        pending = (await session.execute(query)).scalars().all()
+        assert len(pending) == 2
+        for job, lease_left in zip(pending, (-1, 1), strict=True):
+            job.lease_owner, job.lease_expires_at = (
+                "dead-replica",
+                utcnow() + dt.timedelta(seconds=lease_left),
+            )

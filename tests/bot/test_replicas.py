@@ -25,7 +25,6 @@ from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import select
 
-from storage.db import create_engine, create_sessionmaker
 from storage.models import LiteProject, OutboxMessage, OutboxStatus, Video
 from tests.factories import make_project, make_workspace
 from tests.harness.fake_slack import BOT_TOKEN, FakeSlack
@@ -78,13 +77,6 @@ async def start_replica(fake: FakeSlack, database_url: str, cwd: Path, **extra_e
                 pass
             assert time.monotonic() < deadline, "a replica never became ready"
             await asyncio.sleep(0.05)
-
-
-@pytest.fixture
-async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(database_url)
-    yield create_sessionmaker(engine)
-    await engine.dispose()
 
 
 @pytest.fixture

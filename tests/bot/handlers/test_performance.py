@@ -42,13 +42,7 @@ def campaign_seam(monkeypatch: pytest.MonkeyPatch) -> None:
 async def tiktok_server(
     fake_slack: FakeSlack, database_url: str, fake_tiktok_business: FakeTikTokBusiness
 ) -> AsyncIterator[RunningServer]:
-    running = await start_server(
-        fake_slack,
-        database_url,
-        tiktok_business_api_url=fake_tiktok_business.url,
-        tiktok_app_id="fake-app-id",
-        tiktok_app_secret="fake-app-secret",
-    )
+    running = await start_server(fake_slack, database_url, **fake_tiktok_business.app_settings())
     yield running
     await running.stop()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections import Counter
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -23,13 +22,6 @@ from storage.models import AuditEvent, Job, JobState, Workspace, utcnow
 from tests.harness.server import make_settings
 
 FAST = JobRunnerConfig(poll_seconds=0.01, backoff_base=0.01, backoff_cap=0.05, lease_seconds=5)
-
-
-@pytest.fixture
-async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(database_url)
-    yield create_sessionmaker(engine)
-    await engine.dispose()
 
 
 def runner(sessions: async_sessionmaker[AsyncSession], kinds: dict[str, JobKind], **config: Any) -> JobRunner:

@@ -45,13 +45,7 @@ ADVERTISERS = ["7000000000000000001", "7000000000000000002"]
 async def server(
     fake_slack: FakeSlack, fake_tiktok_business: FakeTikTokBusiness, database_url: str
 ) -> AsyncIterator[RunningServer]:
-    running = await start_server(
-        fake_slack,
-        database_url,
-        tiktok_business_api_url=fake_tiktok_business.url,
-        tiktok_app_id=fake_tiktok_business.app_id,
-        tiktok_app_secret=fake_tiktok_business.app_secret,
-    )
+    running = await start_server(fake_slack, database_url, **fake_tiktok_business.app_settings())
     yield running
     await running.stop()
 

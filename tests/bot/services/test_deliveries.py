@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services import deliveries, reviews
 from bot.services.deliveries import ProjectPaused, VideoOfAnotherCreator
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.workspaces import Actor
-from storage.db import create_engine, create_sessionmaker
 from storage.models import (
     AuditEvent,
     LiteProject,
@@ -25,7 +23,7 @@ from storage.models import (
     VideoSource,
     VideoStatus,
 )
-from tests.factories import make_project, make_video, make_workspace
+from tests.factories import count, make_project, make_video, make_workspace, new_project, rows
 from tests.harness.fake_slack import TEAM_ID
 from tests.harness.slack_requests import USER_ID
 
@@ -33,28 +31,6 @@ VIDEO_ID = "7301234567890123456"
 URL = f"https://www.tiktok.com/@glow.maker/video/{VIDEO_ID}?is_from_webapp=1"
 CODE = "#4lrl4IIbnY3H31X1KfPKGpyupUzbnHF5S7T/UbUsEBnnUOP4tYz9+Ek7tt6i7ms="
 ACTOR = Actor(team_id=TEAM_ID, user_id=USER_ID)
-
-
-@pytest.fixture
-async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(database_url)
-    yield create_sessionmaker(engine)
-    await engine.dispose()
-
-
-async def new_project(sessions: async_sessionmaker[AsyncSession], **kwargs: Any) -> LiteProject:
-    async with sessions.begin() as session:
-        return await make_project(session, **kwargs)
-
-
-async def rows(sessions: async_sessionmaker[AsyncSession], model: Any) -> list[Any]:
-    async with sessions() as session:
-        return list((await session.execute(select(model).order_by(model.id))).scalars().all())
-
-
-async def count(sessions: async_sessionmaker[AsyncSession], model: Any) -> int:
-    async with sessions() as session:
-        return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
 
 
 async def deliver(sessions: async_sessionmaker[AsyncSession], project: LiteProject, **fields: Any) -> Any:

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -19,7 +17,6 @@ from bot.services.performance import collector
 from bot.services.performance import sources as s
 from bot.settings import Settings
 from storage import metrics
-from storage.db import create_engine, create_sessionmaker
 from storage.models import (
     Job,
     JobState,
@@ -39,13 +36,6 @@ from tests.harness.slack_requests import USER_ID
 FAST = JobRunnerConfig(poll_seconds=0.01, backoff_base=0.01, backoff_cap=0.02, lease_seconds=20)
 ADVERTISER = "7100000000000000018"
 CAMPAIGN = "1790000000000000001"
-
-
-@pytest.fixture
-async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(database_url)
-    yield create_sessionmaker(engine)
-    await engine.dispose()
 
 
 @dataclass

@@ -4,26 +4,16 @@ cumulative line starting from what came before."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
 
-import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.performance import sources as s
 from bot.services.performance.report import DAILY_DAYS, project_performance
 from storage import metrics
-from storage.db import create_engine, create_sessionmaker
 from tests.factories import make_project, make_video
 
 TODAY = dt.date(2026, 11, 25)
 AS_OF = dt.datetime(2026, 11, 25, 2, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(database_url)
-    yield create_sessionmaker(engine)
-    await engine.dispose()
 
 
 async def test_totals_cover_every_day_and_the_chart_starts_from_what_came_before(

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.notify.scheduler import SCHEDULER_KEY
 from bot.services import deliveries, reminders
-from storage.db import create_engine, create_sessionmaker
 from storage.models import (
     LinkingRequest,
     LinkingRequestStatus,
@@ -26,13 +23,6 @@ from storage.models import (
 from tests.factories import make_project, make_video
 from tests.harness.server import RunningServer
 from tests.harness.slack_requests import CHANNEL_ID
-
-
-@pytest.fixture
-async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(database_url)
-    yield create_sessionmaker(engine)
-    await engine.dispose()
 
 
 async def authorized_video(

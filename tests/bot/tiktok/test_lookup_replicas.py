@@ -18,7 +18,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.db import create_engine, create_sessionmaker
 from storage.models import Job, JobState
 from tests.bot.test_replicas import Replica, deliver, posted_keys, start_replica
 from tests.factories import make_project, make_workspace
@@ -29,13 +28,6 @@ pytestmark = pytest.mark.backends("postgres")
 
 FIRST_VIDEO = 7_300_000_000_000_000_000
 PER_PROJECT = 3  # in all: below the digest threshold, so each video is its own alert
-
-
-@pytest.fixture
-async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(database_url)
-    yield create_sessionmaker(engine)
-    await engine.dispose()
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from bot.blocks.videos import render_video_list
 from bot.services.videos import EXPORT_COLUMNS, export_row
 from storage.models import Job, JobState, OwnerCheck, Video, VideoStatus, utcnow
 from tests.bot.portal.test_invite_page import new_project, stored_videos, submit, video_alerts
-from tests.factories import a_spark_code
+from tests.factories import a_spark_code, held_by_a_dead_replica, rows
 from tests.harness.fake_slack import FakeSlack
 from tests.harness.fake_tiktok import FakeTikTok
 from tests.harness.server import RunningServer, start_server
@@ -48,13 +48,8 @@ async def wait_until(condition: Any, *, timeout: float = 10.0) -> None:
     raise AssertionError("condition not met in time")
 
 
-async def jobs(server: RunningServer) -> list[Job]:
-    async with server.sessions() as session:
-        return list((await session.execute(select(Job).order_by(Job.id))).scalars().all())  # type: ignore[arg-type]
-
-
 async def all_jobs_done(server: RunningServer) -> bool:
-    return all(job.state != JobState.PENDING for job in await jobs(server))
+    return all(job.state != JobState.PENDING for job in await rows(server.sessions, Job))
 
 
 async def alerts_after_jobs(server: RunningServer, count: int, *, settle: float = 0.4) -> list[Any]:
@@ -269,7 +264,7 @@ async def test_tiktok_errors_are_retried_and_the_alert_still_goes_out_once(
 
     alerts = await alerts_after_jobs(server, 1)
     assert len(alerts) == 1
-    [job] = await jobs(server)
+    [job] = await rows(server.sessions, Job)
     assert job.state == JobState.DONE
     [video] = await stored_videos(server)
     assert video.title == "Worth the wait"  # the 4th call answered
@@ -286,7 +281,7 @@ async def test_a_lookup_tiktok_never_answers_is_parked_and_shown_in_status(
 
     alerts = await alerts_after_jobs(server, 1)
     assert len(alerts) == 1  # the alert didn't wait for TikTok forever
-    [job] = await jobs(server)
+    [job] = await rows(server.sessions, Job)
     assert (job.state, job.attempts) == (JobState.FAILED, 6)
     assert "HTTP 503" in (job.last_error or "")
     await server.slack.command("status")
@@ -303,10 +298,10 @@ async def test_a_lookup_tiktok_never_answers_is_parked_and_shown_in_status(
     )
 
     async def lookup_done() -> bool:
-        return [job.state for job in await jobs(server)] == [JobState.DONE]
+        return [job.state for job in await rows(server.sessions, Job)] == [JobState.DONE]
 
     await wait_until(lookup_done)
-    [job] = await jobs(server)
+    [job] = await rows(server.sessions, Job)
     assert (job.state, job.last_error) == (JobState.DONE, None)
     [video] = await stored_videos(server)
     assert (video.title, video.owner_check) == ("Back again", OwnerCheck.CONFIRMED)
@@ -341,25 +336,14 @@ async def test_lookups_survive_a_restart_without_losing_or_repeating_one(
             spark_code=a_spark_code(ids.index(video_id)),
         )
         assert page.status == 200
-    # a replica that died holding leases: one ran out, one runs out in a second
-    async with first.sessions.begin() as session:
-        pending = (await session.execute(select(Job).where(Job.state == JobState.PENDING))).scalars().all()  # type: ignore[arg-type]
-        assert len(pending) == 2
-        pending[0].lease_owner, pending[0].lease_expires_at = (
-            "dead-replica",
-            utcnow() - dt.timedelta(seconds=1),
-        )
-        pending[1].lease_owner, pending[1].lease_expires_at = (
-            "dead-replica",
-            utcnow() + dt.timedelta(seconds=1),
-        )
+    await held_by_a_dead_replica(first.sessions)
     await first.stop()
     assert [fake_tiktok.calls_about(video_id) for video_id in ids] == [1, 1, 0, 0]
 
     second = await start_server(fake_slack, database_url, tiktok_oembed_url=fake_tiktok.url)
     try:
         alerts = await alerts_after_jobs(second, len(ids))
-        states = [job.state for job in await jobs(second)]
+        states = [job.state for job in await rows(second.sessions, Job)]
     finally:
         await second.stop()
 
@@ -412,7 +396,7 @@ async def test_with_lookups_off_the_alert_goes_out_at_once_and_nothing_is_queued
         await submit(plain, project.invite_token, url=CANONICAL)
         await plain.settle()
         [alert] = await alerts_after_jobs(plain, 1)
-        assert await jobs(plain) == []
+        assert await rows(plain.sessions, Job) == []
     finally:
         await plain.stop()
 
@@ -429,6 +413,6 @@ async def test_a_refused_delivery_queues_no_lookup(server: RunningServer, fake_t
     invalid = await submit(server, active.invite_token, url=CANONICAL, creator_email="not-an-email")
 
     assert (refused.status, invalid.status) == (409, 422)
-    assert await jobs(server) == []
+    assert await rows(server.sessions, Job) == []
     assert await stored_videos(server) == []
     assert fake_tiktok.calls == []

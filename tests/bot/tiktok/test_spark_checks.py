@@ -15,6 +15,7 @@ from typing import Any
 import aiohttp
 import pytest
 from sqlalchemy import select
+from sqlmodel import col
 
 from bot.app import JOBS_KEY
 from bot.blocks.videos import VIDEO_ADD_TO_ADS, VIDEO_ASK_NEW_CODE, VIDEO_DETAILS, VIDEO_LIST_ADD_ALL
@@ -43,7 +44,14 @@ from storage.models import (
 from tests.bot.portal.test_invite_page import stored_videos, submit
 from tests.bot.portal.test_linking_page import CODE_A, CODE_B, VIDEO_A, VIDEO_B, new_request, post
 from tests.bot.tiktok.test_lookups import wait_until
-from tests.factories import a_spark_code, make_ads_account, make_project, make_workspace
+from tests.factories import (
+    a_spark_code,
+    held_by_a_dead_replica,
+    make_ads_account,
+    make_project,
+    make_workspace,
+    rows,
+)
 from tests.harness.fake_slack import FakeSlack
 from tests.harness.fake_tiktok_business import FakeTikTokBusiness
 from tests.harness.server import RunningServer, start_server
@@ -103,14 +111,9 @@ async def two_account_project(server: RunningServer, *, authorization_days: int 
         return project
 
 
-async def jobs(server: RunningServer) -> list[Job]:
-    async with server.sessions() as session:
-        return list((await session.execute(select(Job).order_by(Job.id))).scalars().all())  # type: ignore[arg-type]
-
-
 async def settled(server: RunningServer) -> None:
     async def done() -> bool:
-        return all(job.state != JobState.PENDING for job in await jobs(server))
+        return all(job.state != JobState.PENDING for job in await rows(server.sessions, Job))
 
     await wait_until(done)
     await server.settle()
@@ -198,8 +201,8 @@ async def test_another_videos_code_is_flagged_and_the_creator_told_on_a_resend(
         flagged, total = await video_queries.page_project_videos(
             session,
             workspace_id=project.workspace_id,
-            project_id=project.id,
-            status=CODE_PROBLEMS,  # type: ignore[arg-type]
+            project_id=project.id,  # type: ignore[arg-type]
+            status=CODE_PROBLEMS,
         )
     assert total == 1 and flagged[0].id == video.id
 
@@ -301,13 +304,7 @@ async def test_add_to_ads_manager_on_two_accounts_one_refused(
 async def test_a_revoked_token_needs_reconnecting_with_one_dm_not_a_stream(
     fake_slack: FakeSlack, fake_tiktok_business: FakeTikTokBusiness, database_url: str
 ) -> None:
-    running = await start_server(
-        fake_slack,
-        database_url,
-        tiktok_business_api_url=fake_tiktok_business.url,
-        tiktok_app_id=fake_tiktok_business.app_id,
-        tiktok_app_secret=fake_tiktok_business.app_secret,
-    )
+    running = await start_server(fake_slack, database_url, **fake_tiktok_business.app_settings())
     try:
         fake_tiktok_business.add_token("act.user-token", [ADVERTISER_A, ADVERTISER_B])
         fake_tiktok_business.revoke("act.user-token")
@@ -336,7 +333,7 @@ async def test_a_revoked_token_needs_reconnecting_with_one_dm_not_a_stream(
 
         async with running.sessions() as session:
             connection = (await session.execute(select(TikTokConnection))).scalar_one()
-        parked = [job for job in await jobs(running) if job.state == JobState.FAILED]
+        parked = [job for job in await rows(running.sessions, Job) if job.state == JobState.FAILED]
         assert connection.status is TikTokConnectionStatus.NEEDS_RECONNECTING
         assert parked == []  # nothing piles up in /liteproject status either
         dms = [call for call in running.fake.of("chat.postMessage") if call.args["channel"] == USER_ID]
@@ -381,7 +378,7 @@ async def test_without_a_connection_nothing_is_checked_and_the_end_stays_estimat
         project = await two_account_project(running)
         await submit(running, project.invite_token, url=URL, spark_code=CODE)
         await settled(running)
-        assert await jobs(running) == []
+        assert await rows(running.sessions, Job) == []
         assert fake_tiktok_business.calls == []
         alert = latest_alert(running)
         assert "estimated" in alert and "Add to Ads Manager" not in alert and "verified" not in alert
@@ -426,18 +423,7 @@ async def test_a_restart_mid_verification_loses_and_repeats_nothing(
             url=f"https://www.tiktok.com/@glow.maker/video/{video_id}",
             spark_code=a_spark_code(20 + n),
         )
-    # a replica that died holding the other two: one lease ran out, one runs out in a second
-    async with first.sessions.begin() as session:
-        pending = (await session.execute(select(Job).where(Job.state == JobState.PENDING))).scalars().all()  # type: ignore[arg-type]
-        assert len(pending) == 2
-        pending[0].lease_owner, pending[0].lease_expires_at = (
-            "dead-replica",
-            utcnow() - dt.timedelta(seconds=1),
-        )
-        pending[1].lease_owner, pending[1].lease_expires_at = (
-            "dead-replica",
-            utcnow() + dt.timedelta(seconds=1),
-        )
+    await held_by_a_dead_replica(first.sessions)
     await first.stop()
 
     second = await start_server(fake_slack, database_url, **options)
@@ -448,7 +434,7 @@ async def test_a_restart_mid_verification_loses_and_repeats_nothing(
             checked = (
                 (
                     await session.execute(
-                        select(AuditEvent).where(AuditEvent.action == "video.spark_code_checked")
+                        select(AuditEvent).where(col(AuditEvent.action) == "video.spark_code_checked")
                     )
                 )
                 .scalars()
@@ -494,6 +480,7 @@ async def test_ask_for_a_new_code_then_a_new_end_date_clears_it(
     async with server.sessions() as session:
         # the old code's Ads Manager results don't carry over to the new code
         assert (await session.execute(select(VideoAdsAccount))).scalars().all() == []
+    assert video.spark_ends_at is not None
     assert video.new_code_requested_at is None and video.spark_ends_at == in_days(120).replace(
         hour=video.spark_ends_at.hour, minute=video.spark_ends_at.minute, second=video.spark_ends_at.second
     )
@@ -629,7 +616,7 @@ async def test_throttling_and_outages_are_retried_until_the_code_is_verified(
 
     assert (await the_video(server)).spark_check is SparkCheck.VERIFIED
     assert len(fake_tiktok_business.calls_to("tt_video/info/")) == 4
-    [job] = [job for job in await jobs(server) if job.kind == "spark_code_check"]
+    [job] = [job for job in await rows(server.sessions, Job) if job.kind == "spark_code_check"]
     assert job.state == JobState.DONE and job.attempts == 3
 
 
@@ -642,7 +629,7 @@ async def test_a_parked_check_says_why_in_words_without_tiktoks_codes(
     await submit(server, project.invite_token, url=URL, spark_code=CODE)
 
     async def parked() -> bool:
-        return any(job.state == JobState.FAILED for job in await jobs(server))
+        return any(job.state == JobState.FAILED for job in await rows(server.sessions, Job))
 
     await wait_until(parked, timeout=30)
     await server.slack.command("status")

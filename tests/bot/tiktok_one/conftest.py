@@ -31,9 +31,7 @@ async def server(
     running = await start_server(
         fake_slack,
         database_url,
-        tiktok_business_api_url=fake_tiktok_business.url,
-        tiktok_app_id=fake_tiktok_business.app_id,
-        tiktok_app_secret=fake_tiktok_business.app_secret,
+        **fake_tiktok_business.app_settings(),
         tiktok_webhook_secret=WEBHOOK_SECRET,
         tiktok_one_poll_seconds=POLL_SECONDS,
         linking_requests_enabled=True,

@@ -149,11 +149,7 @@ async def test_a_create_that_timed_out_is_found_not_made_again_after_a_restart(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(tiktok_one_sync, "CALL_TIMEOUT_SECONDS", 0.3)
-    settings = {
-        "tiktok_business_api_url": fake_tiktok_business.url,
-        "tiktok_app_id": fake_tiktok_business.app_id,
-        "tiktok_app_secret": fake_tiktok_business.app_secret,
-    }
+    settings = fake_tiktok_business.app_settings()
     first = await start_server(fake_slack, database_url, **settings)
     try:
         assets_ = await make_assets(first)

@@ -287,12 +287,7 @@ async def test_two_replicas_make_one_campaign_and_alert_each_delivery_once(
     fake_tiktok_one: FakeTikTokOne,
     database_url: str,
 ) -> None:
-    settings = {
-        "tiktok_business_api_url": fake_tiktok_business.url,
-        "tiktok_app_id": fake_tiktok_business.app_id,
-        "tiktok_app_secret": fake_tiktok_business.app_secret,
-        "tiktok_one_poll_seconds": POLL_SECONDS,
-    }
+    settings = {**fake_tiktok_business.app_settings(), "tiktok_one_poll_seconds": POLL_SECONDS}
     first = await start_server(fake_slack, database_url, **settings)
     second = await start_server(fake_slack, database_url, **settings)
     try:
