@@ -26,6 +26,7 @@ from sqlalchemy.pool import NullPool
 
 from storage.db import create_engine, create_sessionmaker
 from storage.migrate import upgrade
+from tests.factories import make_assets
 from tests.harness.fake_slack import FakeSlack
 from tests.harness.fake_tiktok import FakeTikTok
 from tests.harness.fake_tiktok_business import FakeTikTokBusiness
@@ -208,3 +209,9 @@ async def server(fake_slack: FakeSlack, database_url: str) -> AsyncIterator[Runn
     running = await start_server(fake_slack, database_url)
     yield running
     await running.stop()
+
+
+@pytest.fixture
+async def assets(server: RunningServer) -> dict[str, int]:
+    """The ids of a brand, an anchor and an Ads Manager account in the server's workspace."""
+    return await make_assets(server.sessions)

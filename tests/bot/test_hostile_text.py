@@ -183,15 +183,16 @@ def test_the_renderers_the_server_test_does_not_reach_escape_too() -> None:
         authorization_days=30,
         description="",
         deliverable="",
-        key_requirements="",
+        requirements="",
         contact="x@example.com",
     )
     handle = "<!here>&<https://evil.example|y>"
     video = Video(
         id=1,
+        workspace_id=1,
         project_id=1,
         url=f"https://www.tiktok.com/@{handle}/video/7300000000000000003",
-        video_id="7300000000000000003",
+        video_key="7300000000000000003",
         creator_handle=handle,
         delivered_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
     )

@@ -70,9 +70,9 @@ def test_a_catalog_translates_every_message_with_its_placeholders(path: Path) ->
     missing, fuzzy, broken = [], [], []
     for msgid in template:
         message = catalog.get(msgid if isinstance(msgid, str) else msgid[0])
-        forms = (
-            [] if message is None else [message.string] if isinstance(message.string, str) else message.string
-        )
+        strings = None if message is None else message.string
+        # a message without any string is as missing as one with an empty string
+        forms = [strings] if isinstance(strings, str) else list(strings or [""])
         if message is None or not all(forms):
             missing.append(msgid)
             continue

@@ -32,14 +32,18 @@ async def test_a_replayed_pause_after_a_resume_is_refused_on_any_replica(
             project = await make_project(session, link_name="Summer glow")
         pause = first.slack.command_body("pause summer glow")
         stamp = int(time.time())
-        captured = {"timestamp": stamp, "signature": sign(pause, stamp)}
+        signature = sign(pause, stamp)
 
-        paused = await first.slack.post(pause, "application/x-www-form-urlencoded", **captured)
+        paused = await first.slack.post(
+            pause, "application/x-www-form-urlencoded", timestamp=stamp, signature=signature
+        )
         await fake_slack.wait_for("respond", 1)  # commands do their work after the ack
         await first.slack.command("resume summer glow")
         await fake_slack.wait_for("respond", 2)
         replays = [
-            await replica.slack.post(pause, "application/x-www-form-urlencoded", **captured)
+            await replica.slack.post(
+                pause, "application/x-www-form-urlencoded", timestamp=stamp, signature=signature
+            )
             for replica in (first, second)
         ]
 

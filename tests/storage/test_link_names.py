@@ -8,26 +8,24 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.db import create_engine, create_sessionmaker
+from storage.db import create_engine
 from storage.migrate import upgrade
 from storage.sql import is_unique_violation
 from tests.factories import make_project, make_workspace
 
 
-async def test_two_names_differing_only_in_case_are_refused_by_the_database(database_url: str) -> None:
-    engine = create_engine(database_url)
-    sessions = create_sessionmaker(engine)
-    try:
+async def test_two_names_differing_only_in_case_are_refused_by_the_database(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as session:
+        workspace = await make_workspace(session)
+        await make_project(session, workspace=workspace, link_name="Summer Launch")
+    with pytest.raises(IntegrityError) as refused:
         async with sessions.begin() as session:
-            workspace = await make_workspace(session)
-            await make_project(session, workspace=workspace, link_name="Summer Launch")
-        with pytest.raises(IntegrityError) as refused:
-            async with sessions.begin() as session:
-                await make_project(session, workspace=workspace, link_name="summer launch")
-        assert is_unique_violation(refused.value)
-    finally:
-        await engine.dispose()
+            await make_project(session, workspace=workspace, link_name="summer launch")
+    assert is_unique_violation(refused.value)
 
 
 async def test_the_migration_numbers_names_that_clashed_before_sqlite(tmp_path: Path) -> None:

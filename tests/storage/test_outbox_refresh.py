@@ -15,7 +15,7 @@ from storage import outbox as outbox_queries
 from storage.db import create_engine, create_sessionmaker
 from storage.migrate import upgrade
 from storage.models import OutboxMessage
-from tests.factories import make_project, make_workspace
+from tests.factories import make_outbox_messages, make_project, make_workspace
 
 
 @pytest.fixture
@@ -47,15 +47,7 @@ async def test_the_card_refresh_lookup_reads_an_index_not_the_whole_outbox(engin
     async with sessions.begin() as session:
         workspace = await make_workspace(session)
         project = await make_project(session, workspace=workspace)
-        for number in range(50):
-            await outbox_queries.add_outbox_message(
-                session,
-                workspace_id=workspace.id,  # type: ignore[arg-type]
-                dedup_key=f"noise:{number}",
-                kind="video_delivered",
-                channel_id="C0NOISE",
-                payload={},
-            )
+        await make_outbox_messages(session, workspace=workspace, count=50, key="noise", channel_id="C0NOISE")
     statements: list[tuple[str, Any]] = []
 
     def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
@@ -111,6 +103,8 @@ def test_sqlite_upgrade_gives_card_refreshes_still_queued_their_key(tmp_path: An
     upgrade(url)
 
     with engine.connect() as connection:
-        keys = dict(connection.execute(text("SELECT id, refresh_key FROM outbox ORDER BY id")).all())
+        keys: dict[int, str | None] = dict(
+            connection.execute(text("SELECT id, refresh_key FROM outbox ORDER BY id")).tuples().all()
+        )
     engine.dispose()
     assert keys == {1: "project-card:7", 2: None, 3: None}

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import select
+from sqlmodel import col
 
 from bot.blocks.assets import ADS_ACCOUNT_ADD
 from storage.models import AdsAccount, AuditEvent
-from tests.factories import make_ads_account, make_brand, make_workspace
+from tests.factories import make_ads_account, make_brand, make_workspace, rows
 from tests.harness.server import RunningServer
 from tests.harness.slack_requests import CHANNEL_ID, USER_ID
 
@@ -37,7 +37,7 @@ async def test_a_good_account_is_stored_audited_and_confirmed(server: RunningSer
     )
 
     assert answer.text == ""
-    (account,) = await accounts_in_db(server)
+    (account,) = await rows(server.sessions, AdsAccount)
     assert (account.advertiser_id, account.display_name, account.created_by) == (
         "7123456789012345678",
         "GlowCo US",
@@ -74,7 +74,7 @@ async def test_bad_account_input_shows_an_error_on_each_field_and_stores_nothing
     assert answer.json["response_action"] == "errors"
     assert set(answer.json["errors"]) == {"advertiser_id", "display_name"}
     assert "numbers only" in answer.json["errors"]["advertiser_id"]
-    assert await accounts_in_db(server) == []
+    assert await rows(server.sessions, AdsAccount) == []
     assert await audit(server) == []
     assert server.fake.of("chat.postEphemeral") == []
 
@@ -94,7 +94,7 @@ async def test_an_advertiser_id_already_added_is_refused_inline(server: RunningS
         "response_action": "errors",
         "errors": {"advertiser_id": "This advertiser ID is already added, as “US”."},
     }
-    assert len(await accounts_in_db(server)) == 1
+    assert len(await rows(server.sessions, AdsAccount)) == 1
 
 
 async def test_accounts_without_any_says_how_to_add_one(server: RunningServer) -> None:
@@ -137,15 +137,8 @@ async def test_account_without_add_answers_with_its_usage(server: RunningServer)
 # --- helpers and payloads -----------------------------------------------------------------------
 
 
-async def accounts_in_db(server: RunningServer) -> list[AdsAccount]:
-    async with server.sessions() as session:
-        return list((await session.execute(select(AdsAccount).order_by(AdsAccount.id))).scalars().all())
-
-
 async def audit(server: RunningServer) -> list[AuditEvent]:
-    async with server.sessions() as session:
-        query = select(AuditEvent).where(AuditEvent.target_type == "ads_account").order_by(AuditEvent.id)
-        return list((await session.execute(query)).scalars().all())
+    return await rows(server.sessions, AuditEvent, col(AuditEvent.target_type) == "ads_account")
 
 
 def account_values(

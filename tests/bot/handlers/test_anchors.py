@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import select
+from sqlmodel import col
 
 from bot.blocks.assets import ANCHOR_ADD
 from bot.services.assets import COUNTRY_CODES
 from storage.models import Anchor, AnchorKind, AuditEvent
-from tests.factories import make_ads_account, make_anchor, make_brand, make_workspace
+from tests.factories import make_ads_account, make_anchor, make_brand, make_workspace, rows
 from tests.harness.server import RunningServer
 from tests.harness.slack_requests import CHANNEL_ID, USER_ID
 
@@ -57,7 +57,7 @@ async def test_a_good_anchor_is_stored_audited_and_confirmed(server: RunningServ
     )
 
     assert answer.text == ""
-    (anchor,) = await anchors_in_db(server)
+    (anchor,) = await rows(server.sessions, Anchor)
     assert (anchor.kind, anchor.name, anchor.country) == (AnchorKind.APP_DOWNLOAD, "Serum launch", "US")
     assert (anchor.ios_url, anchor.android_url, anchor.url) == (IOS_URL, PLAY_URL, None)
     assert anchor.created_by == USER_ID
@@ -89,7 +89,7 @@ async def test_bad_anchor_input_shows_an_error_on_each_field_and_stores_nothing(
 
     assert answer.json["response_action"] == "errors"
     assert set(answer.json["errors"]) == {"kind", "name", "country"}
-    assert await anchors_in_db(server) == []
+    assert await rows(server.sessions, Anchor) == []
     assert await audit(server) == []
     assert server.fake.of("chat.postEphemeral") == []
 
@@ -106,7 +106,7 @@ async def test_the_link_a_kind_needs_is_reported_on_its_own_field(server: Runnin
 
         assert answer.json["response_action"] == "errors"
         assert set(answer.json["errors"]) == fields
-    assert await anchors_in_db(server) == []
+    assert await rows(server.sessions, Anchor) == []
 
 
 async def test_a_forged_country_code_is_refused(server: RunningServer) -> None:
@@ -126,7 +126,7 @@ async def test_a_duplicate_anchor_name_is_refused_inline(server: RunningServer) 
     )
 
     assert list(answer.json["errors"]) == ["name"]
-    assert len(await anchors_in_db(server)) == 1
+    assert len(await rows(server.sessions, Anchor)) == 1
 
 
 async def test_anchors_without_any_says_how_to_add_one(server: RunningServer) -> None:
@@ -166,15 +166,8 @@ async def test_anchor_without_add_answers_with_its_usage(server: RunningServer) 
 # --- helpers and payloads -----------------------------------------------------------------------
 
 
-async def anchors_in_db(server: RunningServer) -> list[Anchor]:
-    async with server.sessions() as session:
-        return list((await session.execute(select(Anchor).order_by(Anchor.id))).scalars().all())
-
-
 async def audit(server: RunningServer) -> list[AuditEvent]:
-    async with server.sessions() as session:
-        query = select(AuditEvent).where(AuditEvent.target_type == "anchor").order_by(AuditEvent.id)
-        return list((await session.execute(query)).scalars().all())
+    return await rows(server.sessions, AuditEvent, col(AuditEvent.target_type) == "anchor")
 
 
 def select_value(value: str | None) -> dict[str, Any]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import select
+from sqlmodel import col
 
 from bot.blocks.assets import BRAND_ADD, BRAND_EDIT, EDIT_BRAND
 from storage.models import AuditEvent, BrandProfile, LiteProject
-from tests.bot.handlers.test_brands import METADATA, audit, brand_values, brands_in_db
-from tests.factories import make_brand, make_project, make_workspace
+from tests.bot.handlers.test_brands import METADATA, audit, brand_values
+from tests.factories import make_brand, make_project, make_workspace, rows
 from tests.harness.server import RunningServer
 from tests.harness.slack_requests import CHANNEL_ID, USER_ID
 
@@ -53,7 +53,7 @@ async def test_a_member_who_did_not_add_the_brand_can_neither_open_nor_save_its_
     assert server.fake.of("views.open") == []
     assert answer.json["response_action"] == "errors"
     assert "workspace admins can edit" in answer.json["errors"]["name"]
-    (stored,) = await brands_in_db(server)
+    (stored,) = await rows(server.sessions, BrandProfile)
     assert stored.name == "GlowCo"
     assert await audit(server) == []
 
@@ -67,7 +67,7 @@ async def test_a_workspace_admin_may_edit_a_brand_someone_else_added(server: Run
     )
 
     assert answer.text == ""
-    (stored,) = await brands_in_db(server)
+    (stored,) = await rows(server.sessions, BrandProfile)
     assert stored.name == "GlowCo Beauty"
 
 
@@ -91,7 +91,7 @@ async def test_the_domain_of_a_used_brand_is_fixed_for_its_creator(server: Runni
     assert (
         renamed.text == ""
     )  # same domain (a subdomain of the same site is a new domain, but shop.glowco.com…)
-    (stored,) = await brands_in_db(server)
+    (stored,) = await rows(server.sessions, BrandProfile)
     assert stored.name == "GlowCo Beauty"
 
 
@@ -110,18 +110,10 @@ async def test_an_admin_moving_a_used_brands_domain_is_told_in_each_projects_his
     await server.settle()
 
     assert answer.text == ""
-    async with server.sessions() as session:
-        events = (
-            (
-                await session.execute(
-                    select(AuditEvent)
-                    .where(AuditEvent.action == "project.brand_domain_changed")
-                    .order_by(AuditEvent.target_id)
-                )
-            )
-            .scalars()
-            .all()
-        )
+    changed = await rows(
+        server.sessions, AuditEvent, col(AuditEvent.action) == "project.brand_domain_changed"
+    )
+    events = sorted(changed, key=lambda event: event.target_id)
     assert [(event.target_id, event.before, event.after) for event in events] == [
         (project.id, {"brand_domain": "glowco.com"}, {"brand_domain": "glowco.co.uk"}) for project in projects
     ]
@@ -153,7 +145,7 @@ async def test_brand_urls_with_a_user_or_password_are_refused(server: RunningSer
     assert answer.json["response_action"] == "errors"
     assert "user name or password" in answer.json["errors"]["website"]
     assert "user name or password" in answer.json["errors"]["logo_url"]
-    assert await brands_in_db(server) == []
+    assert await rows(server.sessions, BrandProfile) == []
 
 
 async def test_a_workspace_owner_counts_as_an_admin(server: RunningServer) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import select
+from sqlmodel import col
 
 from bot.blocks.assets import BRAND_ADD, BRAND_EDIT, EDIT_BRAND
 from storage.models import AuditEvent, BrandProfile
-from tests.factories import make_brand, make_workspace
+from tests.factories import make_brand, make_workspace, rows
 from tests.harness.server import RunningServer
 from tests.harness.slack_requests import CHANNEL_ID, USER_ID
 
@@ -39,7 +39,7 @@ async def test_a_good_brand_is_stored_audited_and_confirmed_with_the_next_step(s
 
     assert answer.status == 200
     assert answer.text == ""  # the modal closes
-    (brand,) = await brands_in_db(server)
+    (brand,) = await rows(server.sessions, BrandProfile)
     assert (brand.name, brand.domain, brand.contact_email) == ("GlowCo", "glowco.com", "partners@glowco.com")
     assert brand.logo_url == "https://www.glowco.com/logo.png"
     assert [(e.action, e.actor, e.target_id) for e in await audit(server)] == [
@@ -61,7 +61,7 @@ async def test_bad_brand_input_shows_an_error_on_each_field_and_stores_nothing(s
 
     assert answer.json["response_action"] == "errors"
     assert set(answer.json["errors"]) == {"name", "website", "contact_email", "logo_url"}
-    assert await brands_in_db(server) == []
+    assert await rows(server.sessions, BrandProfile) == []
     assert await audit(server) == []
     assert server.fake.of("chat.postEphemeral") == []
 
@@ -75,7 +75,7 @@ async def test_a_contact_email_off_the_website_domain_is_refused_inline(server: 
         "response_action": "errors",
         "errors": {"contact_email": ERRORS_OFF_DOMAIN},
     }
-    assert await brands_in_db(server) == []
+    assert await rows(server.sessions, BrandProfile) == []
 
 
 async def test_a_duplicate_brand_name_is_refused_inline(server: RunningServer) -> None:
@@ -88,7 +88,7 @@ async def test_a_duplicate_brand_name_is_refused_inline(server: RunningServer) -
 
     assert answer.json["response_action"] == "errors"
     assert list(answer.json["errors"]) == ["name"]
-    assert len(await brands_in_db(server)) == 1
+    assert len(await rows(server.sessions, BrandProfile)) == 1
 
 
 async def test_the_brand_is_saved_even_when_the_confirmation_cant_be_shown(server: RunningServer) -> None:
@@ -98,7 +98,7 @@ async def test_the_brand_is_saved_even_when_the_confirmation_cant_be_shown(serve
 
     assert answer.text == ""
     await server.fake.wait_for("chat.postEphemeral")
-    assert len(await brands_in_db(server)) == 1
+    assert len(await rows(server.sessions, BrandProfile)) == 1
 
 
 async def test_brands_without_any_says_how_to_add_one(server: RunningServer) -> None:
@@ -115,7 +115,7 @@ async def test_brands_lists_each_profile_with_an_edit_button(server: RunningServ
         brand_values(name="Lumen <Labs>", website="lumen.io", contact_email="hi@lumen.io", logo_url=""),
         private_metadata=METADATA,
     )
-    glowco, lumen = await brands_in_db(server)
+    glowco, lumen = await rows(server.sessions, BrandProfile)
 
     answer = await server.slack.command("brands")
 
@@ -176,7 +176,7 @@ async def test_submitting_the_edit_modal_updates_the_brand(server: RunningServer
     )
 
     assert answer.text == ""
-    (stored,) = await brands_in_db(server)
+    (stored,) = await rows(server.sessions, BrandProfile)
     assert (stored.id, stored.name, stored.domain) == (brand.id, "GlowCo Beauty", "glowco.co.uk")
     (event,) = await audit(server)
     assert (event.action, event.target_id) == ("brand.updated", brand.id)
@@ -196,7 +196,7 @@ async def test_the_edit_modal_checks_like_the_add_modal(server: RunningServer) -
 
     assert answer.json["response_action"] == "errors"
     assert list(answer.json["errors"]) == ["contact_email"]
-    (stored,) = await brands_in_db(server)
+    (stored,) = await rows(server.sessions, BrandProfile)
     assert stored.website == "https://www.glowco.com"
 
 
@@ -214,7 +214,7 @@ async def test_an_edit_with_a_forged_brand_id_of_another_workspace_is_refused(se
 
     assert answer.json["response_action"] == "errors"
     assert "doesn't exist" in answer.json["errors"]["name"]
-    (stored,) = await brands_in_db(server)
+    (stored,) = await rows(server.sessions, BrandProfile)
     assert stored.name == "Theirs"
     assert await audit(server) == []
 
@@ -223,7 +223,7 @@ async def test_an_edit_without_a_brand_id_is_refused(server: RunningServer) -> N
     answer = await server.slack.view_submission(BRAND_EDIT, brand_values(), private_metadata="not json")
 
     assert answer.json["response_action"] == "errors"
-    assert await brands_in_db(server) == []
+    assert await rows(server.sessions, BrandProfile) == []
 
 
 async def test_the_edit_button_of_another_workspaces_brand_answers_not_found(server: RunningServer) -> None:
@@ -260,16 +260,8 @@ async def open_modal(server: RunningServer, text: str) -> dict[str, Any]:
     return view
 
 
-async def brands_in_db(server: RunningServer) -> list[BrandProfile]:
-    async with server.sessions() as session:
-        query = select(BrandProfile).order_by(BrandProfile.id)
-        return list((await session.execute(query)).scalars().all())
-
-
 async def audit(server: RunningServer) -> list[AuditEvent]:
-    async with server.sessions() as session:
-        query = select(AuditEvent).where(AuditEvent.target_type == "brand").order_by(AuditEvent.id)
-        return list((await session.execute(query)).scalars().all())
+    return await rows(server.sessions, AuditEvent, col(AuditEvent.target_type) == "brand")
 
 
 def text_value(value: str) -> dict[str, Any]:

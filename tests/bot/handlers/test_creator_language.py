@@ -9,12 +9,11 @@ from typing import Any
 from storage.models import LiteProject
 from tests.bot.handlers.test_projects import (
     a_project,
-    assets,  # noqa: F401 (a fixture)
     create_values,
     manage_values,
-    stored,
     text_of,
 )
+from tests.factories import rows
 from tests.harness.server import RunningServer
 
 
@@ -24,7 +23,7 @@ def language_value(tag: str) -> dict[str, Any]:
 
 async def test_create_offers_every_language_and_stores_the_choice(
     server: RunningServer,
-    assets: dict[str, int],  # noqa: F811
+    assets: dict[str, int],
 ) -> None:
     await server.slack.command("create")
     (opened,) = await server.fake.wait_for("views.open")
@@ -41,13 +40,13 @@ async def test_create_offers_every_language_and_stores_the_choice(
     assert options["pt-BR"] == "Portuguese (Brazil) · Português (Brasil)"
     assert options["ar"] == "Arabic · العربية" and options["en"] == "English"
     assert answer.json["response_action"] == "update"
-    (project,) = await stored(server, LiteProject)
+    (project,) = await rows(server.sessions, LiteProject)
     assert project.creator_language == "pt-BR"
 
 
 async def test_a_language_without_a_catalog_is_refused_inline(
     server: RunningServer,
-    assets: dict[str, int],  # noqa: F811
+    assets: dict[str, int],
 ) -> None:
     answer = await server.slack.view_submission(
         "project_create", create_values(assets) | language_value("xx")
@@ -57,7 +56,7 @@ async def test_a_language_without_a_catalog_is_refused_inline(
         "response_action": "errors",
         "errors": {"creator_language": "Choose one of the languages in the list."},
     }
-    assert await stored(server, LiteProject) == []
+    assert await rows(server.sessions, LiteProject) == []
 
 
 async def test_edit_details_shows_and_changes_the_creator_language(server: RunningServer) -> None:
@@ -78,7 +77,7 @@ async def test_edit_details_shows_and_changes_the_creator_language(server: Runni
     assert block["element"]["initial_option"]["value"] == "ja"
     assert answer.status == 200, answer.text
     assert "let each creator's phone choose the pages' language" in json.dumps(answer.json)
-    (updated,) = await stored(server, LiteProject)
+    (updated,) = await rows(server.sessions, LiteProject)
     assert updated.id == project.id and updated.creator_language == ""
 
 

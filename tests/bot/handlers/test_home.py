@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from storage import projects as project_queries
-from tests.factories import make_project, make_workspace
+from tests.factories import make_delivery, make_project, make_workspace
 from tests.harness.server import RunningServer
 from tests.harness.slack_requests import USER_ID
 
@@ -73,7 +73,6 @@ async def test_a_manager_sees_the_project_under_mine(server: RunningServer) -> N
 async def test_a_manager_who_turned_dms_on_hears_of_each_delivery_and_stops_when_off(
     server: RunningServer,
 ) -> None:
-    from bot.services.deliveries import deliver_video
     from tests.factories import a_spark_code
 
     async with server.sessions.begin() as session:
@@ -88,14 +87,7 @@ async def test_a_manager_who_turned_dms_on_hears_of_each_delivery_and_stops_when
 
     async def deliver(n: int) -> None:
         async with server.sessions.begin() as session:
-            await deliver_video(
-                session,
-                invite_token=managed.invite_token,
-                url=f"https://www.tiktok.com/@maker/video/{7300000000000000001 + n}",
-                creator_handle="maker",
-                creator_email="maker@example.com",
-                spark_code=a_spark_code(n),
-            )
+            await make_delivery(session, project=managed, number=n + 1, spark_code=a_spark_code(n))
         await server.settle()
 
     await deliver(0)

@@ -15,7 +15,7 @@ from bot.blocks.projects import ADD_VIDEOS
 from bot.blocks.videos import VIDEO_DETAILS
 from bot.portal.routes import FORM_TOKENS_KEY
 from storage.models import LinkingRequest, LiteProject, Video, VideoStatus
-from tests.factories import make_project, make_video
+from tests.factories import make_project, make_video, rows
 from tests.harness.fake_slack import FakeSlack, check_view
 from tests.harness.server import RunningServer, start_server
 from tests.harness.slack_requests import CHANNEL_ID, USER_ID
@@ -51,20 +51,13 @@ async def paste(server: RunningServer, project: LiteProject, text: str) -> Any:
 
 async def select_and_confirm(server: RunningServer, view: dict[str, Any], keys: list[str]) -> Any:
     groups = [block["block_id"] for block in view["blocks"] if block["type"] == "input"]
-    values = {
+    values: dict[str, dict[str, dict[str, Any]]] = {
         groups[0]: {"videos": {"type": "checkboxes", "selected_options": [{"value": key} for key in keys]}},
         **{block_id: {"videos": {"type": "checkboxes", "selected_options": []}} for block_id in groups[1:]},
     }
     return await server.slack.view_submission(
         "linking_select", values, private_metadata=view["private_metadata"]
     )
-
-
-async def requests_of(server: RunningServer) -> list[LinkingRequest]:
-    async with server.sessions() as session:
-        return list(
-            (await session.execute(select(LinkingRequest).order_by(LinkingRequest.id))).scalars().all()
-        )  # type: ignore[arg-type]
 
 
 async def videos_of(server: RunningServer) -> dict[str, Video]:
@@ -106,7 +99,7 @@ async def test_paste_select_confirm_posts_one_link_per_creator(linking_server: R
     confirmed = await select_and_confirm(server, select_view, [VIDEO_A, VIDEO_C])
 
     assert confirmed.json["response_action"] == "update"
-    requests = await requests_of(server)
+    requests = await rows(server.sessions, LinkingRequest)
     assert [(r.creator_handle, len(r.token)) for r in requests] == [("glow.maker", 32), ("sun.daze", 32)]
     links = [f"{server.url}/a/{r.token}" for r in requests]
     assert all(link in texts(confirmed.json["view"]["blocks"]) for link in links)
@@ -144,7 +137,7 @@ async def test_selecting_nothing_is_an_inline_error(linking_server: RunningServe
 
     assert answer.json["response_action"] == "errors"
     assert answer.json["errors"] == {"videos_0": "Select at least one video to add."}
-    assert await requests_of(linking_server) == []
+    assert await rows(linking_server.sessions, LinkingRequest) == []
 
 
 async def test_accepted_on_the_page_the_channel_hears_and_the_list_shows_authorized(
@@ -154,7 +147,7 @@ async def test_accepted_on_the_page_the_channel_hears_and_the_list_shows_authori
     project = await project_with_one_video(server)
     select_view = (await paste(server, project, MIXED)).json["view"]
     await select_and_confirm(server, select_view, [VIDEO_A, VIDEO_B])
-    (request,) = await requests_of(server)
+    (request,) = await rows(server.sessions, LinkingRequest)
     await server.fake.wait_for("chat.postMessage")
 
     status, _ = await answer_on_page(
@@ -184,7 +177,7 @@ async def test_declined_on_the_page_the_channel_hears(linking_server: RunningSer
     project = await project_with_one_video(server)
     select_view = (await paste(server, project, MIXED)).json["view"]
     await select_and_confirm(server, select_view, [VIDEO_C])
-    (request,) = await requests_of(server)
+    (request,) = await rows(server.sessions, LinkingRequest)
 
     status, _ = await answer_on_page(server, request.token, answer="decline")
     again, page = await answer_on_page(server, request.token, answer="accept", spark_code_0=CODE_A)

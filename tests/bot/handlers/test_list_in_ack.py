@@ -9,9 +9,8 @@ from sqlalchemy import event
 
 from bot.app import ENGINE_KEY
 from bot.services import assets
-from bot.services.deliveries import deliver_video
 from bot.services.workspaces import Actor
-from tests.factories import make_project, make_workspace
+from tests.factories import make_delivery, make_project, make_workspace
 from tests.harness.fake_slack import TEAM_ID
 from tests.harness.server import RunningServer
 from tests.harness.slack_requests import USER_ID
@@ -51,14 +50,7 @@ async def test_every_change_a_list_shows_reaches_the_next_list(server: RunningSe
 
     # a creator delivers: the counts change
     async with server.sessions.begin() as session:
-        await deliver_video(
-            session,
-            invite_token=project.invite_token,
-            url="https://www.tiktok.com/@maker/video/7300000000000000001",
-            creator_handle="maker",
-            creator_email="maker@example.com",
-            spark_code=None,
-        )
+        await make_delivery(session, project=project)
     after_delivery = text_of(await server.slack.command("list"))
     assert "1 delivered" in after_delivery and "Active" in after_delivery
 
@@ -95,14 +87,7 @@ async def test_a_change_rolled_back_keeps_the_kept_page(server: RunningServer) -
 
     try:
         async with server.sessions.begin() as session:
-            await deliver_video(
-                session,
-                invite_token=project.invite_token,
-                url="https://www.tiktok.com/@maker/video/7300000000000000001",
-                creator_handle="maker",
-                creator_email="maker@example.com",
-                spark_code=None,
-            )
+            await make_delivery(session, project=project)
             raise Undo
     except Undo:
         pass

@@ -13,18 +13,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks.projects import SHOW_PERFORMANCE
-from bot.services import connections
 from bot.services.performance import collector, seams
 from bot.services.performance import sources as s
 from bot.services.performance.chart import HEIGHT_PX, WIDTH_PX, short_number
 from storage import metrics
 from storage.models import Job, LiteProject, ProjectAdsAccount, TikTokConnectionKind, utcnow
-from tests.factories import make_ads_account, make_project, make_video, make_workspace
+from tests.factories import make_ads_account, make_connection, make_project, make_video, make_workspace
 from tests.harness.fake_slack import FakeSlack
 from tests.harness.fake_tiktok_business import FakeTikTokBusiness
 from tests.harness.fake_tiktok_reports import FakeReports, standard
 from tests.harness.server import RunningServer, start_server
-from tests.harness.slack_requests import USER_ID
 
 ADVERTISER = "7100000000000000018"
 CARD_TS = "1700000000.000100"
@@ -65,14 +63,13 @@ async def connected_project(
             (TikTokConnectionKind.BUSINESS, "act.business", [ADVERTISER]),
             (TikTokConnectionKind.TIKTOK_ONE, "act.one", []),
         ):
-            await connections.connect(
+            await make_connection(
                 session,
                 settings=server.settings,
                 workspace_id=project.workspace_id,
                 kind=kind,
                 access_token=token,
                 account_ids=accounts,
-                connected_by=USER_ID,
             )
         await collector.queue_collection(session, project=project, settings=server.settings, now=utcnow())
         assert project.id is not None

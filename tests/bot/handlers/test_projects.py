@@ -6,28 +6,10 @@ import datetime as dt
 import json
 from typing import Any
 
-import pytest
-from sqlmodel import select
-
 from storage.models import AuditEvent, LiteProject, OutboxMessage
-from tests.factories import make_ads_account, make_anchor, make_brand, make_project, make_workspace
+from tests.factories import make_ads_account, make_brand, make_project, make_workspace, rows
 from tests.harness.server import RunningServer
 from tests.harness.slack_requests import CHANNEL_ID, USER_ID
-
-
-@pytest.fixture
-async def assets(server: RunningServer) -> dict[str, int]:
-    async with server.sessions.begin() as session:
-        workspace = await make_workspace(session)
-        brand = await make_brand(session, workspace=workspace, name="GlowCo")
-        anchor = await make_anchor(session, workspace=workspace, name="Serum page")
-        account = await make_ads_account(session, workspace=workspace, advertiser_id="7123456789012345678")
-    return {"brand": brand.id, "anchor": anchor.id, "account": account.id}  # type: ignore[dict-item]
-
-
-async def stored(server: RunningServer, model: Any) -> list[Any]:
-    async with server.sessions() as session:
-        return list((await session.execute(select(model))).scalars().all())
 
 
 async def create_through_modal(server: RunningServer, assets: dict[str, int], **overrides: Any) -> Any:
@@ -90,7 +72,7 @@ async def test_create_stores_the_project_and_posts_the_invite_card(
 
     assert answer.status == 200
     assert answer.json["response_action"] == "update"
-    (project,) = await stored(server, LiteProject)
+    (project,) = await rows(server.sessions, LiteProject)
     invite_url = f"{server.url}/i/{project.invite_token}"
     assert invite_url in text_of(answer.json["view"])
     assert project.link_name == "Summer glow"
@@ -111,7 +93,7 @@ async def test_create_stores_the_project_and_posts_the_invite_card(
         "Videos",
         "Performance",
     ]
-    (audit,) = await stored(server, AuditEvent)
+    (audit,) = await rows(server.sessions, AuditEvent)
     assert (audit.action, audit.actor) == ("project.created", USER_ID)
     async with server.sessions() as session:
         refreshed = await session.get(LiteProject, project.id)
@@ -140,9 +122,9 @@ async def test_bad_create_input_points_at_each_field_and_stores_nothing(
         "authorization_days",
     }
     assert "past" in answer.json["errors"]["deadline"]
-    assert await stored(server, LiteProject) == []
-    assert await stored(server, AuditEvent) == []
-    assert await stored(server, OutboxMessage) == []
+    assert await rows(server.sessions, LiteProject) == []
+    assert await rows(server.sessions, AuditEvent) == []
+    assert await rows(server.sessions, OutboxMessage) == []
 
 
 async def test_create_refuses_assets_of_another_workspace(
@@ -155,7 +137,7 @@ async def test_create_refuses_assets_of_another_workspace(
     answer = await create_through_modal(server, assets, brand=str(foreign_brand.id))
 
     assert answer.json["errors"] == {"brand": "Choose one of your brand profiles."}
-    assert await stored(server, LiteProject) == []
+    assert await rows(server.sessions, LiteProject) == []
 
 
 async def test_create_from_the_home_tab_opens_the_modal(
@@ -264,7 +246,7 @@ async def test_edit_details_changes_editable_fields_and_updates_the_card(
 ) -> None:
     await create_through_modal(server, assets)
     await server.settle()
-    (project,) = await stored(server, LiteProject)
+    (project,) = await rows(server.sessions, LiteProject)
 
     await server.slack.command("edit summer glow")
     opened = (await server.fake.wait_for("views.open", 2))[1]
@@ -281,13 +263,13 @@ async def test_edit_details_changes_editable_fields_and_updates_the_card(
     saved = text_of(answer.json["view"]["blocks"])
     assert "you renamed the project from “Summer glow” to “Summer glow 2026”" in saved
     assert "updated the description" in saved and "removed the deadline" in saved
-    (updated,) = await stored(server, LiteProject)
+    (updated,) = await rows(server.sessions, LiteProject)
     assert (updated.link_name, updated.description) == ("Summer glow 2026", "New positioning")
     assert updated.brand_id == project.brand_id
     (update,) = await server.fake.wait_for("chat.update")
     assert update.args["ts"] == project.card_ts == card_ts(server)
     assert "Summer glow 2026" in update.args["text"]
-    audits = [event.action for event in await stored(server, AuditEvent)]
+    audits = [event.action for event in await rows(server.sessions, AuditEvent)]
     assert audits == ["project.created", "project.updated"]
 
 
@@ -305,7 +287,7 @@ async def test_a_crafted_edit_cannot_change_the_brand(server: RunningServer, ass
 
     assert answer.json["response_action"] == "errors"
     assert answer.json["errors"] == {"brand": "The brand can't be changed after creation."}
-    (unchanged,) = await stored(server, LiteProject)
+    (unchanged,) = await rows(server.sessions, LiteProject)
     assert (unchanged.brand_id, unchanged.link_name) == (project.brand_id, project.link_name)
 
 
@@ -322,7 +304,7 @@ async def test_an_edit_with_a_forged_project_of_another_workspace_is_refused(ser
     )
 
     assert answer.json["response_action"] == "errors"
-    (theirs,) = [p for p in await stored(server, LiteProject) if p.id == foreign.id]
+    (theirs,) = [p for p in await rows(server.sessions, LiteProject) if p.id == foreign.id]
     assert theirs.link_name == "Theirs"
 
 
@@ -336,7 +318,7 @@ async def test_bad_edit_input_is_shown_inline(server: RunningServer, assets: dic
     )
 
     assert set(answer.json["errors"]) == {"link_name", "contact", "ads_accounts"}
-    (unchanged,) = await stored(server, LiteProject)
+    (unchanged,) = await rows(server.sessions, LiteProject)
     assert unchanged.link_name == project.link_name
 
 
@@ -368,9 +350,9 @@ async def test_pause_and_resume_post_notices_and_update_the_card(
     assert resumed.args["text"].startswith("Resumed “Summer glow”")
     resume_notice = (await server.fake.wait_for("chat.postMessage", 3))[2]
     assert "resumed" in resume_notice.args["text"]
-    (project,) = await stored(server, LiteProject)
+    (project,) = await rows(server.sessions, LiteProject)
     assert project.active is True
-    actions = [event.action for event in await stored(server, AuditEvent)]
+    actions = [event.action for event in await rows(server.sessions, AuditEvent)]
     assert actions == ["project.created", "project.paused", "project.resumed"]
     assert len(server.fake.of("chat.postMessage")) == 3  # the repeated pause posted nothing
 
@@ -383,7 +365,7 @@ async def test_pause_button_on_the_card(server: RunningServer) -> None:
     (answer,) = await server.fake.wait_for("respond")
     assert answer.args["response_type"] == "ephemeral"
     assert answer.args["text"].startswith("Paused")
-    (stored_project,) = await stored(server, LiteProject)
+    (stored_project,) = await rows(server.sessions, LiteProject)
     assert stored_project.active is False
 
 
@@ -399,7 +381,7 @@ async def test_the_switch_in_the_manage_modal_pauses_and_redraws_it(server: Runn
     (update,) = await server.fake.wait_for("views.update")
     assert update.args["view_id"] == "V0MANAGE"
     assert "Active invite link: off" in text_of(update.args["view"]["blocks"])
-    (stored_project,) = await stored(server, LiteProject)
+    (stored_project,) = await rows(server.sessions, LiteProject)
     assert stored_project.active is False
 
 
@@ -412,7 +394,7 @@ async def test_buttons_with_a_project_of_another_workspace_are_refused(server: R
 
     (answer,) = await server.fake.wait_for("respond")
     assert "isn't in this workspace" in answer.args["text"]
-    (theirs,) = await stored(server, LiteProject)
+    (theirs,) = await rows(server.sessions, LiteProject)
     assert theirs.active is True
 
 
@@ -495,7 +477,7 @@ def find_element(blocks: list[dict[str, Any]], action_id: str) -> dict[str, Any]
     for block in blocks:
         for element in block.get("elements", []):
             if element.get("action_id") == action_id:
-                return element  # type: ignore[no-any-return]
+                return element
     raise AssertionError(f"no {action_id} in {blocks}")
 
 
@@ -571,7 +553,7 @@ async def test_a_name_that_differs_only_in_case_and_spaces_is_refused_inline_on_
 
     assert answer.json["response_action"] == "errors"
     assert "There is already a project called “Summer Launch”" in answer.json["errors"]["link_name"]
-    assert [project.link_name for project in await stored(server, LiteProject)] == ["Summer Launch"]
+    assert [project.link_name for project in await rows(server.sessions, LiteProject)] == ["Summer Launch"]
 
 
 async def test_renaming_to_a_name_another_project_has_is_refused_inline(server: RunningServer) -> None:
@@ -588,7 +570,10 @@ async def test_renaming_to_a_name_another_project_has_is_refused_inline(server: 
 
     assert answer.json["response_action"] == "errors"
     assert "“Summer Launch”" in answer.json["errors"]["link_name"]
-    assert sorted(p.link_name for p in await stored(server, LiteProject)) == ["Summer Launch", "Winter"]
+    assert sorted(p.link_name for p in await rows(server.sessions, LiteProject)) == [
+        "Summer Launch",
+        "Winter",
+    ]
 
 
 # --- every change visible where it happened ---------------------------------------------------
@@ -600,8 +585,8 @@ async def test_edit_details_notes_the_change_in_words_in_the_cards_thread(
     first, moved = dt.date.today() + dt.timedelta(days=10), dt.date.today() + dt.timedelta(days=12)
     await create_through_modal(server, assets, deadline=first.isoformat())
     await server.settle()
-    (project,) = await stored(server, LiteProject)
-    values = {
+    (project,) = await rows(server.sessions, LiteProject)
+    values: dict[str, dict[str, dict[str, Any]]] = {
         "deadline": {"value": {"type": "datepicker", "selected_date": moved.isoformat()}},
         "managers": {"value": {"type": "multi_users_select", "selected_users": ["U0BOB0001"]}},
     }
@@ -633,7 +618,7 @@ async def test_moving_the_channel_leaves_a_note_on_the_old_card_and_posts_the_ca
 ) -> None:
     await create_through_modal(server, assets)
     await server.settle()
-    (project,) = await stored(server, LiteProject)
+    (project,) = await rows(server.sessions, LiteProject)
     values = {"channel": {"value": {"type": "conversations_select", "selected_conversation": "C0GIFTS01"}}}
 
     await server.slack.view_submission(

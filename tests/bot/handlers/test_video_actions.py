@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import select
-
 from bot.blocks.projects import SHOW_VIDEOS
 from bot.blocks.videos import (
     VIDEO_APPROVE,
@@ -16,7 +14,7 @@ from bot.blocks.videos import (
 )
 from bot.services.videos import VIDEO_PAGE_SIZE
 from storage.models import AuditEvent, ReviewState, Video
-from tests.factories import make_project, make_video, make_workspace
+from tests.factories import make_project, make_video, make_workspace, rows
 from tests.harness.fake_slack import check_view
 from tests.harness.server import RunningServer
 from tests.harness.slack_requests import USER_ID
@@ -38,9 +36,7 @@ async def stored(server: RunningServer, video_id: int) -> Video:
 
 
 async def audit_actions(server: RunningServer) -> list[tuple[str, str]]:
-    async with server.sessions() as session:
-        events = (await session.execute(select(AuditEvent).order_by(AuditEvent.id))).scalars().all()  # type: ignore[arg-type]
-        return [(event.actor, event.action) for event in events]
+    return [(event.actor, event.action) for event in await rows(server.sessions, AuditEvent)]
 
 
 def button_ids(blocks: list[dict[str, Any]]) -> list[str]:

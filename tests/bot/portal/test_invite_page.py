@@ -12,6 +12,7 @@ from typing import Any
 import aiohttp
 import pytest
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from bot.portal.routes import FORM_TOKENS_KEY
 from bot.services import projects
@@ -81,7 +82,7 @@ async def new_project(server: RunningServer, **kwargs: Any) -> LiteProject:
 
 async def stored_videos(server: RunningServer) -> list[Video]:
     async with server.sessions() as session:
-        return list((await session.execute(select(Video).order_by(Video.id))).scalars().all())  # type: ignore[arg-type]
+        return list((await session.execute(select(Video).order_by(col(Video.id)))).scalars().all())
 
 
 async def audit_count(server: RunningServer) -> int:

@@ -8,15 +8,12 @@ from typing import Any
 
 import aiohttp
 from sqlalchemy import select
+from sqlmodel import col
 
 from bot.portal.routes import FORM_TOKENS_KEY
-from bot.services import linking
-from bot.services.workspaces import Actor
 from storage.models import LinkingRequest, LinkingRequestStatus, LiteProject, Video, VideoStatus
-from tests.factories import make_brand, make_project, make_workspace
-from tests.harness.fake_slack import TEAM_ID
+from tests.factories import new_linking_request
 from tests.harness.server import RunningServer
-from tests.harness.slack_requests import USER_ID
 
 
 @dataclass
@@ -33,22 +30,7 @@ async def fetch(method: str, url: str, **kwargs: Any) -> Page:
 
 
 async def new_request(server: RunningServer, *, created: dt.datetime | None = None) -> LinkingRequest:
-    async with server.sessions.begin() as session:
-        workspace = await make_workspace(session)
-        brand = await make_brand(session, workspace=workspace, name="GlowCo", domain="glowco.com")
-        project = await make_project(session, workspace=workspace, brand=brand, link_name="Summer <glow>")
-        assert project.id is not None
-        candidates, _, _ = linking.parse_lines(PASTE)
-        confirmation = await linking.confirm_videos(
-            session,
-            actor=Actor(team_id=TEAM_ID, user_id=USER_ID),
-            project_id=project.id,
-            candidates=candidates,
-            selected=[c.key for c in candidates],
-            expires_after_days=30,
-            now=created,
-        )
-        return confirmation.requests[0].request
+    return await new_linking_request(server.sessions, urls=PASTE, link_name="Summer <glow>", created=created)
 
 
 async def post(server: RunningServer, token: str, *, form_token: str | None = "", **fields: str) -> Page:
@@ -63,7 +45,7 @@ async def post(server: RunningServer, token: str, *, form_token: str | None = ""
 async def stored(server: RunningServer) -> tuple[LinkingRequest, list[Video]]:
     async with server.sessions() as session:
         request = (await session.execute(select(LinkingRequest))).scalar_one()
-        videos = (await session.execute(select(Video).order_by(Video.id))).scalars().all()  # type: ignore[arg-type]
+        videos = (await session.execute(select(Video).order_by(col(Video.id)))).scalars().all()
         return request, list(videos)
 
 

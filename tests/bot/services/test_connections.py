@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.services import connections
 from bot.settings import Settings
 from storage.models import OutboxMessage, TikTokConnection, TikTokConnectionKind, TikTokConnectionStatus
-from tests.factories import make_workspace
+from tests.factories import make_connection, make_workspace
 from tests.harness.server import make_settings
 from tests.harness.slack_requests import USER_ID
 
@@ -31,14 +31,12 @@ async def connect(
 ) -> int:
     """Connect the workspace to TikTok API for Business as USER_ID; the connection's id."""
     async with sessions.begin() as session:
-        connection = await connections.connect(
+        connection = await make_connection(
             session,
             settings=settings,
             workspace_id=workspace_id,
-            kind=BUSINESS,
             access_token=access_token,
             account_ids=account_ids,
-            connected_by=USER_ID,
         )
     assert connection.id is not None
     return connection.id

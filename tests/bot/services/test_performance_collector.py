@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.jobs.registry import KINDS, JobContext
 from bot.jobs.runner import JobRunner, JobRunnerConfig
-from bot.services import connections
 from bot.services.performance import collector
 from bot.services.performance import sources as s
 from bot.settings import Settings
@@ -27,11 +26,10 @@ from storage.models import (
     TikTokConnectionStatus,
     utcnow,
 )
-from tests.factories import make_ads_account, make_project, make_video, make_workspace
+from tests.factories import make_ads_account, make_connection, make_project, make_video, make_workspace
 from tests.harness.fake_tiktok_business import FakeTikTokBusiness
 from tests.harness.fake_tiktok_reports import FakeReports, standard
 from tests.harness.server import make_settings
-from tests.harness.slack_requests import USER_ID
 
 FAST = JobRunnerConfig(poll_seconds=0.01, backoff_base=0.01, backoff_cap=0.02, lease_seconds=20)
 ADVERTISER = "7100000000000000018"
@@ -81,14 +79,13 @@ async def build(
             videos[name] = video.id
         assert workspace.id is not None and project.id is not None
         for kind in kinds:
-            await connections.connect(
+            await make_connection(
                 session,
                 settings=settings,
                 workspace_id=workspace.id,
                 kind=kind,
                 access_token="act.business" if kind is TikTokConnectionKind.BUSINESS else "act.one",
                 account_ids=[ADVERTISER] if kind is TikTokConnectionKind.BUSINESS else [],
-                connected_by=USER_ID,
             )
         await collector.queue_collection(session, project=project, settings=settings, now=utcnow())
     return World(settings, reports, items, videos, project.id)

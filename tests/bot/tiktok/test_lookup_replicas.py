@@ -19,10 +19,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.models import Job, JobState
-from tests.bot.test_replicas import Replica, deliver, posted_keys, start_replica
 from tests.factories import make_project, make_workspace
 from tests.harness.fake_slack import FakeSlack
 from tests.harness.fake_tiktok import FakeTikTok
+from tests.harness.replicas import Replica, deliver, replica_pair
 
 pytestmark = pytest.mark.backends("postgres")
 
@@ -34,18 +34,8 @@ PER_PROJECT = 3  # in all: below the digest threshold, so each video is its own 
 async def replicas(
     fake_slack: FakeSlack, fake_tiktok: FakeTikTok, database_url: str, tmp_path: Path
 ) -> AsyncIterator[tuple[Replica, Replica]]:
-    pair = await asyncio.gather(
-        *(
-            start_replica(fake_slack, database_url, tmp_path, TIKTOK_OEMBED_URL=fake_tiktok.url)
-            for _ in range(2)
-        )
-    )
-    yield pair[0], pair[1]
-    for replica in pair:
-        if replica.process.returncode is None:
-            replica.process.send_signal(signal.SIGTERM)
-    for replica in pair:
-        await asyncio.wait_for(replica.process.wait(), timeout=20)
+    async with replica_pair(fake_slack, database_url, tmp_path, TIKTOK_OEMBED_URL=fake_tiktok.url) as pair:
+        yield pair
 
 
 async def job_states(sessions: async_sessionmaker[AsyncSession]) -> Counter[str]:
@@ -62,11 +52,11 @@ async def all_looked_up(sessions: async_sessionmaker[AsyncSession], count: int, 
 
 async def alerts_posted(fake: FakeSlack, count: int, timeout: float = 30) -> list[str]:
     deadline = time.monotonic() + timeout
-    while len(keys := [key for key in posted_keys(fake) if key.startswith("video-delivered:")]) < count:
+    while len(keys := [key for key in fake.kept_keys() if key.startswith("video-delivered:")]) < count:
         assert time.monotonic() < deadline, f"{len(keys)} alerts posted, wanted {count}"
         await asyncio.sleep(0.1)
     await asyncio.sleep(0.5)  # a second alert for a video would show up meanwhile
-    return [key for key in posted_keys(fake) if key.startswith("video-delivered:")]
+    return [key for key in fake.kept_keys() if key.startswith("video-delivered:")]
 
 
 async def test_two_replicas_look_each_video_up_once_even_when_one_stops_mid_lookup(

@@ -19,7 +19,7 @@ from sqlmodel import col
 
 from bot.app import JOBS_KEY
 from bot.blocks.videos import VIDEO_ADD_TO_ADS, VIDEO_ASK_NEW_CODE, VIDEO_DETAILS, VIDEO_LIST_ADD_ALL
-from bot.services import connections, reminders, tiktok_oauth
+from bot.services import reminders, tiktok_oauth
 from bot.services.videos import CODE_PROBLEMS, export_row
 from storage import projects as project_queries
 from storage import videos as video_queries
@@ -48,6 +48,7 @@ from tests.factories import (
     a_spark_code,
     held_by_a_dead_replica,
     make_ads_account,
+    make_connection,
     make_project,
     make_workspace,
     rows,
@@ -153,6 +154,13 @@ async def the_video(server: RunningServer) -> Video:
     return video
 
 
+async def delivered(server: RunningServer, project: LiteProject) -> Video:
+    """The creator delivers URL with CODE; the video once its spark code has been checked."""
+    await submit(server, project.invite_token, url=URL, spark_code=CODE)
+    await settled(server)
+    return await the_video(server)
+
+
 async def test_a_good_code_is_verified_with_its_real_end_date(
     server: RunningServer, fake_tiktok_business: FakeTikTokBusiness
 ) -> None:
@@ -190,10 +198,7 @@ async def test_another_videos_code_is_flagged_and_the_creator_told_on_a_resend(
     fake_tiktok_business.add_spark_code(CODE, OTHER_ID)
     project = await two_account_project(server)
 
-    await submit(server, project.invite_token, url=URL, spark_code=CODE)
-    await settled(server)
-
-    video = await the_video(server)
+    video = await delivered(server, project)
     assert video.spark_check is SparkCheck.OTHER_VIDEO
     alert = await alert_showing(server, "This code unlocks a different video")
     assert "This code unlocks a different video" in alert and "Add to Ads Manager" not in alert
@@ -223,10 +228,7 @@ async def test_an_expired_code_is_marked_in_words(
     fake_tiktok_business.add_spark_code(CODE, ID, expired=True)
     project = await two_account_project(server)
 
-    await submit(server, project.invite_token, url=URL, spark_code=CODE)
-    await settled(server)
-
-    video = await the_video(server)
+    video = await delivered(server, project)
     assert video.spark_check is SparkCheck.EXPIRED
     alert = await alert_showing(server, "expired on TikTok")
     assert "expired on TikTok" in alert and "ask the creator for a new one" in alert
@@ -240,10 +242,7 @@ async def test_a_code_shorter_than_the_period_is_flagged_with_the_dates(
     fake_tiktok_business.add_spark_code(CODE, ID, auth_end_time=tiktok_time(ends))
     project = await two_account_project(server, authorization_days=60)
 
-    await submit(server, project.invite_token, url=URL, spark_code=CODE)
-    await settled(server)
-
-    video = await the_video(server)
+    video = await delivered(server, project)
     assert (
         video.spark_check is SparkCheck.VERIFIED
         and video.spark_problem == "shorter than the project's period"
@@ -262,9 +261,7 @@ async def test_add_to_ads_manager_on_two_accounts_one_refused(
         "This account has reached its Spark Ads limit.",
     )
     project = await two_account_project(server)
-    await submit(server, project.invite_token, url=URL, spark_code=CODE)
-    await settled(server)
-    video = await the_video(server)
+    video = await delivered(server, project)
 
     answer = await server.slack.block_action(VIDEO_ADD_TO_ADS, value=str(video.id))
 
@@ -312,14 +309,12 @@ async def test_a_revoked_token_needs_reconnecting_with_one_dm_not_a_stream(
             fake_tiktok_business.add_spark_code(a_spark_code(10 + n), f"730123456789012{n:04d}")
         project = await two_account_project(running)
         async with running.sessions.begin() as session:
-            await connections.connect(
+            await make_connection(
                 session,
                 settings=running.settings,
                 workspace_id=project.workspace_id,
-                kind=TikTokConnectionKind.BUSINESS,
                 access_token="act.user-token",
                 account_ids=[ADVERTISER_A, ADVERTISER_B],
-                connected_by=USER_ID,
             )
 
         for n in range(3):
@@ -454,9 +449,7 @@ async def test_ask_for_a_new_code_then_a_new_end_date_clears_it(
 ) -> None:
     fake_tiktok_business.add_spark_code(CODE, ID, auth_end_time=tiktok_time(in_days(3)))
     project = await two_account_project(server)
-    await submit(server, project.invite_token, url=URL, spark_code=CODE)
-    await settled(server)
-    video = await the_video(server)
+    video = await delivered(server, project)
 
     await server.slack.block_action(VIDEO_ASK_NEW_CODE, value=str(video.id))
 
@@ -611,10 +604,7 @@ async def test_throttling_and_outages_are_retried_until_the_code_is_verified(
     fake_tiktok_business.fail_next(50002, "Internal service error")
     project = await two_account_project(server)
 
-    await submit(server, project.invite_token, url=URL, spark_code=CODE)
-    await settled(server)
-
-    assert (await the_video(server)).spark_check is SparkCheck.VERIFIED
+    assert (await delivered(server, project)).spark_check is SparkCheck.VERIFIED
     assert len(fake_tiktok_business.calls_to("tt_video/info/")) == 4
     [job] = [job for job in await rows(server.sessions, Job) if job.kind == "spark_code_check"]
     assert job.state == JobState.DONE and job.attempts == 3
@@ -644,9 +634,7 @@ async def test_only_managers_add_to_ads_manager_or_ask_for_a_new_code(
 ) -> None:
     fake_tiktok_business.add_spark_code(CODE, ID, auth_end_time=tiktok_time(in_days(100)))
     project = await two_account_project(server)
-    await submit(server, project.invite_token, url=URL, spark_code=CODE)
-    await settled(server)
-    video = await the_video(server)
+    video = await delivered(server, project)
 
     await server.slack.block_action(VIDEO_ADD_TO_ADS, value=str(video.id), user_id="U0BOB0001")
     await server.slack.block_action(VIDEO_ASK_NEW_CODE, value=str(video.id), user_id="U0BOB0001")
