@@ -43,7 +43,7 @@ async def test_a_good_account_is_stored_audited_and_confirmed(server: RunningSer
         "GlowCo US",
         USER_ID,
     )
-    (event,) = await audit(server)
+    (event,) = await ads_account_audit(server)
     assert (event.action, event.target_type, event.target_id) == (
         "ads_account.created",
         "ads_account",
@@ -75,7 +75,7 @@ async def test_bad_account_input_shows_an_error_on_each_field_and_stores_nothing
     assert set(answer.json["errors"]) == {"advertiser_id", "display_name"}
     assert "numbers only" in answer.json["errors"]["advertiser_id"]
     assert await rows(server.sessions, AdsAccount) == []
-    assert await audit(server) == []
+    assert await ads_account_audit(server) == []
     assert server.fake.of("chat.postEphemeral") == []
 
 
@@ -137,7 +137,7 @@ async def test_account_without_add_answers_with_its_usage(server: RunningServer)
 # --- helpers and payloads -----------------------------------------------------------------------
 
 
-async def audit(server: RunningServer) -> list[AuditEvent]:
+async def ads_account_audit(server: RunningServer) -> list[AuditEvent]:
     return await rows(server.sessions, AuditEvent, col(AuditEvent.target_type) == "ads_account")
 
 

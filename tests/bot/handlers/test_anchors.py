@@ -61,7 +61,7 @@ async def test_a_good_anchor_is_stored_audited_and_confirmed(server: RunningServ
     assert (anchor.kind, anchor.name, anchor.country) == (AnchorKind.APP_DOWNLOAD, "Serum launch", "US")
     assert (anchor.ios_url, anchor.android_url, anchor.url) == (IOS_URL, PLAY_URL, None)
     assert anchor.created_by == USER_ID
-    (event,) = await audit(server)
+    (event,) = await anchor_audit(server)
     assert (event.action, event.target_id) == ("anchor.created", anchor.id)
     (confirmation,) = await server.fake.wait_for("chat.postEphemeral")
     assert "Serum launch" in confirmation.args["text"]
@@ -90,7 +90,7 @@ async def test_bad_anchor_input_shows_an_error_on_each_field_and_stores_nothing(
     assert answer.json["response_action"] == "errors"
     assert set(answer.json["errors"]) == {"kind", "name", "country"}
     assert await rows(server.sessions, Anchor) == []
-    assert await audit(server) == []
+    assert await anchor_audit(server) == []
     assert server.fake.of("chat.postEphemeral") == []
 
 
@@ -166,7 +166,7 @@ async def test_anchor_without_add_answers_with_its_usage(server: RunningServer) 
 # --- helpers and payloads -----------------------------------------------------------------------
 
 
-async def audit(server: RunningServer) -> list[AuditEvent]:
+async def anchor_audit(server: RunningServer) -> list[AuditEvent]:
     return await rows(server.sessions, AuditEvent, col(AuditEvent.target_type) == "anchor")
 
 
@@ -175,7 +175,7 @@ def select_value(value: str | None) -> dict[str, Any]:
     return {"type": "static_select", "selected_option": option}
 
 
-def text_value(value: str) -> dict[str, Any]:
+def optional_text(value: str) -> dict[str, Any]:
     return {"type": "plain_text_input", "value": value or None}
 
 
@@ -191,12 +191,12 @@ def anchor_values(
 ) -> dict[str, dict[str, dict[str, Any]]]:
     return {
         "kind": {"kind": select_value(kind)},
-        "name": {"name": text_value(name)},
+        "name": {"name": optional_text(name)},
         "country": {"country": select_value(country)},
-        "url": {"url": text_value(url)},
-        "ios_url": {"ios_url": text_value(ios_url)},
-        "android_url": {"android_url": text_value(android_url)},
-        "product_id": {"product_id": text_value(product_id)},
+        "url": {"url": optional_text(url)},
+        "ios_url": {"ios_url": optional_text(ios_url)},
+        "android_url": {"android_url": optional_text(android_url)},
+        "product_id": {"product_id": optional_text(product_id)},
     }
 
 

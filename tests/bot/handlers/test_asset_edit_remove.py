@@ -18,7 +18,7 @@ from tests.harness.slack_requests import CHANNEL_ID
 
 
 @pytest.fixture
-async def assets(server: RunningServer) -> dict[str, Any]:
+async def spare_and_used(server: RunningServer) -> dict[str, Any]:
     async with server.sessions.begin() as session:
         workspace = await make_workspace(session)
         spare_account = await make_ads_account(session, workspace=workspace, display_name="Spare")
@@ -40,19 +40,19 @@ def buttons(message: dict[str, Any], item_id: int) -> dict[str, dict[str, Any]]:
     raise AssertionError(f"no buttons for {item_id}")
 
 
-async def test_accounts_list_each_with_edit_and_remove(server: RunningServer, assets: dict[str, Any]) -> None:
+async def test_accounts_list_each_with_edit_and_remove(server: RunningServer, spare_and_used: dict[str, Any]) -> None:
     answer = await server.slack.command("accounts")
 
-    found = buttons(answer.json, assets["spare_account"].id)
+    found = buttons(answer.json, spare_and_used["spare_account"].id)
     assert set(found) == {"Edit", "Remove"}
     assert "confirm" in found["Remove"]
 
 
 async def test_removing_an_unused_account_deletes_it_and_audits(
-    server: RunningServer, assets: dict[str, Any]
+    server: RunningServer, spare_and_used: dict[str, Any]
 ) -> None:
     answer = await server.slack.command("accounts")
-    remove = buttons(answer.json, assets["spare_account"].id)["Remove"]
+    remove = buttons(answer.json, spare_and_used["spare_account"].id)["Remove"]
 
     await server.slack.block_action(remove["action_id"], value=remove["value"])
 
@@ -62,25 +62,25 @@ async def test_removing_an_unused_account_deletes_it_and_audits(
     async with server.sessions() as session:
         ids = [a.id for a in (await session.execute(select(AdsAccount))).scalars().all()]
         actions = [e.action for e in (await session.execute(select(AuditEvent))).scalars().all()]
-    assert assets["spare_account"].id not in ids
+    assert spare_and_used["spare_account"].id not in ids
     assert actions == ["ads_account.removed"]
 
 
 async def test_removing_an_account_a_project_uses_is_refused_naming_it(
-    server: RunningServer, assets: dict[str, Any]
+    server: RunningServer, spare_and_used: dict[str, Any]
 ) -> None:
-    await server.slack.block_action("ads_account_remove", value=str(assets["used_account"]))
+    await server.slack.block_action("ads_account_remove", value=str(spare_and_used["used_account"]))
 
     (refused,) = await server.fake.wait_for("respond")
     assert "is used by the project “Summer glow”" in refused.args["text"]
     async with server.sessions() as session:
-        assert await session.get(AdsAccount, assets["used_account"]) is not None
+        assert await session.get(AdsAccount, spare_and_used["used_account"]) is not None
 
 
 async def test_editing_an_account_renames_it_and_keeps_its_advertiser_id(
-    server: RunningServer, assets: dict[str, Any]
+    server: RunningServer, spare_and_used: dict[str, Any]
 ) -> None:
-    account = assets["spare_account"]
+    account = spare_and_used["spare_account"]
     await server.slack.block_action("ads_account_edit_open", value=str(account.id))
     (opened,) = await server.fake.wait_for("views.open")
     view = opened.args["view"]
@@ -103,10 +103,10 @@ async def test_editing_an_account_renames_it_and_keeps_its_advertiser_id(
 
 
 async def test_removing_an_anchor_a_project_promotes_is_refused_and_an_unused_one_goes(
-    server: RunningServer, assets: dict[str, Any]
+    server: RunningServer, spare_and_used: dict[str, Any]
 ) -> None:
-    await server.slack.block_action("anchor_remove", value=str(assets["used_anchor"]))
-    await server.slack.block_action("anchor_remove", value=str(assets["spare_anchor"].id))
+    await server.slack.block_action("anchor_remove", value=str(spare_and_used["used_anchor"]))
+    await server.slack.block_action("anchor_remove", value=str(spare_and_used["spare_anchor"].id))
 
     told = await server.fake.wait_for("respond", 3)
     texts = json.dumps([call.args["text"] for call in told], ensure_ascii=False)
@@ -114,13 +114,13 @@ async def test_removing_an_anchor_a_project_promotes_is_refused_and_an_unused_on
     assert "Removed the anchor “Old page”" in texts
     async with server.sessions() as session:
         left = [a.id for a in (await session.execute(select(Anchor))).scalars().all()]
-    assert left == [assets["used_anchor"]]
+    assert left == [spare_and_used["used_anchor"]]
 
 
 async def test_editing_an_anchor_checks_it_like_adding_and_saves_it(
-    server: RunningServer, assets: dict[str, Any]
+    server: RunningServer, spare_and_used: dict[str, Any]
 ) -> None:
-    anchor = assets["spare_anchor"]
+    anchor = spare_and_used["spare_anchor"]
     await server.slack.block_action("anchor_edit_open", value=str(anchor.id))
     (opened,) = await server.fake.wait_for("views.open")
     metadata = opened.args["view"]["private_metadata"]

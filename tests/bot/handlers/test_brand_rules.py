@@ -9,7 +9,7 @@ from sqlmodel import col
 
 from bot.blocks.assets import BRAND_ADD, BRAND_EDIT, EDIT_BRAND
 from storage.models import AuditEvent, BrandProfile, LiteProject
-from tests.bot.handlers.test_brands import METADATA, audit, brand_values
+from tests.bot.handlers.test_brands import METADATA, brand_audit, brand_values
 from tests.factories import make_brand, make_project, make_workspace, rows
 from tests.harness.server import RunningServer
 from tests.harness.slack_requests import CHANNEL_ID, USER_ID
@@ -55,7 +55,7 @@ async def test_a_member_who_did_not_add_the_brand_can_neither_open_nor_save_its_
     assert "workspace admins can edit" in answer.json["errors"]["name"]
     (stored,) = await rows(server.sessions, BrandProfile)
     assert stored.name == "GlowCo"
-    assert await audit(server) == []
+    assert await brand_audit(server) == []
 
 
 async def test_a_workspace_admin_may_edit_a_brand_someone_else_added(server: RunningServer) -> None:

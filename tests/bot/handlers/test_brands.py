@@ -42,7 +42,7 @@ async def test_a_good_brand_is_stored_audited_and_confirmed_with_the_next_step(s
     (brand,) = await rows(server.sessions, BrandProfile)
     assert (brand.name, brand.domain, brand.contact_email) == ("GlowCo", "glowco.com", "partners@glowco.com")
     assert brand.logo_url == "https://www.glowco.com/logo.png"
-    assert [(e.action, e.actor, e.target_id) for e in await audit(server)] == [
+    assert [(e.action, e.actor, e.target_id) for e in await brand_audit(server)] == [
         ("brand.created", USER_ID, brand.id)
     ]
     (confirmation,) = await server.fake.wait_for("chat.postEphemeral")
@@ -62,7 +62,7 @@ async def test_bad_brand_input_shows_an_error_on_each_field_and_stores_nothing(s
     assert answer.json["response_action"] == "errors"
     assert set(answer.json["errors"]) == {"name", "website", "contact_email", "logo_url"}
     assert await rows(server.sessions, BrandProfile) == []
-    assert await audit(server) == []
+    assert await brand_audit(server) == []
     assert server.fake.of("chat.postEphemeral") == []
 
 
@@ -178,7 +178,7 @@ async def test_submitting_the_edit_modal_updates_the_brand(server: RunningServer
     assert answer.text == ""
     (stored,) = await rows(server.sessions, BrandProfile)
     assert (stored.id, stored.name, stored.domain) == (brand.id, "GlowCo Beauty", "glowco.co.uk")
-    (event,) = await audit(server)
+    (event,) = await brand_audit(server)
     assert (event.action, event.target_id) == ("brand.updated", brand.id)
     (confirmation,) = await server.fake.wait_for("chat.postEphemeral")
     assert "Saved brand profile GlowCo Beauty" in confirmation.args["text"]
@@ -216,7 +216,7 @@ async def test_an_edit_with_a_forged_brand_id_of_another_workspace_is_refused(se
     assert "doesn't exist" in answer.json["errors"]["name"]
     (stored,) = await rows(server.sessions, BrandProfile)
     assert stored.name == "Theirs"
-    assert await audit(server) == []
+    assert await brand_audit(server) == []
 
 
 async def test_an_edit_without_a_brand_id_is_refused(server: RunningServer) -> None:
@@ -260,7 +260,7 @@ async def open_modal(server: RunningServer, text: str) -> dict[str, Any]:
     return view
 
 
-async def audit(server: RunningServer) -> list[AuditEvent]:
+async def brand_audit(server: RunningServer) -> list[AuditEvent]:
     return await rows(server.sessions, AuditEvent, col(AuditEvent.target_type) == "brand")
 
 

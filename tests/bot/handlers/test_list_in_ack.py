@@ -16,7 +16,7 @@ from tests.harness.server import RunningServer
 from tests.harness.slack_requests import USER_ID
 
 
-def text_of(answer: Any) -> str:
+def answer_text(answer: Any) -> str:
     return json.dumps(answer.json, ensure_ascii=False)
 
 
@@ -33,7 +33,7 @@ async def test_a_repeated_sqlite_list_is_answered_without_reading_the_database(s
     finally:
         event.remove(engine, "before_cursor_execute", listener)
 
-    assert "Glow week" in text_of(second)
+    assert "Glow week" in answer_text(second)
     assert second.json == first.json
     # the dispatcher and job runner poll on their own meanwhile, and the request's signature is
     # remembered (replays are refused); what the listing shows is read from none of the tables
@@ -46,19 +46,19 @@ async def test_every_change_a_list_shows_reaches_the_next_list(server: RunningSe
     async with server.sessions.begin() as session:
         workspace = await make_workspace(session)
         project = await make_project(session, workspace=workspace, link_name="Glow week")
-    assert "0 delivered" in text_of(await server.slack.command("list"))
+    assert "0 delivered" in answer_text(await server.slack.command("list"))
 
     # a creator delivers: the counts change
     async with server.sessions.begin() as session:
         await make_delivery(session, project=project)
-    after_delivery = text_of(await server.slack.command("list"))
+    after_delivery = answer_text(await server.slack.command("list"))
     assert "1 delivered" in after_delivery and "Active" in after_delivery
 
     # paused through Slack
     await server.slack.command("pause Glow week")
     (told,) = await server.fake.wait_for("respond")  # the pause happens after its ack
     assert "Paused" in told.args["text"]
-    assert "Paused" in text_of(await server.slack.command("list"))
+    assert "Paused" in answer_text(await server.slack.command("list"))
 
     # the brand renamed
     actor = Actor(team_id=TEAM_ID, user_id=USER_ID)
@@ -74,7 +74,7 @@ async def test_every_change_a_list_shows_reaches_the_next_list(server: RunningSe
                 contact_email="hi@glowco.com",
             ),
         )
-    assert "Shine Labs" in text_of(await server.slack.command("list"))
+    assert "Shine Labs" in answer_text(await server.slack.command("list"))
 
 
 async def test_a_change_rolled_back_keeps_the_kept_page(server: RunningServer) -> None:
