@@ -1,4 +1,4 @@
-"""Health and readiness of the real server."""
+"""Health and readiness of the real server, and Slack's URL verification."""
 
 from __future__ import annotations
 
@@ -28,3 +28,10 @@ async def test_readyz_is_503_when_the_database_is_unreachable(fake_slack: FakeSl
                 assert (await ready.json())["database"] == "unreachable"
     finally:
         await running.stop()
+
+
+async def test_url_verification_echoes_the_challenge(server: RunningServer) -> None:
+    answer = await server.slack.url_verification("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P")
+
+    assert answer.status == 200
+    assert answer.json == {"challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}

@@ -16,7 +16,7 @@ from bot.blocks.assets import BRAND_ADD
 from bot.blocks.videos import VIDEO_DETAILS
 from bot.services.notices import NoticeKind, queue_card_refresh, queue_notice
 from storage.models import BrandProfile, LiteProject, Video
-from tests.bot.handlers.test_brands import METADATA, brand_values
+from tests.bot.handlers.helpers import METADATA, brand_values
 from tests.factories import make_brand, make_project, make_video, make_workspace
 from tests.harness.server import RunningServer
 

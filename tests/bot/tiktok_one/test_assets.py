@@ -10,9 +10,7 @@ from sqlmodel import select
 from bot.blocks.assets import ANCHOR_ADD, BRAND_ADD
 from bot.blocks.connections import PICK_TIKTOK_ONE_ACCOUNT
 from storage.models import Anchor, BrandProfile, Job
-from tests.bot.handlers.test_anchors import anchor_values
-from tests.bot.handlers.test_brands import brand_values
-from tests.bot.handlers.test_projects import create_through_modal
+from tests.bot.handlers.helpers import anchor_values, brand_values, create_through_modal
 from tests.bot.tiktok_one.helpers import connect_tiktok_one, eventually, synced_project
 from tests.bot.tiktok_one.test_connect import connect_tiktok_one as connect_through_oauth
 from tests.factories import rows

@@ -7,11 +7,7 @@ from sqlmodel import select
 
 from bot.services import tiktok_one_sync
 from storage.models import Job, JobState, LiteProject
-from tests.bot.handlers.test_projects import (
-    create_through_modal,
-    manage_values,
-    text_of,
-)
+from tests.bot.handlers.helpers import create_through_modal, manage_values, text_of
 from tests.bot.tiktok_one.helpers import connect_tiktok_one, eventually, synced_project, the_project
 from tests.factories import make_assets, rows
 from tests.harness.fake_slack import FakeSlack

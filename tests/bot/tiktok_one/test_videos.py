@@ -19,11 +19,7 @@ from storage.models import (
     Video,
     VideoStatus,
 )
-from tests.bot.handlers.test_linking import paste, select_and_confirm
-from tests.bot.handlers.test_projects import (
-    create_through_modal,
-    text_of,
-)
+from tests.bot.handlers.helpers import create_through_modal, paste, select_and_confirm, text_of
 from tests.bot.tiktok_one.conftest import POLL_SECONDS, WEBHOOK_SECRET
 from tests.bot.tiktok_one.helpers import connect_tiktok_one, eventually, synced_project
 from tests.factories import make_assets, make_connection

@@ -14,6 +14,11 @@ from tests.factories import make_project, make_video
 from tests.harness.server import RunningServer
 from tests.harness.slack_requests import CHANNEL_ID, USER_ID
 
+AT = dt.datetime(2026, 5, 1, 12, 0, tzinfo=dt.UTC)
+VIDEO_A = "7301234567890123456"
+VIDEO_B = "7301234567890123457"
+CODE = "#4lrl4IIbnY3H31X1KfPKGpyupUzbnHF5S7T/UbUsEBnnUOP4tYz9+Ek7tt6i7ms="
+
 
 async def test_export_sends_every_video_with_codes_to_the_requester_alone(server: RunningServer) -> None:
     async with server.sessions.begin() as session:
@@ -171,12 +176,6 @@ async def test_an_upload_slack_refuses_is_explained(server: RunningServer) -> No
 
     (reply,) = await server.fake.wait_for("respond")
     assert "couldn't upload the file" in reply.args["text"] and "/invite @liteproject" in reply.args["text"]
-
-
-AT = dt.datetime(2026, 5, 1, 12, 0, tzinfo=dt.UTC)
-VIDEO_A = "7301234567890123456"
-VIDEO_B = "7301234567890123457"
-CODE = "#4lrl4IIbnY3H31X1KfPKGpyupUzbnHF5S7T/UbUsEBnnUOP4tYz9+Ek7tt6i7ms="
 
 
 async def test_export_carries_each_videos_latest_figures_and_their_date(server: RunningServer) -> None:

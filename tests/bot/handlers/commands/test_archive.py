@@ -1,35 +1,18 @@
-"""Archive and Restore: link off, out of lists, App Home and `subscribe all`; kept for history."""
+"""`/liteproject archive`, `archived` and restore: the link off, the project out of lists, its history
+kept."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-import pytest
 from sqlmodel import select
 
 from bot.services.notices import NoticeKind, queue_notice
 from storage.models import AuditEvent, LiteProject, OutboxMessage, Subscription
-from tests.factories import make_project, make_video, make_workspace
+from tests.bot.handlers.helpers import reload
 from tests.harness.server import RunningServer
 from tests.harness.slack_requests import CHANNEL_ID, USER_ID
-
-
-@pytest.fixture
-async def project(server: RunningServer) -> LiteProject:
-    async with server.sessions.begin() as session:
-        workspace = await make_workspace(session)
-        project = await make_project(session, workspace=workspace, link_name="Summer glow")
-        await make_video(session, project=project)
-        await make_project(session, workspace=workspace, link_name="Winter")
-    return project
-
-
-async def reload(server: RunningServer, project: LiteProject) -> LiteProject:
-    async with server.sessions() as session:
-        stored = await session.get(LiteProject, project.id)
-    assert stored is not None
-    return stored
 
 
 async def test_archiving_turns_the_link_off_and_hides_the_project_from_lists_and_home(
@@ -95,23 +78,6 @@ async def test_someone_else_cannot_archive(server: RunningServer, project: LiteP
     (refused,) = await server.fake.wait_for("respond")
     assert "can archive or restore “Summer glow”" in refused.args["text"]
     assert (await reload(server, project)).archived_at is None
-
-
-async def test_archive_from_manage_project_link_answers_in_the_modal(
-    server: RunningServer, project: LiteProject
-) -> None:
-    await server.slack.command("edit summer glow")
-    (opened,) = await server.fake.wait_for("views.open")
-    view = {**opened.args["view"], "id": "V0MANAGE"}
-    button = next(block for block in view["blocks"] if block.get("block_id") == "archive")["elements"][0]
-    assert "confirm" in button
-
-    await server.slack.block_action(button["action_id"], value=button["value"], view=view)
-
-    (updated,) = await server.fake.wait_for("views.update")
-    assert updated.args["view_id"] == "V0MANAGE"
-    assert "Archived “Summer glow”" in json.dumps(updated.args["view"], ensure_ascii=False)
-    assert (await reload(server, project)).archived_at is not None
 
 
 async def test_subscribe_all_leaves_archived_projects_out(

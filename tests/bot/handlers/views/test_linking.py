@@ -1,63 +1,32 @@
-"""Linking requests end to end through the real server, the fake Slack and the creator's page."""
+"""Linking requests from Slack: paste, select, confirm, and the answers flowing back to the channel."""
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
-import pytest
 from sqlalchemy import select
 
-from bot.blocks.projects import ADD_VIDEOS
 from bot.blocks.videos import VIDEO_DETAILS
 from bot.portal.routes import FORM_TOKENS_KEY
-from storage.models import LinkingRequest, LiteProject, Video, VideoStatus
-from tests.factories import make_project, make_video, rows
-from tests.harness.fake_slack import FakeSlack, check_view
-from tests.harness.server import RunningServer, start_server
+from storage.models import LinkingRequest, Video, VideoStatus
+from tests.bot.handlers.helpers import (
+    EXISTING,
+    MIXED,
+    VIDEO_A,
+    VIDEO_B,
+    VIDEO_C,
+    open_paste_modal,
+    paste,
+    project_with_one_video,
+    select_and_confirm,
+)
+from tests.factories import rows
+from tests.harness.fake_slack import check_view
+from tests.harness.server import RunningServer
 from tests.harness.slack_requests import CHANNEL_ID, USER_ID
-
-
-@pytest.fixture
-async def linking_server(fake_slack: FakeSlack, database_url: str) -> AsyncIterator[RunningServer]:
-    running = await start_server(fake_slack, database_url, linking_requests_enabled=True)
-    yield running
-    await running.stop()
-
-
-async def project_with_one_video(server: RunningServer) -> LiteProject:
-    async with server.sessions.begin() as session:
-        project = await make_project(session, link_name="Summer glow")
-        await make_video(session, project=project, creator_handle="old.friend", tiktok_video_id=EXISTING)
-        return project
-
-
-async def open_paste_modal(server: RunningServer) -> dict[str, Any]:
-    await server.slack.command("add-videos Summer glow")
-    (opened,) = await server.fake.wait_for("views.open")
-    return dict(opened.args["view"])
-
-
-async def paste(server: RunningServer, project: LiteProject, text: str) -> Any:
-    return await server.slack.view_submission(
-        "linking_paste",
-        {"urls": {"urls": {"type": "plain_text_input", "value": text}}},
-        private_metadata=str(project.id),
-    )
-
-
-async def select_and_confirm(server: RunningServer, view: dict[str, Any], keys: list[str]) -> Any:
-    groups = [block["block_id"] for block in view["blocks"] if block["type"] == "input"]
-    values: dict[str, dict[str, dict[str, Any]]] = {
-        groups[0]: {"videos": {"type": "checkboxes", "selected_options": [{"value": key} for key in keys]}},
-        **{block_id: {"videos": {"type": "checkboxes", "selected_options": []}} for block_id in groups[1:]},
-    }
-    return await server.slack.view_submission(
-        "linking_select", values, private_metadata=view["private_metadata"]
-    )
 
 
 async def videos_of(server: RunningServer) -> dict[str, Video]:
@@ -74,6 +43,10 @@ async def answer_on_page(server: RunningServer, token: str, **fields: str) -> tu
 
 def texts(blocks: list[dict[str, Any]]) -> str:
     return json.dumps(blocks)
+
+
+CODE_A = "#4lrl4IIbnY3H31X1KfPKGpyupUzbnHF5S7T/UbUsEBnnUOP4tYz9+Ek7tt6i7ms="
+CODE_B = "#Zx9Qm2LpT7rVbN4kWc8YhJd3FsA6uGe1Oi5Rn0Ht+Kq="
 
 
 async def test_paste_select_confirm_posts_one_link_per_creator(linking_server: RunningServer) -> None:
@@ -190,29 +163,6 @@ async def test_declined_on_the_page_the_channel_hears(linking_server: RunningSer
     assert (await videos_of(server))[VIDEO_C].status == VideoStatus.DECLINED
 
 
-async def test_with_the_entitlement_off_the_command_and_button_explain(server: RunningServer) -> None:
-    project = await project_with_one_video(server)
-
-    await server.slack.command("add-videos Summer glow")
-    await server.slack.block_action(ADD_VIDEOS, value=str(project.id))
-    answer = await paste(server, project, MIXED)
-
-    replies = await server.fake.wait_for("respond", 2)
-    assert all("available to select customers" in reply.args["text"] for reply in replies)
-    assert server.fake.of("views.open") == []
-    assert "available to select customers" in answer.json["errors"]["urls"]
-
-
-async def test_the_add_videos_button_opens_the_paste_modal(linking_server: RunningServer) -> None:
-    project = await project_with_one_video(linking_server)
-
-    await linking_server.slack.block_action(ADD_VIDEOS, value=str(project.id))
-
-    (opened,) = await linking_server.fake.wait_for("views.open")
-    assert opened.args["view"]["callback_id"] == "linking_paste"
-    assert opened.args["view"]["private_metadata"] == str(project.id)
-
-
 async def test_the_links_in_the_senders_dm_open_the_creators_page(linking_server: RunningServer) -> None:
     project = await project_with_one_video(linking_server)
     select_view = (await paste(linking_server, project, MIXED)).json["view"]
@@ -226,21 +176,3 @@ async def test_the_links_in_the_senders_dm_open_the_creators_page(linking_server
 
     assert response.status == 200
     assert "Summer glow" in page and f"https://www.tiktok.com/@sun.daze/video/{VIDEO_C}" in page
-
-
-EXISTING = "7301234567890120000"
-VIDEO_A = "7301234567890123456"
-VIDEO_B = "7301234567890123457"
-VIDEO_C = "7301234567890123458"
-CODE_A = "#4lrl4IIbnY3H31X1KfPKGpyupUzbnHF5S7T/UbUsEBnnUOP4tYz9+Ek7tt6i7ms="
-CODE_B = "#Zx9Qm2LpT7rVbN4kWc8YhJd3FsA6uGe1Oi5Rn0Ht+Kq="
-MIXED = "\n".join(
-    [
-        f"https://www.tiktok.com/@glow.maker/video/{VIDEO_A}?is_from_webapp=1&sender_device=pc",
-        f"https://www.tiktok.com/embed/v2/{VIDEO_B} @glow.maker",
-        "https://www.tiktok.com/@glow.maker/photo/7301234567890123999",
-        f"https://www.tiktok.com/@old.friend/video/{EXISTING}",
-        f"https://www.tiktok.com/@sun.daze/video/{VIDEO_C}",
-        f"https://www.tiktok.com/@glow.maker/video/{VIDEO_A}",
-    ]
-)

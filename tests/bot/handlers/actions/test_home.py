@@ -1,4 +1,4 @@
-"""App Home: the direct-message switch, and Mine / All."""
+"""App Home's own buttons: the switch for action DMs."""
 
 from __future__ import annotations
 
@@ -6,15 +6,10 @@ import json
 from typing import Any
 
 from storage import projects as project_queries
+from tests.bot.handlers.helpers import open_home
 from tests.factories import make_delivery, make_project, make_workspace
 from tests.harness.server import RunningServer
 from tests.harness.slack_requests import USER_ID
-
-
-async def open_home(server: RunningServer, count: int = 1) -> dict[str, Any]:
-    await server.slack.event({"type": "app_home_opened", "user": USER_ID, "channel": "D0HOME", "tab": "home"})
-    view: dict[str, Any] = (await server.fake.wait_for("views.publish", count))[-1].args["view"]
-    return view
 
 
 def dm_switch(view: dict[str, Any]) -> dict[str, Any]:
@@ -35,39 +30,6 @@ async def test_the_dm_switch_is_rendered_and_turns_on_and_off(server: RunningSer
     await server.slack.block_action("home_toggle_action_dms", value="off", view=on)
     off = (await server.fake.wait_for("views.publish", 3))[-1].args["view"]
     assert "Direct messages: off" in dm_switch(off)["text"]["text"]
-
-
-async def test_home_shows_my_projects_first_and_all_on_request(server: RunningServer) -> None:
-    async with server.sessions.begin() as session:
-        workspace = await make_workspace(session)
-        await make_project(session, workspace=workspace, link_name="Mine to run", created_by=USER_ID)
-        await make_project(session, workspace=workspace, link_name="Someone else's", created_by="U0OTHER01")
-
-    home = await open_home(server)
-    assert "Mine to run" in json.dumps(home) and "Someone else's" not in json.dumps(home)
-    assert home["private_metadata"] == "mine"
-
-    await server.slack.block_action("home_scope_all", value="all", view=home)
-    everything = (await server.fake.wait_for("views.publish", 2))[-1].args["view"]
-    assert "Mine to run" in json.dumps(everything) and "Someone else's" in json.dumps(everything)
-
-    await server.slack.block_action("home_toggle_action_dms", value="on", view=everything)
-    still_all = (await server.fake.wait_for("views.publish", 3))[-1].args["view"]
-    assert "Someone else's" in json.dumps(still_all)  # the switch keeps the chosen list
-
-
-async def test_a_manager_sees_the_project_under_mine(server: RunningServer) -> None:
-
-    async with server.sessions.begin() as session:
-        workspace = await make_workspace(session)
-        managed = await make_project(
-            session, workspace=workspace, link_name="Managed", created_by="U0OTHER01"
-        )
-        await make_project(session, workspace=workspace, link_name="Not mine", created_by="U0OTHER01")
-        await project_queries.set_project_managers(session, project_id=managed.id, user_ids=[USER_ID])  # type: ignore[arg-type]
-
-    home = await open_home(server)
-    assert "Managed" in json.dumps(home) and "Not mine" not in json.dumps(home)
 
 
 async def test_a_manager_who_turned_dms_on_hears_of_each_delivery_and_stops_when_off(

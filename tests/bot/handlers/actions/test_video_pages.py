@@ -1,68 +1,17 @@
-"""`/liteproject videos`: the list modal, its status filter and its pages, through the real server."""
+"""The video list's filter and pages, for the project's own workspace only."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
 
 from bot.blocks.videos import VIDEO_LIST_FILTER, VIDEO_LIST_PAGE
 from bot.services.videos import VIDEO_PAGE_SIZE
-from storage.models import LiteProject, ReviewState, VideoSource, VideoStatus
+from storage.models import LiteProject, ReviewState
+from tests.bot.handlers.helpers import AT, section_texts, seed
 from tests.factories import make_project, make_video, make_workspace
 from tests.harness.fake_slack import check_view
 from tests.harness.server import RunningServer
-
-
-async def seed(server: RunningServer) -> int:
-    async with server.sessions.begin() as session:
-        project = await make_project(session, link_name="Summer glow", authorization_days=30)
-        await make_video(session, project=project, creator_handle="plain.one", delivered_at=AT)
-        linked = await make_video(session, project=project, creator_handle="linked.one", spark_code=CODE)
-        linked.source = VideoSource.LINKING_REQUEST
-        linked.status = VideoStatus.AUTHORIZED
-        linked.authorized_at = AT
-        await make_video(
-            session, project=project, creator_handle="bad.one", review_state=ReviewState.REJECTED
-        )
-        assert project.id is not None
-        return project.id
-
-
-def section_texts(view: dict[str, Any]) -> str:
-    return json.dumps(
-        [b["text"]["text"] for b in view["blocks"] if b["type"] == "section" and "text" in b],
-        ensure_ascii=False,
-    )
-
-
-async def test_the_command_opens_the_list_with_source_status_and_end_dates(server: RunningServer) -> None:
-    await seed(server)
-
-    await server.slack.command("videos summer glow")
-
-    (opened,) = await server.fake.wait_for("views.open")
-    view = opened.args["view"]
-    assert check_view(view) is None and view["title"]["text"] == "Videos"
-    rendered = section_texts(view)
-    assert "3 videos" in rendered
-    assert "@linked.one" in rendered and "Linking request" in rendered and "Invite link" in rendered
-    ends = int((AT + dt.timedelta(days=30)).timestamp())
-    assert f"until <!date^{ends}^" in rendered and f"authorized <!date^{int(AT.timestamp())}^" in rendered
-    select = next(b for b in view["blocks"] if b["type"] == "actions")["elements"][0]
-    assert select["action_id"] == VIDEO_LIST_FILTER
-    assert [o["value"] for o in select["options"]] == [
-        "all",
-        "to_review",
-        "delivered",
-        "authorized",
-        "approved",
-        "rejected",
-        "expired",
-        "pending_authorization",
-        "declined",
-        "code_problems",
-    ]
 
 
 async def test_the_to_review_filter_shows_what_is_neither_approved_nor_rejected(
@@ -154,7 +103,3 @@ async def test_a_project_of_another_workspace_cant_be_listed(server: RunningServ
     (pushed,) = await server.fake.wait_for("views.push")
     assert "isn't in this workspace" in json.dumps(pushed.args["view"])
     assert server.fake.of("views.update") == []
-
-
-AT = dt.datetime(2026, 5, 1, 12, 0, tzinfo=dt.UTC)
-CODE = "#4lrl4IIbnY3H31X1KfPKGpyupUzbnHF5S7T/UbUsEBnnUOP4tYz9+Ek7tt6i7ms="

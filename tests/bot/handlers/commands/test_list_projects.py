@@ -1,4 +1,5 @@
-"""`/liteproject list` answers in the ack, from pages kept until something they show changes."""
+"""`/liteproject list`: pages past the first ten, and answers in the ack from pages kept until
+something they show changes."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy import event
 from bot.app import ENGINE_KEY
 from bot.services import assets
 from bot.services.workspaces import Actor
+from tests.bot.handlers.helpers import text_of
 from tests.factories import make_delivery, make_project, make_workspace
 from tests.harness.fake_slack import TEAM_ID
 from tests.harness.server import RunningServer
@@ -18,6 +20,14 @@ from tests.harness.slack_requests import USER_ID
 
 def answer_text(answer: Any) -> str:
     return json.dumps(answer.json, ensure_ascii=False)
+
+
+def find_element(blocks: list[dict[str, Any]], action_id: str) -> dict[str, Any]:
+    for block in blocks:
+        for element in block.get("elements", []):
+            if element.get("action_id") == action_id:
+                return element
+    raise AssertionError(f"no {action_id} in {blocks}")
 
 
 async def test_a_repeated_sqlite_list_is_answered_without_reading_the_database(server: RunningServer) -> None:
@@ -93,3 +103,28 @@ async def test_a_change_rolled_back_keeps_the_kept_page(server: RunningServer) -
         pass
 
     assert (await server.slack.command("list")).json == first.json
+
+
+async def test_list_pages_past_the_first_ten(server: RunningServer) -> None:
+    async with server.sessions.begin() as session:
+        workspace = await make_workspace(session)
+        for number in range(12):
+            await make_project(session, workspace=workspace, link_name=f"Project {number:02d}")
+
+    answer = await server.slack.command("list")
+    first = answer.json  # the listing is the ack itself
+    assert first["response_type"] == "ephemeral"
+    assert "1–10 of 12" in text_of(first["blocks"])
+    next_button = find_element(first["blocks"], "project_list_page_next")
+
+    await server.slack.block_action("project_list_page_next", value=next_button["value"])
+
+    (second,) = await server.fake.wait_for("respond")
+    assert "11–12 of 12" in text_of(second.args["blocks"])
+    assert "Project 00" in second.args["text"]
+
+
+async def test_list_of_an_empty_workspace_says_how_to_start(server: RunningServer) -> None:
+    answer = await server.slack.command("list")
+
+    assert "/liteproject create" in answer.json["text"]

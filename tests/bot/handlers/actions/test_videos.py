@@ -1,25 +1,40 @@
-"""The buttons on new-video alerts and the project's Videos button, through the real server."""
+"""The video buttons: approve, reject, details and copying the spark code, from alerts, the list and
+the digest."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from bot.blocks.digests import render_delivery_digest
 from bot.blocks.projects import SHOW_VIDEOS
 from bot.blocks.videos import (
     VIDEO_APPROVE,
     VIDEO_COPY_SPARK_CODE,
     VIDEO_DETAILS,
+    VIDEO_LIST_FILTER,
+    VIDEO_LIST_TO_REVIEW,
     VIDEO_REJECT,
 )
 from bot.services.videos import VIDEO_PAGE_SIZE
 from storage.models import AuditEvent, ReviewState, Video
+from tests.bot.handlers.helpers import (
+    CODE,
+    alerts,
+    blocks_text,
+    button_ids,
+    deliver,
+    edits_of,
+    project_with_card,
+    the_video,
+    wait_until,
+)
 from tests.factories import make_project, make_video, make_workspace, rows
-from tests.harness.fake_slack import check_view
+from tests.harness.fake_slack import check_blocks, check_view
 from tests.harness.server import RunningServer
 from tests.harness.slack_requests import USER_ID
 
-CODE = "#4lrl4IIbnY3H31X1KfPKGpyupUzbnHF5S7T/UbUsEBnnUOP4tYz9+Ek7tt6i7ms="
+BOB = "U0BOB0001"
 
 
 async def video_with(server: RunningServer, **kwargs: Any) -> Video:
@@ -39,8 +54,78 @@ async def audit_actions(server: RunningServer) -> list[tuple[str, str]]:
     return [(event.actor, event.action) for event in await rows(server.sessions, AuditEvent)]
 
 
-def button_ids(blocks: list[dict[str, Any]]) -> list[str]:
-    return [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
+async def test_details_carry_review_buttons_and_the_email_for_managers_only(server: RunningServer) -> None:
+    async with server.sessions.begin() as session:
+        project = await make_project(session, link_name="Summer glow")
+        video = await make_video(session, project=project, spark_code=CODE)
+
+    await server.slack.block_action(VIDEO_DETAILS, value=str(video.id))
+    await server.slack.block_action(VIDEO_DETAILS, value=str(video.id), user_id=BOB)
+
+    mine, bobs = await server.fake.wait_for("views.open", 2)
+    for opened in (mine, bobs):
+        assert check_view(opened.args["view"]) is None
+    assert button_ids(mine.args["view"]["blocks"]) == [VIDEO_COPY_SPARK_CODE, VIDEO_APPROVE, VIDEO_REJECT]
+    assert "glowmaker@example.com" in blocks_text(mine.args["view"])
+    assert button_ids(bobs.args["view"]["blocks"]) == []
+    assert "glowmaker@example.com" not in blocks_text(bobs.args["view"])
+    assert "For the project's managers" in blocks_text(bobs.args["view"])
+
+
+async def test_approving_in_details_updates_the_modal_and_the_posted_alert(server: RunningServer) -> None:
+    project = await project_with_card(server)
+    assert await deliver(server, project, spark_code=CODE) == 200
+    (alert,) = await wait_until(lambda: alerts(server))
+    video = await the_video(server)
+    details = {"id": "V0DETAILS", "hash": "h1", "type": "modal", "callback_id": "video_details"}
+
+    await server.slack.block_action(VIDEO_APPROVE, value=str(video.id), view=details)
+
+    (updated,) = await server.fake.wait_for("views.update")
+    assert updated.args["view_id"] == "V0DETAILS" and updated.args["hash"] == "h1"
+    assert ":white_check_mark: Approved" in blocks_text(updated.args["view"])
+    assert button_ids(updated.args["view"]["blocks"]) == [VIDEO_COPY_SPARK_CODE, VIDEO_REJECT]
+    (edit,) = await wait_until(edits_of(server, alert.answer["ts"]))
+    assert f"Approved by <@{USER_ID}>" in blocks_text(edit.args["blocks"])
+    assert (await the_video(server)).review_state == ReviewState.APPROVED
+    assert not server.fake.of("respond")
+
+
+async def test_copy_spark_code_in_details_pushes_the_code_alone(server: RunningServer) -> None:
+    async with server.sessions.begin() as session:
+        project = await make_project(session)
+        video = await make_video(session, project=project, spark_code=CODE)
+    details = {"id": "V0DETAILS", "hash": "h1", "type": "modal", "callback_id": "video_details"}
+
+    await server.slack.block_action(VIDEO_COPY_SPARK_CODE, value=str(video.id), view=details)
+
+    (pushed,) = await server.fake.wait_for("views.push")
+    (section,) = pushed.args["view"]["blocks"]
+    assert section["text"]["text"] == CODE
+
+
+async def test_the_digest_has_a_review_these_button_that_opens_what_is_to_review(
+    server: RunningServer,
+) -> None:
+    async with server.sessions.begin() as session:
+        project = await make_project(session, link_name="Summer glow")
+        videos = [await make_video(session, project=project) for _ in range(6)]
+        await make_video(
+            session, project=project, creator_handle="done.one", review_state=ReviewState.APPROVED
+        )
+    digest = render_delivery_digest([(project, video) for video in videos])
+    assert check_blocks(digest["blocks"]) is None
+    (button,) = [e for b in digest["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert button["text"]["text"] == "Review these" and button["value"] == str(project.id)
+
+    await server.slack.block_action(button["action_id"], value=button["value"])
+
+    (opened,) = await server.fake.wait_for("views.open")
+    view = opened.args["view"]
+    assert "6 videos to review" in blocks_text(view) and "@done.one" not in blocks_text(view)
+    select_ = next(b for b in view["blocks"] if b["type"] == "actions")["elements"][0]
+    assert select_["action_id"] == VIDEO_LIST_FILTER and select_["initial_option"]["value"] == "to_review"
+    assert button["action_id"].startswith(VIDEO_LIST_TO_REVIEW)
 
 
 async def test_approve_stores_the_review_and_updates_the_alert(server: RunningServer) -> None:
