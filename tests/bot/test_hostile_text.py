@@ -141,7 +141,7 @@ async def test_control_and_format_characters_are_refused_in_a_command(server: Ru
 async def test_control_and_format_characters_are_refused_on_the_creator_page(
     server: RunningServer, field: str
 ) -> None:
-    from tests.bot.portal.test_invite_page import URL, new_project, stored_videos, submit
+    from tests.bot.portal.test_routes import URL, new_project, stored_videos, submit
 
     project = await new_project(server)
     typed = {

@@ -8,7 +8,7 @@ from typing import Any
 from bot.blocks.connections import CONNECT_TIKTOK, PICK_TIKTOK_ONE_ACCOUNT
 from bot.services import connections
 from storage.models import TikTokConnectionKind
-from tests.bot.portal.test_tiktok_connect import connect, home_view, stored
+from tests.bot.portal.test_tiktok import connect, home_view, stored
 from tests.harness.fake_tiktok_one import FakeTikTokOne
 from tests.harness.server import RunningServer
 

@@ -29,8 +29,8 @@ from storage.models import (
     VideoStatus,
     utcnow,
 )
-from tests.bot.portal.test_invite_page import fetch
-from tests.bot.tiktok.test_lookups import wait_until
+from tests.bot.portal.test_routes import fetch
+from tests.bot.services.test_video_lookups import wait_until
 from tests.factories import make_ads_account, make_project, make_video, make_workspace
 from tests.harness.fake_slack import FakeSlack
 from tests.harness.fake_tiktok_business import FakeTikTokBusiness

@@ -19,7 +19,7 @@ from bot.app import JOBS_KEY
 from bot.blocks.videos import render_video_list
 from bot.services.videos import EXPORT_COLUMNS, export_row
 from storage.models import Job, JobState, OwnerCheck, Video, VideoStatus, utcnow
-from tests.bot.portal.test_invite_page import new_project, stored_videos, submit, video_alerts
+from tests.bot.portal.test_routes import new_project, stored_videos, submit, video_alerts
 from tests.factories import a_spark_code, held_by_a_dead_replica, rows
 from tests.harness.fake_slack import FakeSlack
 from tests.harness.fake_tiktok import FakeTikTok

@@ -1,20 +1,25 @@
-"""A queued card refresh is found through an index, so its cost doesn't grow with the backlog."""
+"""The outbox: a queued card refresh is found through an index, so its cost doesn't grow with the
+backlog; replicas on PostgreSQL claim different rows, a row another replica is claiming is skipped,
+not waited for and not taken twice (`FOR UPDATE SKIP LOCKED`)."""
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 import sqlalchemy
 from sqlalchemy import event, func, select, text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlmodel import col
 
 from bot.services.notices import queue_card_refresh
 from storage import outbox as outbox_queries
 from storage.db import create_engine, create_sessionmaker
 from storage.migrate import upgrade
-from storage.models import OutboxMessage
+from storage.models import OutboxMessage, utcnow
 from tests.factories import make_outbox_messages, make_project, make_workspace
 
 
@@ -108,3 +113,36 @@ def test_sqlite_upgrade_gives_card_refreshes_still_queued_their_key(tmp_path: An
         )
     engine.dispose()
     assert keys == {1: "project-card:7", 2: None, 3: None}
+
+
+@pytest.mark.backends("postgres")
+async def test_a_row_being_claimed_by_another_replica_is_skipped(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as session:
+        workspace = await make_workspace(session)
+        assert workspace.id is not None
+        for n in (1, 2):
+            await outbox_queries.add_outbox_message(
+                session,
+                workspace_id=workspace.id,
+                dedup_key=f"claim-{n}",
+                kind="project_card",
+                channel_id="C0PROJECTS",
+                payload={},
+            )
+    later = utcnow() + dt.timedelta(hours=1)
+    async with sessions.begin() as other_replica:
+        first = (
+            await other_replica.execute(
+                select(OutboxMessage).where(col(OutboxMessage.dedup_key) == "claim-1").with_for_update()
+            )
+        ).scalar_one()
+        async with sessions.begin() as this_replica:
+            # a hang guard: without SKIP LOCKED this waits for the other replica's transaction
+            claimed = await asyncio.wait_for(
+                outbox_queries.due_outbox_messages(this_replica, now=later), timeout=20
+            )
+
+    assert [row.dedup_key for row in claimed] == ["claim-2"]
+    assert first.dedup_key == "claim-1"

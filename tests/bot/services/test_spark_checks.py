@@ -41,9 +41,9 @@ from storage.models import (
     VideoStatus,
     utcnow,
 )
-from tests.bot.portal.test_invite_page import stored_videos, submit
-from tests.bot.portal.test_linking_page import CODE_A, CODE_B, VIDEO_A, VIDEO_B, new_request, post
-from tests.bot.tiktok.test_lookups import wait_until
+from tests.bot.portal.test_linking import CODE_A, CODE_B, VIDEO_A, VIDEO_B, new_request, post
+from tests.bot.portal.test_routes import stored_videos, submit
+from tests.bot.services.test_video_lookups import wait_until
 from tests.factories import (
     a_spark_code,
     held_by_a_dead_replica,
