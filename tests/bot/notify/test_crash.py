@@ -8,7 +8,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from sqlmodel import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col, select
 
 from bot.services.notices import queue_card_refresh
 from storage.db import create_engine, create_sessionmaker
@@ -85,9 +86,11 @@ async def wait_for_posts(fake: FakeSlack, count: int, timeout: float) -> None:
         await asyncio.sleep(0.005)
 
 
-async def pending_count(sessions) -> int:  # type: ignore[no-untyped-def]
+async def pending_count(sessions: async_sessionmaker[AsyncSession]) -> int:
     async with sessions() as session:
         rows = (
-            await session.execute(select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.PENDING))
+            await session.execute(
+                select(OutboxMessage).where(col(OutboxMessage.status) == OutboxStatus.PENDING)
+            )
         ).all()
     return len(rows)
