@@ -212,6 +212,17 @@ async def server(fake_slack: FakeSlack, database_url: str) -> AsyncIterator[Runn
 
 
 @pytest.fixture
+async def tiktok_server(
+    fake_slack: FakeSlack, fake_tiktok_business: FakeTikTokBusiness, database_url: str
+) -> AsyncIterator[RunningServer]:
+    """The real server pointed at the fake TikTok API for Business, with the TikTok app's id and
+    secret (so workspaces can connect)."""
+    running = await start_server(fake_slack, database_url, **fake_tiktok_business.app_settings())
+    yield running
+    await running.stop()
+
+
+@pytest.fixture
 async def assets(server: RunningServer) -> dict[str, int]:
     """The ids of a brand, an anchor and an Ads Manager account in the server's workspace."""
     return await make_assets(server.sessions)

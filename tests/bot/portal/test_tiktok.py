@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -42,12 +41,9 @@ ADVERTISERS = ["7000000000000000001", "7000000000000000002"]
 
 
 @pytest.fixture
-async def server(
-    fake_slack: FakeSlack, fake_tiktok_business: FakeTikTokBusiness, database_url: str
-) -> AsyncIterator[RunningServer]:
-    running = await start_server(fake_slack, database_url, **fake_tiktok_business.app_settings())
-    yield running
-    await running.stop()
+def server(tiktok_server: RunningServer) -> RunningServer:
+    """Every test here connects a workspace to TikTok."""
+    return tiktok_server
 
 
 async def home_view(server: RunningServer, *, count: int = 1) -> dict[str, Any]:

@@ -104,8 +104,8 @@ async def test_the_project_name_runs_until_the_first_of_the_trailing_filters(
 ) -> None:
     async with sessions.begin() as session:
         workspace = await make_workspace(session)
-        await make_project(session, workspace=workspace, link_name="Summer glow")
-        await make_project(session, workspace=workspace, link_name="Delivered")
+        for name in ("Summer glow", "Delivered"):
+            await make_project(session, workspace=workspace, link_name=name)
 
     view = await subscribe(sessions, "summer glow delivered creator:@Maker")
     assert (view.project_name, view.subscription.events, view.subscription.creator_handle) == (

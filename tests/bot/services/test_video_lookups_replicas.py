@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.models import Job, JobState
+from storage.models import Job, JobState, LiteProject
 from tests.factories import make_project, make_workspace
 from tests.harness.fake_slack import FakeSlack
 from tests.harness.fake_tiktok import FakeTikTok
@@ -59,6 +59,23 @@ async def alerts_posted(fake: FakeSlack, count: int, timeout: float = 30) -> lis
     return [key for key in fake.kept_keys() if key.startswith("video-delivered:")]
 
 
+async def deliver_alternating(
+    replicas: tuple[Replica, Replica], projects: list[LiteProject], numbers: range
+) -> list[int]:
+    """Creator n delivers video n to project n // PER_PROJECT, through replica n % 2."""
+    return await asyncio.gather(
+        *(
+            deliver(
+                replicas[number % 2],
+                projects[number // PER_PROJECT].invite_token,
+                creator=number,
+                video=number,
+            )
+            for number in numbers
+        )
+    )
+
+
 async def test_two_replicas_look_each_video_up_once_even_when_one_stops_mid_lookup(
     fake_slack: FakeSlack,
     fake_tiktok: FakeTikTok,
@@ -77,34 +94,14 @@ async def test_two_replicas_look_each_video_up_once_even_when_one_stops_mid_look
     half = len(ids) // 2
 
     # both replicas up: each delivery's lookup is run by whichever replica claims it
-    statuses = await asyncio.gather(
-        *(
-            deliver(
-                replicas[number % 2],
-                projects[number // PER_PROJECT].invite_token,
-                creator=number,
-                video=number,
-            )
-            for number in range(half)
-        )
-    )
+    statuses = await deliver_alternating(replicas, projects, range(half))
     assert Counter(statuses) == {200: half}
     await all_looked_up(sessions, half)
 
     # slow answers, and one replica told to stop while its lookups are in flight
     fake_tiktok.slow(1.0, times=len(ids) - half)
     stopping, survivor = replicas
-    statuses = await asyncio.gather(
-        *(
-            deliver(
-                replicas[number % 2],
-                projects[number // PER_PROJECT].invite_token,
-                creator=number,
-                video=number,
-            )
-            for number in range(half, len(ids))
-        )
-    )
+    statuses = await deliver_alternating(replicas, projects, range(half, len(ids)))
     assert Counter(statuses) == {200: len(ids) - half}
     deadline = time.monotonic() + 30
     while len(fake_tiktok.calls) <= half:

@@ -18,17 +18,8 @@ from bot.blocks.videos import (
 )
 from bot.services.videos import VIDEO_PAGE_SIZE
 from storage.models import AuditEvent, ReviewState, Video
-from tests.bot.handlers.helpers import (
-    CODE,
-    alerts,
-    blocks_text,
-    button_ids,
-    deliver,
-    edits_of,
-    project_with_card,
-    the_video,
-    wait_until,
-)
+from tests.bot.handlers import helpers
+from tests.bot.handlers.helpers import CODE, blocks_text, button_ids
 from tests.factories import make_project, make_video, make_workspace, rows
 from tests.harness.fake_slack import check_blocks, check_view
 from tests.harness.server import RunningServer
@@ -73,10 +64,10 @@ async def test_details_carry_review_buttons_and_the_email_for_managers_only(serv
 
 
 async def test_approving_in_details_updates_the_modal_and_the_posted_alert(server: RunningServer) -> None:
-    project = await project_with_card(server)
-    assert await deliver(server, project, spark_code=CODE) == 200
-    (alert,) = await wait_until(lambda: alerts(server))
-    video = await the_video(server)
+    project = await helpers.project_with_card(server)
+    assert await helpers.deliver(server, project, spark_code=CODE) == 200
+    (alert,) = await helpers.wait_until(lambda: helpers.alerts(server))
+    video = await helpers.the_video(server)
     details = {"id": "V0DETAILS", "hash": "h1", "type": "modal", "callback_id": "video_details"}
 
     await server.slack.block_action(VIDEO_APPROVE, value=str(video.id), view=details)
@@ -85,9 +76,9 @@ async def test_approving_in_details_updates_the_modal_and_the_posted_alert(serve
     assert updated.args["view_id"] == "V0DETAILS" and updated.args["hash"] == "h1"
     assert ":white_check_mark: Approved" in blocks_text(updated.args["view"])
     assert button_ids(updated.args["view"]["blocks"]) == [VIDEO_COPY_SPARK_CODE, VIDEO_REJECT]
-    (edit,) = await wait_until(edits_of(server, alert.answer["ts"]))
+    (edit,) = await helpers.wait_until(helpers.edits_of(server, alert.answer["ts"]))
     assert f"Approved by <@{USER_ID}>" in blocks_text(edit.args["blocks"])
-    assert (await the_video(server)).review_state == ReviewState.APPROVED
+    assert (await helpers.the_video(server)).review_state == ReviewState.APPROVED
     assert not server.fake.of("respond")
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import struct
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import select
@@ -19,10 +18,9 @@ from bot.services.performance.chart import HEIGHT_PX, WIDTH_PX, short_number
 from storage import metrics
 from storage.models import Job, LiteProject, ProjectAdsAccount, TikTokConnectionKind, utcnow
 from tests.factories import make_ads_account, make_connection, make_project, make_video, make_workspace
-from tests.harness.fake_slack import FakeSlack
 from tests.harness.fake_tiktok_business import FakeTikTokBusiness
 from tests.harness.fake_tiktok_reports import FakeReports, standard
-from tests.harness.server import RunningServer, start_server
+from tests.harness.server import RunningServer
 
 ADVERTISER = "7100000000000000018"
 CARD_TS = "1700000000.000100"
@@ -34,15 +32,6 @@ def campaign_seam(monkeypatch: pytest.MonkeyPatch) -> None:
         return "1790000000000000001"
 
     monkeypatch.setattr(seams, "campaign_id_of", campaign_id_of)
-
-
-@pytest.fixture
-async def tiktok_server(
-    fake_slack: FakeSlack, database_url: str, fake_tiktok_business: FakeTikTokBusiness
-) -> AsyncIterator[RunningServer]:
-    running = await start_server(fake_slack, database_url, **fake_tiktok_business.app_settings())
-    yield running
-    await running.stop()
 
 
 async def connected_project(
