@@ -117,6 +117,9 @@ async def test_a_creator_delivers_a_video_from_a_phone(server: RunningServer, ph
     assert (ARTIFACTS / "portal-phone.png").stat().st_size > 10_000
 
 
+# screenshots for a person to look at, ~15 s: each catalog's page is checked over HTTP in
+# test_languages.py and the phone layout by the tests around this one
+@pytest.mark.slow
 async def test_the_invite_page_in_every_language_on_a_phone(server: RunningServer, phone: Any) -> None:
     async with server.sessions.begin() as session:
         workspace = await make_workspace(session)
