@@ -13,20 +13,8 @@ import aiohttp
 from sqlmodel import col, select
 
 from bot.portal.routes import FORM_TOKENS_KEY
-from storage.models import (
-    AuditEvent,
-    LiteProject,
-    ReviewState,
-    Video,
-    VideoSource,
-    VideoStatus,
-)
-from tests.factories import (
-    make_project,
-    make_video,
-    make_workspace,
-    rows,
-)
+from storage.models import AuditEvent, LiteProject, ReviewState, Video, VideoSource, VideoStatus
+from tests.factories import make_project, make_video, make_workspace, rows
 from tests.harness.fake_slack import Call
 from tests.harness.server import RunningServer
 from tests.harness.slack_requests import CHANNEL_ID, USER_ID

@@ -6,11 +6,7 @@ from __future__ import annotations
 import aiohttp
 from sqlalchemy import select
 
-from bot.blocks.videos import (
-    VIDEO_APPROVE,
-    VIDEO_COPY_SPARK_CODE,
-    VIDEO_LIST_TO_REVIEW,
-)
+from bot.blocks.videos import VIDEO_APPROVE, VIDEO_COPY_SPARK_CODE, VIDEO_LIST_TO_REVIEW
 from bot.portal.routes import FORM_TOKENS_KEY
 from storage.models import ReviewState, Video, VideoStatus
 from tests.bot.handlers.helpers import (

@@ -8,12 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.bot.portal.test_routes import (
-    assert_security_headers,
-    fetch,
-    new_project,
-    stored_videos,
-)
+from tests.bot.portal.test_routes import assert_security_headers, fetch, new_project, stored_videos
 from tests.factories import a_spark_code
 from tests.harness.fake_slack import FakeSlack
 from tests.harness.server import RunningServer, start_server

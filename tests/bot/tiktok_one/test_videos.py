@@ -11,14 +11,7 @@ from sqlmodel import select
 
 from bot.blocks.videos import VIDEO_DETAILS
 from bot.services.tiktok_one_sync import WEBHOOK_PATH, sign_webhook
-from storage.models import (
-    Job,
-    JobState,
-    LiteProject,
-    SparkCheck,
-    Video,
-    VideoStatus,
-)
+from storage.models import Job, JobState, LiteProject, SparkCheck, Video, VideoStatus
 from tests.bot.handlers.helpers import create_through_modal, paste, select_and_confirm, text_of
 from tests.bot.tiktok_one.conftest import POLL_SECONDS, WEBHOOK_SECRET
 from tests.bot.tiktok_one.helpers import connect_tiktok_one, eventually, synced_project

@@ -8,11 +8,7 @@ import json
 from bot.blocks.projects import ADD_VIDEOS
 from storage.models import LiteProject
 from tests.bot.handlers.helpers import a_project, open_home, project_with_one_video, reload, text_of
-from tests.factories import (
-    make_project,
-    make_workspace,
-    rows,
-)
+from tests.factories import make_project, make_workspace, rows
 from tests.harness.server import RunningServer
 from tests.harness.slack_requests import USER_ID
 

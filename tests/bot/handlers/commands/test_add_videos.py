@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 from bot.blocks.projects import ADD_VIDEOS
-from tests.bot.handlers.helpers import (
-    MIXED,
-    paste,
-    project_with_one_video,
-)
+from tests.bot.handlers.helpers import MIXED, paste, project_with_one_video
 from tests.harness.server import RunningServer
 
 
