@@ -242,6 +242,7 @@ async def new_linking_request(
             candidates=candidates,
             selected=[c.key for c in candidates],
             expires_after_days=30,
+            entitled=True,
             now=created,
         )
         return confirmation.requests[0].request

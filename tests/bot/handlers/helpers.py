@@ -119,7 +119,7 @@ async def paste(server: RunningServer, project: LiteProject, text: str) -> Any:
     return await server.slack.view_submission(
         "linking_paste",
         {"urls": {"urls": {"type": "plain_text_input", "value": text}}},
-        private_metadata=str(project.id),
+        private_metadata=json.dumps({"project_id": project.id}),
     )
 
 

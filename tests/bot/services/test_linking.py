@@ -42,7 +42,9 @@ async def confirm(
 ) -> linking.Confirmation:
     assert project.id is not None
     async with sessions.begin() as session:
-        pasted = await linking.parse_pasted(session, actor=ACTOR, project_id=project.id, text=text or PASTE)
+        pasted = await linking.parse_pasted(
+            session, entitled=True, actor=ACTOR, project_id=project.id, text=text or PASTE
+        )
         return await linking.confirm_videos(
             session,
             actor=ACTOR,
@@ -50,6 +52,7 @@ async def confirm(
             candidates=pasted.candidates,
             selected=selected if selected is not None else [c.key for c in pasted.candidates],
             expires_after_days=30,
+            entitled=True,
             now=now,
         )
 
@@ -113,7 +116,9 @@ async def test_videos_already_in_the_project_are_duplicates(
     assert project.id is not None
 
     async with sessions() as session:
-        pasted = await linking.parse_pasted(session, actor=ACTOR, project_id=project.id, text=PASTE)
+        pasted = await linking.parse_pasted(
+            session, entitled=True, actor=ACTOR, project_id=project.id, text=PASTE
+        )
 
     assert [c.key for c in pasted.candidates] == [VIDEO_B, VIDEO_C]
     assert [(d.line, d.reason) for d in pasted.duplicates] == [(1, "Already in this project; skipped.")]
@@ -128,7 +133,7 @@ async def test_nothing_addable_is_an_error_on_the_urls_field(
     async with sessions() as session:
         with pytest.raises(InvalidInput) as refused:
             await linking.parse_pasted(
-                session, actor=ACTOR, project_id=project.id, text="nope\nhttps://example.com/x"
+                session, entitled=True, actor=ACTOR, project_id=project.id, text="nope\nhttps://example.com/x"
             )
 
     assert "Line 1:" in refused.value.errors["urls"] and "Line 2:" in refused.value.errors["urls"]
@@ -144,7 +149,7 @@ async def test_a_project_of_another_workspace_is_not_found(
 
     async with sessions() as session:
         with pytest.raises(NotFound):
-            await linking.parse_pasted(session, actor=ACTOR, project_id=project.id, text=PASTE)
+            await linking.parse_pasted(session, entitled=True, actor=ACTOR, project_id=project.id, text=PASTE)
 
 
 # --- confirming ---------------------------------------------------------------------------------
@@ -199,7 +204,9 @@ async def test_a_video_added_meanwhile_is_skipped_at_confirm(
     project = await new_project(sessions)
     assert project.id is not None
     async with sessions() as session:
-        pasted = await linking.parse_pasted(session, actor=ACTOR, project_id=project.id, text=PASTE)
+        pasted = await linking.parse_pasted(
+            session, entitled=True, actor=ACTOR, project_id=project.id, text=PASTE
+        )
     async with sessions.begin() as session:
         stored = await session.get(LiteProject, project.id)
         assert stored is not None
@@ -213,6 +220,7 @@ async def test_a_video_added_meanwhile_is_skipped_at_confirm(
             candidates=pasted.candidates,
             selected=[c.key for c in pasted.candidates],
             expires_after_days=30,
+            entitled=True,
         )
 
     assert [c.key for c in confirmation.skipped] == [VIDEO_C]
@@ -394,7 +402,9 @@ async def test_with_lookups_each_video_with_an_id_is_checked_with_tiktok(
     assert project.id is not None
     text = f"{PASTE}\nhttps://vt.tiktok.com/ZSabc9999/ @sun.daze"
     async with sessions.begin() as session:
-        pasted = await linking.parse_pasted(session, actor=ACTOR, project_id=project.id, text=text)
+        pasted = await linking.parse_pasted(
+            session, entitled=True, actor=ACTOR, project_id=project.id, text=text
+        )
         await linking.confirm_videos(
             session,
             actor=ACTOR,
@@ -402,6 +412,7 @@ async def test_with_lookups_each_video_with_an_id_is_checked_with_tiktok(
             candidates=pasted.candidates,
             selected=[c.key for c in pasted.candidates],
             expires_after_days=30,
+            entitled=True,
             lookups=True,
         )
 

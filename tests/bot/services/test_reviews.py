@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services import reviews
+from bot.services import reviews, videos
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.workspaces import Actor
 from storage.models import AuditEvent, OutboxMessage, ReviewState, Video
@@ -83,7 +83,7 @@ async def test_a_video_of_another_workspace_is_not_found(sessions: async_session
             await reviews.get_video(session, actor=ACTOR, video_id=video.id)  # type: ignore[arg-type]
     with pytest.raises(NotFound):
         async with sessions() as session:
-            await reviews.list_videos(session, actor=ACTOR, project_id=project.id)  # type: ignore[arg-type]
+            await videos.list_videos(session, actor=ACTOR, project_id=project.id)  # type: ignore[arg-type]
     [stored] = await rows(sessions, Video)
     assert stored.review_state == ReviewState.UNREVIEWED
 
@@ -98,7 +98,7 @@ async def test_the_videos_list_is_newest_first_and_knows_the_total(
             await make_video(session, project=project, delivered_at=start + dt.timedelta(days=day))
 
     async with sessions() as session:
-        listing = await reviews.list_videos(session, actor=ACTOR, project_id=project.id, limit=3)  # type: ignore[arg-type]
+        listing = await videos.list_videos(session, actor=ACTOR, project_id=project.id, limit=3)  # type: ignore[arg-type]
 
     assert listing.total == 5
     assert [video.delivered_at.day for video in listing.videos] == [5, 4, 3]

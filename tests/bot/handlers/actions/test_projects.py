@@ -38,7 +38,7 @@ async def test_home_shows_my_projects_first_and_all_on_request(server: RunningSe
 
     home = await open_home(server)
     assert "Mine to run" in json.dumps(home) and "Someone else's" not in json.dumps(home)
-    assert home["private_metadata"] == "mine"
+    assert json.loads(home["private_metadata"]) == {"scope": "mine"}
 
     await server.slack.block_action("home_scope_all", value="all", view=home)
     everything = (await server.fake.wait_for("views.publish", 2))[-1].args["view"]
@@ -56,7 +56,7 @@ async def test_the_add_videos_button_opens_the_paste_modal(linking_server: Runni
 
     (opened,) = await linking_server.fake.wait_for("views.open")
     assert opened.args["view"]["callback_id"] == "linking_paste"
-    assert opened.args["view"]["private_metadata"] == str(project.id)
+    assert json.loads(opened.args["view"]["private_metadata"]) == {"project_id": project.id}
 
 
 async def test_create_from_the_home_tab_opens_the_modal(

@@ -24,7 +24,12 @@ async def test_the_to_review_filter_shows_what_is_neither_approved_nor_rejected(
         await make_video(
             session, project=project, creator_handle="done.one", review_state=ReviewState.APPROVED
         )
-    view = {"id": "V0LIST", "hash": "h1", "type": "modal", "private_metadata": str(project_id)}
+    view = {
+        "id": "V0LIST",
+        "hash": "h1",
+        "type": "modal",
+        "private_metadata": json.dumps({"project_id": project_id}),
+    }
 
     await server.slack.block_action(
         VIDEO_LIST_FILTER, selected_option={"value": "to_review"}, view=view, block_id="video_list_filter"
@@ -39,7 +44,12 @@ async def test_the_to_review_filter_shows_what_is_neither_approved_nor_rejected(
 
 async def test_the_status_filter_updates_the_view_in_place(server: RunningServer) -> None:
     project_id = await seed(server)
-    view = {"id": "V0LIST", "hash": "h1", "type": "modal", "private_metadata": str(project_id)}
+    view = {
+        "id": "V0LIST",
+        "hash": "h1",
+        "type": "modal",
+        "private_metadata": json.dumps({"project_id": project_id}),
+    }
 
     await server.slack.block_action(
         VIDEO_LIST_FILTER, selected_option={"value": "authorized"}, view=view, block_id="video_list_filter"
@@ -77,7 +87,7 @@ async def test_long_lists_page_with_next_and_previous(server: RunningServer) -> 
     await server.slack.block_action(
         next_button["action_id"],
         value=next_button["value"],
-        view={"id": "V0BIG", "type": "modal", "private_metadata": str(project.id)},
+        view={"id": "V0BIG", "type": "modal", "private_metadata": json.dumps({"project_id": project.id})},
     )
 
     (update,) = await server.fake.wait_for("views.update")
@@ -97,7 +107,7 @@ async def test_a_project_of_another_workspace_cant_be_listed(server: RunningServ
     await server.slack.block_action(
         f"{VIDEO_LIST_PAGE}_next",
         value=f"{project.id}::0",
-        view={"id": "V0X", "type": "modal", "private_metadata": str(project.id)},
+        view={"id": "V0X", "type": "modal", "private_metadata": json.dumps({"project_id": project.id})},
     )
 
     (pushed,) = await server.fake.wait_for("views.push")
