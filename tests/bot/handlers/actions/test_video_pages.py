@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 from bot.blocks.videos import VIDEO_LIST_FILTER, VIDEO_LIST_PAGE
 from bot.services.videos import VIDEO_PAGE_SIZE
@@ -12,6 +13,16 @@ from tests.bot.handlers.helpers import AT, section_texts, seed
 from tests.factories import make_project, make_video, make_workspace
 from tests.harness.fake_slack import check_view
 from tests.harness.server import RunningServer
+
+
+def list_modal(project_id: int) -> dict[str, Any]:
+    """The video list modal of this project, as Slack sends it back with a button press."""
+    return {
+        "id": "V0LIST",
+        "hash": "h1",
+        "type": "modal",
+        "private_metadata": json.dumps({"project_id": project_id}),
+    }
 
 
 async def test_the_to_review_filter_shows_what_is_neither_approved_nor_rejected(
@@ -24,12 +35,7 @@ async def test_the_to_review_filter_shows_what_is_neither_approved_nor_rejected(
         await make_video(
             session, project=project, creator_handle="done.one", review_state=ReviewState.APPROVED
         )
-    view = {
-        "id": "V0LIST",
-        "hash": "h1",
-        "type": "modal",
-        "private_metadata": json.dumps({"project_id": project_id}),
-    }
+    view = list_modal(project_id)
 
     await server.slack.block_action(
         VIDEO_LIST_FILTER, selected_option={"value": "to_review"}, view=view, block_id="video_list_filter"
@@ -44,12 +50,7 @@ async def test_the_to_review_filter_shows_what_is_neither_approved_nor_rejected(
 
 async def test_the_status_filter_updates_the_view_in_place(server: RunningServer) -> None:
     project_id = await seed(server)
-    view = {
-        "id": "V0LIST",
-        "hash": "h1",
-        "type": "modal",
-        "private_metadata": json.dumps({"project_id": project_id}),
-    }
+    view = list_modal(project_id)
 
     await server.slack.block_action(
         VIDEO_LIST_FILTER, selected_option={"value": "authorized"}, view=view, block_id="video_list_filter"
