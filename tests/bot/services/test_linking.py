@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services import linking
@@ -16,7 +13,6 @@ from bot.services.linking import RequestAnswered, RequestExpired
 from bot.services.video_lookups import record_answer
 from bot.services.workspaces import Actor
 from bot.tiktok.oembed import OEmbedAnswer
-from storage.db import create_engine, create_sessionmaker
 from storage.models import (
     AuditEvent,
     Job,
@@ -29,28 +25,11 @@ from storage.models import (
     VideoSource,
     VideoStatus,
 )
-from tests.factories import make_project, make_video, make_workspace
+from tests.factories import make_project, make_video, make_workspace, new_project, rows
 from tests.harness.fake_slack import TEAM_ID
 from tests.harness.slack_requests import USER_ID
 
 ACTOR = Actor(team_id=TEAM_ID, user_id=USER_ID)
-
-
-@pytest.fixture
-async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(database_url)
-    yield create_sessionmaker(engine)
-    await engine.dispose()
-
-
-async def new_project(sessions: async_sessionmaker[AsyncSession], **kwargs: Any) -> LiteProject:
-    async with sessions.begin() as session:
-        return await make_project(session, **kwargs)
-
-
-async def rows(sessions: async_sessionmaker[AsyncSession], model: Any) -> list[Any]:
-    async with sessions() as session:
-        return list((await session.execute(select(model).order_by(model.id))).scalars().all())
 
 
 async def confirm(
@@ -269,7 +248,7 @@ async def test_accepting_authorizes_every_video_with_its_code(
         (VideoStatus.AUTHORIZED, CODE_1),
         (VideoStatus.AUTHORIZED, CODE_2),
     ]
-    assert all(abs((v.authorized_at - at).total_seconds()) < 1 for v in videos)
+    assert all(v.authorized_at and abs((v.authorized_at - at).total_seconds()) < 1 for v in videos)
     (stored,) = [r for r in await rows(sessions, LinkingRequest) if r.id == request.id]
     assert stored.status == LinkingRequestStatus.ACCEPTED and stored.answered_at is not None
     outbox = {row.dedup_key: row for row in await rows(sessions, OutboxMessage)}
@@ -447,7 +426,7 @@ async def test_with_lookups_each_video_with_an_id_is_checked_with_tiktok(
     [sun] = [video for video in videos.values() if video.video_key == VIDEO_C]
     async with sessions.begin() as session:
         answer = OEmbedAnswer(embed_product_id=VIDEO_C, author_unique_id="someone.else", title="Beach day")
-        assert await record_answer(session, video_id=sun.id, answer=answer, alert=False) is True
+        assert await record_answer(session, video_id=sun.id, answer=answer, alert=False) is True  # type: ignore[arg-type]
     async with sessions() as session:
         checked = await session.get(Video, sun.id)
     assert checked is not None
