@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import listing, tiktok_one_assets
-from bot.services.audit import changed_only
+from bot.services.audit import TARGET_TYPES, changed_only, record_event
 from bot.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bot.services.notices import NoticeKind, queue_notice
 from bot.services.validation import FieldError, clean_email, clean_text, clean_url, domain_of, email_on_domain
@@ -93,16 +93,6 @@ class AnchorDraft:
 # --- brand profiles -----------------------------------------------------------------------------
 
 
-def brand_snapshot(brand: BrandProfile) -> dict[str, Any]:
-    return {
-        "name": brand.name,
-        "website": brand.website,
-        "domain": brand.domain,
-        "contact_email": brand.contact_email,
-        "logo_url": brand.logo_url,
-    }
-
-
 async def list_brands(session: AsyncSession, *, actor: Actor) -> Sequence[BrandProfile]:
     workspace_id = await workspace_id_of(session, actor)
     return await asset_queries.list_brands(session, workspace_id=workspace_id)
@@ -121,18 +111,7 @@ async def add_brand(session: AsyncSession, *, actor: Actor, draft: BrandDraft) -
     workspace_id = await workspace_id_of(session, actor)
     values = await _clean_brand(session, workspace_id=workspace_id, draft=draft, brand_id=None)
     brand = BrandProfile(workspace_id=workspace_id, created_by=actor.user_id, **values)
-    session.add(brand)
-    await _flush_unique(session, field="name", message=_taken("a brand profile", values["name"]))
-    assert brand.id is not None
-    audit_queries.add_audit_event(
-        session,
-        workspace_id=workspace_id,
-        actor=actor.user_id,
-        action="brand.created",
-        target_type="brand",
-        target_id=brand.id,
-        after=brand_snapshot(brand),
-    )
+    await _add(session, brand, actor=actor, field="name", taken=_taken("a brand profile", values["name"]))
     await tiktok_one_assets.on_brand_added(session, brand=brand)
     await session.flush()
     return brand
@@ -183,26 +162,10 @@ async def update_brand(
                 f"{old_domain}, so the website must stay on it. A workspace admin can change it."
             }
         )
-    before = brand_snapshot(brand)
-    for name, value in values.items():
-        setattr(brand, name, value)
-    after = brand_snapshot(brand)
-    if after == before:
+    if not await _edit(session, brand, values, actor=actor, taken=_taken("a brand profile", values["name"])):
         return brand
     brand.updated_at = utcnow()
     listing.changed(session, workspace_id=brand.workspace_id)  # project lists show the brand's name
-    await _flush_unique(session, field="name", message=_taken("a brand profile", values["name"]))
-    changed_before, changed_after = changed_only(before, after)
-    audit_queries.add_audit_event(
-        session,
-        workspace_id=brand.workspace_id,
-        actor=actor.user_id,
-        action="brand.updated",
-        target_type="brand",
-        target_id=brand.id,
-        before=changed_before,
-        after=changed_after,
-    )
     if domain_moved:
         for project in using:
             await _tell_domain_moved(session, project=project, actor=actor, old=old_domain, new=brand.domain)
@@ -291,10 +254,6 @@ def _clean_logo_url(value: str | None) -> str | None:
 # --- TikTok Ads Manager accounts --------------------------------------------------------------
 
 
-def ads_account_snapshot(account: AdsAccount) -> dict[str, Any]:
-    return {"advertiser_id": account.advertiser_id, "display_name": account.display_name}
-
-
 async def list_ads_accounts(session: AsyncSession, *, actor: Actor) -> Sequence[AdsAccount]:
     workspace_id = await workspace_id_of(session, actor)
     return await asset_queries.list_ads_accounts(session, workspace_id=workspace_id)
@@ -331,17 +290,8 @@ async def add_ads_account(session: AsyncSession, *, actor: Actor, draft: AdsAcco
         display_name=display_name,
         created_by=actor.user_id,
     )
-    session.add(account)
-    await _flush_unique(session, field="advertiser_id", message="This advertiser ID is already added.")
-    assert account.id is not None
-    audit_queries.add_audit_event(
-        session,
-        workspace_id=workspace_id,
-        actor=actor.user_id,
-        action="ads_account.created",
-        target_type="ads_account",
-        target_id=account.id,
-        after=ads_account_snapshot(account),
+    await _add(
+        session, account, actor=actor, field="advertiser_id", taken="This advertiser ID is already added."
     )
     await session.flush()
     return account
@@ -367,20 +317,7 @@ async def update_ads_account(
         )
     except FieldError as exc:
         raise InvalidInput({"display_name": str(exc)}) from None
-    if display_name == account.display_name:
-        return account
-    before = ads_account_snapshot(account)
-    account.display_name = display_name
-    audit_queries.add_audit_event(
-        session,
-        workspace_id=account.workspace_id,
-        actor=actor.user_id,
-        action="ads_account.updated",
-        target_type="ads_account",
-        target_id=account.id,
-        before={"display_name": before["display_name"]},
-        after={"display_name": display_name},
-    )
+    await _edit(session, account, {"display_name": display_name}, actor=actor)
     await session.flush()
     return account
 
@@ -397,25 +334,11 @@ async def remove_ads_account(session: AsyncSession, *, actor: Actor, account_id:
             f"“{account.display_name}” is used by {_project_names(users)}. Choose other accounts in those "
             "projects' Edit details first, then remove it."
         )
-    await _remove(
-        session, actor=actor, row=account, action="ads_account.removed", before=ads_account_snapshot(account)
-    )
+    await _remove(session, actor=actor, row=account)
     return account
 
 
 # --- anchors ------------------------------------------------------------------------------------
-
-
-def anchor_snapshot(anchor: Anchor) -> dict[str, Any]:
-    return {
-        "kind": anchor.kind.value,
-        "name": anchor.name,
-        "country": anchor.country,
-        "url": anchor.url,
-        "ios_url": anchor.ios_url,
-        "android_url": anchor.android_url,
-        "product_id": anchor.product_id,
-    }
 
 
 async def list_anchors(session: AsyncSession, *, actor: Actor) -> Sequence[Anchor]:
@@ -428,18 +351,7 @@ async def add_anchor(session: AsyncSession, *, actor: Actor, draft: AnchorDraft)
     workspace_id = await workspace_id_of(session, actor)
     kind, values = await _clean_anchor(session, workspace_id=workspace_id, draft=draft, anchor_id=None)
     anchor = Anchor(workspace_id=workspace_id, kind=kind, created_by=actor.user_id, **values)
-    session.add(anchor)
-    await _flush_unique(session, field="name", message=_taken("an anchor", values["name"]))
-    assert anchor.id is not None
-    audit_queries.add_audit_event(
-        session,
-        workspace_id=workspace_id,
-        actor=actor.user_id,
-        action="anchor.created",
-        target_type="anchor",
-        target_id=anchor.id,
-        after=anchor_snapshot(anchor),
-    )
+    await _add(session, anchor, actor=actor, field="name", taken=_taken("an anchor", values["name"]))
     await tiktok_one_assets.on_anchor_added(session, anchor=anchor)
     await session.flush()
     return anchor
@@ -460,24 +372,8 @@ async def update_anchor(session: AsyncSession, *, actor: Actor, anchor_id: int, 
     kind, values = await _clean_anchor(
         session, workspace_id=anchor.workspace_id, draft=draft, anchor_id=anchor.id
     )
-    before = anchor_snapshot(anchor)
-    anchor.kind = kind
-    for name, value in values.items():
-        setattr(anchor, name, value)
-    after = anchor_snapshot(anchor)
-    if after == before:
-        return anchor
-    await _flush_unique(session, field="name", message=_taken("an anchor", values["name"]))
-    changed_before, changed_after = changed_only(before, after)
-    audit_queries.add_audit_event(
-        session,
-        workspace_id=anchor.workspace_id,
-        actor=actor.user_id,
-        action="anchor.updated",
-        target_type="anchor",
-        target_id=anchor.id,
-        before=changed_before,
-        after=changed_after,
+    await _edit(
+        session, anchor, {"kind": kind, **values}, actor=actor, taken=_taken("an anchor", values["name"])
     )
     await session.flush()
     return anchor
@@ -493,7 +389,7 @@ async def remove_anchor(session: AsyncSession, *, actor: Actor, anchor_id: int) 
             f"“{anchor.name}” is the anchor of {_project_names(users)}. A project's anchor can't change, so it "
             "stays while those projects exist."
         )
-    await _remove(session, actor=actor, row=anchor, action="anchor.removed", before=anchor_snapshot(anchor))
+    await _remove(session, actor=actor, row=anchor)
     return anchor
 
 
@@ -608,18 +504,51 @@ def _project_names(projects: Sequence[LiteProject]) -> str:
     return f"{'projects' if len(projects) > 1 else 'the project'} {listed}{more}"
 
 
-async def _remove(
-    session: AsyncSession, *, actor: Actor, row: AdsAccount | Anchor, action: str, before: dict[str, Any]
-) -> None:
-    assert row.id is not None
-    audit_queries.add_audit_event(
-        session,
-        workspace_id=row.workspace_id,
-        actor=actor.user_id,
-        action=action,
-        target_type=action.split(".")[0],
-        target_id=row.id,
-        before=before,
+Asset = BrandProfile | AdsAccount | Anchor
+# what an asset's audit events keep of it (its history shows these)
+AUDITED_FIELDS: dict[type, tuple[str, ...]] = {
+    BrandProfile: ("name", "website", "domain", "contact_email", "logo_url"),
+    AdsAccount: ("advertiser_id", "display_name"),
+    Anchor: ("kind", "name", "country", "url", "ios_url", "android_url", "product_id"),
+}
+
+
+def _snapshot(row: Asset) -> dict[str, Any]:
+    values = {name: getattr(row, name) for name in AUDITED_FIELDS[type(row)]}
+    return {name: value.value if isinstance(value, enum.Enum) else value for name, value in values.items()}
+
+
+async def _add(session: AsyncSession, row: Asset, *, actor: Actor, field: str, taken: str) -> None:
+    """Store a new asset and its `<type>.created` event; a name taken meanwhile is `taken` under `field`."""
+    session.add(row)
+    await _flush_unique(session, field=field, message=taken)
+    record_event(
+        session, row, actor=actor.user_id, action=f"{TARGET_TYPES[type(row)]}.created", after=_snapshot(row)
+    )
+
+
+async def _edit(
+    session: AsyncSession, row: Asset, values: dict[str, Any], *, actor: Actor, taken: str = ""
+) -> bool:
+    """Apply an edit modal's values; False (and no event) when nothing differs. The
+    `<type>.updated` event keeps only what changed; a name taken meanwhile is `taken` under name."""
+    before = _snapshot(row)
+    for name, value in values.items():
+        setattr(row, name, value)
+    after = _snapshot(row)
+    if after == before:
+        return False
+    if taken:
+        await _flush_unique(session, field="name", message=taken)
+    changed_before, changed_after = changed_only(before, after)
+    action = f"{TARGET_TYPES[type(row)]}.updated"
+    record_event(session, row, actor=actor.user_id, action=action, before=changed_before, after=changed_after)
+    return True
+
+
+async def _remove(session: AsyncSession, *, actor: Actor, row: AdsAccount | Anchor) -> None:
+    record_event(
+        session, row, actor=actor.user_id, action=f"{TARGET_TYPES[type(row)]}.removed", before=_snapshot(row)
     )
     await session.delete(row)
     await session.flush()
