@@ -40,6 +40,7 @@ from bot.settings import Settings
 from bot.shedding import PAGE_LIMIT_KEY, WORK_LIMIT_KEY, PageLimit, WorkLimit, shed_creator_pages
 from bot.slack_auth import patient_authorization
 from storage.db import create_engine, create_sessionmaker
+from storage.writer import Writer, writer_for
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ BOLT_KEY = web.AppKey("bolt", AsyncApp)
 DISPATCHER_KEY = web.AppKey("dispatcher", OutboxDispatcher)
 READINESS_KEY = web.AppKey("readiness", ReadinessCheck)
 JOBS_KEY = web.AppKey("jobs", JobRunner)
+WRITER_KEY = web.AppKey("writer", Writer)
 
 
 def create_slack_client(
@@ -197,6 +199,8 @@ def create_web_app(
     app[SETTINGS_KEY] = settings
     app[ENGINE_KEY] = engine
     app[SESSIONS_KEY] = sessions
+    # deliveries' write units: committed in groups on SQLite (see storage.writer)
+    app[WRITER_KEY] = writer_for(engine)
     app[BOLT_KEY] = bolt
     app[DISPATCHER_KEY] = dispatcher
     app[READINESS_KEY] = ReadinessCheck(settings.database_url)
@@ -279,5 +283,6 @@ async def readyz(request: web.Request) -> web.Response:
 
 
 async def _dispose_engine(app: web.Application) -> None:
+    await app[WRITER_KEY].close()
     await app[READINESS_KEY].close()
     await app[ENGINE_KEY].dispose()

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import and_, func, or_
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -13,6 +14,7 @@ from storage.models import (
     AuditEvent,
     LinkingRequest,
     Video,
+    utcnow,
 )
 
 
@@ -68,3 +70,32 @@ def add_audit_event(
     )
     session.add(event)
     return event
+
+
+def insert_audit_event(
+    connection: Connection,
+    *,
+    workspace_id: int,
+    actor: str,
+    action: str,
+    target_type: str,
+    target_id: int,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """`add_audit_event` in a write unit (see `storage.writer`)."""
+    values = {
+        "workspace_id": workspace_id,
+        "actor": actor,
+        "action": action,
+        "target_type": target_type,
+        "target_id": target_id,
+        "before": before,
+        "after": after,
+        "created_at": utcnow(),
+    }
+    connection.execute(_INSERT_AUDIT, values)
+
+
+# built once: write units run it many times a second
+_INSERT_AUDIT = AuditEvent.__table__.insert()  # type: ignore[attr-defined]

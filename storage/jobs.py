@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import delete, func, or_, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from storage.models import Job, JobState, OEmbedCache, utcnow
-from storage.sql import insert_for
+from storage.sql import dialect_insert, insert_for
 
 
 async def add_job(
@@ -24,19 +26,47 @@ async def add_job(
     run_at: dt.datetime | None = None,
 ) -> bool:
     """Queue a job unless one with the same key exists (whatever its state); True when queued."""
-    now = utcnow()
     insert = insert_for(session)(Job).values(
-        kind=kind,
-        key=key,
-        workspace_id=workspace_id,
-        payload=payload,
-        state=JobState.PENDING.value,
-        attempts=0,
-        next_attempt_at=run_at or now,
-        created_at=now,
+        **_new_job(kind=kind, key=key, payload=payload, workspace_id=workspace_id, run_at=run_at)
     )
     result = await session.execute(insert.on_conflict_do_nothing(index_elements=["key"]))
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def insert_job(
+    connection: Connection,
+    *,
+    kind: str,
+    key: str,
+    payload: dict[str, Any],
+    workspace_id: int | None = None,
+    run_at: dt.datetime | None = None,
+) -> bool:
+    """`add_job` in a write unit (see `storage.writer`)."""
+    values = _new_job(kind=kind, key=key, payload=payload, workspace_id=workspace_id, run_at=run_at)
+    return bool(connection.execute(_insert_job(connection.dialect.name), values).rowcount)
+
+
+@functools.cache
+def _insert_job(dialect: str) -> Any:
+    """Built once: a write unit runs it many times a second."""
+    return dialect_insert(dialect)(Job).on_conflict_do_nothing(index_elements=["key"])
+
+
+def _new_job(
+    *, kind: str, key: str, payload: dict[str, Any], workspace_id: int | None, run_at: dt.datetime | None
+) -> dict[str, Any]:
+    now = utcnow()
+    return {
+        "kind": kind,
+        "key": key,
+        "workspace_id": workspace_id,
+        "payload": payload,
+        "state": JobState.PENDING.value,
+        "attempts": 0,
+        "next_attempt_at": run_at or now,
+        "created_at": now,
+    }
 
 
 def _due(now: dt.datetime) -> Any:

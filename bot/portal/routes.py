@@ -22,6 +22,7 @@ from bot.services.errors import InvalidInput, NotFound
 from bot.tiktok.spark_codes import MAX_LENGTH as SPARK_CODE_MAX_LENGTH
 from storage.models import AnchorKind
 from storage.shared import SQLRateLimitStorage
+from storage.writer import Writer
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def add_routes(app: web.Application) -> None:
-    from bot.app import DISPATCHER_KEY, ENGINE_KEY, JOBS_KEY, SESSIONS_KEY, SETTINGS_KEY
+    from bot.app import DISPATCHER_KEY, ENGINE_KEY, JOBS_KEY, SESSIONS_KEY, SETTINGS_KEY, WRITER_KEY
 
     settings = app[SETTINGS_KEY]
     i18n.languages()  # reads and compiles the catalogs now: a broken one stops the start, not a page
@@ -83,6 +84,7 @@ def add_routes(app: web.Application) -> None:
         response = await receive_delivery(
             request,
             sessions,
+            app[WRITER_KEY],
             lookups=bool(settings.tiktok_oembed_url),
             server_token=settings.business_token_from_settings,
         )
@@ -265,6 +267,7 @@ def _safe_link(url: str | None) -> str | None:
 async def receive_delivery(
     request: web.Request,
     sessions: async_sessionmaker[AsyncSession],
+    writer: Writer,
     *,
     lookups: bool = False,
     server_token: bool = False,
@@ -282,17 +285,17 @@ async def receive_delivery(
         return form
     values = {name: form.get(name, "") for name in FORM_FIELDS}
     try:
-        async with sessions.begin() as session:
-            delivery = await deliveries.deliver_video(
-                session,
-                invite_token=token,
-                url=values["url"],
-                creator_handle=values["creator_handle"],
-                creator_email=values["creator_email"],
-                spark_code=values["spark_code"],
-                lookups=lookups,
-                server_token=server_token,
-            )
+        delivery = await deliveries.deliver(
+            writer,
+            sessions,
+            invite_token=token,
+            url=values["url"],
+            creator_handle=values["creator_handle"],
+            creator_email=values["creator_email"],
+            spark_code=values["spark_code"],
+            lookups=lookups,
+            server_token=server_token,
+        )
     except NotFound:
         return not_found()
     except ProjectPaused as exc:

@@ -17,21 +17,23 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import partial
 from typing import Any
 
 from sqlalchemy import delete
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from bot.jobs import enqueue
+from bot.jobs import enqueue, enqueue_in_unit
 from bot.jobs.registry import GiveUp, JobContext, JobRun, RetryLater, job_kind, periodic
-from bot.services.notices import NoticeKind, queue_action_dm, queue_card_refresh, queue_notice
+from bot.services import listing
+from bot.services.notices import NoticeKind, queue_card_refresh, queue_delivery_notices_in_unit, queue_notice
 from bot.settings import Settings
 from bot.tiktok.oembed import OEmbedAnswer, OEmbedClient, OEmbedUnavailable
 from bot.tiktok.urls import HANDLE, TikTokUrlError, canonical_url, clean_video_id
 from storage import audit as audit_queries
 from storage import jobs as job_queries
-from storage import projects as project_queries
 from storage import videos as video_queries
 from storage.models import Job, LiteProject, OwnerCheck, ReviewState, Video, VideoStatus, utcnow
 
@@ -46,14 +48,22 @@ async def queue_lookup(
     session: AsyncSession, *, video: Video, alert: bool, fresh: bool = False, key: str | None = None
 ) -> bool:
     """Queue a lookup of `video` (in the caller's transaction); `alert`: the job sends its alert."""
+    return await enqueue(session, **_lookup_job(video, alert=alert, fresh=fresh, key=key))
+
+
+def queue_lookup_in_unit(connection: Connection, *, video: Video, alert: bool) -> bool:
+    """`queue_lookup` in a write unit (see `storage.writer`)."""
+    return enqueue_in_unit(connection, **_lookup_job(video, alert=alert))
+
+
+def _lookup_job(video: Video, *, alert: bool, fresh: bool = False, key: str | None = None) -> dict[str, Any]:
     assert video.id is not None
-    return await enqueue(
-        session,
-        kind=LOOKUP,
-        key=key or f"oembed:{video.id}",
-        payload={"video_id": video.id, "alert": alert, "fresh": fresh},
-        workspace_id=video.workspace_id,
-    )
+    return {
+        "kind": LOOKUP,
+        "key": key or f"oembed:{video.id}",
+        "payload": {"video_id": video.id, "alert": alert, "fresh": fresh},
+        "workspace_id": video.workspace_id,
+    }
 
 
 async def queue_delivery_notices(session: AsyncSession, *, project: LiteProject, video: Video) -> bool:
@@ -61,32 +71,10 @@ async def queue_delivery_notices(session: AsyncSession, *, project: LiteProject,
 
     True when the alert is new (False: it was queued before, e.g. without waiting for TikTok).
     """
-    assert video.id is not None
-    queued = await queue_notice(
-        session,
-        project=project,
-        kind=NoticeKind.VIDEO_DELIVERED,
-        dedup_key=f"video-delivered:{video.id}",
-        creator_handle=video.creator_handle,
-        video_id=video.id,
-    )
-    # the people who review deliveries: the owner and the project's managers, if they want DMs
-    assert project.id is not None
-    reviewers = [
-        project.created_by,
-        *await project_queries.project_manager_ids(session, project_id=project.id),
-    ]
-    for user_id in dict.fromkeys(reviewers):
-        await queue_action_dm(
-            session,
-            project=project,
-            user_id=user_id,
-            kind=NoticeKind.VIDEO_DELIVERED,
-            dedup_key=f"video-delivered:{video.id}",
-            video_id=video.id,
-        )
-    await queue_card_refresh(session, project=project, reason=f"video-{video.id}")
-    return queued
+    listing.changed(session, workspace_id=project.workspace_id)  # the card's counts, as lists show them
+    await session.flush()  # the rows are written with plain statements: what is pending goes first
+    connection = await session.connection()
+    return await connection.run_sync(partial(queue_delivery_notices_in_unit, project=project, video=video))
 
 
 def thumbnail_of(answer: dict[str, Any] | None) -> str | None:
