@@ -200,7 +200,7 @@ def create_web_app(
     app[ENGINE_KEY] = engine
     app[SESSIONS_KEY] = sessions
     # deliveries' write units: committed in groups on SQLite (see storage.writer)
-    app[WRITER_KEY] = writer_for(engine)
+    app[WRITER_KEY] = writer_for(engine, on_commit=metrics.WRITE_UNITS_PER_COMMIT.observe)
     app[BOLT_KEY] = bolt
     app[DISPATCHER_KEY] = dispatcher
     app[READINESS_KEY] = ReadinessCheck(settings.database_url)
@@ -220,7 +220,7 @@ def create_web_app(
     app[JOBS_KEY] = jobs
 
     async def slack_events(request: web.Request) -> web.Response:
-        repeated = await refuse_repeats(request, engine, verifier)
+        repeated = await refuse_repeats(request, app[WRITER_KEY], verifier)
         if repeated is not None:
             return repeated
         bolt_request = await to_bolt_request(request)

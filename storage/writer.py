@@ -59,9 +59,16 @@ class Writer:
 class GroupCommitWriter(Writer):
     """SQLite: one thread, one connection, one transaction per batch of waiting units."""
 
-    def __init__(self, engine: AsyncEngine, *, max_batch: int = MAX_BATCH) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        *,
+        max_batch: int = MAX_BATCH,
+        on_commit: Callable[[int], None] | None = None,
+    ) -> None:
         super().__init__(engine)
         self.max_batch = max_batch
+        self.on_commit = on_commit  # told how many units each commit carried (for /metrics)
         self.batches = 0  # committed transactions (the tests check that units share them)
         self._pending: list[tuple[Unit[Any], asyncio.Future[Any]]] = []
         self._wake = asyncio.Event()
@@ -105,6 +112,9 @@ class GroupCommitWriter(Writer):
                 except Exception as exc:  # BEGIN or COMMIT failed: nothing of the batch was kept
                     log.warning("a write batch of %d failed: %s", len(batch), exc.__class__.__name__)
                     outcomes = [(False, exc)] * len(batch)
+                else:
+                    if self.on_commit is not None:
+                        self.on_commit(len(batch))
                 for (_, future), (ok, value) in zip(batch, outcomes, strict=True):
                     if future.done():  # its caller went away; the write stands, as a commit would
                         continue
@@ -135,11 +145,11 @@ class GroupCommitWriter(Writer):
         return outcomes
 
 
-def writer_for(engine: AsyncEngine) -> Writer:
+def writer_for(engine: AsyncEngine, *, on_commit: Callable[[int], None] | None = None) -> Writer:
     """The group-committing writer for an SQLite file, ordinary transactions otherwise."""
     url = engine.url
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        return GroupCommitWriter(engine)
+        return GroupCommitWriter(engine, on_commit=on_commit)
     return Writer(engine)
 
 

@@ -64,12 +64,12 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def add_routes(app: web.Application) -> None:
-    from bot.app import DISPATCHER_KEY, ENGINE_KEY, JOBS_KEY, SESSIONS_KEY, SETTINGS_KEY, WRITER_KEY
+    from bot.app import DISPATCHER_KEY, JOBS_KEY, SESSIONS_KEY, SETTINGS_KEY, WRITER_KEY
 
     settings = app[SETTINGS_KEY]
     i18n.languages()  # reads and compiles the catalogs now: a broken one stops the start, not a page
     app[RATE_LIMITS_KEY] = RateLimits(
-        SQLRateLimitStorage(app[ENGINE_KEY]),
+        SQLRateLimitStorage(app[WRITER_KEY]),
         views_per_client=settings.creator_views_per_client,
         posts_per_client=settings.creator_posts_per_client,
         posts_per_link=settings.creator_posts_per_link,

@@ -66,6 +66,22 @@ async def test_every_caller_gets_its_own_answer_once_its_writes_are_committed(
         assert writer.batches == 1  # handed over together, committed together
 
 
+@pytest.mark.backends("sqlite")
+async def test_the_writer_tells_how_many_units_each_commit_carried(engine: AsyncEngine) -> None:
+    commits: list[int] = []
+    writer = writer_for(engine, on_commit=commits.append)
+    try:
+        await asyncio.gather(*(writer.run(mark(f"k{n}")) for n in range(5)))
+        await writer.run(mark("alone"))
+        await asyncio.gather(
+            writer.run(mark("bad", then_fail=True)), writer.run(mark("good")), return_exceptions=True
+        )
+    finally:
+        await writer.close()
+
+    assert commits == [5, 1, 2]  # a unit undone in its savepoint still went through a commit
+
+
 async def test_a_unit_that_fails_is_undone_alone_and_its_caller_gets_its_error(
     engine: AsyncEngine, writer: Writer
 ) -> None:
