@@ -14,7 +14,6 @@ from storage.models import (
     AuditEvent,
     LinkingRequest,
     Video,
-    utcnow,
 )
 
 
@@ -72,30 +71,11 @@ def add_audit_event(
     return event
 
 
-def insert_audit_event(
-    connection: Connection,
-    *,
-    workspace_id: int,
-    actor: str,
-    action: str,
-    target_type: str,
-    target_id: int,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> None:
-    """`add_audit_event` in a write unit (see `storage.writer`)."""
-    values = {
-        "workspace_id": workspace_id,
-        "actor": actor,
-        "action": action,
-        "target_type": target_type,
-        "target_id": target_id,
-        "before": before,
-        "after": after,
-        "created_at": utcnow(),
-    }
-    connection.execute(_INSERT_AUDIT, values)
+def insert_audit_event(connection: Connection, event: AuditEvent) -> None:
+    """`add_audit_event` in a write unit (see `storage.writer`): `event` is written, not tracked."""
+    connection.execute(_INSERT_AUDIT, {name: getattr(event, name) for name in _AUDIT_COLUMNS})
 
 
 # built once: write units run it many times a second
 _INSERT_AUDIT = AuditEvent.__table__.insert()  # type: ignore[attr-defined]
+_AUDIT_COLUMNS = [column.name for column in AuditEvent.__table__.columns if column.name != "id"]  # type: ignore[attr-defined]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from sqlalchemy import bindparam, func, update
 from sqlalchemy.engine import Connection
@@ -20,55 +20,35 @@ from storage.models import (
 from storage.sql import dialect_insert
 
 
-async def add_outbox_message(
-    session: AsyncSession,
-    *,
-    workspace_id: int,
-    dedup_key: str,
-    kind: str,
-    channel_id: str,
-    payload: dict[str, Any],
-    event: str | None = None,
-    refresh_key: str | None = None,
-) -> bool:
+class NewMessage(TypedDict):
+    """An outbox message to queue."""
+
+    workspace_id: int
+    dedup_key: str  # a second message with the same key is not queued
+    kind: str
+    channel_id: str
+    payload: dict[str, Any]
+    event: NotRequired[str | None]
+    refresh_key: NotRequired[str | None]
+
+
+async def add_outbox_message(session: AsyncSession, **message: Unpack[NewMessage]) -> bool:
     """Queue a notice unless one with the same dedup key exists; True when queued."""
-    row = outbox_row(
-        workspace_id=workspace_id,
-        dedup_key=dedup_key,
-        kind=kind,
-        channel_id=channel_id,
-        payload=payload,
-        event=event,
-        refresh_key=refresh_key,
-    )
-    result = await session.execute(_insert_outbox(session.get_bind().dialect.name), row)
+    result = await session.execute(_insert_outbox(session.get_bind().dialect.name), outbox_row(**message))
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def outbox_row(
-    *,
-    workspace_id: int,
-    dedup_key: str,
-    kind: str,
-    channel_id: str,
-    payload: dict[str, Any],
-    event: str | None = None,
-    refresh_key: str | None = None,
-) -> dict[str, Any]:
-    """An outbox row to queue, as every queued message starts."""
+def outbox_row(**message: Unpack[NewMessage]) -> dict[str, Any]:
+    """The row of a message to queue, as every queued message starts."""
     now = utcnow()
     return {
-        "workspace_id": workspace_id,
-        "dedup_key": dedup_key,
-        "kind": kind,
-        "channel_id": channel_id,
-        "payload": payload,
+        "event": None,
+        "refresh_key": None,
+        **message,
         "status": OutboxStatus.PENDING.value,
         "attempts": 0,
         "created_at": now,
         "next_attempt_at": now,
-        "event": event,
-        "refresh_key": refresh_key,
     }
 
 

@@ -15,8 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.jobs.registry import GiveUp, JobRun, RetryLater, job_kind
 from storage import jobs as job_queries
+from storage.jobs import NewJob
 
-__all__ = ["GiveUp", "JobRun", "RetryLater", "enqueue", "enqueue_in_unit", "job_kind"]
+__all__ = ["GiveUp", "JobRun", "NewJob", "RetryLater", "enqueue", "enqueue_in_unit", "job_kind"]
 
 
 async def enqueue(
@@ -34,16 +35,6 @@ async def enqueue(
     )
 
 
-def enqueue_in_unit(
-    connection: Connection,
-    *,
-    kind: str,
-    key: str,
-    payload: dict[str, Any],
-    workspace_id: int | None = None,
-    run_at: dt.datetime | None = None,
-) -> bool:
+def enqueue_in_unit(connection: Connection, job: NewJob) -> bool:
     """`enqueue` in a write unit's transaction (see `storage.writer`): the same row, the same rule."""
-    return job_queries.insert_job(
-        connection, kind=kind, key=key, payload=payload, workspace_id=workspace_id, run_at=run_at
-    )
+    return job_queries.insert_job(connection, job)

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import partial
+from typing import NotRequired, TypedDict, Unpack
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -32,6 +33,7 @@ from storage import projects as project_queries
 from storage import videos as video_queries
 from storage.models import (
     Anchor,
+    AuditEvent,
     BrandProfile,
     LiteProject,
     OwnerCheck,
@@ -185,60 +187,33 @@ async def spark_code_taken(
     )
 
 
+class Submitted(TypedDict):
+    """What the invite page's form sent, and how this server handles a delivery."""
+
+    invite_token: str
+    url: str | None
+    creator_handle: str | None
+    creator_email: str | None
+    spark_code: str | None
+    lookups: NotRequired[bool]
+    server_token: NotRequired[bool]
+
+
 async def deliver(
-    writer: Writer,
-    sessions: async_sessionmaker[AsyncSession],
-    *,
-    invite_token: str,
-    url: str | None,
-    creator_handle: str | None,
-    creator_email: str | None,
-    spark_code: str | None,
-    lookups: bool = False,
-    server_token: bool = False,
+    writer: Writer, sessions: async_sessionmaker[AsyncSession], **submitted: Unpack[Submitted]
 ) -> Delivery:
     """`deliver_video` for the invite page: a new video is one write unit of the writer (committed
     with other deliveries' on SQLite); the same video again takes a transaction of its own."""
-    delivery = await writer.run(
-        partial(
-            store_new_video,
-            invite_token=invite_token,
-            url=url,
-            creator_handle=creator_handle,
-            creator_email=creator_email,
-            spark_code=spark_code,
-            now=utcnow(),
-            lookups=lookups,
-            server_token=server_token,
-        )
-    )
+    delivery = await writer.run(partial(store_new_video, now=utcnow(), **submitted))
     if delivery is not None:
         listing.changed_now(writer.engine, workspace_id=delivery.project.workspace_id)
         return delivery
     async with sessions.begin() as session:
-        return await deliver_video(
-            session,
-            invite_token=invite_token,
-            url=url,
-            creator_handle=creator_handle,
-            creator_email=creator_email,
-            spark_code=spark_code,
-            lookups=lookups,
-            server_token=server_token,
-        )
+        return await deliver_video(session, **submitted)
 
 
 async def deliver_video(
-    session: AsyncSession,
-    *,
-    invite_token: str,
-    url: str | None,
-    creator_handle: str | None,
-    creator_email: str | None,
-    spark_code: str | None,
-    now: dt.datetime | None = None,
-    lookups: bool = False,
-    server_token: bool = False,
+    session: AsyncSession, *, now: dt.datetime | None = None, **submitted: Unpack[Submitted]
 ) -> Delivery:
     """A creator delivers a video through the invite link.
 
@@ -249,17 +224,7 @@ async def deliver_video(
     With `lookups`, a lookup job is queued and it sends the alert once TikTok has answered.
     """
     now = now or utcnow()
-    store = partial(
-        store_new_video,
-        invite_token=invite_token,
-        url=url,
-        creator_handle=creator_handle,
-        creator_email=creator_email,
-        spark_code=spark_code,
-        now=now,
-        lookups=lookups,
-        server_token=server_token,
-    )
+    store = partial(store_new_video, now=now, **submitted)
     connection = await session.connection()
     for _attempt in range(2):  # the video stored before may be merged away between the two reads
         async with session.begin_nested():  # a refusal undoes what the unit wrote, as in the writer
@@ -267,13 +232,16 @@ async def deliver_video(
         if delivery is not None:
             listing.changed(session, workspace_id=delivery.project.workspace_id)
             return delivery
-        project = await _project_by_token(session, invite_token)
-        fields = _clean_fields(url, creator_handle, creator_email, spark_code)
+        project = await _project_by_token(session, submitted["invite_token"])
+        fields = _clean_fields(
+            submitted["url"], submitted["creator_handle"], submitted["creator_email"], submitted["spark_code"]
+        )
         assert project.id is not None
         existing = await video_queries.get_video_by_key(
             session, project_id=project.id, video_key=fields.link.key
         )
         if existing is not None:
+            lookups, server_token = submitted.get("lookups", False), submitted.get("server_token", False)
             return await _repeat_delivery(
                 session, project, existing, fields, now, lookups=lookups, server_token=server_token
             )
@@ -289,8 +257,8 @@ def store_new_video(
     creator_email: str | None,
     spark_code: str | None,
     now: dt.datetime,
-    lookups: bool,
-    server_token: bool,
+    lookups: bool = False,
+    server_token: bool = False,
 ) -> Delivery | None:
     """The write unit of a delivery (see `storage.writer`): the checks of `deliver_video`, then a new
     video with its audit event, its spark-code check and either its lookup job or its alert, DMs and
@@ -332,17 +300,19 @@ def store_new_video(
         raise InvalidInput({"spark_code": SPARK_CODE_TAKEN})
     audit_queries.insert_audit_event(
         connection,
-        workspace_id=project.workspace_id,
-        actor=f"creator:{fields.handle}",
-        action="video.delivered",
-        target_type="video",
-        target_id=video.id,
-        after={
-            "project_id": project.id,
-            "url": video.url,
-            "needs_resolution": video.needs_resolution,
-            "spark_code": video.spark_code is not None,
-        },
+        AuditEvent(
+            workspace_id=project.workspace_id,
+            actor=f"creator:{fields.handle}",
+            action="video.delivered",
+            target_type="video",
+            target_id=video.id,
+            after={
+                "project_id": project.id,
+                "url": video.url,
+                "needs_resolution": video.needs_resolution,
+                "spark_code": video.spark_code is not None,
+            },
+        ),
     )
     # checked with TikTok API for Business when the workspace is connected (a job, never here)
     spark_checks.queue_check_in_unit(connection, video=video, server_token=server_token)

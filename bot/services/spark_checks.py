@@ -20,15 +20,14 @@ import datetime as dt
 import hashlib
 import logging
 import secrets
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import asdict, dataclass
 
 from sqlalchemy import delete
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from bot.jobs import enqueue, enqueue_in_unit
+from bot.jobs import NewJob, enqueue, enqueue_in_unit
 from bot.jobs.registry import GiveUp, JobContext, JobRun, RetryLater, job_kind
 from bot.services import connections
 from bot.services.errors import Conflict, NotFound
@@ -99,7 +98,7 @@ async def queue_check(
     )
     if not _may_check(None if connection is None else connection.status, server_token=server_token):
         return False
-    return await enqueue(session, **_check_job(video, again=again))
+    return await enqueue(session, **asdict(_check_job(video, again=again)))
 
 
 def queue_check_in_unit(connection: Connection, *, video: Video, server_token: bool = False) -> bool:
@@ -109,23 +108,23 @@ def queue_check_in_unit(connection: Connection, *, video: Video, server_token: b
     status = connection_queries.connection_status(connection, workspace_id=video.workspace_id, kind=BUSINESS)
     if not _may_check(status, server_token=server_token):
         return False
-    return enqueue_in_unit(connection, **_check_job(video))
+    return enqueue_in_unit(connection, _check_job(video))
 
 
 def _may_check(status: TikTokConnectionStatus | None, *, server_token: bool) -> bool:
     return status is TikTokConnectionStatus.CONNECTED or (status is None and server_token)
 
 
-def _check_job(video: Video, *, again: bool = False) -> dict[str, Any]:
+def _check_job(video: Video, *, again: bool = False) -> NewJob:
     assert video.id is not None and video.spark_code is not None
-    return {
-        "kind": CHECK,
+    return NewJob(
+        kind=CHECK,
         # once per code; `again` (a new connection) asks anew about a code asked about before
-        "key": f"spark-check:{video.id}:{_code_hash(video.spark_code)}"
+        key=f"spark-check:{video.id}:{_code_hash(video.spark_code)}"
         + (f":{secrets.token_hex(4)}" if again else ""),
-        "payload": {"video_id": video.id},
-        "workspace_id": video.workspace_id,
-    }
+        payload={"video_id": video.id},
+        workspace_id=video.workspace_id,
+    )
 
 
 # --- which advertiser to ask with ------------------------------------------------------------------

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import asdict
 from functools import partial
 from typing import Any
 
@@ -25,7 +26,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from bot.jobs import enqueue, enqueue_in_unit
+from bot.jobs import NewJob, enqueue, enqueue_in_unit
 from bot.jobs.registry import GiveUp, JobContext, JobRun, RetryLater, job_kind, periodic
 from bot.services import listing
 from bot.services.notices import NoticeKind, queue_card_refresh, queue_delivery_notices_in_unit, queue_notice
@@ -48,22 +49,22 @@ async def queue_lookup(
     session: AsyncSession, *, video: Video, alert: bool, fresh: bool = False, key: str | None = None
 ) -> bool:
     """Queue a lookup of `video` (in the caller's transaction); `alert`: the job sends its alert."""
-    return await enqueue(session, **_lookup_job(video, alert=alert, fresh=fresh, key=key))
+    return await enqueue(session, **asdict(_lookup_job(video, alert=alert, fresh=fresh, key=key)))
 
 
 def queue_lookup_in_unit(connection: Connection, *, video: Video, alert: bool) -> bool:
     """`queue_lookup` in a write unit (see `storage.writer`)."""
-    return enqueue_in_unit(connection, **_lookup_job(video, alert=alert))
+    return enqueue_in_unit(connection, _lookup_job(video, alert=alert))
 
 
-def _lookup_job(video: Video, *, alert: bool, fresh: bool = False, key: str | None = None) -> dict[str, Any]:
+def _lookup_job(video: Video, *, alert: bool, fresh: bool = False, key: str | None = None) -> NewJob:
     assert video.id is not None
-    return {
-        "kind": LOOKUP,
-        "key": key or f"oembed:{video.id}",
-        "payload": {"video_id": video.id, "alert": alert, "fresh": fresh},
-        "workspace_id": video.workspace_id,
-    }
+    return NewJob(
+        kind=LOOKUP,
+        key=key or f"oembed:{video.id}",
+        payload={"video_id": video.id, "alert": alert, "fresh": fresh},
+        workspace_id=video.workspace_id,
+    )
 
 
 async def queue_delivery_notices(session: AsyncSession, *, project: LiteProject, video: Video) -> bool:
