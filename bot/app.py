@@ -1,14 +1,20 @@
-"""The one aiohttp application: Slack requests, health checks and (later) the creator portal."""
+"""The one aiohttp application: Slack requests, health checks and the creator pages."""
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_callback_options import AsyncFailureArgs
+from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -26,32 +32,34 @@ from bot.http import PooledRespond, SharedHttp
 from bot.jobs import kinds as _job_kinds  # noqa: F401 - registers every job kind
 from bot.jobs.registry import JobContext
 from bot.jobs.runner import JobRunner, JobRunnerConfig
+from bot.keys import (
+    BOLT_KEY,
+    DISPATCHER_KEY,
+    ENGINE_KEY,
+    JOBS_KEY,
+    READINESS_KEY,
+    SESSIONS_KEY,
+    SETTINGS_KEY,
+    WRITER_KEY,
+)
 from bot.notify.dispatcher import DispatcherConfig, OutboxDispatcher, TokenSource
 from bot.notify.scheduler import add_scheduler
-from bot.oauth import (
-    INSTALL_PATH,
-    REDIRECT_PATH,
-    bot_token_for,
-    build_oauth_settings,
-    not_installed_message,
-)
+from bot.oauth import REDIRECT_PATH, bot_token_for, build_oauth_settings, not_installed_message
 from bot.replays import refuse_repeats
 from bot.settings import Settings
 from bot.shedding import PAGE_LIMIT_KEY, WORK_LIMIT_KEY, PageLimit, WorkLimit, shed_creator_pages
 from bot.slack_auth import patient_authorization
 from storage.db import create_engine, create_sessionmaker
+from storage.shared import SQLRateLimitStorage
 from storage.writer import Writer, writer_for
 
 log = logging.getLogger(__name__)
 
-SETTINGS_KEY = web.AppKey("settings", Settings)
-ENGINE_KEY = web.AppKey("engine", AsyncEngine)
-SESSIONS_KEY = web.AppKey("sessions", async_sessionmaker[AsyncSession])
-BOLT_KEY = web.AppKey("bolt", AsyncApp)
-DISPATCHER_KEY = web.AppKey("dispatcher", OutboxDispatcher)
-READINESS_KEY = web.AppKey("readiness", ReadinessCheck)
-JOBS_KEY = web.AppKey("jobs", JobRunner)
-WRITER_KEY = web.AppKey("writer", Writer)
+SLACK_EVENTS_PATH = "/slack/events"
+# the surface (command, block_actions, event, …) of the Slack request being dispatched: Bolt
+# parses the body once, and the route reads the surface from here for the metrics
+_surface: ContextVar[str | None] = ContextVar("slack_surface", default=None)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def create_slack_client(
@@ -103,28 +111,32 @@ def _guarding(register: Any) -> Any:
 
 
 class GuardedAsyncApp(AsyncApp):
-    """Bolt's AsyncApp with every listener wrapped by `guard` (one error path, acks kept).
+    """Bolt's AsyncApp with every listener wrapped by `guard` (one error path, acks kept), naming
+    the surface of each request it dispatches for the metrics.
 
-    Only Bolt's public registering methods are wrapped, so a Bolt upgrade can't silently skip it.
+    Only Bolt's public registering methods are wrapped (`GUARDED_REGISTERS`), so a Bolt upgrade
+    can't silently skip it.
     """
 
-    def command(self, *args: Any, **kwargs: Any) -> Any:
-        return _guarding(super().command(*args, **kwargs))
+    async def async_dispatch(self, req: AsyncBoltRequest) -> BoltResponse:
+        _surface.set(metrics.slack_surface(req.body))
+        return await super().async_dispatch(req)
 
-    def action(self, *args: Any, **kwargs: Any) -> Any:
-        return _guarding(super().action(*args, **kwargs))
 
-    def view(self, *args: Any, **kwargs: Any) -> Any:
-        return _guarding(super().view(*args, **kwargs))
+def _guarded_register(name: str) -> Any:
+    register = getattr(AsyncApp, name)
 
-    def event(self, *args: Any, **kwargs: Any) -> Any:
-        return _guarding(super().event(*args, **kwargs))
+    @functools.wraps(register)
+    def guarded(self: AsyncApp, *args: Any, **kwargs: Any) -> Any:
+        return _guarding(register(self, *args, **kwargs))
 
-    def options(self, *args: Any, **kwargs: Any) -> Any:
-        return _guarding(super().options(*args, **kwargs))
+    return guarded
 
-    def shortcut(self, *args: Any, **kwargs: Any) -> Any:
-        return _guarding(super().shortcut(*args, **kwargs))
+
+# the registering methods the handlers use; their listeners all run inside `guard`
+GUARDED_REGISTERS = ("command", "action", "view", "event", "options", "shortcut")
+for _name in GUARDED_REGISTERS:
+    setattr(GuardedAsyncApp, _name, _guarded_register(_name))
 
 
 def create_bolt_app(
@@ -199,13 +211,11 @@ def create_web_app(
     app[SETTINGS_KEY] = settings
     app[ENGINE_KEY] = engine
     app[SESSIONS_KEY] = sessions
-    # deliveries' write units: committed in groups on SQLite (see storage.writer)
-    app[WRITER_KEY] = writer_for(engine, on_commit=metrics.WRITE_UNITS_PER_COMMIT.observe)
+    app[WRITER_KEY] = writer = writer_for(engine, on_commit=metrics.WRITE_UNITS_PER_COMMIT.observe)
     app[BOLT_KEY] = bolt
     app[DISPATCHER_KEY] = dispatcher
     app[READINESS_KEY] = ReadinessCheck(settings.database_url)
 
-    verifier = SignatureVerifier(settings.slack_signing_secret or "")
     # outside calls (TikTok lookups) run as durable jobs, beside the outbox dispatcher
     jobs = JobRunner(
         context=JobContext(
@@ -219,46 +229,11 @@ def create_web_app(
     )
     app[JOBS_KEY] = jobs
 
-    async def slack_events(request: web.Request) -> web.Response:
-        repeated = await refuse_repeats(request, app[WRITER_KEY], verifier)
-        if repeated is not None:
-            return repeated
-        bolt_request = await to_bolt_request(request)
-        request[metrics.SURFACE] = metrics.slack_surface(bolt_request.body)
-        bolt_response = await bolt.async_dispatch(bolt_request)
-        return await to_aiohttp_response(bolt_response)
-
-    app.router.add_post("/slack/events", slack_events)
-    if bolt.oauth_flow is not None:
-        oauth_flow = bolt.oauth_flow
-
-        async def slack_install(request: web.Request) -> web.Response:
-            bolt_response = await oauth_flow.handle_installation(await to_bolt_request(request))
-            return await to_aiohttp_response(bolt_response)
-
-        async def slack_oauth_redirect(request: web.Request) -> web.Response:
-            bolt_request = await to_bolt_request(request)
-            try:
-                bolt_response = await oauth_flow.handle_callback(bolt_request)
-            except Exception as exc:  # the database or Slack failed mid-install: the failure page, not a 500
-                log.warning("OAuth callback failed: %s", exc.__class__.__name__)
-                bolt_response = await oauth_flow.failure_handler(
-                    AsyncFailureArgs(
-                        request=bolt_request,
-                        reason="internal_error",
-                        error=exc,
-                        suggested_status_code=500,
-                        settings=oauth_flow.settings,
-                        default=oauth_flow.default_callback_options,
-                    )
-                )
-            return await to_aiohttp_response(bolt_response)
-
-        app.router.add_get(INSTALL_PATH, slack_install)
-        app.router.add_get(REDIRECT_PATH, slack_oauth_redirect)
+    add_slack_routes(app, bolt, writer=writer, signing_secret=settings.slack_signing_secret or "")
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
-    portal.setup(app)
+    # the creator pages' rate limits count in the database, so replicas share them
+    portal.setup(app, rate_limit_storage=SQLRateLimitStorage(writer))
     metrics.setup(app, sessions)
     app.on_startup.append(http.start)
     app.on_startup.append(dispatcher.start)
@@ -271,6 +246,69 @@ def create_web_app(
     app.on_cleanup.append(http.close)
     app.on_cleanup.append(_dispose_engine)
     return app
+
+
+def add_slack_routes(app: web.Application, bolt: AsyncApp, *, writer: Writer, signing_secret: str) -> None:
+    """Bolt's own aiohttp routes (`AsyncApp.web_app`): `POST /slack/events` and, in multi-workspace
+    mode, the install pages, with what the app adds around them.
+
+    They are taken into this application rather than mounted as Bolt's: an aiohttp sub-application
+    needs a path prefix, and Bolt's handlers answer only their own full paths. Here this app's
+    middlewares (metrics, shedding) and its body-size limit apply to them too.
+    """
+    verifier = SignatureVerifier(signing_secret)
+    for route in bolt.web_app(path=SLACK_EVENTS_PATH).router.routes():
+        assert route.resource is not None
+        path = route.resource.canonical
+        handler: Handler = route.handler
+        if route.method == "POST":
+            handler = _around_events(handler, writer=writer, verifier=verifier)
+        elif path == REDIRECT_PATH and bolt.oauth_flow is not None:
+            handler = _around_oauth_redirect(handler, bolt.oauth_flow)
+        app.router.add_route(route.method, path, handler)
+
+
+def _around_events(handler: Handler, *, writer: Writer, verifier: SignatureVerifier) -> Handler:
+    """What the app adds around Bolt's `POST /slack/events`: a replay, or an event already
+    handled, is answered before Bolt runs it; the surface Bolt found is kept for the metrics."""
+
+    async def slack_events(request: web.Request) -> web.StreamResponse:
+        repeated = await refuse_repeats(request, writer, verifier)
+        if repeated is not None:
+            return repeated
+        _surface.set(None)
+        try:
+            return await handler(request)
+        finally:
+            surface = _surface.get()
+            if surface is not None:
+                request[metrics.SURFACE] = surface
+
+    return slack_events
+
+
+def _around_oauth_redirect(handler: Handler, oauth_flow: AsyncOAuthFlow) -> Handler:
+    """What the app adds around Bolt's OAuth redirect: when the database or Slack fails
+    mid-install, Bolt's failure page (reason `internal_error`), not a bare 500."""
+
+    async def slack_oauth_redirect(request: web.Request) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except Exception as exc:
+            log.warning("OAuth callback failed: %s", exc.__class__.__name__)
+            bolt_response = await oauth_flow.failure_handler(
+                AsyncFailureArgs(
+                    request=await to_bolt_request(request),
+                    reason="internal_error",
+                    error=exc,
+                    suggested_status_code=500,
+                    settings=oauth_flow.settings,
+                    default=oauth_flow.default_callback_options,
+                )
+            )
+            return await to_aiohttp_response(bolt_response)
+
+    return slack_oauth_redirect
 
 
 async def healthz(request: web.Request) -> web.Response:

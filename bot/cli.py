@@ -8,12 +8,15 @@ import gc
 import logging
 import socket
 import sys
+from collections.abc import Callable
 from importlib.metadata import version
+from typing import TypeVar
 
 from bot.logs import configure_logging
-from bot.settings import ConfigError, Settings, load_database_settings, load_settings
+from bot.settings import ConfigError, DatabaseSettings, Settings, load_database_settings, load_settings
 
 EXIT_BAD_CONFIG = 2
+Loaded = TypeVar("Loaded", Settings, DatabaseSettings)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,25 +47,18 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "db":
         # a release step runs where the Slack secrets may not be: it needs the database only
-        try:
-            database = load_database_settings()
-        except ConfigError as exc:
-            print(f"liteproject: {exc}", file=sys.stderr)
+        database = _configured(load_database_settings)
+        if database is None:
             return EXIT_BAD_CONFIG
-        configure_logging(database.log_level)
         return _upgrade(database.database_url)
-    try:
-        settings = load_settings()
-    except ConfigError as exc:
-        print(f"liteproject: {exc}", file=sys.stderr)
+    settings = _configured(load_settings)
+    if settings is None:
         return EXIT_BAD_CONFIG
-    configure_logging(settings.log_level)
     # listen first: a port in use or a wrong HOST is told before anything else runs
     try:
         listening = listen(settings)
     except OSError as exc:  # an operator problem, said in one line like a bad setting
-        print(f"liteproject: {listen_problem(settings, exc)}", file=sys.stderr)
-        return EXIT_BAD_CONFIG
+        return _problem(listen_problem(settings, exc))
     with listening:
         if not args.no_migrate:
             status = _upgrade(settings.database_url)
@@ -71,17 +67,31 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(settings, listening)
 
 
+def _configured(load: Callable[[], Loaded]) -> Loaded | None:
+    """The settings `load` reads, with logging set up at their level; None once a bad setting
+    was told in one line."""
+    try:
+        settings = load()
+    except ConfigError as exc:
+        _problem(str(exc))
+        return None
+    configure_logging(settings.log_level)
+    return settings
+
+
+def _problem(text: str) -> int:
+    """An operator problem, told in one line on stderr: the exit status for it."""
+    print(f"liteproject: {text}", file=sys.stderr)
+    return EXIT_BAD_CONFIG
+
+
 def _upgrade(database_url: str) -> int:
     from storage.migrate import upgrade
 
     try:
         upgrade(database_url)
     except Exception as exc:  # an unreachable database is an operator problem, not a crash
-        print(
-            f"liteproject: DATABASE_URL could not be migrated ({exc.__class__.__name__}: {exc})",
-            file=sys.stderr,
-        )
-        return EXIT_BAD_CONFIG
+        return _problem(f"DATABASE_URL could not be migrated ({exc.__class__.__name__}: {exc})")
     return 0
 
 

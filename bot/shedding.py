@@ -23,6 +23,8 @@ from aiohttp import web
 from bot import i18n
 from bot.i18n import N_
 from bot.metrics import POST_ACK_IN_PROGRESS, SHED
+from bot.portal.routes import choose_language, page
+from bot.portal.security import SECURITY_HEADERS
 
 CREATOR_PATHS = ("/i/", "/a/")
 RETRY_AFTER_SECONDS = 2
@@ -93,13 +95,7 @@ BUSY_MESSAGE = N_(
 
 
 def busy_page(request: web.Request) -> web.Response:
-    from bot.portal.routes import page  # the portal imports the app: import late
-    from bot.portal.security import SECURITY_HEADERS
-
-    # refused before the portal's routes run: choose the page's language here, as they would
-    i18n.set_choice(
-        i18n.choose(query=request.query.get("lang"), accept_language=request.headers.get("Accept-Language"))
-    )
+    choose_language(request)  # refused before the portal's routes run, which would choose it
     response = page(
         "message.html",
         status=503,

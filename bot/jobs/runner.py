@@ -32,7 +32,7 @@ from bot.jobs.registry import (
     Periodic,
     RetryLater,
 )
-from bot.notify.dispatcher import ChannelPacer
+from bot.pacing import ChannelPacer
 from bot.retry import backoff_delay, finish_or_cancel
 from storage import jobs as job_queries
 from storage.models import Job, JobState, utcnow

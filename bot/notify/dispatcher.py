@@ -18,8 +18,6 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-import time
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +27,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.notify.render import Outgoing, render_digest, render_outbox_message
+from bot.pacing import ChannelPacer
 from bot.retry import backoff_delay, finish_or_cancel
 from bot.settings import Settings
 from storage import outbox as outbox_queries
@@ -73,43 +72,6 @@ class DispatcherConfig:
     # SQLite the one connection), so a round over many channels must not queue ahead of them all
     db_concurrency: int = 2
     stop_seconds: float = 10.0  # how long shutdown waits for the round in progress
-
-
-class ChannelPacer:
-    """A token bucket per channel, and a pause per channel after a 429."""
-
-    def __init__(self, rate: float, burst: int) -> None:
-        self.rate = rate
-        self.burst = burst
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # channel → (tokens, at)
-        self._paused_until: dict[str, float] = {}
-
-    def _tokens(self, channel: str, now: float) -> float:
-        tokens, at = self._buckets.get(channel, (float(self.burst), now))
-        return min(float(self.burst), tokens + (now - at) * self.rate)
-
-    def budget(self, channel: str, horizon: float) -> int:
-        """How many messages the channel may take within `horizon` seconds from now."""
-        now = time.monotonic()
-        if self._paused_until.get(channel, 0.0) > now:
-            return 0
-        return max(1, int(self._tokens(channel, now) + horizon * self.rate))
-
-    async def take(self, channel: str) -> None:
-        while True:
-            now = time.monotonic()
-            wait = self._paused_until.get(channel, 0.0) - now
-            tokens = self._tokens(channel, now)
-            if wait <= 0 and tokens >= 1.0:
-                self._buckets[channel] = (tokens - 1.0, now)
-                self._buckets.move_to_end(channel)
-                while len(self._buckets) > 10_000:  # forget the least recently used channels
-                    self._buckets.popitem(last=False)
-                return
-            await asyncio.sleep(max(wait, (1.0 - tokens) / self.rate, 0.001))
-
-    def pause(self, channel: str, seconds: float) -> None:
-        self._paused_until[channel] = max(self._paused_until.get(channel, 0.0), time.monotonic() + seconds)
 
 
 def slack_error(exc: SlackApiError) -> str:
@@ -376,30 +338,19 @@ class OutboxDispatcher:
         """
         if outgoing.update_ts:
             return None  # an edit is safe to repeat
-        oldest = f"{since.timestamp() - 30:.6f}"
+        # the same window and page in both places; a thread is read by its parent's ts
+        search: dict[str, Any] = {
+            "token": outgoing.token,
+            "channel": outgoing.channel,
+            "oldest": f"{since.timestamp() - 30:.6f}",
+            "include_all_metadata": True,
+            "limit": 200,
+        }
         try:
-            found = self._with_key(
-                await self.client.conversations_history(
-                    token=outgoing.token,
-                    channel=outgoing.channel,
-                    oldest=oldest,
-                    include_all_metadata=True,
-                    limit=200,
-                ),
-                dedup_key,
-            )
+            found = self._with_key(await self.client.conversations_history(**search), dedup_key)
             if found is None and outgoing.thread_ts:
-                found = self._with_key(
-                    await self.client.conversations_replies(
-                        token=outgoing.token,
-                        channel=outgoing.channel,
-                        ts=outgoing.thread_ts,
-                        oldest=oldest,
-                        include_all_metadata=True,
-                        limit=200,
-                    ),
-                    dedup_key,
-                )
+                replies = await self.client.conversations_replies(ts=outgoing.thread_ts, **search)
+                found = self._with_key(replies, dedup_key)
         except SlackApiError as exc:
             log.warning("could not check %s for an earlier post: %s", outgoing.channel, slack_error(exc))
             return None

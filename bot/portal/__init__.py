@@ -1,16 +1,16 @@
-"""The creator pages behind invite links (`/i/{token}`)."""
+"""The creator pages: invite links (`/i/{token}`), linking requests (`/a/{token}`), TikTok connect."""
 
 from aiohttp import web
+from limits.aio.storage import Storage
+
+from bot.portal.linking import add_linking_routes
+from bot.portal.routes import add_routes
+from bot.portal.tiktok import add_tiktok_routes
 
 
-def setup(app: web.Application) -> None:
-    """Add the creator routes to the one aiohttp application (its settings and sessions are set)."""
-    from bot.portal.routes import add_routes  # bot.app imports this package: import late
-
-    add_routes(app)
-    from bot.portal.linking import add_linking_routes  # `/a/{token}`: linking requests
-
-    add_linking_routes(app)
-    from bot.portal.tiktok import add_tiktok_routes  # `/tiktok/connect`, `/tiktok/oauth`
-
-    add_tiktok_routes(app)
+def setup(app: web.Application, *, rate_limit_storage: Storage) -> None:
+    """Add the creator routes to the one aiohttp application (its settings and sessions are set);
+    the rate limits count in `rate_limit_storage`."""
+    add_routes(app, rate_limit_storage=rate_limit_storage)
+    add_linking_routes(app)  # `/a/{token}`: linking requests
+    add_tiktok_routes(app)  # `/tiktok/connect`, `/tiktok/oauth`

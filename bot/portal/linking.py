@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import i18n
+from bot.keys import DISPATCHER_KEY, SESSIONS_KEY, SETTINGS_KEY
 from bot.portal import messages
 from bot.portal.routes import (
     FORM_TOKENS_KEY,
@@ -16,6 +18,8 @@ from bot.portal.routes import (
     client_address,
     not_found,
     page,
+    page_of,
+    safe_link,
     too_many,
     with_headers,
 )
@@ -30,8 +34,6 @@ MAX_FIELDS = linking.MAX_LINKS + 10
 
 
 def add_linking_routes(app: web.Application) -> None:
-    from bot.app import DISPATCHER_KEY, SESSIONS_KEY, SETTINGS_KEY
-
     sessions = app[SESSIONS_KEY]
     server_token = app[SETTINGS_KEY].business_token_from_settings
 
@@ -65,8 +67,8 @@ def request_page(
         status=status,
         project=view.project,
         brand=brand,
-        logo_url=brand.logo_url if (brand.logo_url or "").startswith("https://") else None,
-        website_url=brand.website if brand.website.startswith(("https://", "http://")) else None,
+        logo_url=safe_link(brand.logo_url, schemes=("https://",)),
+        website_url=safe_link(brand.website),
         handle=linking_request.creator_handle,
         token=linking_request.token,
         videos=[(spark_code_field(index), video) for index, video in enumerate(view.videos)],
@@ -89,14 +91,11 @@ async def show_request(
     wait = await request.app[RATE_LIMITS_KEY].check_view(client_address(request))
     if wait:
         return too_many(wait)
-    try:
-        async with sessions() as session:
-            view = await linking.get_request(session, token=request.match_info["token"])
-    except NotFound:
-        return not_found()
-    if linking.is_paused(view):
-        return paused_page(view)
-    return request_page(request, view)
+    return await page_of(
+        sessions,
+        partial(linking.get_request, token=request.match_info["token"]),
+        lambda view: paused_page(view) if linking.is_paused(view) else request_page(request, view),
+    )
 
 
 # the same words as `linking.paused_message`, with the date written the way the page's language does
@@ -139,6 +138,7 @@ async def receive_answer(
         return form
     choice = form.get("answer")
     values = {name: value for name, value in form.items() if name.startswith("spark_code_")}
+    read_again = partial(linking.get_request, token=token)  # the page again after a refusal
     try:
         async with sessions.begin() as session:
             if choice == "accept":
@@ -152,51 +152,28 @@ async def receive_answer(
                 raise InvalidInput({"answer": "Choose to authorize or to decline."})
     except NotFound:
         return not_found()
-    except RequestPaused:
-        return await _paused_again(sessions, token)
+    except RequestPaused:  # the project was paused before the answer came; nothing was stored
+        return await page_of(sessions, read_again, lambda view: paused_page(view, status=409))
     except Conflict as exc:
-        return await _again(request, sessions, token, values, status=409, refusal=exc.message)
+        status, errors, refusal = 409, {}, exc.message
     except InvalidInput as exc:
-        return await _again(request, sessions, token, values, status=422, errors=exc.errors)
-    i18n.prefer_default(result.view.project.creator_language)
-    return page(
-        "linking_done.html",
-        project=result.view.project,
-        brand=result.view.brand,
-        accepted=result.accepted,
-        count=len(result.view.videos),
-    )
+        status, errors, refusal = 422, exc.errors, None
+    else:
+        i18n.prefer_default(result.view.project.creator_language)
+        return page(
+            "linking_done.html",
+            project=result.view.project,
+            brand=result.view.brand,
+            accepted=result.accepted,
+            count=len(result.view.videos),
+        )
 
+    def again(view: RequestView) -> web.Response:
+        """The request page again, with what was typed and why it was refused; once answered or
+        expired, the page itself says so, and when: no refusal on top."""
+        pending = view.state == "pending"
+        return request_page(
+            request, view, values=values, errors=errors, status=status, refusal=refusal if pending else None
+        )
 
-async def _again(
-    request: web.Request,
-    sessions: async_sessionmaker[AsyncSession],
-    token: str,
-    values: Mapping[str, str],
-    *,
-    status: int,
-    errors: Mapping[str, str] | None = None,
-    refusal: str | None = None,
-    headers: Mapping[str, str] | None = None,
-) -> web.Response:
-    """The request page again, with what was typed and why it was refused."""
-    try:
-        async with sessions() as session:
-            view = await linking.get_request(session, token=token)
-    except NotFound:
-        return not_found()
-    if view.state != "pending":
-        refusal = None  # the page itself says the request was answered or expired, and when
-    response = request_page(request, view, values=values, errors=errors, status=status, refusal=refusal)
-    response.headers.update(headers or {})
-    return response
-
-
-async def _paused_again(sessions: async_sessionmaker[AsyncSession], token: str) -> web.Response:
-    """409: the project was paused before the answer came; nothing was stored."""
-    try:
-        async with sessions() as session:
-            view = await linking.get_request(session, token=token)
-    except NotFound:
-        return not_found()
-    return paused_page(view, status=409)
+    return await page_of(sessions, read_again, again)

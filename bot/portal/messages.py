@@ -13,6 +13,7 @@ import functools
 import re
 
 from bot.i18n import N_, gettext_
+from storage.models import AnchorKind
 
 MESSAGES = (
     # TikTok video links and handles (bot/tiktok/urls.py: every refusal constant there)
@@ -111,6 +112,21 @@ MESSAGES = (
     N_("Back in a moment"),
     N_("This page can't be shown right now, and nothing you sent was saved. Please try again in a minute."),
 )
+
+# what the brief calls the kind of thing a video promotes (`templates/brief.html`: `anchor_kind`)
+ANCHOR_KINDS = {
+    AnchorKind.WEBPAGE: N_("Web page"),
+    AnchorKind.APP_DOWNLOAD: N_("App download"),
+    AnchorKind.GAMING: N_("Game"),
+    AnchorKind.TIKTOK_SHOP: N_("TikTok Shop product"),
+}
+OTHER_ANCHOR_KIND = N_("Link")
+
+
+def anchor_kind(kind: AnchorKind) -> str:
+    """The word for an anchor's kind in the page's language (a kind without a word reads "Link")."""
+    return gettext_(ANCHOR_KINDS.get(kind, OTHER_ANCHOR_KIND))
+
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 

@@ -5,24 +5,24 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlencode
 
 import jinja2
 from aiohttp import web
+from limits.aio.storage import Storage
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import i18n
+from bot.keys import DISPATCHER_KEY, JOBS_KEY, SESSIONS_KEY, SETTINGS_KEY, WRITER_KEY
 from bot.portal import messages, security
 from bot.portal.security import MAX_BODY_BYTES, SECURITY_HEADERS, FormTokens, RateLimits
 from bot.services import deliveries
 from bot.services.deliveries import Brief, Delivery, ProjectPaused, VideoOfAnotherCreator
 from bot.services.errors import InvalidInput, NotFound
 from bot.tiktok.spark_codes import MAX_LENGTH as SPARK_CODE_MAX_LENGTH
-from storage.models import AnchorKind
-from storage.shared import SQLRateLimitStorage
-from storage.writer import Writer
 
 log = logging.getLogger(__name__)
 
@@ -30,14 +30,6 @@ RATE_LIMITS_KEY = web.AppKey("portal_rate_limits", RateLimits)
 FORM_TOKENS_KEY = web.AppKey("portal_form_tokens", FormTokens)
 FORM_FIELDS = ("url", "creator_handle", "creator_email", "spark_code")
 CSRF_FIELD = "form_token"
-
-ANCHOR_KINDS = {
-    AnchorKind.WEBPAGE: i18n.N_("Web page"),
-    AnchorKind.APP_DOWNLOAD: i18n.N_("App download"),
-    AnchorKind.GAMING: i18n.N_("Game"),
-    AnchorKind.TIKTOK_SHOP: i18n.N_("TikTok Shop product"),
-}
-OTHER_ANCHOR_KIND = i18n.N_("Link")
 
 templates = jinja2.Environment(
     loader=jinja2.PackageLoader("bot.portal", "templates"),
@@ -56,20 +48,21 @@ templates.install_gettext_callables(  # type: ignore[attr-defined]
 )
 templates.filters["t"] = messages.translate
 templates.filters["number"] = lambda value: i18n.format_number(value)
+templates.filters["anchor_kind"] = messages.anchor_kind
 
 # the path of the creator page being answered, for its language links
 _page_path: ContextVar[str] = ContextVar("portal_page_path", default="/")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+Found = TypeVar("Found")
 
 
-def add_routes(app: web.Application) -> None:
-    from bot.app import DISPATCHER_KEY, JOBS_KEY, SESSIONS_KEY, SETTINGS_KEY, WRITER_KEY
-
+def add_routes(app: web.Application, *, rate_limit_storage: Storage) -> None:
+    """`/i/{token}`; the rate limits count in `rate_limit_storage` (shared by the replicas)."""
     settings = app[SETTINGS_KEY]
     i18n.languages()  # reads and compiles the catalogs now: a broken one stops the start, not a page
     app[RATE_LIMITS_KEY] = RateLimits(
-        SQLRateLimitStorage(app[WRITER_KEY]),
+        rate_limit_storage,
         views_per_client=settings.creator_views_per_client,
         posts_per_client=settings.creator_posts_per_client,
         posts_per_link=settings.creator_posts_per_link,
@@ -84,7 +77,6 @@ def add_routes(app: web.Application) -> None:
         response = await receive_delivery(
             request,
             sessions,
-            app[WRITER_KEY],
             lookups=bool(settings.tiktok_oembed_url),
             server_token=settings.business_token_from_settings,
         )
@@ -101,12 +93,7 @@ def add_routes(app: web.Application) -> None:
 
 def with_headers(handler: Handler) -> Handler:
     async def wrapped(request: web.Request) -> web.StreamResponse:
-        # each request runs in its own task, so the language chosen here is this page's alone
-        i18n.set_choice(
-            i18n.choose(
-                query=request.query.get("lang"), accept_language=request.headers.get("Accept-Language")
-            )
-        )
+        choose_language(request)
         _page_path.set(request.rel_url.raw_path)
         try:
             response = await handler(request)
@@ -124,6 +111,15 @@ def with_headers(handler: Handler) -> Handler:
         return response
 
     return wrapped
+
+
+def choose_language(request: web.Request) -> None:
+    """The creator page's language, from `?lang=` or the browser's (see `bot.i18n.choose`).
+
+    Each request runs in its own task, so the language chosen here is this page's alone."""
+    i18n.set_choice(
+        i18n.choose(query=request.query.get("lang"), accept_language=request.headers.get("Accept-Language"))
+    )
 
 
 RETRY_AFTER_SECONDS = 30
@@ -166,6 +162,21 @@ def not_found() -> web.Response:
     return page("not_found.html", status=404)
 
 
+async def page_of(
+    sessions: async_sessionmaker[AsyncSession],
+    read: Callable[[AsyncSession], Awaitable[Found]],
+    render: Callable[[Found], web.Response],
+) -> web.Response:
+    """The page `render` draws from what `read` finds (a link's brief, a request), read in a
+    session of its own; the not-found page when `read` finds no such link."""
+    try:
+        async with sessions() as session:
+            found = await read(session)
+    except NotFound:
+        return not_found()
+    return render(found)
+
+
 def too_many(
     retry_after: int, *, form: Mapping[str, str] | None = None, back_url: str | None = None
 ) -> web.Response:
@@ -202,8 +213,6 @@ def _typed_fields(form: Mapping[str, str]) -> list[tuple[str, str]]:
 
 
 def client_address(request: web.Request) -> str:
-    from bot.app import SETTINGS_KEY
-
     return security.client_address(
         request.remote,
         request.headers.getall("X-Forwarded-For", []),
@@ -218,13 +227,11 @@ async def show_brief(request: web.Request, sessions: async_sessionmaker[AsyncSes
     wait = await request.app[RATE_LIMITS_KEY].check_view(client_address(request))
     if wait:
         return too_many(wait)
-    token = request.match_info["token"]
-    try:
-        async with sessions() as session:
-            brief = await deliveries.get_brief(session, invite_token=token)
-    except NotFound:
-        return not_found()
-    return brief_page(request, brief, values={}, errors={})
+    return await page_of(
+        sessions,
+        partial(deliveries.get_brief, invite_token=request.match_info["token"]),
+        lambda brief: brief_page(request, brief, values={}, errors={}),
+    )
 
 
 def brief_page(
@@ -243,11 +250,10 @@ def brief_page(
         status=status,
         project=project,
         brand=brief.brand,
-        logo_url=brief.brand.logo_url if (brief.brand.logo_url or "").startswith("https://") else None,
+        logo_url=safe_link(brief.brand.logo_url, schemes=("https://",)),
         anchor=brief.anchor,
-        anchor_kind=i18n.gettext_(ANCHOR_KINDS.get(brief.anchor.kind, OTHER_ANCHOR_KIND)),
-        anchor_url=_safe_link(brief.anchor.url),
-        website_url=_safe_link(brief.brand.website),
+        anchor_url=safe_link(brief.anchor.url),
+        website_url=safe_link(brief.brand.website),
         deadline=i18n.format_date(project.deadline) or None,
         form_token=request.app[FORM_TOKENS_KEY].issue(project.invite_token),
         values=values,
@@ -257,8 +263,11 @@ def brief_page(
     )
 
 
-def _safe_link(url: str | None) -> str | None:
-    return url if url and url.startswith(("https://", "http://")) else None
+def safe_link(url: str | None, *, schemes: tuple[str, ...] = ("https://", "http://")) -> str | None:
+    """A link the page may show (a web address, not `javascript:` or the like), else None.
+
+    Logos ask for `https://` only: an `http://` image on the page would be mixed content."""
+    return url if url and url.startswith(schemes) else None
 
 
 # --- POST: a delivery -------------------------------------------------------------------------
@@ -267,7 +276,6 @@ def _safe_link(url: str | None) -> str | None:
 async def receive_delivery(
     request: web.Request,
     sessions: async_sessionmaker[AsyncSession],
-    writer: Writer,
     *,
     lookups: bool = False,
     server_token: bool = False,
@@ -286,7 +294,7 @@ async def receive_delivery(
     values = {name: form.get(name, "") for name in FORM_FIELDS}
     try:
         delivery = await deliveries.deliver(
-            writer,
+            request.app[WRITER_KEY],
             sessions,
             invite_token=token,
             url=values["url"],
@@ -299,34 +307,21 @@ async def receive_delivery(
     except NotFound:
         return not_found()
     except ProjectPaused as exc:
-        return await _refusal(request, sessions, token, values, status=409, message=exc.message)
+        status, errors, message = 409, {}, exc.message
     except VideoOfAnotherCreator as exc:
-        return await _refusal(request, sessions, token, values, status=409, errors={"url": exc.message})
+        status, errors, message = 409, {"url": exc.message}, None
     except InvalidInput as exc:
-        return await _refusal(request, sessions, token, values, status=422, errors=exc.errors)
-    return received_page(delivery)
-
-
-async def _refusal(
-    request: web.Request,
-    sessions: async_sessionmaker[AsyncSession],
-    token: str,
-    values: Mapping[str, str],
-    *,
-    status: int,
-    errors: Mapping[str, str] | None = None,
-    message: str | None = None,
-    headers: Mapping[str, str] | None = None,
-) -> web.Response:
-    """The brief again, with what was typed and why it was refused."""
-    try:
-        async with sessions() as session:
-            brief = await deliveries.get_brief(session, invite_token=token)
-    except NotFound:
-        return not_found()
-    response = brief_page(request, brief, values=values, errors=errors or {}, status=status, refusal=message)
-    response.headers.update(headers or {})
-    return response
+        status, errors, message = 422, exc.errors, None
+    else:
+        return received_page(delivery)
+    # the brief again, with what was typed and why it was refused
+    return await page_of(
+        sessions,
+        partial(deliveries.get_brief, invite_token=token),
+        lambda brief: brief_page(
+            request, brief, values=values, errors=errors, status=status, refusal=message
+        ),
+    )
 
 
 async def checked_form(

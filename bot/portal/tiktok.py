@@ -9,6 +9,7 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from bot.blocks.connections import service_name
+from bot.keys import DISPATCHER_KEY, JOBS_KEY, SESSIONS_KEY, SETTINGS_KEY
 from bot.portal.routes import page, with_headers
 from bot.services import tiktok_oauth, tiktok_one_sync
 from bot.services.tiktok_oauth import CONNECT_PATH, REDIRECT_PATH, ConnectRefused
@@ -21,8 +22,6 @@ WEBHOOK_MAX_BYTES = 64 * 1024
 
 
 def add_tiktok_routes(app: web.Application) -> None:
-    from bot.app import DISPATCHER_KEY, JOBS_KEY, SESSIONS_KEY, SETTINGS_KEY
-
     settings = app[SETTINGS_KEY]
     sessions = app[SESSIONS_KEY]
 

@@ -10,7 +10,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.errors import render_notice
 from bot.blocks.home import ALL, CREATE_FROM_HOME, HOME_PAGE, HOME_SCOPE, MINE
-from bot.blocks.linking import render_paste_modal
 from bot.blocks.project_modals import (
     TOGGLE_ACTIVE,
     render_archived_view,
@@ -31,7 +30,14 @@ from bot.blocks.projects import (
     render_project_list,
 )
 from bot.handlers.commands.list_projects import PAGE_SIZE
-from bot.handlers.common import answer_privately, publish_home, sessions_of, settings_of
+from bot.handlers.common import (
+    answer_privately,
+    publish_home,
+    sessions_of,
+    value_id,
+    value_of,
+    value_parts,
+)
 from bot.handlers.projects_flow import (
     archive_sentence,
     get_by_id,
@@ -41,20 +47,17 @@ from bot.handlers.projects_flow import (
     project_overview_message,
     set_active,
 )
+from bot.handlers.views.linking import open_paste_modal
 from bot.services import projects
 from bot.services.workspaces import Actor
 from storage import assets as asset_queries
-
-
-def _value(body: dict[str, Any]) -> str:
-    return str(body["actions"][0].get("value", ""))
 
 
 async def copy_invite_link(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
     await ack()
-    project = await get_by_id(context, _value(body))
+    project = await get_by_id(context, value_id(body))
     message = invite_link_message(context, project)
     await answer_privately(body=body, context=context, client=client, message=message, title="Invite link")
 
@@ -63,7 +66,7 @@ async def open_project(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
     await ack()
-    project = await get_by_id(context, _value(body))
+    project = await get_by_id(context, value_id(body))
     message = await project_overview_message(context, project)
     await answer_privately(body=body, context=context, client=client, message=message, title="Lite project")
 
@@ -72,7 +75,7 @@ async def manage_project(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
     await ack()
-    project = await get_by_id(context, _value(body))
+    project = await get_by_id(context, value_id(body))
     await open_manage_modal(client, context, trigger_id=body["trigger_id"], project=project)
 
 
@@ -81,7 +84,7 @@ async def pause_or_resume(
 ) -> None:
     await ack()
     active = body["actions"][0]["action_id"] == RESUME_PROJECT
-    project = await get_by_id(context, _value(body))
+    project = await get_by_id(context, value_id(body))
     assert project.id is not None
     _, sentence = await set_active(client, context, project_id=project.id, active=active)
     if context.respond is not None and body.get("response_url"):
@@ -93,7 +96,7 @@ async def toggle_from_manage_modal(
 ) -> None:
     """The Active invite link switch inside the modal: flip it, then redraw the modal in place."""
     await ack()
-    project_id, _, state = _value(body).partition(":")
+    project_id, state = value_parts(body, 2)
     project = await get_by_id(context, project_id)
     assert project.id is not None
     project, _ = await set_active(client, context, project_id=project.id, active=state == "on")
@@ -110,28 +113,14 @@ async def add_videos(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
     await ack()
-    project = await get_by_id(context, _value(body))
-    if not settings_of(context).linking_requests_enabled:
-        text = (
-            "Linking requests — adding creators' existing videos by URL — are available to select customers. "
-            f"Creators can still deliver any video through the invite link of “{project.link_name}”."
-        )
-        await answer_privately(
-            body=body, context=context, client=client, message=render_notice(text), title="Add videos"
-        )
-        return
-    view = render_paste_modal(project)
-    if (body.get("container") or {}).get("type") == "view":
-        await client.views_push(trigger_id=body["trigger_id"], view=view)
-    else:
-        await client.views_open(trigger_id=body["trigger_id"], view=view)
+    await open_paste_modal(client, body, context, project_id=value_id(body))
 
 
 async def compose_invite(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
     await ack()
-    project = await get_by_id(context, _value(body))
+    project = await get_by_id(context, value_id(body))
     await client.views_open(trigger_id=body["trigger_id"], view=render_invite_message_modal(project))
 
 
@@ -146,7 +135,7 @@ async def turn_home_page(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
     await ack()
-    scope, _, offset = _value(body).rpartition(":")
+    scope, offset = value_parts(body, 2)
     await publish_home(
         client,
         context,
@@ -164,13 +153,13 @@ async def choose_home_scope(
         client,
         context,
         user_id=body["user"]["id"],
-        scope=_value(body) if _value(body) in (MINE, ALL) else None,
+        scope=value_of(body) if value_of(body) in (MINE, ALL) else None,
     )
 
 
 async def turn_list_page(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
     await ack()
-    offset = int(_value(body)) if _value(body).isdigit() else 0
+    offset = int(value_of(body)) if value_of(body).isdigit() else 0
     async with sessions_of(context)() as session:
         page = await projects.list_projects(
             session, actor=Actor.from_context(context), offset=offset, limit=PAGE_SIZE
@@ -185,7 +174,7 @@ async def archive_or_restore(
     """*Archive project* (Manage project link) and *Restore* (`/liteproject archived`, the card)."""
     await ack()
     archive = body["actions"][0]["action_id"] == ARCHIVE_PROJECT
-    project = await get_by_id(context, _value(body))
+    project = await get_by_id(context, value_id(body))
     assert project.id is not None
     actor = Actor.from_context(context)
     async with sessions_of(context).begin() as session:
