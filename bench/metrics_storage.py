@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.performance.report import PREFERENCE, project_performance
 from storage import metrics
@@ -40,11 +41,12 @@ METRIC_NAMES = [*PREFERENCE, *(f"metric_{index:02d}" for index in range(100))]
 VIDEOS_PER_PROJECT = 50
 
 
-async def _seed(sessions, videos: int) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+async def _seed(sessions: async_sessionmaker[AsyncSession], videos: int) -> list[tuple[int, int]]:
     async with sessions.begin() as session:
         workspace = Workspace(team_id="TBENCH")
         session.add(workspace)
         await session.flush()
+        assert workspace.id is not None
         brand = BrandProfile(
             workspace_id=workspace.id,
             name="Bench",
@@ -58,7 +60,7 @@ async def _seed(sessions, videos: int) -> list[tuple[int, int]]:  # type: ignore
         projects = []
         for number in range((videos + VIDEOS_PER_PROJECT - 1) // VIDEOS_PER_PROJECT):
             project = LiteProject(
-                workspace_id=workspace.id,  # type: ignore[arg-type]
+                workspace_id=workspace.id,
                 brand_id=brand.id,  # type: ignore[arg-type]
                 authorization_days=30,
                 anchor_id=anchor.id,  # type: ignore[arg-type]

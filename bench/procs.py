@@ -78,9 +78,10 @@ def start(name: str, args: list[str], *, workdir: Path, env: dict[str, str], por
 
 
 def wait_until_up(
-    child: Child, path: str = "/healthz", *, timeout: float = 30.0, method: str = "GET"
+    child: Child, path: str = "/healthz", *, timeout: float = 120.0, method: str = "GET"
 ) -> None:
-    """Poll until the child answers (any HTTP status); fail fast if it exits."""
+    """Poll until the child answers (any HTTP status); fail fast if it exits. The server's imports
+    alone took 20-30 s on a 2-core machine also running other test suites."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if child.process.poll() is not None:

@@ -530,6 +530,12 @@ def server_metrics(port: int) -> dict[str, Any]:
         "db_wait_mean_ms": round(samples.get("liteproject_db_wait_seconds_sum", 0.0) / waits * 1000, 2)
         if waits
         else None,
+        # SQLite: how many requests' write units each commit of the writer carried
+        "write_units_per_commit": round(
+            samples.get("liteproject_write_units_per_commit_sum", 0.0) / commits, 1
+        )
+        if (commits := samples.get("liteproject_write_units_per_commit_count", 0.0))
+        else None,
         "rss_mb": round(samples.get("process_resident_memory_bytes", 0.0) / 2**20, 1),
         "gc_collections": int(samples.get("python_gc_collections_total", 0)),
     }

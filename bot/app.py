@@ -40,6 +40,7 @@ from bot.keys import (
     READINESS_KEY,
     SESSIONS_KEY,
     SETTINGS_KEY,
+    WRITER_KEY,
 )
 from bot.notify.dispatcher import DispatcherConfig, OutboxDispatcher, TokenSource
 from bot.notify.scheduler import add_scheduler
@@ -50,6 +51,7 @@ from bot.shedding import PAGE_LIMIT_KEY, WORK_LIMIT_KEY, PageLimit, WorkLimit, s
 from bot.slack_auth import patient_authorization
 from storage.db import create_engine, create_sessionmaker
 from storage.shared import SQLRateLimitStorage
+from storage.writer import Writer, writer_for
 
 log = logging.getLogger(__name__)
 
@@ -209,6 +211,7 @@ def create_web_app(
     app[SETTINGS_KEY] = settings
     app[ENGINE_KEY] = engine
     app[SESSIONS_KEY] = sessions
+    app[WRITER_KEY] = writer = writer_for(engine, on_commit=metrics.WRITE_UNITS_PER_COMMIT.observe)
     app[BOLT_KEY] = bolt
     app[DISPATCHER_KEY] = dispatcher
     app[READINESS_KEY] = ReadinessCheck(settings.database_url)
@@ -226,11 +229,11 @@ def create_web_app(
     )
     app[JOBS_KEY] = jobs
 
-    add_slack_routes(app, bolt, engine=engine, signing_secret=settings.slack_signing_secret or "")
+    add_slack_routes(app, bolt, writer=writer, signing_secret=settings.slack_signing_secret or "")
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     # the creator pages' rate limits count in the database, so replicas share them
-    portal.setup(app, rate_limit_storage=SQLRateLimitStorage(engine))
+    portal.setup(app, rate_limit_storage=SQLRateLimitStorage(writer))
     metrics.setup(app, sessions)
     app.on_startup.append(http.start)
     app.on_startup.append(dispatcher.start)
@@ -245,9 +248,7 @@ def create_web_app(
     return app
 
 
-def add_slack_routes(
-    app: web.Application, bolt: AsyncApp, *, engine: AsyncEngine, signing_secret: str
-) -> None:
+def add_slack_routes(app: web.Application, bolt: AsyncApp, *, writer: Writer, signing_secret: str) -> None:
     """Bolt's own aiohttp routes (`AsyncApp.web_app`): `POST /slack/events` and, in multi-workspace
     mode, the install pages, with what the app adds around them.
 
@@ -261,18 +262,18 @@ def add_slack_routes(
         path = route.resource.canonical
         handler: Handler = route.handler
         if route.method == "POST":
-            handler = _around_events(handler, engine=engine, verifier=verifier)
+            handler = _around_events(handler, writer=writer, verifier=verifier)
         elif path == REDIRECT_PATH and bolt.oauth_flow is not None:
             handler = _around_oauth_redirect(handler, bolt.oauth_flow)
         app.router.add_route(route.method, path, handler)
 
 
-def _around_events(handler: Handler, *, engine: AsyncEngine, verifier: SignatureVerifier) -> Handler:
+def _around_events(handler: Handler, *, writer: Writer, verifier: SignatureVerifier) -> Handler:
     """What the app adds around Bolt's `POST /slack/events`: a replay, or an event already
     handled, is answered before Bolt runs it; the surface Bolt found is kept for the metrics."""
 
     async def slack_events(request: web.Request) -> web.StreamResponse:
-        repeated = await refuse_repeats(request, engine, verifier)
+        repeated = await refuse_repeats(request, writer, verifier)
         if repeated is not None:
             return repeated
         _surface.set(None)
@@ -320,5 +321,6 @@ async def readyz(request: web.Request) -> web.Response:
 
 
 async def _dispose_engine(app: web.Application) -> None:
+    await app[WRITER_KEY].close()
     await app[READINESS_KEY].close()
     await app[ENGINE_KEY].dispose()

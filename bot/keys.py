@@ -14,6 +14,7 @@ from bot.health import ReadinessCheck
 from bot.jobs.runner import JobRunner
 from bot.notify.dispatcher import OutboxDispatcher
 from bot.settings import Settings
+from storage.writer import Writer
 
 SETTINGS_KEY = web.AppKey("settings", Settings)
 ENGINE_KEY = web.AppKey("engine", AsyncEngine)
@@ -22,3 +23,5 @@ BOLT_KEY = web.AppKey("bolt", AsyncApp)
 DISPATCHER_KEY = web.AppKey("dispatcher", OutboxDispatcher)
 READINESS_KEY = web.AppKey("readiness", ReadinessCheck)
 JOBS_KEY = web.AppKey("jobs", JobRunner)
+# write units (deliveries, replay marks, rate-limit hits): committed in groups on SQLite
+WRITER_KEY = web.AppKey("writer", Writer)

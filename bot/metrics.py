@@ -59,6 +59,11 @@ DB_WAIT_SECONDS = Histogram(
     ["backend"],
     buckets=(0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0),
 )
+WRITE_UNITS_PER_COMMIT = Histogram(
+    "liteproject_write_units_per_commit",
+    "Write units (a delivery, a replay mark, a rate-limit hit) committed together by the SQLite writer.",
+    buckets=(1, 2, 4, 8, 16, 32, 64),
+)
 OUTBOX_BACKLOG = Gauge("liteproject_outbox_backlog", "Outbox messages waiting to be sent (pending rows).")
 OUTBOX_OLDEST_SECONDS = Gauge(
     "liteproject_outbox_oldest_age_seconds", "Age of the oldest outbox message still waiting (0 when none)."

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from storage.models import TikTokConnection, TikTokConnectionKind, TikTokOAuthState
+from storage.models import TikTokConnection, TikTokConnectionKind, TikTokConnectionStatus, TikTokOAuthState
 
 
 async def get_connection(
@@ -21,6 +22,20 @@ async def get_connection(
     if for_update:
         query = query.with_for_update()
     return (await session.execute(query)).scalar_one_or_none()
+
+
+def connection_status(
+    connection: Connection, *, workspace_id: int, kind: TikTokConnectionKind
+) -> TikTokConnectionStatus | None:
+    """In a write unit (see `storage.writer`): the status of the workspace's connection, None without one."""
+    found = connection.execute(_STATUS, {"workspace_id": workspace_id, "kind": kind}).scalar()
+    return None if found is None else TikTokConnectionStatus(found)
+
+
+_STATUS = select(col(TikTokConnection.status)).where(
+    col(TikTokConnection.workspace_id) == bindparam("workspace_id"),
+    col(TikTokConnection.kind) == bindparam("kind"),
+)
 
 
 async def list_connections(session: AsyncSession, *, workspace_id: int) -> Sequence[TikTokConnection]:

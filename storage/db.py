@@ -22,13 +22,13 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
         # a writer in another process (a CLI run) still makes us wait rather than fail
         kwargs.setdefault("connect_args", {"timeout": 30})
         engine = create_async_engine(database_url, **kwargs)
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "connect", sqlite_pragmas)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_async_engine(database_url, **kwargs)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     # WAL lets the portal read while a delivery writes; foreign keys are off by default in SQLite
     cursor.execute("PRAGMA journal_mode=WAL")

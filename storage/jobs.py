@@ -3,15 +3,42 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, func, or_, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from storage.models import Job, JobState, OEmbedCache, utcnow
-from storage.sql import insert_for
+from storage.sql import dialect_insert, insert_for
+
+
+@dataclass(frozen=True)
+class NewJob:
+    """A job to queue: a second one with the same key is not queued."""
+
+    kind: str
+    key: str
+    payload: dict[str, Any]
+    workspace_id: int | None = None
+    run_at: dt.datetime | None = None
+
+    def row(self) -> dict[str, Any]:
+        now = utcnow()
+        return {
+            "kind": self.kind,
+            "key": self.key,
+            "workspace_id": self.workspace_id,
+            "payload": self.payload,
+            "state": JobState.PENDING.value,
+            "attempts": 0,
+            "next_attempt_at": self.run_at or now,
+            "created_at": now,
+        }
 
 
 async def add_job(
@@ -24,19 +51,22 @@ async def add_job(
     run_at: dt.datetime | None = None,
 ) -> bool:
     """Queue a job unless one with the same key exists (whatever its state); True when queued."""
-    now = utcnow()
-    insert = insert_for(session)(Job).values(
-        kind=kind,
-        key=key,
-        workspace_id=workspace_id,
-        payload=payload,
-        state=JobState.PENDING.value,
-        attempts=0,
-        next_attempt_at=run_at or now,
-        created_at=now,
-    )
-    result = await session.execute(insert.on_conflict_do_nothing(index_elements=["key"]))
+    row = NewJob(kind, key, payload, workspace_id, run_at).row()
+    result = await session.execute(_insert_job(session.get_bind().dialect.name), row)
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def insert_job(connection: Connection, job: NewJob) -> bool:
+    """`add_job` in a write unit (see `storage.writer`)."""
+    return bool(connection.execute(_insert_job(connection.dialect.name), job.row()).rowcount)
+
+
+@functools.cache
+def _insert_job(dialect: str) -> Any:
+    """Built once: write units run it many times a second. The table, not the entity: with the
+    entity a session would take the parameters for an ORM bulk insert."""
+    table = Job.__table__  # type: ignore[attr-defined]
+    return dialect_insert(dialect)(table).on_conflict_do_nothing(index_elements=["key"])
 
 
 def _due(now: dt.datetime) -> Any:

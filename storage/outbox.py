@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -15,37 +17,48 @@ from storage.models import (
     OutboxStatus,
     utcnow,
 )
-from storage.sql import insert_for
+from storage.sql import dialect_insert
 
 
-async def add_outbox_message(
-    session: AsyncSession,
-    *,
-    workspace_id: int,
-    dedup_key: str,
-    kind: str,
-    channel_id: str,
-    payload: dict[str, Any],
-    event: str | None = None,
-    refresh_key: str | None = None,
-) -> bool:
-    """Queue a notification unless one with the same dedup key exists; True when queued."""
-    now = utcnow()
-    insert = insert_for(session)(OutboxMessage).values(
-        workspace_id=workspace_id,
-        dedup_key=dedup_key,
-        kind=kind,
-        channel_id=channel_id,
-        payload=payload,
-        status=OutboxStatus.PENDING.value,
-        attempts=0,
-        created_at=now,
-        next_attempt_at=now,
-        event=event,
-        refresh_key=refresh_key,
-    )
-    result = await session.execute(insert.on_conflict_do_nothing(index_elements=["dedup_key"]))
+class NewMessage(TypedDict):
+    """An outbox message to queue."""
+
+    workspace_id: int
+    dedup_key: str  # a second message with the same key is not queued
+    kind: str
+    channel_id: str
+    payload: dict[str, Any]
+    event: NotRequired[str | None]
+    refresh_key: NotRequired[str | None]
+
+
+async def add_outbox_message(session: AsyncSession, **message: Unpack[NewMessage]) -> bool:
+    """Queue a notice unless one with the same dedup key exists; True when queued."""
+    result = await session.execute(_insert_outbox(session.get_bind().dialect.name), outbox_row(**message))
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def outbox_row(**message: Unpack[NewMessage]) -> dict[str, Any]:
+    """The row of a message to queue, as every queued message starts."""
+    now = utcnow()
+    return {
+        "event": None,
+        "refresh_key": None,
+        **message,
+        "status": OutboxStatus.PENDING.value,
+        "attempts": 0,
+        "created_at": now,
+        "next_attempt_at": now,
+    }
+
+
+def insert_outbox_messages(connection: Connection, rows: Sequence[dict[str, Any]]) -> set[str]:
+    """In a write unit (see `storage.writer`): queue the `outbox_row`s, in one statement, but those
+    whose dedup key is taken; the keys queued."""
+    if not rows:
+        return set()
+    statement = _insert_outbox(connection.dialect.name).returning(OutboxMessage.__table__.c.dedup_key)  # type: ignore[attr-defined]
+    return set(connection.execute(statement, list(rows)).scalars())
 
 
 async def touch_pending_outbox_message(session: AsyncSession, *, refresh_key: str) -> bool:
@@ -54,21 +67,37 @@ async def touch_pending_outbox_message(session: AsyncSession, *, refresh_key: st
     A claimed one has its lease in next_attempt_at, so the condition leaves it alone: then the
     caller queues a new message, rendered after its own change commits.
     """
-    now = utcnow()
-    query = (
-        update(OutboxMessage)
-        .where(
-            # ix_outbox_refresh: an index range, whatever the size of the backlog
-            col(OutboxMessage.refresh_key) == refresh_key,
-            col(OutboxMessage.status) == OutboxStatus.PENDING,
-            col(OutboxMessage.in_flight_since).is_(None),
-            col(OutboxMessage.next_attempt_at) <= now,
-        )
-        # keeps its place in the queue: moving it later could let a newer message overtake it
-        .values(next_attempt_at=col(OutboxMessage.next_attempt_at))
-    )
-    result = await session.execute(query)
+    result = await session.execute(_TOUCH_PENDING, {"touched_key": refresh_key, "now": utcnow()})
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def touch_pending_in_unit(connection: Connection, *, refresh_key: str) -> bool:
+    """`touch_pending_outbox_message` in a write unit (see `storage.writer`)."""
+    return bool(connection.execute(_TOUCH_PENDING, {"touched_key": refresh_key, "now": utcnow()}).rowcount)
+
+
+# built once: write units run them many times a second, and building a statement costs more than
+# running it on SQLite
+_TOUCH_PENDING = (
+    update(OutboxMessage)
+    .where(
+        # ix_outbox_refresh: an index range, whatever the size of the backlog
+        col(OutboxMessage.refresh_key) == bindparam("touched_key"),
+        col(OutboxMessage.status) == OutboxStatus.PENDING,
+        col(OutboxMessage.in_flight_since).is_(None),
+        col(OutboxMessage.next_attempt_at) <= bindparam("now"),
+    )
+    # keeps its place in the queue: moving it later could let a newer message overtake it
+    .values(next_attempt_at=col(OutboxMessage.next_attempt_at))
+)
+
+
+@functools.cache
+def _insert_outbox(dialect: str) -> Any:
+    # the table, not the entity: with the entity a session would take a parameter list for an ORM
+    # bulk insert
+    table = OutboxMessage.__table__  # type: ignore[attr-defined]
+    return dialect_insert(dialect)(table).on_conflict_do_nothing(index_elements=["dedup_key"])
 
 
 async def due_outbox_messages(

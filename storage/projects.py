@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, or_
+from sqlalchemy import and_, bindparam, case, delete, func, or_
 from sqlalchemy import select as sa_select
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -43,6 +44,18 @@ async def get_project_for_update(
 async def get_project_by_token(session: AsyncSession, *, invite_token: str) -> LiteProject | None:
     query = select(LiteProject).where(LiteProject.invite_token == invite_token)
     return (await session.execute(query)).scalar_one_or_none()
+
+
+def project_by_token(connection: Connection, *, invite_token: str) -> LiteProject | None:
+    """`get_project_by_token` in a write unit (see `storage.writer`): a `LiteProject` no session tracks."""
+    row = connection.execute(_PROJECT_BY_TOKEN, {"invite_token": invite_token}).first()
+    return None if row is None else LiteProject(**row._mapping)
+
+
+# built once: write units run it many times a second
+_PROJECT_BY_TOKEN = sa_select(*LiteProject.__table__.columns).where(  # type: ignore[attr-defined]
+    col(LiteProject.invite_token) == bindparam("invite_token")
+)
 
 
 async def find_projects_by_name(

@@ -6,21 +6,27 @@
   retried event id is handled once whichever replica receives it.
 
 Both are one statement per call (an upsert, or an insert that may conflict), so they hold under
-concurrency on PostgreSQL and on SQLite without a read-then-write race.
+concurrency on PostgreSQL and on SQLite without a read-then-write race. Both write through the
+writer (`storage.writer`): on SQLite the marks and hits of many requests share one commit.
 """
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 from limits.aio.storage import Storage
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import bindparam, case, delete, func, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col
 
 from storage.models import RateLimitCounter, SeenSlackRequest
 from storage.sql import dialect_insert
+from storage.writer import Writer
 
 # expired rows are swept every this many writes, so the tables stay the size of the live keys
 SWEEP_EVERY = 500
@@ -31,9 +37,10 @@ class SQLRateLimitStorage(Storage):
 
     STORAGE_SCHEME: list[str] | None = ["liteproject-sql"]  # noqa: RUF012 (the base declares it so)
 
-    def __init__(self, engine: AsyncEngine, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, writer: Writer, *, clock: Callable[[], float] = time.time) -> None:
         super().__init__()
-        self.engine = engine
+        self.writer = writer  # hits are write units: on SQLite, many requests' share a commit
+        self.engine = writer.engine
         self.clock = clock
         self._writes = 0
 
@@ -42,25 +49,11 @@ class SQLRateLimitStorage(Storage):
         return (SQLAlchemyError, OSError)
 
     async def incr(self, key: str, expiry: int, amount: int = 1) -> int:
-        now = self.clock()
-        table = RateLimitCounter.__table__  # type: ignore[attr-defined]
-        statement = dialect_insert(self.engine.dialect.name)(table).values(
-            key=key, hits=amount, expires_at=now + expiry
+        self._writes += 1
+        sweep = self._writes % SWEEP_EVERY == 0
+        return await self.writer.run(
+            partial(_count_hit, key=key, amount=amount, now=self.clock(), expiry=expiry, sweep=sweep)
         )
-        expired = table.c.expires_at <= now
-        statement = statement.on_conflict_do_update(
-            index_elements=[table.c.key],
-            set_={
-                "hits": case((expired, amount), else_=table.c.hits + amount),
-                "expires_at": case((expired, now + expiry), else_=table.c.expires_at),
-            },
-        ).returning(table.c.hits)
-        async with self.engine.begin() as connection:
-            hits = int((await connection.execute(statement)).scalar_one())
-            self._writes += 1
-            if self._writes % SWEEP_EVERY == 0:
-                await connection.execute(delete(table).where(expired))
-        return hits
 
     async def get(self, key: str) -> int:
         table = RateLimitCounter.__table__  # type: ignore[attr-defined]
@@ -93,28 +86,66 @@ class SQLRateLimitStorage(Storage):
             await connection.execute(delete(RateLimitCounter).where(RateLimitCounter.key == key))  # type: ignore[arg-type]
 
 
-async def remember_once(
-    engine: AsyncEngine, key: str, *, keep_seconds: float, clock: Callable[[], float] = time.time
-) -> bool:
+def _count_hit(connection: Connection, *, key: str, amount: int, now: float, expiry: int, sweep: bool) -> int:
+    params = {"counter": key, "amount": amount, "now": now, "until": now + expiry}
+    hits = int(connection.execute(_count(connection.dialect.name), params).scalar_one())
+    if sweep:
+        connection.execute(_FORGET_EXPIRED_COUNTERS, {"now": now})
+    return hits
+
+
+@functools.cache
+def _count(dialect: str) -> Any:
+    """Built once: every creator post runs it (twice)."""
+    table = RateLimitCounter.__table__  # type: ignore[attr-defined]
+    expired = table.c.expires_at <= bindparam("now")
+    return (
+        dialect_insert(dialect)(table)
+        .values(key=bindparam("counter"), hits=bindparam("amount"), expires_at=bindparam("until"))
+        .on_conflict_do_update(
+            index_elements=[table.c.key],
+            set_={
+                "hits": case((expired, bindparam("amount")), else_=table.c.hits + bindparam("amount")),
+                "expires_at": case((expired, bindparam("until")), else_=table.c.expires_at),
+            },
+        )
+        .returning(table.c.hits)
+    )
+
+
+_FORGET_EXPIRED_COUNTERS = delete(RateLimitCounter).where(
+    col(RateLimitCounter.expires_at) <= bindparam("now")
+)
+
+
+def remember_once(connection: Connection, *, key: str, keep_seconds: float, now: float) -> bool:
     """Mark `key` as seen; True the first time (on any replica), False for every later call.
 
+    A write unit (see `storage.writer`): on SQLite the marks of many requests share one commit.
     A mark whose time is up is taken over by the next call, so keys may come back after
     `keep_seconds` (Slack refuses requests that old anyway).
     """
-    now = clock()
+    params = {"mark": key, "until": now + keep_seconds, "now": now}
+    first = connection.execute(_remember(connection.dialect.name), params).first() is not None
+    if first and hash(key) % SWEEP_EVERY == 0:
+        connection.execute(_FORGET_EXPIRED, {"now": now})
+    return first
+
+
+@functools.cache
+def _remember(dialect: str) -> Any:
+    """Built once: every Slack request runs it."""
     table = SeenSlackRequest.__table__  # type: ignore[attr-defined]
-    statement = (
-        dialect_insert(engine.dialect.name)(table)
-        .values(key=key, expires_at=now + keep_seconds)
+    return (
+        dialect_insert(dialect)(table)
+        .values(key=bindparam("mark"), expires_at=bindparam("until"))
         .on_conflict_do_update(
             index_elements=[table.c.key],
-            set_={"expires_at": now + keep_seconds},
-            where=table.c.expires_at <= now,
+            set_={"expires_at": bindparam("until")},
+            where=table.c.expires_at <= bindparam("now"),
         )
         .returning(table.c.key)
     )
-    async with engine.begin() as connection:
-        first = (await connection.execute(statement)).first() is not None
-        if first and hash(key) % SWEEP_EVERY == 0:
-            await connection.execute(delete(table).where(table.c.expires_at <= now))
-    return first
+
+
+_FORGET_EXPIRED = delete(SeenSlackRequest).where(col(SeenSlackRequest.expires_at) <= bindparam("now"))

@@ -1,4 +1,5 @@
-"""Queries about videos: keyword-only functions that take the session.
+"""Queries about videos: keyword-only functions that take the session (or, in a write unit, the
+connection: see `storage.writer`).
 
 Lookups a Slack user asks for are scoped by workspace_id; the creator pages find the project by
 its unguessable invite token first and then ask by project.
@@ -7,15 +8,18 @@ its unguessable invite token first and then ask by project.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select, text
+from sqlalchemy import Select, bindparam, func, or_, select, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from storage.models import ReviewState, SparkCheck, Video, VideoStatus
+from storage.sql import dialect_insert
 
 # the videos list's filters by review (review states, not VideoStatus values)
 REJECTED = "rejected"
@@ -173,15 +177,53 @@ async def spark_code_in_use(
     the same code at once take turns and the second sees the first (SQLite runs one writer).
     """
     if session.get_bind().dialect.name == "postgresql":
-        digest = hashlib.blake2b(f"spark:{workspace_id}:{spark_code}".encode(), digest_size=8).digest()
-        key = int.from_bytes(digest, "big", signed=True)
-        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
-    query = select(col(Video.id)).where(
-        col(Video.workspace_id) == workspace_id,
-        col(Video.spark_code) == spark_code,
-        col(Video.video_key) != video_key,
+        await session.execute(SPARK_CODE_LOCK, {"key": _spark_code_lock_key(workspace_id, spark_code)})
+    params = {"workspace_id": workspace_id, "spark_code": spark_code, "video_key": video_key}
+    return (await session.execute(SPARK_CODE_USED, params)).first() is not None
+
+
+def spark_code_used(connection: Connection, *, workspace_id: int, spark_code: str, video_key: str) -> bool:
+    """`spark_code_in_use` in a write unit (see `storage.writer`)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(SPARK_CODE_LOCK, {"key": _spark_code_lock_key(workspace_id, spark_code)})
+    params = {"workspace_id": workspace_id, "spark_code": spark_code, "video_key": video_key}
+    return connection.execute(SPARK_CODE_USED, params).first() is not None
+
+
+def _spark_code_lock_key(workspace_id: int, spark_code: str) -> int:
+    digest = hashlib.blake2b(f"spark:{workspace_id}:{spark_code}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+# built once: the write units run them many times a second, and building a statement costs more
+# than running it on SQLite
+SPARK_CODE_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+SPARK_CODE_USED = (
+    select(col(Video.id))
+    .where(
+        col(Video.workspace_id) == bindparam("workspace_id"),
+        col(Video.spark_code) == bindparam("spark_code"),
+        col(Video.video_key) != bindparam("video_key"),
     )
-    return (await session.execute(query.limit(1))).first() is not None
+    .limit(1)
+)
+_VIDEO_COLUMNS = [column.name for column in Video.__table__.columns if column.name != "id"]  # type: ignore[attr-defined]
+
+
+@functools.cache
+def _insert_video(dialect: str) -> Any:
+    table = Video.__table__  # type: ignore[attr-defined]
+    statement = dialect_insert(dialect)(table).on_conflict_do_nothing(
+        index_elements=["project_id", "video_key"]
+    )
+    return statement.returning(table.c.id)
+
+
+def insert_new_video(connection: Connection, *, video: Video) -> int | None:
+    """Store `video` in a write unit; its id, or None when its project already has this video."""
+    values = {name: getattr(video, name) for name in _VIDEO_COLUMNS}
+    found = connection.execute(_insert_video(connection.dialect.name), values).scalar()
+    return None if found is None else int(found)
 
 
 def _to_review(query: Select[Any]) -> Select[Any]:

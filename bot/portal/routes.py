@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import i18n
-from bot.keys import DISPATCHER_KEY, JOBS_KEY, SESSIONS_KEY, SETTINGS_KEY
+from bot.keys import DISPATCHER_KEY, JOBS_KEY, SESSIONS_KEY, SETTINGS_KEY, WRITER_KEY
 from bot.portal import messages, security
 from bot.portal.security import MAX_BODY_BYTES, SECURITY_HEADERS, FormTokens, RateLimits
 from bot.services import deliveries
@@ -293,17 +293,17 @@ async def receive_delivery(
         return form
     values = {name: form.get(name, "") for name in FORM_FIELDS}
     try:
-        async with sessions.begin() as session:
-            delivery = await deliveries.deliver_video(
-                session,
-                invite_token=token,
-                url=values["url"],
-                creator_handle=values["creator_handle"],
-                creator_email=values["creator_email"],
-                spark_code=values["spark_code"],
-                lookups=lookups,
-                server_token=server_token,
-            )
+        delivery = await deliveries.deliver(
+            request.app[WRITER_KEY],
+            sessions,
+            invite_token=token,
+            url=values["url"],
+            creator_handle=values["creator_handle"],
+            creator_email=values["creator_email"],
+            spark_code=values["spark_code"],
+            lookups=lookups,
+            server_token=server_token,
+        )
     except NotFound:
         return not_found()
     except ProjectPaused as exc:

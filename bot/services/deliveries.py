@@ -10,15 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import partial
+from typing import NotRequired, TypedDict, Unpack
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services import spark_checks, video_lookups
+from bot.services import listing, spark_checks, video_lookups
 from bot.services.errors import Conflict, InvalidInput, NotFound
 from bot.services.notices import (
     NoticeKind,
     queue_card_refresh,
+    queue_delivery_notices_in_unit,
     queue_notice,
 )
 from bot.services.validation import FieldError, clean_email, invisible_characters, invisible_message
@@ -30,6 +33,7 @@ from storage import projects as project_queries
 from storage import videos as video_queries
 from storage.models import (
     Anchor,
+    AuditEvent,
     BrandProfile,
     LiteProject,
     OwnerCheck,
@@ -39,6 +43,7 @@ from storage.models import (
     VideoStatus,
     utcnow,
 )
+from storage.writer import Writer
 
 # invite tokens are secrets.token_urlsafe(24): 32 URL-safe characters; allow some slack
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -182,17 +187,33 @@ async def spark_code_taken(
     )
 
 
+class Submitted(TypedDict):
+    """What the invite page's form sent, and how this server handles a delivery."""
+
+    invite_token: str
+    url: str | None
+    creator_handle: str | None
+    creator_email: str | None
+    spark_code: str | None
+    lookups: NotRequired[bool]
+    server_token: NotRequired[bool]
+
+
+async def deliver(
+    writer: Writer, sessions: async_sessionmaker[AsyncSession], **submitted: Unpack[Submitted]
+) -> Delivery:
+    """`deliver_video` for the invite page: a new video is one write unit of the writer (committed
+    with other deliveries' on SQLite); the same video again takes a transaction of its own."""
+    delivery = await writer.run(partial(store_new_video, now=utcnow(), **submitted))
+    if delivery is not None:
+        listing.changed_now(writer.engine, workspace_id=delivery.project.workspace_id)
+        return delivery
+    async with sessions.begin() as session:
+        return await deliver_video(session, **submitted)
+
+
 async def deliver_video(
-    session: AsyncSession,
-    *,
-    invite_token: str,
-    url: str | None,
-    creator_handle: str | None,
-    creator_email: str | None,
-    spark_code: str | None,
-    now: dt.datetime | None = None,
-    lookups: bool = False,
-    server_token: bool = False,
+    session: AsyncSession, *, now: dt.datetime | None = None, **submitted: Unpack[Submitted]
 ) -> Delivery:
     """A creator delivers a video through the invite link.
 
@@ -202,22 +223,56 @@ async def deliver_video(
     unless TikTok said the video is on this creator's account: then their delivery takes it over.
     With `lookups`, a lookup job is queued and it sends the alert once TikTok has answered.
     """
-    project = await _project_by_token(session, invite_token)
+    now = now or utcnow()
+    store = partial(store_new_video, now=now, **submitted)
+    connection = await session.connection()
+    for _attempt in range(2):  # the video stored before may be merged away between the two reads
+        async with session.begin_nested():  # a refusal undoes what the unit wrote, as in the writer
+            delivery = await connection.run_sync(store)
+        if delivery is not None:
+            listing.changed(session, workspace_id=delivery.project.workspace_id)
+            return delivery
+        project = await _project_by_token(session, submitted["invite_token"])
+        fields = _clean_fields(
+            submitted["url"], submitted["creator_handle"], submitted["creator_email"], submitted["spark_code"]
+        )
+        assert project.id is not None
+        existing = await video_queries.get_video_by_key(
+            session, project_id=project.id, video_key=fields.link.key
+        )
+        if existing is not None:
+            lookups, server_token = submitted.get("lookups", False), submitted.get("server_token", False)
+            return await _repeat_delivery(
+                session, project, existing, fields, now, lookups=lookups, server_token=server_token
+            )
+    raise Conflict("This video changed while it was being saved. Please send it again.")
+
+
+def store_new_video(
+    connection: Connection,
+    *,
+    invite_token: str,
+    url: str | None,
+    creator_handle: str | None,
+    creator_email: str | None,
+    spark_code: str | None,
+    now: dt.datetime,
+    lookups: bool = False,
+    server_token: bool = False,
+) -> Delivery | None:
+    """The write unit of a delivery (see `storage.writer`): the checks of `deliver_video`, then a new
+    video with its audit event, its spark-code check and either its lookup job or its alert, DMs and
+    card refresh. None, with nothing written, when the project already has this video: a repeat,
+    which `deliver_video` handles on a session. The caller marks the listings stale.
+    """
+    if not is_plausible_token(invite_token):
+        raise NotFound(NOT_FOUND_MESSAGE)
+    project = project_queries.project_by_token(connection, invite_token=invite_token)
+    if project is None:
+        raise NotFound(NOT_FOUND_MESSAGE)
     require_accepting(project)
     fields = _clean_fields(url, creator_handle, creator_email, spark_code)
     assert project.id is not None
-    now = now or utcnow()
-
-    existing = await video_queries.get_video_by_key(session, project_id=project.id, video_key=fields.link.key)
-    if existing is not None:
-        return await _repeat_delivery(
-            session, project, existing, fields, now, lookups=lookups, server_token=server_token
-        )
-    if await spark_code_taken(
-        session, workspace_id=project.workspace_id, code=fields.spark_code, video_key=fields.link.key
-    ):
-        raise InvalidInput({"spark_code": SPARK_CODE_TAKEN})
-
     video = Video(
         workspace_id=project.workspace_id,
         project_id=project.id,
@@ -235,45 +290,38 @@ async def deliver_video(
         authorized_at=now if fields.spark_code else None,
         delivered_at=now,
     )
-    try:
-        async with session.begin_nested():
-            session.add(video)
-            await session.flush()
-    except IntegrityError:
-        # the same video arrived twice at once: the other request stored it first
-        existing = await video_queries.get_video_by_key(
-            session, project_id=project.id, video_key=fields.link.key
-        )
-        if existing is None:
-            raise
-        return await _repeat_delivery(
-            session, project, existing, fields, now, lookups=lookups, server_token=server_token
-        )
-    assert video.id is not None
-
-    audit_queries.add_audit_event(
-        session,
-        workspace_id=project.workspace_id,
-        actor=f"creator:{fields.handle}",
-        action="video.delivered",
-        target_type="video",
-        target_id=video.id,
-        after={
-            "project_id": project.id,
-            "url": video.url,
-            "needs_resolution": video.needs_resolution,
-            "spark_code": video.spark_code is not None,
-        },
+    # stored first (a repeat stores nothing), then checked: the unit's savepoint undoes a refusal
+    video.id = video_queries.insert_new_video(connection, video=video)
+    if video.id is None:
+        return None
+    if fields.spark_code is not None and video_queries.spark_code_used(
+        connection, workspace_id=project.workspace_id, spark_code=fields.spark_code, video_key=video.video_key
+    ):
+        raise InvalidInput({"spark_code": SPARK_CODE_TAKEN})
+    audit_queries.insert_audit_event(
+        connection,
+        AuditEvent(
+            workspace_id=project.workspace_id,
+            actor=f"creator:{fields.handle}",
+            action="video.delivered",
+            target_type="video",
+            target_id=video.id,
+            after={
+                "project_id": project.id,
+                "url": video.url,
+                "needs_resolution": video.needs_resolution,
+                "spark_code": video.spark_code is not None,
+            },
+        ),
     )
     # checked with TikTok API for Business when the workspace is connected (a job, never here)
-    await spark_checks.queue_check(session, video=video, server_token=server_token)
+    spark_checks.queue_check_in_unit(connection, video=video, server_token=server_token)
     if lookups:
         # the alert waits for TikTok's answer (owner, title, short link resolved): see video_lookups
-        await video_lookups.queue_lookup(session, video=video, alert=True)
+        video_lookups.queue_lookup_in_unit(connection, video=video, alert=True)
     else:
-        # the alert, the project owner's DM (they review deliveries) and the card refresh
-        await video_lookups.queue_delivery_notices(session, project=project, video=video)
-    await session.flush()
+        # the alert, the reviewers' DMs and the card refresh
+        queue_delivery_notices_in_unit(connection, project=project, video=video)
     return Delivery(project=project, video=video, created=True)
 
 

@@ -8,11 +8,13 @@ they are gone) both before its outside call and in `run.finish()`.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
 from typing import Any
 
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.jobs import enqueue
+from bot.jobs import NewJob, enqueue, enqueue_in_unit
 from bot.jobs.registry import JobRun
 from bot.services.audit import TARGET_TYPES
 from storage.models import Anchor, BrandProfile, LiteProject, Video, utcnow
@@ -22,26 +24,29 @@ Named = LiteProject | Video | BrandProfile | Anchor
 PAYLOAD_KEYS = {model: f"{word}_id" for model, word in TARGET_TYPES.items()}
 
 
-async def queue_about(
-    session: AsyncSession,
-    row: Named,
-    *,
-    kind: str,
-    key: str,
-    run_in: float | None = None,
-    **extra: Any,
-) -> bool:
-    """Queue a job about `row` (its id in the payload, with `extra`) in the caller's transaction,
-    to run now or in `run_in` seconds; a job with the same key is not queued twice."""
+def job_about(row: Named, *, kind: str, key: str, run_in: float | None = None, **extra: Any) -> NewJob:
+    """A job about `row`: its id in the payload (with `extra`), to run now or in `run_in` seconds."""
     assert row.id is not None
-    return await enqueue(
-        session,
+    return NewJob(
         kind=kind,
         key=key,
         payload={PAYLOAD_KEYS[type(row)]: row.id, **extra},
         workspace_id=row.workspace_id,
         run_at=None if run_in is None else utcnow() + dt.timedelta(seconds=run_in),
     )
+
+
+async def queue_about(
+    session: AsyncSession, row: Named, *, kind: str, key: str, run_in: float | None = None, **extra: Any
+) -> bool:
+    """Queue a job about `row` (see `job_about`) in the caller's transaction; a job with the same key
+    is not queued twice."""
+    return await enqueue(session, **asdict(job_about(row, kind=kind, key=key, run_in=run_in, **extra)))
+
+
+def queue_about_in_unit(connection: Connection, row: Named, *, kind: str, key: str, **extra: Any) -> bool:
+    """`queue_about` in a write unit (see `storage.writer`)."""
+    return enqueue_in_unit(connection, job_about(row, kind=kind, key=key, **extra))
 
 
 def payload_id(run: JobRun, name: str) -> int | None:

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
 from bot.services.workspaces import Actor, workspace_id_of
@@ -37,6 +37,11 @@ MAX_ENTRIES = 2_000  # pages kept per database, least recently used dropped firs
 def changed(session: AsyncSession, *, workspace_id: int) -> None:
     """Mark the workspace's listings stale once this session's transaction commits."""
     session.info.setdefault(CHANGED_KEY, set()).add(workspace_id)
+
+
+def changed_now(engine: AsyncEngine, *, workspace_id: int) -> None:
+    """Mark the workspace's listings stale now: for a change just committed without a session."""
+    cache_for(engine.sync_engine).bump({workspace_id})
 
 
 @dataclass

@@ -8,8 +8,10 @@ channel (in the card's thread) and to every channel subscribed to it whose filte
 from __future__ import annotations
 
 import enum
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Protocol
 
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import listing
@@ -97,6 +99,39 @@ async def queue_notice(
     subscriptions = await preference_queries.subscriptions_for_project(
         session, workspace_id=project.workspace_id, project_id=project.id
     )
+    for channel_id in subscribed_channels(
+        subscriptions, project=project, event=event, creator_handle=creator_handle
+    ):
+        queued |= await outbox_queries.add_outbox_message(
+            session,
+            workspace_id=project.workspace_id,
+            dedup_key=f"{dedup_key}:{channel_id}",
+            kind=kind.value,
+            channel_id=channel_id,
+            payload={**payload, "primary": False},
+            event=event,
+        )
+    return queued
+
+
+class SubscriptionLike(Protocol):
+    """A `Subscription`, or the same columns read in a write unit."""
+
+    @property
+    def channel_id(self) -> str: ...
+    @property
+    def project_id(self) -> int | None: ...
+    @property
+    def events(self) -> list[str]: ...
+    @property
+    def creator_handle(self) -> str | None: ...
+
+
+def subscribed_channels(
+    subscriptions: Iterable[SubscriptionLike], *, project: LiteProject, event: str, creator_handle: str | None
+) -> list[str]:
+    """The channels besides the project's own that hear of `event` through their subscriptions."""
+    channels = []
     for subscription in subscriptions:
         if subscription.channel_id == project.channel_id or event not in subscription.events:
             continue
@@ -104,16 +139,8 @@ async def queue_notice(
             continue  # `subscribe all` follows the live projects; an archived one is kept quiet
         if subscription.creator_handle and subscription.creator_handle != (creator_handle or "").lower():
             continue
-        queued |= await outbox_queries.add_outbox_message(
-            session,
-            workspace_id=project.workspace_id,
-            dedup_key=f"{dedup_key}:{subscription.channel_id}",
-            kind=kind.value,
-            channel_id=subscription.channel_id,
-            payload={**payload, "primary": False},
-            event=event,
-        )
-    return queued
+        channels.append(subscription.channel_id)
+    return channels
 
 
 def card_refresh_key(project_id: int) -> str:
@@ -138,6 +165,69 @@ async def queue_card_refresh(session: AsyncSession, *, project: LiteProject, rea
         kind=NoticeKind.PROJECT_CARD,
         dedup_key=f"project-card:{project.id}:{reason}",
     )
+
+
+def queue_delivery_notices_in_unit(connection: Connection, *, project: LiteProject, video: Video) -> bool:
+    """A new video's alert (to the project's channel and its subscribers), a DM to each of the people
+    who review deliveries (the owner and the project's managers) who wants them, and the card refresh,
+    each once by its key, in a write unit (see `storage.writer`): the same rows as `queue_notice`,
+    `queue_action_dm` and `queue_card_refresh` write, from one read and two writes.
+
+    True when the alert is new (False: it was queued before). The caller marks the listings stale.
+    """
+    assert project.id is not None and video.id is not None
+    kind, event = NoticeKind.VIDEO_DELIVERED, EVENT_OF_KIND[NoticeKind.VIDEO_DELIVERED]
+    key = f"video-delivered:{video.id}"
+    data = {"project_id": project.id, "video_id": video.id}
+    found = preference_queries.delivery_recipients(
+        connection, workspace_id=project.workspace_id, project_id=project.id, owner=project.created_by
+    )
+
+    def row(
+        dedup_key: str,
+        channel_id: str,
+        payload: dict[str, Any],
+        *,
+        kind: NoticeKind = kind,
+        event: str | None = event,
+        refresh_key: str | None = None,
+    ) -> dict[str, Any]:
+        return outbox_queries.outbox_row(
+            workspace_id=project.workspace_id,
+            dedup_key=dedup_key,
+            kind=kind.value,
+            channel_id=channel_id,
+            payload=payload,
+            event=event,
+            refresh_key=refresh_key,
+        )
+
+    channels = subscribed_channels(
+        found.subscriptions, project=project, event=event, creator_handle=video.creator_handle
+    )
+    alerts = [row(key, project.channel_id, {**data, "primary": True})]
+    alerts += [row(f"{key}:{channel}", channel, {**data, "primary": False}) for channel in channels]
+    dms = [
+        row(f"{key}:dm:{user_id}", user_id, {"project_id": project.id, "primary": False, "dm": True, **data})
+        for user_id in found.dm_users
+    ]
+    card = []
+    refresh_key = card_refresh_key(project.id)
+    if not outbox_queries.touch_pending_in_unit(connection, refresh_key=refresh_key):
+        card_key = f"project-card:{project.id}:video-{video.id}"
+        card_data = {"project_id": project.id, "primary": True}
+        card.append(
+            row(
+                card_key,
+                project.channel_id,
+                card_data,
+                kind=NoticeKind.PROJECT_CARD,
+                event=None,
+                refresh_key=refresh_key,
+            )
+        )
+    queued = outbox_queries.insert_outbox_messages(connection, [*alerts, *dms, *card])
+    return any(alert["dedup_key"] in queued for alert in alerts)
 
 
 async def queue_action_dm(

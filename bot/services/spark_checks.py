@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import delete
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -32,7 +33,7 @@ from bot.jobs.registry import GiveUp, JobContext, JobRun, RetryLater, job_kind
 from bot.services import connections
 from bot.services.audit import record_event
 from bot.services.errors import Conflict, NotFound
-from bot.services.job_rows import payload_id, queue_about, video_and_project
+from bot.services.job_rows import payload_id, queue_about, queue_about_in_unit, video_and_project
 from bot.services.notices import NoticeKind, queue_alert_refresh, queue_card_refresh
 from bot.services.permissions import require_manager
 from bot.services.workspaces import Actor, workspace_id_of
@@ -99,15 +100,30 @@ async def queue_check(
     connection = await connection_queries.get_connection(
         session, workspace_id=video.workspace_id, kind=BUSINESS
     )
-    if connection is None and not server_token:
+    if not _may_check(None if connection is None else connection.status, server_token=server_token):
         return False
-    if connection is not None and connection.status is not TikTokConnectionStatus.CONNECTED:
-        return False
-    # once per code; `again` (a new connection) asks anew about a code asked about before
-    key = f"spark-check:{video.id}:{_code_hash(video.spark_code)}" + (
-        f":{secrets.token_hex(4)}" if again else ""
+    return await queue_about(
+        session, video, kind=CHECK, key=_check_key(video.id, video.spark_code, again=again)
     )
-    return await queue_about(session, video, kind=CHECK, key=key)
+
+
+def queue_check_in_unit(connection: Connection, *, video: Video, server_token: bool = False) -> bool:
+    """`queue_check` of a video just stored, in a write unit (see `storage.writer`)."""
+    if not video.spark_code:
+        return False
+    status = connection_queries.connection_status(connection, workspace_id=video.workspace_id, kind=BUSINESS)
+    if not _may_check(status, server_token=server_token):
+        return False
+    return queue_about_in_unit(connection, video, kind=CHECK, key=_check_key(video.id, video.spark_code))
+
+
+def _may_check(status: TikTokConnectionStatus | None, *, server_token: bool) -> bool:
+    return status is TikTokConnectionStatus.CONNECTED or (status is None and server_token)
+
+
+def _check_key(video_id: int | None, code: str, *, again: bool = False) -> str:
+    # once per code; `again` (a new connection) asks anew about a code asked about before
+    return f"spark-check:{video_id}:{_code_hash(code)}" + (f":{secrets.token_hex(4)}" if again else "")
 
 
 # --- which advertiser to ask with ------------------------------------------------------------------

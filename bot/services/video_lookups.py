@@ -17,21 +17,23 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import partial
 from typing import Any
 
 from sqlalchemy import delete
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from bot.jobs.registry import GiveUp, JobContext, JobRun, RetryLater, job_kind, periodic
+from bot.services import listing
 from bot.services.audit import record_event
-from bot.services.job_rows import payload_id, queue_about, video_and_project
-from bot.services.notices import NoticeKind, queue_action_dm, queue_card_refresh, queue_notice
+from bot.services.job_rows import payload_id, queue_about, queue_about_in_unit, video_and_project
+from bot.services.notices import NoticeKind, queue_card_refresh, queue_delivery_notices_in_unit, queue_notice
 from bot.settings import Settings
 from bot.tiktok.oembed import OEmbedAnswer, OEmbedClient, OEmbedUnavailable
 from bot.tiktok.urls import HANDLE, TikTokUrlError, canonical_url, clean_video_id
 from storage import jobs as job_queries
-from storage import projects as project_queries
 from storage import videos as video_queries
 from storage.models import Job, LiteProject, OwnerCheck, ReviewState, Video, VideoStatus, utcnow
 
@@ -51,30 +53,22 @@ async def queue_lookup(
     )
 
 
+def queue_lookup_in_unit(connection: Connection, *, video: Video, alert: bool) -> bool:
+    """`queue_lookup` in a write unit (see `storage.writer`)."""
+    return queue_about_in_unit(
+        connection, video, kind=LOOKUP, key=f"oembed:{video.id}", alert=alert, fresh=False
+    )
+
+
 async def queue_delivery_notices(session: AsyncSession, *, project: LiteProject, video: Video) -> bool:
     """The new-video alert, the reviewers' DMs and the card refresh (each once, by its key).
 
     True when the alert is new (False: it was queued before, e.g. without waiting for TikTok).
     """
-    assert video.id is not None
-    queued = await _alert(session, project, video, f"video-delivered:{video.id}")
-    # the people who review deliveries: the owner and the project's managers, if they want DMs
-    assert project.id is not None
-    reviewers = [
-        project.created_by,
-        *await project_queries.project_manager_ids(session, project_id=project.id),
-    ]
-    for user_id in dict.fromkeys(reviewers):
-        await queue_action_dm(
-            session,
-            project=project,
-            user_id=user_id,
-            kind=NoticeKind.VIDEO_DELIVERED,
-            dedup_key=f"video-delivered:{video.id}",
-            video_id=video.id,
-        )
-    await queue_card_refresh(session, project=project, reason=f"video-{video.id}")
-    return queued
+    listing.changed(session, workspace_id=project.workspace_id)  # the card's counts, as lists show them
+    await session.flush()  # the rows are written with plain statements: what is pending goes first
+    connection = await session.connection()
+    return await connection.run_sync(partial(queue_delivery_notices_in_unit, project=project, video=video))
 
 
 async def _notice(

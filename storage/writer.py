@@ -1,0 +1,179 @@
+"""Write units: short transactions of plain SQLAlchemy Core statements, committed together on SQLite.
+
+A write unit is a synchronous function of a `Connection` that reads and writes what one request
+changes and returns what the request answers with. `Writer.run(unit)` runs it and returns once
+its writes are committed (or raises the unit's own error, with nothing of it kept).
+
+- On SQLite (`GroupCommitWriter`) one writer runs every unit handed to it on one connection, in
+  a thread of its own: the units waiting when it is free go into one transaction, each in a
+  SAVEPOINT of its own (a unit that raises is rolled back alone and its caller gets the error),
+  and one COMMIT makes them all durable before any caller hears back. Through aiosqlite every
+  statement is several hops between the event loop and the database thread, and the one pooled
+  connection is queued for by every request; here a whole batch is one hop and one commit.
+- Anywhere else (`Writer`: PostgreSQL, an in-memory SQLite) a unit is an ordinary pooled
+  transaction: PostgreSQL takes concurrent writers itself.
+
+The unit runs in the writer's thread on SQLite: it must not touch the event loop or anything
+shared with it (no sessions, no awaits), only the connection and its own arguments.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.pool import StaticPool
+
+from storage.db import sqlite_pragmas
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Unit = Callable[[Connection], T]
+
+# units committed together at most: a batch is a few milliseconds of work, so a caller never
+# waits behind a very long one
+MAX_BATCH = 64
+
+
+class Writer:
+    """Runs write units; see the module's note. `engine` is the application's engine."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    async def run(self, unit: Unit[T]) -> T:
+        async with self.engine.begin() as connection:
+            return await connection.run_sync(unit)
+
+    async def close(self) -> None:
+        """Nothing of its own to release: the application's engine is disposed by its owner."""
+
+
+class GroupCommitWriter(Writer):
+    """SQLite: one thread, one connection, one transaction per batch of waiting units."""
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        *,
+        max_batch: int = MAX_BATCH,
+        on_commit: Callable[[int], None] | None = None,
+    ) -> None:
+        super().__init__(engine)
+        self.max_batch = max_batch
+        self.on_commit = on_commit  # told how many units each commit carried (for /metrics)
+        self.batches = 0  # committed transactions (the tests check that units share them)
+        self._pending: list[tuple[Unit[Any], asyncio.Future[Any]]] = []
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._closed = False
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
+        self._sync = _sync_engine(engine)
+
+    async def run(self, unit: Unit[T]) -> T:
+        if self._closed:
+            raise RuntimeError("the writer is closed")
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._write(), name="sqlite-writer")
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._pending.append((unit, future))
+        self._wake.set()
+        return await future
+
+    async def close(self) -> None:
+        """Commit what was handed over, then stop."""
+        self._closed = True
+        if self._task is not None:
+            self._wake.set()
+            await self._task
+        self._thread.shutdown(wait=True)
+        self._sync.dispose()
+
+    async def _write(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            while self._pending:
+                batch = self._pending[: self.max_batch]
+                del self._pending[: self.max_batch]
+                units = [unit for unit, _ in batch]
+                try:
+                    # the pooled connection is held idle meanwhile: nothing of this process waits in
+                    # SQLite's busy handler (which sleeps in growing steps) for the batch, or the
+                    # batch for it; the pool queues them instead
+                    async with self.engine.connect():
+                        outcomes = await loop.run_in_executor(self._thread, self._commit, units)
+                except Exception as exc:  # BEGIN or COMMIT failed: nothing of the batch was kept
+                    log.warning("a write batch of %d failed: %s", len(batch), exc.__class__.__name__)
+                    outcomes = [(False, exc)] * len(batch)
+                else:
+                    if self.on_commit is not None:
+                        self.on_commit(len(batch))
+                for (_, future), (ok, value) in zip(batch, outcomes, strict=True):
+                    if future.done():  # its caller went away; the write stands, as a commit would
+                        continue
+                    if ok:
+                        future.set_result(value)
+                    else:
+                        future.set_exception(value)
+            if self._closed:
+                return
+            await self._wake.wait()
+            self._wake.clear()
+
+    def _commit(self, units: list[Unit[Any]]) -> list[tuple[bool, Any]]:
+        """In the writer's thread: every unit in its savepoint, one commit for all."""
+        outcomes: list[tuple[bool, Any]] = []
+        with self._sync.connect() as connection, connection.begin():
+            for unit in units:
+                # plain statements rather than begin_nested(), which builds and compiles its
+                # SAVEPOINT anew each time: the savepoint is ours alone, the transaction SQLAlchemy's
+                connection.exec_driver_sql("SAVEPOINT unit")
+                try:
+                    outcomes.append((True, unit(connection)))
+                except Exception as exc:  # this unit's own error, for its own caller
+                    connection.exec_driver_sql("ROLLBACK TO SAVEPOINT unit")
+                    outcomes.append((False, exc))
+                connection.exec_driver_sql("RELEASE SAVEPOINT unit")
+        self.batches += 1
+        return outcomes
+
+
+def writer_for(engine: AsyncEngine, *, on_commit: Callable[[int], None] | None = None) -> Writer:
+    """The group-committing writer for an SQLite file, ordinary transactions otherwise."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        return GroupCommitWriter(engine, on_commit=on_commit)
+    return Writer(engine)
+
+
+def _sync_engine(engine: AsyncEngine) -> Engine:
+    """The same database through the standard sqlite3 driver, for the writer's thread alone."""
+    sync = create_engine(
+        engine.url.set(drivername="sqlite"),
+        hide_parameters=True,
+        # one connection, used by one thread at a time (the writer's), kept open
+        poolclass=StaticPool,
+        connect_args={"timeout": 30, "check_same_thread": False},
+    )
+    event.listen(sync, "connect", _connect)
+    event.listen(sync, "begin", _begin)
+    return sync
+
+
+def _connect(dbapi_connection: Any, record: Any) -> None:
+    sqlite_pragmas(dbapi_connection, record)
+    # the driver's own transaction handling would commit around SAVEPOINTs; we say BEGIN ourselves
+    dbapi_connection.isolation_level = None
+
+
+def _begin(connection: Connection) -> None:
+    # IMMEDIATE takes the write lock at once: a batch never fails midway for a writer in another
+    # connection (the pooled one, a CLI run), it waits for it at the start (busy_timeout)
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
