@@ -31,12 +31,19 @@ from slack_sdk.models.views import View
 
 from bot import i18n
 from bot.blocks.assets import ANCHOR_KIND_LABELS
-from bot.blocks.changes import sentence
+from bot.blocks.changes import project_change_phrases, sentence
 from bot.blocks.projects import archive_button
 from bot.blocks.text import escape, truncate
 from bot.services.invites import InviteMessage
-from bot.services.projects import AUTHORIZATION_PERIODS, AUTOMATIC_LANGUAGE, ProjectOverview
-from storage.models import AdsAccount, Anchor, BrandProfile, LiteProject
+from bot.services.projects import (
+    AUTHORIZATION_PERIODS,
+    AUTOMATIC_LANGUAGE,
+    AssetChoices,
+    ManageForm,
+    ProjectEdit,
+    ProjectOverview,
+)
+from storage.models import AdsAccount, LiteProject
 
 CREATE_CALLBACK = "project_create"
 MANAGE_CALLBACK = "project_manage"
@@ -198,13 +205,8 @@ def _editable_inputs(
     }
 
 
-def render_create_modal(
-    *,
-    brands: Sequence[BrandProfile],
-    anchors: Sequence[Anchor],
-    accounts: Sequence[AdsAccount],
-    channel_id: str | None,
-) -> dict[str, Any]:
+def render_create_modal(choices: AssetChoices, *, channel_id: str | None) -> dict[str, Any]:
+    brands, anchors, accounts = choices.brands, choices.anchors, choices.accounts
     missing = [
         what
         for what, present in (
@@ -314,8 +316,9 @@ def render_created_view(project: LiteProject, invite_url: str) -> dict[str, Any]
     ).to_dict()
 
 
-def render_manage_modal(overview: ProjectOverview, accounts: Sequence[AdsAccount]) -> dict[str, Any]:
+def render_manage_modal(form: ManageForm) -> dict[str, Any]:
     """Manage project link: the Active invite link switch and Edit details."""
+    overview = form.overview
     project = overview.project
     if project.active:
         state = ":large_green_circle: *Active invite link: on* — creators can deliver videos."
@@ -329,7 +332,7 @@ def render_manage_modal(overview: ProjectOverview, accounts: Sequence[AdsAccount
         toggle = ButtonElement(
             text="Resume link", action_id=TOGGLE_ACTIVE, value=f"{project.id}:on", style="primary"
         )
-    inputs = _editable_inputs(accounts, project=project, selected_accounts=overview.accounts)
+    inputs = _editable_inputs(form.accounts, project=project, selected_accounts=overview.accounts)
     fixed = (
         f"*Brand:* {escape(overview.brand.name)} · *Ad authorization period:* {project.authorization_days} days · "
         f"*Anchor:* {escape(overview.anchor.name)}\nThese can't be changed after creation."
@@ -483,8 +486,10 @@ def parse_private_project_id(view: dict[str, Any]) -> int | None:
     return project_id if isinstance(project_id, int) else None
 
 
-def render_edit_saved(project: LiteProject, phrases: list[str]) -> dict[str, Any]:
+def render_edit_saved(edit: ProjectEdit) -> dict[str, Any]:
     """The modal after Edit details: what was saved, in words, and where the team hears about it."""
+    project = edit.project
+    phrases = project_change_phrases(edit.before, edit.after, accounts=edit.accounts)
     if phrases:
         line = (
             f":white_check_mark: Saved “{escape(project.link_name)}”: you "

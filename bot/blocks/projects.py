@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -20,9 +21,10 @@ from slack_sdk.models.blocks import (
 from bot import i18n
 from bot.blocks.assets import ANCHOR_KIND_LABELS
 from bot.blocks.changes import project_change_phrases, sentence
+from bot.blocks.errors import render_notice
 from bot.blocks.text import escape, slack_date, truncate
 from bot.blocks.videos import VIDEO_LIST_TO_REVIEW
-from bot.services.projects import ProjectOverview, ProjectPage, syncing_with_tiktok_one
+from bot.services.projects import ActiveChange, ProjectOverview, ProjectPage, syncing_with_tiktok_one
 from bot.tiktok.tiktok_one import TIKTOK_ONE_WEB_URL
 from storage.models import LiteProject
 from storage.projects import VideoCounts
@@ -218,6 +220,35 @@ def render_pause_notice(project: LiteProject, *, actor_id: str, paused: bool) ->
     if project.tto_account_id is not None:
         line = f"{line}\n{tiktok_one_switch_note(project)}"
     return {"text": text, "blocks": [SectionBlock(text=MarkdownTextObject(text=line)).to_dict()]}
+
+
+def render_active_change(change: ActiveChange) -> dict[str, Any]:
+    """The answer to the person who paused or resumed a project."""
+    project = change.project
+    name = project.link_name
+    if not change.changed:
+        return render_notice(
+            f"“{name}” is already {'active' if project.active else 'paused'}; nothing changed."
+        )
+    if project.active:
+        answer = f"Resumed “{name}”: creators can deliver videos through the invite link again."
+    else:
+        answer = f"Paused “{name}”: creators can't deliver videos to this link until it is resumed."
+    if project.tto_account_id is not None:
+        answer = (
+            f"{answer} It lives in TikTok One, whose API can't switch its active invite link: "
+            f"switch it in TikTok One too ({TIKTOK_ONE_WEB_URL})."
+        )
+    return render_notice(answer)
+
+
+def render_bulk_change(changed: Sequence[LiteProject], *, active: bool) -> dict[str, Any]:
+    """The answer to `/liteproject pause all` or `resume all` (the channel gets the summary)."""
+    if not changed:
+        return render_notice(f"Every project is already {'active' if active else 'paused'}; nothing changed.")
+    return render_notice(
+        f"{'Resumed' if active else 'Paused'} {len(changed)} projects; a summary is posted here."
+    )
 
 
 def creator_language_label(tag: str) -> str:
@@ -439,6 +470,21 @@ def render_archive_notice(project: LiteProject, *, actor_id: str, archived: bool
         line = f":leftwards_arrow_with_hook: <@{actor_id}> restored *{name}*. It stays paused until someone resumes it."
         text = f"{project.link_name} was restored (paused)."
     return {"text": text, "blocks": [SectionBlock(text=MarkdownTextObject(text=line)).to_dict()]}
+
+
+def render_archive_change(change: ActiveChange) -> dict[str, Any]:
+    """The answer to the person who archived or restored a project."""
+    name = change.project.link_name
+    if change.project.archived_at is not None:
+        if not change.changed:
+            return render_notice(f"“{name}” is already archived; nothing changed.")
+        return render_notice(
+            f"Archived “{name}”: its invite link is off and it's hidden from lists and App Home. "
+            "Its videos, history and export are kept; `/liteproject archived` can restore it."
+        )
+    if not change.changed:
+        return render_notice(f"“{name}” isn't archived; nothing changed.")
+    return render_notice(f"Restored “{name}”. It is paused: resume it when creators may deliver again.")
 
 
 def render_archived_list(page: ProjectPage) -> dict[str, Any]:

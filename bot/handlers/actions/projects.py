@@ -15,7 +15,6 @@ from bot.blocks.project_modals import (
     TOGGLE_ACTIVE,
     render_archived_view,
     render_invite_message_modal,
-    render_manage_modal,
 )
 from bot.blocks.projects import (
     ADD_VIDEOS,
@@ -28,22 +27,24 @@ from bot.blocks.projects import (
     PAUSE_PROJECT,
     RESTORE_PROJECT,
     RESUME_PROJECT,
+    render_active_change,
+    render_archive_change,
     render_project_list,
 )
 from bot.handlers.commands.list_projects import PAGE_SIZE
 from bot.handlers.common import answer_privately, publish_home, sessions_of, settings_of
 from bot.handlers.projects_flow import (
-    archive_sentence,
     get_by_id,
     invite_link_message,
+    manage_modal,
     open_create_modal,
     open_manage_modal,
+    project_id_of,
     project_overview_message,
     set_active,
 )
 from bot.services import projects
 from bot.services.workspaces import Actor
-from storage import assets as asset_queries
 
 
 def _value(body: dict[str, Any]) -> str:
@@ -81,11 +82,9 @@ async def pause_or_resume(
 ) -> None:
     await ack()
     active = body["actions"][0]["action_id"] == RESUME_PROJECT
-    project = await get_by_id(context, _value(body))
-    assert project.id is not None
-    _, sentence = await set_active(client, context, project_id=project.id, active=active)
+    change = await set_active(client, context, project_id=project_id_of(_value(body)), active=active)
     if context.respond is not None and body.get("response_url"):
-        await context.respond(**render_notice(sentence))
+        await context.respond(**render_active_change(change))
 
 
 async def toggle_from_manage_modal(
@@ -94,15 +93,10 @@ async def toggle_from_manage_modal(
     """The Active invite link switch inside the modal: flip it, then redraw the modal in place."""
     await ack()
     project_id, _, state = _value(body).partition(":")
-    project = await get_by_id(context, project_id)
-    assert project.id is not None
-    project, _ = await set_active(client, context, project_id=project.id, active=state == "on")
-    async with sessions_of(context)() as session:
-        overview = await projects.overview(session, project=project)
-        accounts = await asset_queries.list_ads_accounts(session, workspace_id=project.workspace_id)
+    change = await set_active(client, context, project_id=project_id_of(project_id), active=state == "on")
     view = body["view"]
     await client.views_update(
-        view_id=view["id"], hash=view.get("hash"), view=render_manage_modal(overview, accounts)
+        view_id=view["id"], hash=view.get("hash"), view=await manage_modal(context, change.project)
     )
 
 
@@ -185,18 +179,16 @@ async def archive_or_restore(
     """*Archive project* (Manage project link) and *Restore* (`/liteproject archived`, the card)."""
     await ack()
     archive = body["actions"][0]["action_id"] == ARCHIVE_PROJECT
-    project = await get_by_id(context, _value(body))
-    assert project.id is not None
     actor = Actor.from_context(context)
     async with sessions_of(context).begin() as session:
         change = await (projects.archive_project if archive else projects.restore_project)(
-            session, actor=actor, project_id=project.id
+            session, actor=actor, project_id=project_id_of(_value(body))
         )
     view = body.get("view") or {}
     if view.get("type") == "modal" and archive:
         await client.views_update(view_id=view["id"], view=render_archived_view(change.project))
     else:
-        message = render_notice(archive_sentence(change, archived=archive))
+        message = render_archive_change(change)
         await answer_privately(
             body=body, context=context, client=client, message=message, title="Lite project"
         )

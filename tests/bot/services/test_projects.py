@@ -125,7 +125,7 @@ async def test_brand_period_and_anchor_are_fixed_after_creation(
 
     with pytest.raises(InvalidInput) as raised:
         async with sessions.begin() as session:
-            await projects.update_project(session, actor=ALICE, project_id=project.id, changes={field: 1})  # type: ignore[arg-type]
+            await projects.edit_project(session, actor=ALICE, project_id=project.id, changes={field: 1})  # type: ignore[arg-type]
 
     assert "can't be changed after creation" in raised.value.errors[field]
 
@@ -135,7 +135,7 @@ async def test_update_writes_only_what_changed(sessions: async_sessionmaker[Asyn
         project = await make_project(session, link_name="Old name")
 
     async with sessions.begin() as session:
-        await projects.update_project(
+        await projects.edit_project(
             session,
             actor=ALICE,
             project_id=project.id,  # type: ignore[arg-type]
@@ -143,7 +143,7 @@ async def test_update_writes_only_what_changed(sessions: async_sessionmaker[Asyn
         )
     async with sessions.begin() as session:
         # the same values again: no audit event, no notice
-        await projects.update_project(
+        await projects.edit_project(
             session, actor=ALICE, project_id=project.id, changes={"link_name": "New name"}
         )  # type: ignore[arg-type]
 
@@ -160,9 +160,11 @@ async def test_moving_the_channel_posts_a_new_card_there(sessions: async_session
         project.card_channel_id, project.card_ts = project.channel_id, "1.1"
 
     async with sessions.begin() as session:
-        moved = await projects.update_project(
-            session, actor=ALICE, project_id=project.id, changes={"channel": "C0NEWCHAN"}
-        )  # type: ignore[arg-type]
+        moved = (
+            await projects.edit_project(
+                session, actor=ALICE, project_id=project.id, changes={"channel": "C0NEWCHAN"}
+            )  # type: ignore[arg-type]
+        ).project
 
     assert (moved.channel_id, moved.card_ts, moved.card_channel_id) == ("C0NEWCHAN", None, None)
 
