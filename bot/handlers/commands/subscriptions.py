@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from bot.blocks.errors import render_notice
-from bot.blocks.subscriptions import render_subscription_list
+from bot.blocks.subscriptions import (
+    render_broadcast,
+    render_subscribed,
+    render_subscription_list,
+    render_unsubscribed,
+)
 from bot.handlers.commands.registry import Invocation, subcommand
 from bot.handlers.common import sessions_of
 from bot.services import subscriptions
-from bot.services.errors import InvalidInput
 from bot.services.notices import EVENTS
 from bot.services.workspaces import Actor
 
@@ -21,19 +24,14 @@ EVENT_LIST = ", ".join(EVENTS)
 )
 async def subscribe(call: Invocation) -> None:
     await call.ack()
-    channel_id = call.body["channel_id"]
-    try:
-        async with sessions_of(call.context).begin() as session:
-            view = await subscriptions.subscribe(
-                session, actor=Actor.from_context(call.context), channel_id=channel_id, text=call.args
-            )
-    except InvalidInput as invalid:
-        await call.respond(**render_notice(invalid.message))
-        return
-    target = f"“{view.project_name}”" if view.project_name else "all projects"
-    creator = f" from @{view.subscription.creator_handle}" if view.subscription.creator_handle else ""
-    events = ", ".join(view.subscription.events)
-    await call.respond(**render_notice(f"This channel now gets {events} events of {target}{creator}."))
+    async with sessions_of(call.context).begin() as session:
+        view = await subscriptions.subscribe(
+            session,
+            actor=Actor.from_context(call.context),
+            channel_id=call.body["channel_id"],
+            text=call.args,
+        )
+    await call.respond(**render_subscribed(view))
 
 
 @subcommand(
@@ -48,7 +46,7 @@ async def unsubscribe(call: Invocation) -> None:
             channel_id=call.body["channel_id"],
             text=call.args,
         )
-    await call.respond(**render_notice(f"This channel no longer gets events of {removed}."))
+    await call.respond(**render_unsubscribed(removed))
 
 
 @subcommand("subscriptions", usage="subscriptions", description="What this channel is subscribed to.")
@@ -68,19 +66,11 @@ async def list_subscriptions(call: Invocation) -> None:
 )
 async def set_broadcast(call: Invocation) -> None:
     await call.ack()
-    try:
-        async with sessions_of(call.context).begin() as session:
-            events = await subscriptions.set_broadcast(
-                session,
-                actor=Actor.from_context(call.context),
-                channel_id=call.body["channel_id"],
-                text=call.args,
-            )
-    except InvalidInput as invalid:
-        await call.respond(**render_notice(invalid.message))
-        return
-    if events:
-        sentence = f"In this channel, {', '.join(events)} events are shown in the channel as well as in the card's thread."
-    else:
-        sentence = "In this channel, project events now stay in each project card's thread."
-    await call.respond(**render_notice(sentence))
+    async with sessions_of(call.context).begin() as session:
+        events = await subscriptions.set_broadcast(
+            session,
+            actor=Actor.from_context(call.context),
+            channel_id=call.body["channel_id"],
+            text=call.args,
+        )
+    await call.respond(**render_broadcast(events))
