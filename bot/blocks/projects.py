@@ -21,7 +21,7 @@ from slack_sdk.models.blocks import (
 from bot import i18n
 from bot.blocks.assets import ANCHOR_KIND_LABELS
 from bot.blocks.changes import project_change_phrases, sentence
-from bot.blocks.errors import render_notice
+from bot.blocks.errors import render_line, render_notice
 from bot.blocks.text import escape, slack_date, truncate
 from bot.blocks.videos import VIDEO_LIST_TO_REVIEW
 from bot.services.projects import ActiveChange, ProjectOverview, ProjectPage, syncing_with_tiktok_one
@@ -181,6 +181,14 @@ def tiktok_one_switch_note(project: LiteProject) -> str:
     )
 
 
+def render_adoption_requested(project: LiteProject) -> dict[str, Any]:
+    """The answer to `/liteproject adopt`: the choices come later, in a direct message."""
+    return render_notice(
+        "Looking up the lite projects of your TikTok One account: "
+        f"I'll send you the list to pick “{project.link_name}” from."
+    )
+
+
 def render_invite_card(overview: ProjectOverview, invite_url: str) -> dict[str, Any]:
     """The card posted in the project's channel on create, then edited in place."""
     project = overview.project
@@ -337,11 +345,7 @@ def render_project_list(page: ProjectPage) -> dict[str, Any]:
     """`/liteproject list`: a page of projects, newest first, with Previous/Next past the first page."""
     if page.total == 0:
         text = "No lite projects yet. `/liteproject create` makes one."
-        return {
-            "response_type": "ephemeral",
-            "text": text,
-            "blocks": [SectionBlock(text=MarkdownTextObject(text=text)).to_dict()],
-        }
+        return render_line(text)
     first, last = page.offset + 1, page.offset + len(page.projects)
     blocks: list[Block] = [
         SectionBlock(
@@ -375,14 +379,14 @@ def render_project_list(page: ProjectPage) -> dict[str, Any]:
 
 
 def with_subscription_note(message: dict[str, Any], project: LiteProject) -> dict[str, Any]:
-    """The same message for a subscribed channel or a DM, saying which project it is about."""
+    """The same message for a subscribed channel, saying which project it is about."""
+    return _with_source(message, project, why="`/liteproject subscriptions` shows what this channel follows")
+
+
+def _with_source(message: dict[str, Any], project: LiteProject, *, why: str) -> dict[str, Any]:
+    """A message outside the project's own thread: which project it is from, and why it came here."""
     note = ContextBlock(
-        elements=[
-            MarkdownTextObject(
-                text=f"From *{escape(truncate(project.link_name, 100))}* · `/liteproject subscriptions` shows "
-                "what this channel follows"
-            )
-        ]
+        elements=[MarkdownTextObject(text=f"From *{escape(truncate(project.link_name, 100))}* · {why}")]
     )
     return {"text": message["text"], "blocks": [*message["blocks"], note.to_dict()][:50]}
 
@@ -447,15 +451,12 @@ def render_moved_card(project: LiteProject, *, actor_id: str) -> dict[str, Any]:
 
 def with_dm_note(message: dict[str, Any], project: LiteProject) -> dict[str, Any]:
     """The same message as a direct message: which project, and where to switch these off."""
-    note = ContextBlock(
-        elements=[
-            MarkdownTextObject(
-                text=f"From *{escape(truncate(project.link_name, 100))}* · you get these direct messages because "
-                "they are on in liteproject's App Home, where a button turns them off"
-            )
-        ]
+    return _with_source(
+        message,
+        project,
+        why="you get these direct messages because they are on in liteproject's App Home, "
+        "where a button turns them off",
     )
-    return {"text": message["text"], "blocks": [*message["blocks"], note.to_dict()][:50]}
 
 
 def render_archive_notice(project: LiteProject, *, actor_id: str, archived: bool) -> dict[str, Any]:
@@ -491,11 +492,7 @@ def render_archived_list(page: ProjectPage) -> dict[str, Any]:
     """`/liteproject archived`: the archived projects, each with Restore."""
     if page.total == 0:
         text = "No archived projects. *Archive project* in Manage project link puts one away."
-        return {
-            "response_type": "ephemeral",
-            "text": text,
-            "blocks": [SectionBlock(text=MarkdownTextObject(text=text)).to_dict()],
-        }
+        return render_line(text)
     blocks: list[Block] = [
         SectionBlock(text=MarkdownTextObject(text=f"*Archived lite projects* ({page.total}), newest first")),
         DividerBlock(),

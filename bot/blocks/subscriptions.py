@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.blocks.errors import render_notice
+from bot.blocks.errors import render_line, render_notice
 from bot.blocks.text import escape
 from bot.services.subscriptions import SubscriptionView
 
@@ -18,11 +18,7 @@ def render_subscription_list(views: Sequence[SubscriptionView]) -> dict[str, Any
             "This channel has no subscriptions. Projects post to their own channel; "
             "`/liteproject subscribe <project|all>` adds their events here too."
         )
-        return {
-            "response_type": "ephemeral",
-            "text": text,
-            "blocks": [SectionBlock(text=MarkdownTextObject(text=text)).to_dict()],
-        }
+        return render_line(text)
     lines = []
     for view in views[:40]:
         target = f"*{escape(view.project_name)}*" if view.project_name else "*all projects*"
