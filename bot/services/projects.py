@@ -113,22 +113,18 @@ async def create_project(
     errors: dict[str, str] = {}
     values = _clean_editable(draft, errors, today=today)
 
-    brand = (
-        await asset_queries.get_brand(session, workspace_id=workspace_id, brand_id=draft.brand)
-        if draft.brand
-        else None
-    )
-    if brand is None:
-        errors["brand"] = "Choose one of your brand profiles."
-    if draft.authorization_days not in AUTHORIZATION_PERIODS:
-        errors["authorization_days"] = "Choose 7, 30, 60 or 365 days."
-    anchor = (
-        await asset_queries.get_anchor(session, workspace_id=workspace_id, anchor_id=draft.anchor)
-        if draft.anchor
-        else None
-    )
-    if anchor is None:
-        errors["anchor"] = "Choose one of your anchors."
+    # what is fixed at creation: each must be one of the workspace's own (an id of 0 matches none)
+    brand = await asset_queries.get_brand(session, workspace_id=workspace_id, brand_id=draft.brand or 0)
+    anchor = await asset_queries.get_anchor(session, workspace_id=workspace_id, anchor_id=draft.anchor or 0)
+    fixed = {
+        "brand": (brand is not None, "Choose one of your brand profiles."),
+        "authorization_days": (
+            draft.authorization_days in AUTHORIZATION_PERIODS,
+            "Choose 7, 30, 60 or 365 days.",
+        ),
+        "anchor": (anchor is not None, "Choose one of your anchors."),
+    }
+    errors.update({name: problem for name, (chosen, problem) in fixed.items() if not chosen})
     await _check_accounts(session, workspace_id=workspace_id, ids=draft.ads_accounts, errors=errors)
     if "link_name" in values:
         await _check_name_free(session, workspace_id=workspace_id, name=values["link_name"], errors=errors)

@@ -51,22 +51,17 @@ def _value(body: dict[str, Any]) -> str:
     return str(body["actions"][0].get("value", ""))
 
 
-async def copy_invite_link(
+async def show_project(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
+    """*Copy invite link* and *Open*: the link alone or the overview, answered privately."""
     await ack()
     project = await get_by_id(context, _value(body))
-    message = invite_link_message(context, project)
-    await answer_privately(body=body, context=context, client=client, message=message, title="Invite link")
-
-
-async def open_project(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
-) -> None:
-    await ack()
-    project = await get_by_id(context, _value(body))
-    message = await project_overview_message(context, project)
-    await answer_privately(body=body, context=context, client=client, message=message, title="Lite project")
+    if body["actions"][0]["action_id"] == COPY_INVITE_LINK:
+        message, title = invite_link_message(context, project), "Invite link"
+    else:
+        message, title = await project_overview_message(context, project), "Lite project"
+    await answer_privately(body=body, context=context, client=client, message=message, title=title)
 
 
 async def manage_project(
@@ -196,8 +191,8 @@ async def archive_or_restore(
 
 
 def register(app: AsyncApp) -> None:
-    app.action(COPY_INVITE_LINK)(copy_invite_link)
-    app.action(OPEN_PROJECT)(open_project)
+    app.action(COPY_INVITE_LINK)(show_project)
+    app.action(OPEN_PROJECT)(show_project)
     app.action(MANAGE_PROJECT)(manage_project)
     app.action(PAUSE_PROJECT)(pause_or_resume)
     app.action(RESUME_PROJECT)(pause_or_resume)
