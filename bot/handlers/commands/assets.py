@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks.assets import (
     render_ads_account_list,
@@ -18,58 +22,76 @@ from bot.handlers.common import sessions_of, settings_of
 from bot.services import assets, connections
 from bot.services.workspaces import Actor, workspace_id_of
 
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
-class AddForm(Protocol):
-    def __call__(self, *, channel_id: str | None) -> dict[str, Any]: ...
+
+class ListAssets(Protocol[T_co]):
+    def __call__(self, session: AsyncSession, *, actor: Actor) -> Awaitable[Sequence[T_co]]: ...
 
 
-async def _open_add_form(call: Invocation, *, plural: str, what: str, form: AddForm) -> None:
+async def _list(
+    call: Invocation, found: ListAssets[T], render: Callable[[Sequence[T]], dict[str, Any]]
+) -> None:
+    """The workspace's assets of one kind, answered in the ack."""
+    async with sessions_of(call.context).begin() as session:
+        listed = await found(session, actor=Actor.from_context(call.context))
+    await call.ack(**render(listed))
+
+
+@dataclass(frozen=True)
+class AddForm:
+    plural: str  # the subcommand that lists them
+    what: str
+    form: Callable[..., dict[str, Any]]  # the modal, given the channel the command came from
+    description: str
+
+
+ADD_FORMS = {
+    "brand": AddForm(
+        "brands",
+        "a brand profile",
+        render_brand_modal,
+        "Add a brand profile: name, website, contact email, logo.",
+    ),
+    "anchor": AddForm(
+        "anchors",
+        "an anchor (what the videos promote)",
+        render_anchor_modal,
+        "Add an anchor: a webpage, app, game or TikTok Shop product.",
+    ),
+    "account": AddForm(
+        "accounts",
+        "a TikTok Ads Manager account",
+        render_ads_account_modal,
+        "Add a TikTok Ads Manager account: advertiser ID and a name.",
+    ),
+}
+
+
+async def add_asset(call: Invocation) -> None:
     """`<asset> add` opens the asset's modal; any other words get what the command takes."""
+    add = ADD_FORMS[call.name]
     if call.args.lower() != "add":
-        await call.ack(**render_usage(call.name, plural, what))
+        await call.ack(**render_usage(call.name, add.plural, add.what))
         return
     await call.ack()
-    view = form(channel_id=call.body.get("channel_id"))
+    view = add.form(channel_id=call.body.get("channel_id"))
     await call.client.views_open(trigger_id=call.body["trigger_id"], view=view)
 
 
-@subcommand(
-    "brand", usage="brand add", description="Add a brand profile: name, website, contact email, logo."
-)
-async def brand(call: Invocation) -> None:
-    await _open_add_form(call, plural="brands", what="a brand profile", form=render_brand_modal)
+for name, add in ADD_FORMS.items():
+    subcommand(name, usage=f"{name} add", description=add.description)(add_asset)
 
 
 @subcommand("brands", usage="brands", description="List the brand profiles, with Edit.")
 async def brands(call: Invocation) -> None:
-    async with sessions_of(call.context).begin() as session:
-        found = await assets.list_brands(session, actor=Actor.from_context(call.context))
-    await call.ack(**render_brand_list(found))
-
-
-@subcommand(
-    "anchor", usage="anchor add", description="Add an anchor: a webpage, app, game or TikTok Shop product."
-)
-async def anchor(call: Invocation) -> None:
-    await _open_add_form(
-        call, plural="anchors", what="an anchor (what the videos promote)", form=render_anchor_modal
-    )
+    await _list(call, assets.list_brands, render_brand_list)
 
 
 @subcommand("anchors", usage="anchors", description="List the anchors.")
 async def anchors(call: Invocation) -> None:
-    async with sessions_of(call.context).begin() as session:
-        found = await assets.list_anchors(session, actor=Actor.from_context(call.context))
-    await call.ack(**render_anchor_list(found))
-
-
-@subcommand(
-    "account", usage="account add", description="Add a TikTok Ads Manager account: advertiser ID and a name."
-)
-async def account(call: Invocation) -> None:
-    await _open_add_form(
-        call, plural="accounts", what="a TikTok Ads Manager account", form=render_ads_account_modal
-    )
+    await _list(call, assets.list_anchors, render_anchor_list)
 
 
 @subcommand("accounts", usage="accounts", description="List the TikTok Ads Manager accounts.")
