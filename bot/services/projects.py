@@ -28,7 +28,15 @@ from storage import assets as asset_queries
 from storage import audit as audit_queries
 from storage import outbox as outbox_queries
 from storage import projects as project_queries
-from storage.models import AdsAccount, Anchor, AuthorizationPeriod, BrandProfile, LiteProject, utcnow
+from storage.models import (
+    AdsAccount,
+    Anchor,
+    AuditEvent,
+    AuthorizationPeriod,
+    BrandProfile,
+    LiteProject,
+    utcnow,
+)
 from storage.projects import VideoCounts
 from storage.sql import is_unique_violation
 
@@ -154,13 +162,11 @@ async def create_project(
     await project_queries.set_project_ads_accounts(
         session, project_id=project.id, ads_account_ids=draft.ads_accounts
     )
-    event = audit_queries.add_audit_event(
+    event = _audit(
         session,
-        workspace_id=workspace_id,
-        actor=actor.user_id,
+        actor=actor,
+        project=project,
         action="project.created",
-        target_type="project",
-        target_id=project.id,
         after=snapshot(project, sorted(set(draft.ads_accounts))),
     )
     await session.flush()
@@ -534,13 +540,11 @@ async def edit_project(
         project.card_channel_id = None
         project.card_ts = None
     changed_before, changed_after = changed_only(before, after)
-    event = audit_queries.add_audit_event(
+    event = _audit(
         session,
-        workspace_id=workspace_id,
-        actor=actor.user_id,
+        actor=actor,
+        project=project,
         action="project.updated",
-        target_type="project",
-        target_id=project.id,
         before=changed_before,
         after=changed_after,
     )
@@ -728,18 +732,8 @@ async def _record_change(
     mute: bool = False,
 ) -> int:
     """The audit event of a change to the project's state and its notice; returns the event's id."""
-    assert project.id is not None
     project.updated_at = project.archived_at or utcnow()  # an archive's is the same moment
-    event = audit_queries.add_audit_event(
-        session,
-        workspace_id=project.workspace_id,
-        actor=actor.user_id,
-        action=action,
-        target_type="project",
-        target_id=project.id,
-        before=before,
-        after=after,
-    )
+    event = _audit(session, actor=actor, project=project, action=action, before=before, after=after)
     await session.flush()
     assert event.id is not None
     await queue_notice(
@@ -751,3 +745,26 @@ async def _record_change(
         actor=actor.user_id,
     )
     return event.id
+
+
+def _audit(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    project: LiteProject,
+    action: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """The audit event of a change to the project (`project.<what>`), added to the session."""
+    assert project.id is not None
+    return audit_queries.add_audit_event(
+        session,
+        workspace_id=project.workspace_id,
+        actor=actor.user_id,
+        action=action,
+        target_type="project",
+        target_id=project.id,
+        before=before,
+        after=after,
+    )
