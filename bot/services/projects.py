@@ -41,6 +41,8 @@ from storage.projects import VideoCounts
 from storage.sql import is_unique_violation
 
 AUTHORIZATION_PERIODS = tuple(period.value for period in AuthorizationPeriod)
+# what a change does to a project, as its audit event keeps it: (before, after); a creation has no before
+Sides = tuple[dict[str, Any] | None, dict[str, Any]]
 IMMUTABLE_FIELDS = {"brand": "brand", "authorization_days": "ad authorization period", "anchor": "anchor"}
 CHANNEL_ID_PREFIXES = ("C", "G")
 AUTOMATIC_LANGUAGE = "auto"  # the Creator language option "each creator's phone decides"
@@ -167,7 +169,7 @@ async def create_project(
         actor=actor,
         project=project,
         action="project.created",
-        after=snapshot(project, sorted(set(draft.ads_accounts))),
+        change=(None, snapshot(project, sorted(set(draft.ads_accounts)))),
     )
     await session.flush()
     await tiktok_one_sync.on_project_created(session, project=project)
@@ -545,8 +547,7 @@ async def edit_project(
         actor=actor,
         project=project,
         action="project.updated",
-        before=changed_before,
-        after=changed_after,
+        change=(changed_before, changed_after),
     )
     await session.flush()
     if {"link_name", "description", "ads_account_ids"} & set(changed_after):
@@ -617,8 +618,7 @@ async def set_invite_link_active(
         actor=actor,
         project=project,
         action="project.resumed" if active else "project.paused",
-        before={"active": not active},
-        after={"active": active},
+        change=({"active": not active}, {"active": active}),
         kind=kind,
         dedup=kind.value,
         mute=mute,
@@ -684,8 +684,7 @@ async def archive_project(
         actor=actor,
         project=project,
         action="project.archived",
-        before={"archived": False, "active": was_active},
-        after={"archived": True, "active": False},
+        change=({"archived": False, "active": was_active}, {"archived": True, "active": False}),
         kind=NoticeKind.PROJECT_ARCHIVED,
         dedup="project-archived",
     )
@@ -707,8 +706,7 @@ async def restore_project(
         actor=actor,
         project=project,
         action="project.restored",
-        before={"archived": True},
-        after={"archived": False},
+        change=({"archived": True}, {"archived": False}),
         kind=NoticeKind.PROJECT_RESTORED,
         dedup="project-restored",
     )
@@ -725,15 +723,14 @@ async def _record_change(
     actor: Actor,
     project: LiteProject,
     action: str,
-    before: dict[str, Any],
-    after: dict[str, Any],
+    change: Sides,
     kind: NoticeKind,
     dedup: str,
     mute: bool = False,
 ) -> int:
     """The audit event of a change to the project's state and its notice; returns the event's id."""
     project.updated_at = project.archived_at or utcnow()  # an archive's is the same moment
-    event = _audit(session, actor=actor, project=project, action=action, before=before, after=after)
+    event = _audit(session, actor=actor, project=project, action=action, change=change)
     await session.flush()
     assert event.id is not None
     await queue_notice(
@@ -748,16 +745,11 @@ async def _record_change(
 
 
 def _audit(
-    session: AsyncSession,
-    *,
-    actor: Actor,
-    project: LiteProject,
-    action: str,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
+    session: AsyncSession, *, actor: Actor, project: LiteProject, action: str, change: Sides
 ) -> AuditEvent:
     """The audit event of a change to the project (`project.<what>`), added to the session."""
     assert project.id is not None
+    before, after = change
     return audit_queries.add_audit_event(
         session,
         workspace_id=project.workspace_id,
