@@ -38,6 +38,7 @@ from bot.services.invites import InviteMessage
 from bot.services.projects import (
     AUTHORIZATION_PERIODS,
     AUTOMATIC_LANGUAGE,
+    MAX_LENGTHS,
     AssetChoices,
     ManageForm,
     ProjectEdit,
@@ -135,7 +136,7 @@ def _editable_inputs(
         "link_name": _text_input(
             "link_name",
             "Link name",
-            max_length=100,
+            max_length=MAX_LENGTHS["link_name"],
             initial=project.link_name if project else None,
             hint="Creators see this name in the invite link and in linking requests.",
             placeholder="e.g. Summer glow serum launch",
@@ -154,7 +155,7 @@ def _editable_inputs(
         "description": _text_input(
             "description",
             "Description",
-            max_length=3000,
+            max_length=MAX_LENGTHS["description"],
             multiline=True,
             initial=project.description if project else None,
             hint="Product positioning, target audiences, core features.",
@@ -162,7 +163,7 @@ def _editable_inputs(
         "deliverable": _text_input(
             "deliverable",
             "Deliverable",
-            max_length=1000,
+            max_length=MAX_LENGTHS["deliverable"],
             optional=True,
             initial=project.deliverable if project else None,
             placeholder="e.g. One 30–60 s video of your morning routine",
@@ -170,7 +171,7 @@ def _editable_inputs(
         "requirements": _text_input(
             "requirements",
             "Key requirements",
-            max_length=2000,
+            max_length=MAX_LENGTHS["requirements"],
             multiline=True,
             optional=True,
             initial=project.requirements if project else None,

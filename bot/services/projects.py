@@ -46,6 +46,8 @@ Sides = tuple[dict[str, Any] | None, dict[str, Any]]
 IMMUTABLE_FIELDS = {"brand": "brand", "authorization_days": "ad authorization period", "anchor": "anchor"}
 CHANNEL_ID_PREFIXES = ("C", "G")
 AUTOMATIC_LANGUAGE = "auto"  # the Creator language option "each creator's phone decides"
+# the longest each free-text field may be: the modal's input limit and the check, one rule
+MAX_LENGTHS = {"link_name": 100, "description": 3000, "deliverable": 1000, "requirements": 2000}
 TOKEN_BYTES = 24  # 192 bits: invite links and linking-request links alike
 
 
@@ -258,10 +260,18 @@ def _clean_channel(channel: str | None) -> str:
 # the fields a person types or picks once (create and Edit details alike), each with its rule;
 # the lists (Ads Manager accounts, managers) are checked against the workspace instead
 TEXT_RULES: dict[str, Callable[[Any, dt.date], Any]] = {
-    "link_name": lambda value, _: clean_text(value, label="Link name", max_length=100, required=True),
-    "description": lambda value, _: clean_text(value, label="Description", max_length=3000),
-    "deliverable": lambda value, _: clean_text(value, label="Deliverable", max_length=1000),
-    "requirements": lambda value, _: clean_text(value, label="Key requirements", max_length=2000),
+    "link_name": lambda value, _: clean_text(
+        value, label="Link name", max_length=MAX_LENGTHS["link_name"], required=True
+    ),
+    "description": lambda value, _: clean_text(
+        value, label="Description", max_length=MAX_LENGTHS["description"]
+    ),
+    "deliverable": lambda value, _: clean_text(
+        value, label="Deliverable", max_length=MAX_LENGTHS["deliverable"]
+    ),
+    "requirements": lambda value, _: clean_text(
+        value, label="Key requirements", max_length=MAX_LENGTHS["requirements"]
+    ),
     "deadline": lambda value, today: clean_deadline(value, today=today),
     "contact": lambda value, _: clean_contact(value),
     "channel": lambda value, _: _clean_channel(value),
