@@ -54,18 +54,27 @@ def restore_button(project: LiteProject) -> ButtonElement:
 
 
 def archive_button(project: LiteProject) -> ButtonElement:
-    return ButtonElement(
+    return _asking_first(
+        project,
         text="Archive project",
         action_id=ARCHIVE_PROJECT,
+        title="Archive this project?",
+        question="Its invite link goes off and it leaves lists and App Home. Videos, history and export stay; "
+        "Restore brings it back.",
+        confirm="Archive",
+    )
+
+
+def _asking_first(
+    project: LiteProject, *, text: str, action_id: str, title: str, question: str, confirm: str
+) -> ButtonElement:
+    """A red button that asks before it acts on the project."""
+    return ButtonElement(
+        text=text,
+        action_id=action_id,
         value=str(project.id),
         style="danger",
-        confirm=ConfirmObject(
-            title="Archive this project?",
-            text="Its invite link goes off and it leaves lists and App Home. Videos, history and export stay; "
-            "Restore brings it back.",
-            confirm="Archive",
-            deny="Cancel",
-        ),
+        confirm=ConfirmObject(title=title, text=question, confirm=confirm, deny="Cancel"),
     )
 
 
@@ -91,17 +100,13 @@ def pause_or_resume_button(project: LiteProject) -> ButtonElement:
     """Pause (asking first) for an active project, Resume for a paused one."""
     if not project.active:
         return ButtonElement(text="Resume", action_id=RESUME_PROJECT, value=str(project.id))
-    return ButtonElement(
+    return _asking_first(
+        project,
         text="Pause",
         action_id=PAUSE_PROJECT,
-        value=str(project.id),
-        style="danger",
-        confirm=ConfirmObject(
-            title="Pause this project?",
-            text="Creators won't be able to deliver videos through the invite link until you resume it.",
-            confirm="Pause",
-            deny="Cancel",
-        ),
+        title="Pause this project?",
+        question="Creators won't be able to deliver videos through the invite link until you resume it.",
+        confirm="Pause",
     )
 
 
