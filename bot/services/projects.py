@@ -191,7 +191,7 @@ def _clean_editable(
 ) -> dict[str, Any]:
     """Check the editable fields present in `only` (all when None); problems go into `errors`."""
     values: dict[str, Any] = {}
-    for name, clean in TEXT_RULES.items():
+    for name, clean in FIELD_RULES.items():
         if only is not None and name not in only:
             continue
         try:
@@ -259,7 +259,7 @@ def _clean_channel(channel: str | None) -> str:
 
 # the fields a person types or picks once (create and Edit details alike), each with its rule;
 # the lists (Ads Manager accounts, managers) are checked against the workspace instead
-TEXT_RULES: dict[str, Callable[[Any, dt.date], Any]] = {
+FIELD_RULES: dict[str, Callable[[Any, dt.date], Any]] = {
     "link_name": lambda value, _: clean_text(
         value, label="Link name", max_length=MAX_LENGTHS["link_name"], required=True
     ),
@@ -277,7 +277,7 @@ TEXT_RULES: dict[str, Callable[[Any, dt.date], Any]] = {
     "channel": lambda value, _: _clean_channel(value),
     "creator_language": lambda value, _: clean_creator_language(value),
 }
-EDITABLE_FIELDS = (*TEXT_RULES, "ads_accounts", "managers")
+EDITABLE_FIELDS = (*FIELD_RULES, "ads_accounts", "managers")
 
 
 async def _check_accounts(
