@@ -29,9 +29,16 @@ class HistoryPage:
 
 
 async def project_history(
-    session: AsyncSession, *, actor: Actor, project_id: int, offset: int = 0, limit: int = 10
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    project_id: int | None = None,
+    name: str | None = None,
+    offset: int = 0,
+    limit: int = 10,
 ) -> HistoryPage:
-    project = await get_project(session, actor=actor, project_id=project_id)
+    """A page of who did what to the project (by id, or by name when typed), newest first."""
+    project = await get_project(session, actor=actor, project_id=project_id, name=name)
     assert project.id is not None
     offset = max(0, offset)
     events, total = await audit_queries.project_history(

@@ -294,9 +294,6 @@ async def _check_accounts(
 # --- find -------------------------------------------------------------------------------------
 
 
-GONE = "That project doesn't exist any more, or isn't in this workspace."
-
-
 class AmbiguousProject(NotFound):
     def __init__(self, name: str, candidates: Sequence[LiteProject]) -> None:
         names = ", ".join(f"“{project.link_name}”" for project in candidates)
@@ -332,30 +329,29 @@ async def find_project(
     raise NotFound(f"No project is called “{name}”.{hint} `/liteproject list` shows them all.")
 
 
-async def get_project(session: AsyncSession, *, actor: Actor, project_id: int) -> LiteProject:
-    """A project of the actor's workspace; an id from another workspace is simply not found."""
-    workspace_id = await workspace_id_of(session, actor)
-    project = await project_queries.get_project(session, workspace_id=workspace_id, project_id=project_id)
-    if project is None:
-        raise NotFound(GONE)
-    return project
-
-
-async def locked_project(
-    session: AsyncSession, *, actor: Actor, project_id: int | None = None, name: str | None = None
+async def get_project(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    project_id: int | None = None,
+    name: str | None = None,
+    for_update: bool = False,
 ) -> LiteProject:
-    """The project a change is about, by id (a button) or by name (typed), read once with its row lock.
+    """A project of the actor's workspace, by id (a button's value) or by name (typed).
 
-    FOR UPDATE serialises concurrent changes to one project on PostgreSQL; SQLite has one writer.
+    An id from another workspace is simply not found. `for_update` reads it with the row lock a
+    change needs (FOR UPDATE serialises concurrent changes on PostgreSQL; SQLite has one writer),
+    so the change reads the project once.
     """
     if name is not None:
-        return await find_project(session, actor=actor, name=name, for_update=True)
+        return await find_project(session, actor=actor, name=name, for_update=for_update)
     workspace_id = await workspace_id_of(session, actor)
-    project = await project_queries.get_project_for_update(
+    read = project_queries.get_project_for_update if for_update else project_queries.get_project
+    project = await read(
         session, workspace_id=workspace_id, project_id=-1 if project_id is None else project_id
     )
     if project is None:
-        raise NotFound(GONE)
+        raise NotFound("That project doesn't exist any more, or isn't in this workspace.")
     return project
 
 
@@ -504,7 +500,7 @@ async def edit_project(
     if unknown:
         raise InvalidInput({name: "This field can't be edited." for name in unknown})
 
-    project = await locked_project(session, actor=actor, project_id=project_id)
+    project = await get_project(session, actor=actor, project_id=project_id, for_update=True)
     workspace_id = project.workspace_id
     assert project.id is not None
     await require_manager(session, actor=actor, project=project, action="edit")
@@ -613,7 +609,7 @@ async def set_invite_link_active(
     `mute` keeps the notice out of channels (a bulk change posts one summary instead); the
     project card is still brought up to date.
     """
-    project = await locked_project(session, actor=actor, project_id=project_id, name=name)
+    project = await get_project(session, actor=actor, project_id=project_id, name=name, for_update=True)
     await require_manager(session, actor=actor, project=project, action="pause")
     if project.archived_at is not None:
         raise Conflict(
@@ -682,7 +678,7 @@ async def archive_project(
 
     Nothing is deleted: its videos, history and export stay, and *Restore* brings it back.
     """
-    project = await locked_project(session, actor=actor, project_id=project_id, name=name)
+    project = await get_project(session, actor=actor, project_id=project_id, name=name, for_update=True)
     await require_manager(session, actor=actor, project=project, action="archive")
     if project.archived_at is not None:
         return ActiveChange(project, changed=False)
@@ -706,7 +702,7 @@ async def restore_project(
     session: AsyncSession, *, actor: Actor, project_id: int | None = None, name: str | None = None
 ) -> ActiveChange:
     """Bring an archived project back, paused: its link goes live again only when someone resumes it."""
-    project = await locked_project(session, actor=actor, project_id=project_id, name=name)
+    project = await get_project(session, actor=actor, project_id=project_id, name=name, for_update=True)
     await require_manager(session, actor=actor, project=project, action="archive")
     if project.archived_at is None:
         return ActiveChange(project, changed=False)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import col, select
 
-from bot.services import projects
+from bot.services import history, projects
 from bot.services.errors import Conflict, Forbidden, NotFound
 from bot.services.projects import AmbiguousProject
 from bot.services.workspaces import Actor
@@ -165,3 +165,17 @@ async def test_account_names_are_those_the_snapshots_mention(server: RunningServ
         none = await projects.account_names(session, workspace_id=workspace.id, snapshots=[{}, None])
 
     assert (names, none) == ({kept.id: "Main account"}, {})
+
+
+async def test_history_by_name_is_that_of_the_project_of_that_name(server: RunningServer) -> None:
+    glow, glowing = await two_projects(server)
+    for project in (glow, glowing):
+        assert project.id is not None
+        async with server.sessions.begin() as session:
+            await projects.set_invite_link_active(session, actor=OWNER, project_id=project.id, active=False)
+
+    async with server.sessions() as session:
+        page = await history.project_history(session, actor=OWNER, name="summer glow")
+
+    assert page.project.id == glow.id
+    assert [(event.action, event.target_id) for event in page.events] == [("project.paused", glow.id)]
