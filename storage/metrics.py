@@ -8,13 +8,14 @@ final is never overwritten (TikTok stopped revising it; a late answer must not u
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Table, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
-from storage.models import Video, VideoMetric
+from storage.models import LiteProject, Video, VideoMetric
 from storage.sql import dialect_insert
 
 TABLE: Table = VideoMetric.__table__  # type: ignore[attr-defined]
@@ -23,6 +24,8 @@ CHUNK = 500  # rows per statement: 7 parameters each stays far below SQLite's va
 
 @dataclass(frozen=True)
 class MetricPoint:
+    """One figure of one video for one day, as stored and as read back."""
+
     video_id: int
     source: str
     metric: str
@@ -62,15 +65,18 @@ async def upsert_points(session: AsyncSession, *, points: Iterable[MetricPoint])
     return len(rows)
 
 
-@dataclass(frozen=True)
-class DailyValue:
-    video_id: int
-    source: str
-    metric: str
-    day: dt.date
-    value: float
-    as_of: dt.datetime
-    final: bool
+def _figures_of(
+    video_ids: Sequence[int], *, metrics: Sequence[str] | None, since: dt.date | None, until: dt.date | None
+) -> ColumnElement[bool]:
+    """The stored figures of these videos (of these metrics, between these days, when given)."""
+    conditions: list[ColumnElement[bool]] = [TABLE.c.video_id.in_(list(video_ids))]
+    if metrics is not None:
+        conditions.append(TABLE.c.metric.in_(list(metrics)))
+    if since is not None:
+        conditions.append(TABLE.c.day >= since)
+    if until is not None:
+        conditions.append(TABLE.c.day <= until)
+    return and_(*conditions)
 
 
 async def series(
@@ -80,20 +86,14 @@ async def series(
     metrics: Sequence[str] | None = None,
     since: dt.date | None = None,
     until: dt.date | None = None,
-) -> list[DailyValue]:
+) -> list[MetricPoint]:
     """Every stored figure of these videos, oldest day first (gaps are simply absent)."""
     if not video_ids:
         return []
-    conditions: list[ColumnElement[bool]] = [TABLE.c.video_id.in_(list(video_ids))]
-    if metrics is not None:
-        conditions.append(TABLE.c.metric.in_(list(metrics)))
-    if since is not None:
-        conditions.append(TABLE.c.day >= since)
-    if until is not None:
-        conditions.append(TABLE.c.day <= until)
-    query = select(TABLE).where(and_(*conditions)).order_by(TABLE.c.day, TABLE.c.video_id)
+    where = _figures_of(video_ids, metrics=metrics, since=since, until=until)
+    query = select(TABLE).where(where).order_by(TABLE.c.day, TABLE.c.video_id)
     return [
-        DailyValue(row.video_id, row.source, row.metric, row.day, row.value, row.as_of, row.final)
+        MetricPoint(row.video_id, row.source, row.metric, row.day, row.value, row.as_of, row.final)
         for row in (await session.execute(query)).all()
     ]
 
@@ -105,7 +105,7 @@ async def project_series(
     metrics: Sequence[str] | None = None,
     since: dt.date | None = None,
     until: dt.date | None = None,
-) -> list[DailyValue]:
+) -> list[MetricPoint]:
     videos: Table = Video.__table__  # type: ignore[attr-defined]
     query = select(videos.c.id).where(videos.c.project_id == project_id)
     video_ids = (await session.execute(query)).scalars().all()
@@ -124,14 +124,9 @@ async def totals(
     """Sum per (video, source, metric) over the days stored."""
     if not video_ids:
         return {}
-    conditions: list[ColumnElement[bool]] = [TABLE.c.video_id.in_(list(video_ids))]
-    if since is not None:
-        conditions.append(TABLE.c.day >= since)
-    if until is not None:
-        conditions.append(TABLE.c.day <= until)
     query = (
         select(TABLE.c.video_id, TABLE.c.source, TABLE.c.metric, func.sum(TABLE.c.value))
-        .where(and_(*conditions))
+        .where(_figures_of(video_ids, metrics=None, since=since, until=until))
         .group_by(TABLE.c.video_id, TABLE.c.source, TABLE.c.metric)
     )
     return {(row[0], row[1], row[2]): float(row[3]) for row in (await session.execute(query)).all()}
@@ -201,3 +196,23 @@ async def aggregates(
         Aggregate(row[0], row[1], row[2], float(row[3]), row[4], bool(row[5]))
         for row in (await session.execute(query)).all()
     ]
+
+
+async def live_projects_with_tiktok_videos(
+    session: AsyncSession, *, workspace_ids: Collection[int] | None = None
+) -> Sequence[LiteProject]:
+    """The projects whose figures are followed: not archived, with a video TikTok knows the id of
+    (of these workspaces, when given), oldest first."""
+    query = (
+        select(LiteProject)
+        .where(
+            col(LiteProject.archived_at).is_(None),
+            col(LiteProject.id).in_(
+                select(col(Video.project_id)).where(col(Video.tiktok_video_id).is_not(None))
+            ),
+        )
+        .order_by(col(LiteProject.id))
+    )
+    if workspace_ids is not None:
+        query = query.where(col(LiteProject.workspace_id).in_(workspace_ids))
+    return (await session.execute(query)).scalars().all()

@@ -21,10 +21,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.pool import NullPool
 
-from storage.db import create_engine
+from storage.db import create_engine, create_sessionmaker
 from storage.migrate import upgrade
+from tests.factories import make_assets
 from tests.harness.fake_slack import FakeSlack
 from tests.harness.fake_tiktok import FakeTikTok
 from tests.harness.fake_tiktok_business import FakeTikTokBusiness
@@ -170,6 +172,14 @@ async def database_url(backend_database: PostgresDatabase | Path, tmp_path: Path
 
 
 @pytest.fixture
+async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions on this test's database, for tests that call services and storage directly."""
+    engine = create_engine(database_url)
+    yield create_sessionmaker(engine)
+    await engine.dispose()
+
+
+@pytest.fixture
 async def fake_slack() -> AsyncIterator[FakeSlack]:
     fake = FakeSlack()
     await fake.start()
@@ -199,3 +209,20 @@ async def server(fake_slack: FakeSlack, database_url: str) -> AsyncIterator[Runn
     running = await start_server(fake_slack, database_url)
     yield running
     await running.stop()
+
+
+@pytest.fixture
+async def tiktok_server(
+    fake_slack: FakeSlack, fake_tiktok_business: FakeTikTokBusiness, database_url: str
+) -> AsyncIterator[RunningServer]:
+    """The real server pointed at the fake TikTok API for Business, with the TikTok app's id and
+    secret (so workspaces can connect)."""
+    running = await start_server(fake_slack, database_url, **fake_tiktok_business.app_settings())
+    yield running
+    await running.stop()
+
+
+@pytest.fixture
+async def assets(server: RunningServer) -> dict[str, int]:
+    """The ids of a brand, an anchor and an Ads Manager account in the server's workspace."""
+    return await make_assets(server.sessions)

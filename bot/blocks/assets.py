@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -21,7 +20,9 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.text import COMMAND, escape, truncate
+from bot.blocks.errors import render_notice
+from bot.blocks.payloads import encode_metadata, encode_value
+from bot.blocks.text import COMMAND, ephemeral_line, escape, truncate
 from bot.services.assets import NextStep
 from storage.models import AdsAccount, Anchor, AnchorKind, BrandProfile
 
@@ -35,6 +36,8 @@ EDIT_BRAND = "brand_edit_open"
 # Edit and Remove on each account of `accounts` and each anchor of `anchors`; values are ids
 ADS_ACCOUNT_EDIT = "ads_account_edit"
 ANCHOR_EDIT = "anchor_edit"
+# what an edit modal calls the asset's id in its private_metadata: the services' keyword for it
+ID_NAMES = {BRAND_EDIT: "brand_id", ADS_ACCOUNT_EDIT: "account_id", ANCHOR_EDIT: "anchor_id"}
 EDIT_ADS_ACCOUNT = "ads_account_edit_open"
 REMOVE_ADS_ACCOUNT = "ads_account_remove"
 EDIT_ANCHOR = "anchor_edit_open"
@@ -150,115 +153,184 @@ NEXT_STEPS = {
 }
 
 
-# --- private_metadata: only ids -------------------------------------------------------------------
-
-
-def modal_metadata(*, channel_id: str | None, brand_id: int | None = None, item_id: int | None = None) -> str:
-    """The ids a modal carries: where to confirm, and which brand (account, anchor) is being edited."""
-    data: dict[str, Any] = {}
-    if channel_id:
-        data["channel_id"] = channel_id
-    if brand_id is not None:
-        data["brand_id"] = brand_id
-    if item_id is not None:
-        data["id"] = item_id
-    return json.dumps(data, separators=(",", ":"))
-
-
-def read_metadata(raw: str | None) -> dict[str, Any]:
-    try:
-        data = json.loads(raw or "{}")
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 # --- modals ----------------------------------------------------------------------------------------
 
 
-def _text_input(
-    block_id: str,
-    label: str,
-    *,
-    hint: str | None = None,
-    placeholder: str | None = None,
-    initial: str | None = None,
-    max_length: int | None = None,
-    optional: bool = False,
+class TextField(NamedTuple):
+    """A text input of an asset modal; its block id is the asset's attribute and the service's field."""
+
+    name: str
+    label: str
+    hint: str
+    placeholder: str
+    max_length: int
+    optional: bool = False
+
+
+def _text_inputs(fields: Sequence[TextField], item: object | None) -> list[Block]:
+    """The inputs, prefilled from `item` (the asset being edited) when there is one."""
+    return [
+        InputBlock(
+            block_id=field.name,
+            label=field.label,
+            hint=field.hint,
+            optional=field.optional,
+            element=PlainTextInputElement(
+                action_id=field.name,
+                placeholder=field.placeholder,
+                initial_value=(getattr(item, field.name) if item else None) or None,
+                max_length=field.max_length,
+            ),
+        )
+        for field in fields
+    ]
+
+
+def _select(
+    block_id: str, label: str, *, hint: str, placeholder: str, options: list[Option], initial: str | None
 ) -> InputBlock:
     return InputBlock(
         block_id=block_id,
         label=label,
         hint=hint,
-        optional=optional,
-        element=PlainTextInputElement(
+        element=StaticSelectElement(
             action_id=block_id,
             placeholder=placeholder,
-            initial_value=initial or None,
-            max_length=max_length,
+            options=options,
+            initial_option=next((option for option in options if option.value == initial), None),
         ),
     )
 
 
-def render_brand_modal(*, channel_id: str | None, brand: BrandProfile | None = None) -> dict[str, Any]:
-    """ "Add brand profile", or the same form prefilled to edit `brand`."""
-    blocks: list[Block] = [
-        _text_input(
-            "name",
-            "Brand name",
-            hint="Creators see it in the invite. One profile per brand in this workspace.",
-            placeholder="GlowCo",
-            initial=brand.name if brand else None,
-            max_length=100,
-        ),
-        _text_input(
-            "website",
-            "Website",
-            hint="Its domain (e.g. glowco.com) is what creators are told to expect in emails from you.",
-            placeholder="https://www.glowco.com",
-            initial=brand.website if brand else None,
-            max_length=500,
-        ),
-        _text_input(
-            "contact_email",
-            "Contact email",
-            hint="An address on the website's domain, so creators can check it's really the brand.",
-            placeholder="partners@glowco.com",
-            initial=brand.contact_email if brand else None,
-            max_length=254,
-        ),
-        _text_input(
-            "logo_url",
-            "Logo URL",
-            hint="Optional: an https:// link to the brand's logo.",
-            placeholder="https://www.glowco.com/logo.png",
-            initial=brand.logo_url if brand else None,
-            max_length=1000,
-            optional=True,
-        ),
-    ]
+BRAND_INPUTS = (
+    TextField(
+        "name",
+        "Brand name",
+        "Creators see it in the invite. One profile per brand in this workspace.",
+        "GlowCo",
+        100,
+    ),
+    TextField(
+        "website",
+        "Website",
+        "Its domain (e.g. glowco.com) is what creators are told to expect in emails from you.",
+        "https://www.glowco.com",
+        500,
+    ),
+    TextField(
+        "contact_email",
+        "Contact email",
+        "An address on the website's domain, so creators can check it's really the brand.",
+        "partners@glowco.com",
+        254,
+    ),
+    TextField(
+        "logo_url",
+        "Logo URL",
+        "Optional: an https:// link to the brand's logo.",
+        "https://www.glowco.com/logo.png",
+        1000,
+        optional=True,
+    ),
+)
+ADVERTISER_ID_INPUT = TextField(
+    "advertiser_id",
+    "Advertiser ID",
+    "The account's numeric ID in TikTok Ads Manager (6 to 20 digits).",
+    "7123456789012345678",
+    20,
+)
+DISPLAY_NAME_INPUT = TextField(
+    "display_name",
+    "Display name",
+    "How your team will recognise it when creating a project.",
+    "GlowCo US",
+    100,
+)
+ANCHOR_NAME_INPUT = TextField(
+    "name",
+    "Anchor name",
+    "Internal only: creators don't see it. You pick the anchor by this name when creating a project.",
+    "Serum landing page",
+    100,
+)
+# the anchor's links, all optional: which one is needed depends on its type
+ANCHOR_LINK_INPUTS = (
+    TextField(
+        "url",
+        "Webpage URL",
+        "Webpage anchors: the page the anchor links to.",
+        "https://www.glowco.com/serum",
+        1000,
+        optional=True,
+    ),
+    TextField(
+        "ios_url",
+        "App Store URL",
+        "App download and gaming anchors: the apps.apple.com link. Add it, the Google Play link, or both.",
+        "https://apps.apple.com/us/app/…",
+        1000,
+        optional=True,
+    ),
+    TextField(
+        "android_url",
+        "Google Play URL",
+        "App download and gaming anchors: the play.google.com link.",
+        "https://play.google.com/store/apps/details?id=…",
+        1000,
+        optional=True,
+    ),
+    TextField(
+        "product_id",
+        "TikTok Shop product ID",
+        "TikTok Shop product anchors: the product's numeric ID.",
+        "1729384756102938475",
+        64,
+        optional=True,
+    ),
+)
+
+
+def _asset_modal(
+    item: BrandProfile | AdsAccount | Anchor | None,
+    channel_id: str | None,
+    *,
+    callbacks: tuple[str, str],
+    noun: str,
+    add: str,
+    blocks: list[Block],
+) -> dict[str, Any]:
+    """The Add modal of an asset, or its Edit modal when `item` is given; the modal carries where to
+    confirm and which asset it edits (under the id's name in the services, e.g. `brand_id`)."""
+    adding, editing = callbacks
     view = View(
         type="modal",
-        callback_id=BRAND_EDIT if brand else BRAND_ADD,
-        title="Edit brand profile" if brand else "Add brand profile",
-        submit="Save" if brand else "Add brand",
+        callback_id=editing if item else adding,
+        title=f"Edit {noun}" if item else f"Add {noun}",
+        submit="Save" if item else add,
         close="Cancel",
-        private_metadata=modal_metadata(channel_id=channel_id, brand_id=brand.id if brand else None),
+        private_metadata=encode_metadata(
+            channel_id=channel_id or None, **{ID_NAMES[editing]: item.id if item else None}
+        ),
         blocks=blocks,
     )
     return view.to_dict()
 
 
+def render_brand_modal(*, channel_id: str | None, brand: BrandProfile | None = None) -> dict[str, Any]:
+    """ "Add brand profile", or the same form prefilled to edit `brand`."""
+    return _asset_modal(
+        brand,
+        channel_id,
+        callbacks=(BRAND_ADD, BRAND_EDIT),
+        noun="brand profile",
+        add="Add brand",
+        blocks=_text_inputs(BRAND_INPUTS, brand),
+    )
+
+
 def render_ads_account_modal(*, channel_id: str | None, account: AdsAccount | None = None) -> dict[str, Any]:
     """ "Add Ads Manager account", or the form to rename `account` (its advertiser ID stays)."""
-    name = _text_input(
-        "display_name",
-        "Display name",
-        hint="How your team will recognise it when creating a project.",
-        placeholder="GlowCo US",
-        initial=account.display_name if account else None,
-        max_length=100,
-    )
     blocks: list[Block] = (
         [
             SectionBlock(
@@ -267,30 +339,19 @@ def render_ads_account_modal(*, channel_id: str | None, account: AdsAccount | No
                     "stays; remove the account and add another to change it)."
                 )
             ),
-            name,
+            *_text_inputs([DISPLAY_NAME_INPUT], account),
         ]
         if account
-        else [
-            _text_input(
-                "advertiser_id",
-                "Advertiser ID",
-                hint="The account's numeric ID in TikTok Ads Manager (6 to 20 digits).",
-                placeholder="7123456789012345678",
-                max_length=20,
-            ),
-            name,
-        ]
+        else _text_inputs([ADVERTISER_ID_INPUT, DISPLAY_NAME_INPUT], None)
     )
-    view = View(
-        type="modal",
-        callback_id=ADS_ACCOUNT_EDIT if account else ADS_ACCOUNT_ADD,
-        title="Edit Ads Manager account" if account else "Add Ads Manager account",
-        submit="Save" if account else "Add account",
-        close="Cancel",
-        private_metadata=modal_metadata(channel_id=channel_id, item_id=account.id if account else None),
+    return _asset_modal(
+        account,
+        channel_id,
+        callbacks=(ADS_ACCOUNT_ADD, ADS_ACCOUNT_EDIT),
+        noun="Ads Manager account",
+        add="Add account",
         blocks=blocks,
     )
-    return view.to_dict()
 
 
 def render_anchor_modal(*, channel_id: str | None, anchor: Anchor | None = None) -> dict[str, Any]:
@@ -301,83 +362,33 @@ def render_anchor_modal(*, channel_id: str | None, anchor: Anchor | None = None)
         for code, name in sorted(MARKETS.items(), key=lambda item: item[1])
     ]
     blocks: list[Block] = [
-        InputBlock(
-            block_id="kind",
-            label="Anchor type",
+        _select(
+            "kind",
+            "Anchor type",
             hint="What the videos promote. It decides which link below is needed.",
-            element=StaticSelectElement(
-                action_id="kind",
-                placeholder="Choose a type",
-                options=kinds,
-                initial_option=next((o for o in kinds if anchor and o.value == anchor.kind.value), None),
-            ),
+            placeholder="Choose a type",
+            options=kinds,
+            initial=anchor.kind.value if anchor else None,
         ),
-        _text_input(
-            "name",
-            "Anchor name",
-            hint="Internal only: creators don't see it. You pick the anchor by this name when creating a project.",
-            placeholder="Serum landing page",
-            initial=anchor.name if anchor else None,
-            max_length=100,
-        ),
-        InputBlock(
-            block_id="country",
-            label="Country",
+        *_text_inputs([ANCHOR_NAME_INPUT], anchor),
+        _select(
+            "country",
+            "Country",
             hint="Where the anchor is visible.",
-            element=StaticSelectElement(
-                action_id="country",
-                placeholder="Choose a country",
-                options=markets,
-                initial_option=next((o for o in markets if anchor and o.value == anchor.country), None),
-            ),
+            placeholder="Choose a country",
+            options=markets,
+            initial=anchor.country if anchor else None,
         ),
-        _text_input(
-            "url",
-            "Webpage URL",
-            hint="Webpage anchors: the page the anchor links to.",
-            placeholder="https://www.glowco.com/serum",
-            initial=anchor.url if anchor else None,
-            max_length=1000,
-            optional=True,
-        ),
-        _text_input(
-            "ios_url",
-            "App Store URL",
-            hint="App download and gaming anchors: the apps.apple.com link. Add it, the Google Play link, or both.",
-            placeholder="https://apps.apple.com/us/app/…",
-            initial=anchor.ios_url if anchor else None,
-            max_length=1000,
-            optional=True,
-        ),
-        _text_input(
-            "android_url",
-            "Google Play URL",
-            hint="App download and gaming anchors: the play.google.com link.",
-            placeholder="https://play.google.com/store/apps/details?id=…",
-            initial=anchor.android_url if anchor else None,
-            max_length=1000,
-            optional=True,
-        ),
-        _text_input(
-            "product_id",
-            "TikTok Shop product ID",
-            hint="TikTok Shop product anchors: the product's numeric ID.",
-            placeholder="1729384756102938475",
-            initial=anchor.product_id if anchor else None,
-            max_length=64,
-            optional=True,
-        ),
+        *_text_inputs(ANCHOR_LINK_INPUTS, anchor),
     ]
-    view = View(
-        type="modal",
-        callback_id=ANCHOR_EDIT if anchor else ANCHOR_ADD,
-        title="Edit anchor" if anchor else "Add anchor",
-        submit="Save" if anchor else "Add anchor",
-        close="Cancel",
-        private_metadata=modal_metadata(channel_id=channel_id, item_id=anchor.id if anchor else None),
+    return _asset_modal(
+        anchor,
+        channel_id,
+        callbacks=(ANCHOR_ADD, ANCHOR_EDIT),
+        noun="anchor",
+        add="Add anchor",
         blocks=blocks,
     )
-    return view.to_dict()
 
 
 # --- lists (ephemeral answers) ------------------------------------------------------------------
@@ -388,8 +399,7 @@ def _ephemeral(text: str, blocks: Sequence[Block]) -> dict[str, Any]:
 
 
 def _empty(what: str, add: str) -> dict[str, Any]:
-    text = f"No {what} yet. `{COMMAND} {add}` adds one."
-    return _ephemeral(text, [SectionBlock(text=MarkdownTextObject(text=text))])
+    return ephemeral_line(f"No {what} yet. `{COMMAND} {add}` adds one.")
 
 
 def _footer(shown: int, total: int, what: str, add: str) -> ContextBlock:
@@ -419,7 +429,7 @@ def render_brand_list(brands: Sequence[BrandProfile]) -> dict[str, Any]:
                     text=f"*{escape(truncate(brand.name, 100))}*\n"
                     f"{escape(brand.domain) or 'no website'} · {contact}{logo}{where}"
                 ),
-                accessory=ButtonElement(text="Edit", action_id=EDIT_BRAND, value=str(brand.id)),
+                accessory=ButtonElement(text="Edit", action_id=EDIT_BRAND, value=encode_value(brand.id)),
             )
         )
     shown = min(count, LIST_BLOCK_BUDGET)
@@ -430,7 +440,7 @@ def render_brand_list(brands: Sequence[BrandProfile]) -> dict[str, Any]:
 
 def _item_blocks(item_id: int | None, line: str, *, edit: str, remove: str, what: str) -> list[Block]:
     """An account's or anchor's line, then its Edit and Remove (asking first) buttons."""
-    value = str(item_id)
+    value = encode_value(item_id)
     return [
         SectionBlock(text=MarkdownTextObject(text=truncate(line, 3000))),
         ActionsBlock(
@@ -507,8 +517,24 @@ def render_anchor_list(anchors: Sequence[Anchor]) -> dict[str, Any]:
 
 def render_usage(noun: str, plural: str, what: str) -> dict[str, Any]:
     """`/liteproject brand` with no or unknown words: what the command takes."""
-    text = f"`{COMMAND} {noun} add` adds {what}; `{COMMAND} {plural}` lists them."
-    return _ephemeral(text, [SectionBlock(text=MarkdownTextObject(text=text))])
+    return ephemeral_line(f"`{COMMAND} {noun} add` adds {what}; `{COMMAND} {plural}` lists them.")
+
+
+def render_edit_modal(item: AdsAccount | Anchor, *, channel_id: str | None) -> dict[str, Any]:
+    """*Edit* on an account or anchor of a list: its modal, prefilled."""
+    if isinstance(item, AdsAccount):
+        return render_ads_account_modal(channel_id=channel_id, account=item)
+    return render_anchor_modal(channel_id=channel_id, anchor=item)
+
+
+def render_removed(
+    item: AdsAccount | Anchor, remaining: Sequence[Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """After *Remove*: the list (of `item`'s kind) redrawn without it, and the line saying so."""
+    if isinstance(item, AdsAccount):
+        line = f"Removed the Ads Manager account “{item.display_name}”."
+        return render_ads_account_list(remaining), render_notice(line)
+    return render_anchor_list(remaining), render_notice(f"Removed the anchor “{item.name}”.")
 
 
 def _confirmation(line: str, step: NextStep) -> dict[str, Any]:

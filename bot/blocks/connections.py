@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
+from bot.blocks.payloads import encode_value
 from bot.blocks.text import escape
 from bot.services.connections import ConnectionView
 from bot.settings import Settings
@@ -163,7 +164,7 @@ def render_tiktok_one_choices(project_name: str, payload: dict[str, Any]) -> dic
     options = [
         Option(
             text=f"{str(c.get('name') or c.get('id'))[:60]} · {c.get('id')}"[:75],
-            value=f"{project_id}:{c.get('id')}",
+            value=encode_value(project_id, c.get("id")),
         )
         for c in choices[:100]
     ]

@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.blocks.payloads import encode_value
 from bot.blocks.text import escape, truncate
 from bot.blocks.videos import VIDEO_LIST_TO_REVIEW
 from storage.models import LiteProject, Video
@@ -35,7 +36,7 @@ def review_buttons(items: Sequence[tuple[LiteProject, Video]]) -> ActionsBlock:
         ButtonElement(
             text="Review these" if len(projects) == 1 else truncate(f"Review {project.link_name}", 75),
             action_id=f"{VIDEO_LIST_TO_REVIEW}_{index}",
-            value=str(project.id),
+            value=encode_value(project.id),
             style="primary" if index == 0 else None,
         )
         for index, (project, _count) in enumerate(busiest)

@@ -15,7 +15,8 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.changes import project_change_phrases, sentence
-from bot.blocks.text import escape, slack_date, truncate
+from bot.blocks.payloads import encode_value
+from bot.blocks.text import ephemeral_line, escape, slack_date, truncate
 from bot.services.history import HistoryPage
 from storage.models import AuditEvent
 
@@ -84,12 +85,7 @@ def event_line(event: AuditEvent, *, accounts: Mapping[int, str] | None = None) 
 def render_history(page: HistoryPage) -> dict[str, Any]:
     name = escape(page.project.link_name)
     if page.total == 0:
-        text = f"Nothing has happened to {name} yet."
-        return {
-            "response_type": "ephemeral",
-            "text": text,
-            "blocks": [SectionBlock(text=MarkdownTextObject(text=text)).to_dict()],
-        }
+        return ephemeral_line(f"Nothing has happened to {name} yet.")
     first, last = page.offset + 1, page.offset + len(page.events)
     blocks: list[Block] = [
         SectionBlock(
@@ -104,10 +100,10 @@ def render_history(page: HistoryPage) -> dict[str, Any]:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=truncate(line, 3000))))
     nav = []
     if page.offset > 0:
-        previous = f"{page.project.id}:{max(0, page.offset - page.limit)}"
+        previous = encode_value(page.project.id, max(0, page.offset - page.limit))
         nav.append(ButtonElement(text="Newer", action_id=f"{HISTORY_PAGE}_prev", value=previous))
     if page.has_next:
-        following = f"{page.project.id}:{page.offset + page.limit}"
+        following = encode_value(page.project.id, page.offset + page.limit)
         nav.append(ButtonElement(text="Older", action_id=f"{HISTORY_PAGE}_next", value=following))
     if nav:
         blocks.append(ActionsBlock(block_id="history_nav", elements=nav))

@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.blocks.connections import connection_context
+from bot.blocks.payloads import encode_metadata, encode_value
 from bot.blocks.projects import (
     COPY_INVITE_LINK,
     OPEN_PROJECT,
@@ -102,7 +103,7 @@ def render_home(
         assert project.id is not None
         counts = page.counts.get(project.id, VideoCounts())
         brand = page.brands.get(project.brand_id, "?")
-        value = str(project.id)
+        value = encode_value(project.id)
         blocks.append(
             SectionBlock(text=MarkdownTextObject(text=project_summary(project, brand=brand, counts=counts)))
         )
@@ -120,7 +121,9 @@ def render_home(
             )
         )
     nav = [
-        ButtonElement(text=button.text.text, action_id=button.action_id, value=f"{scope}:{button.value}")
+        ButtonElement(
+            text=button.text.text, action_id=button.action_id, value=encode_value(scope, button.value)
+        )
         for button in page_buttons(page, action_id=HOME_PAGE, newer="Newer", older="Older")
         if button.text is not None
     ]
@@ -140,4 +143,4 @@ def render_home(
             elements=[MarkdownTextObject(text="`/liteproject help` in any channel lists every command.")]
         )
     )
-    return View(type="home", private_metadata=scope, blocks=blocks).to_dict()
+    return View(type="home", private_metadata=encode_metadata(scope=scope), blocks=blocks).to_dict()

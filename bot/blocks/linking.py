@@ -4,7 +4,6 @@ and the daily reminders."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,6 +20,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.blocks.payloads import encode_metadata, encode_value
 from bot.blocks.text import escape, slack_date, truncate
 from bot.blocks.videos import VIDEO_DETAILS, creator_label, video_link
 from bot.services.linking import MAX_PASTE_CHARS, Confirmation, Pasted, RefusedLine, request_url
@@ -67,14 +67,19 @@ def render_paste_modal(project: LiteProject) -> dict[str, Any]:
             ),
         ),
     ]
+    return _add_videos_step(PASTE_CALLBACK, "Review", blocks, encode_metadata(project_id=project.id))
+
+
+def _add_videos_step(callback_id: str, submit: str, blocks: list[Block], metadata: str) -> dict[str, Any]:
+    """One step of the *Add videos* modal: paste the links, then select the videos."""
     view = View(
         type="modal",
-        callback_id=PASTE_CALLBACK,
+        callback_id=callback_id,
         title="Add videos",
-        submit="Review",
+        submit=submit,
         close="Cancel",
         blocks=blocks,
-        private_metadata=str(project.id),
+        private_metadata=metadata,
     )
     return view.to_dict()
 
@@ -123,29 +128,10 @@ def render_select_modal(pasted: Pasted) -> dict[str, Any]:
         blocks.append(_refused(":warning: Not added: these lines aren't TikTok video links", pasted.invalid))
     if pasted.duplicates:
         blocks.append(_refused("Skipped: duplicates", pasted.duplicates))
-    metadata = json.dumps(
-        {"project_id": project.id, "videos": [candidate.compact for candidate in pasted.candidates]},
-        separators=(",", ":"),
+    metadata = encode_metadata(
+        project_id=project.id, videos=[candidate.compact for candidate in pasted.candidates]
     )
-    view = View(
-        type="modal",
-        callback_id=SELECT_CALLBACK,
-        title="Add videos",
-        submit="Confirm",
-        close="Cancel",
-        blocks=blocks,
-        private_metadata=metadata,
-    )
-    return view.to_dict()
-
-
-def parse_select_metadata(view: dict[str, Any]) -> tuple[int, Any]:
-    """(project id, the [handle, key] pairs) from the select modal; (-1, []) when unreadable."""
-    try:
-        metadata = json.loads(view.get("private_metadata") or "{}")
-        return int(metadata["project_id"]), metadata.get("videos") or []
-    except (ValueError, TypeError, KeyError):
-        return -1, []
+    return _add_videos_step(SELECT_CALLBACK, "Confirm", blocks, metadata)
 
 
 def _request_line(request: LinkingRequest, videos: Sequence[Video], base_url: str) -> str:
@@ -236,7 +222,9 @@ def _video_lines(videos: Sequence[Video], project: LiteProject, *, with_end: boo
             SectionBlock(
                 block_id=f"linked_video_{video.id}",
                 text=MarkdownTextObject(text=truncate(line, 3000)),
-                accessory=ButtonElement(text="View details", action_id=VIDEO_DETAILS, value=str(video.id)),
+                accessory=ButtonElement(
+                    text="View details", action_id=VIDEO_DETAILS, value=encode_value(video.id)
+                ),
             )
         )
     if len(videos) > LISTED_IN_MESSAGE:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -32,6 +31,7 @@ from slack_sdk.models.views import View
 from bot import i18n
 from bot.blocks.assets import ANCHOR_KIND_LABELS
 from bot.blocks.changes import project_change_phrases, sentence
+from bot.blocks.payloads import encode_metadata, encode_value
 from bot.blocks.projects import archive_button
 from bot.blocks.text import escape, truncate
 from bot.services.invites import InviteMessage
@@ -324,14 +324,14 @@ def render_manage_modal(form: ManageForm) -> dict[str, Any]:
     if project.active:
         state = ":large_green_circle: *Active invite link: on* — creators can deliver videos."
         toggle = ButtonElement(
-            text="Pause link", action_id=TOGGLE_ACTIVE, value=f"{project.id}:off", style="danger"
+            text="Pause link", action_id=TOGGLE_ACTIVE, value=encode_value(project.id, "off"), style="danger"
         )
     else:
         state = (
             ":double_vertical_bar: *Active invite link: off* — the project is paused; creators can't deliver."
         )
         toggle = ButtonElement(
-            text="Resume link", action_id=TOGGLE_ACTIVE, value=f"{project.id}:on", style="primary"
+            text="Resume link", action_id=TOGGLE_ACTIVE, value=encode_value(project.id, "on"), style="primary"
         )
     inputs = _editable_inputs(form.accounts, project=project, selected_accounts=overview.accounts)
     fixed = (
@@ -368,7 +368,7 @@ def render_manage_modal(form: ManageForm) -> dict[str, Any]:
     return View(
         type="modal",
         callback_id=MANAGE_CALLBACK,
-        private_metadata=json.dumps({"project_id": project.id}),
+        private_metadata=encode_metadata(project_id=project.id),
         title="Manage project link",
         submit="Save",
         close="Close",
@@ -445,7 +445,7 @@ def render_invite_message_modal(project: LiteProject, *, sender_email: str | Non
     return View(
         type="modal",
         callback_id=INVITE_CALLBACK,
-        private_metadata=json.dumps({"project_id": project.id}),
+        private_metadata=encode_metadata(project_id=project.id),
         title="Invite message",
         submit="Compose",
         close="Cancel",
@@ -477,14 +477,6 @@ def render_composed_invite(message: InviteMessage) -> dict[str, Any]:
         close="Done",
         blocks=blocks,
     ).to_dict()
-
-
-def parse_private_project_id(view: dict[str, Any]) -> int | None:
-    try:
-        project_id = json.loads(view.get("private_metadata") or "{}").get("project_id")
-    except (ValueError, AttributeError):
-        return None
-    return project_id if isinstance(project_id, int) else None
 
 
 def render_edit_saved(edit: ProjectEdit) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from bot import i18n
 from bot.blocks.assets import ANCHOR_KIND_LABELS
 from bot.blocks.changes import project_change_phrases, sentence
 from bot.blocks.errors import render_line, render_notice
+from bot.blocks.payloads import encode_value
 from bot.blocks.text import escape, slack_date, truncate
 from bot.blocks.videos import VIDEO_LIST_TO_REVIEW
 from bot.services.projects import ActiveChange, ProjectOverview, ProjectPage, syncing_with_tiktok_one
@@ -50,7 +51,9 @@ def status_label(project: LiteProject) -> str:
 
 
 def restore_button(project: LiteProject) -> ButtonElement:
-    return ButtonElement(text="Restore", action_id=RESTORE_PROJECT, value=str(project.id), style="primary")
+    return ButtonElement(
+        text="Restore", action_id=RESTORE_PROJECT, value=encode_value(project.id), style="primary"
+    )
 
 
 def archive_button(project: LiteProject) -> ButtonElement:
@@ -72,7 +75,7 @@ def _asking_first(
     return ButtonElement(
         text=text,
         action_id=action_id,
-        value=str(project.id),
+        value=encode_value(project.id),
         style="danger",
         confirm=ConfirmObject(title=title, text=question, confirm=confirm, deny="Cancel"),
     )
@@ -99,7 +102,7 @@ def deadline_label(deadline: dt.date | None) -> str:
 def pause_or_resume_button(project: LiteProject) -> ButtonElement:
     """Pause (asking first) for an active project, Resume for a paused one."""
     if not project.active:
-        return ButtonElement(text="Resume", action_id=RESUME_PROJECT, value=str(project.id))
+        return ButtonElement(text="Resume", action_id=RESUME_PROJECT, value=encode_value(project.id))
     return _asking_first(
         project,
         text="Pause",
@@ -123,18 +126,20 @@ def page_buttons(page: ProjectPage, *, action_id: str, newer: str, older: str) -
     """Buttons to the previous and next page, as far as there are any."""
     buttons = []
     if page.offset > 0:
-        previous = str(max(0, page.offset - page.limit))
+        previous = encode_value(max(0, page.offset - page.limit))
         buttons.append(ButtonElement(text=newer, action_id=f"{action_id}_prev", value=previous))
     if page.has_next:
         buttons.append(
-            ButtonElement(text=older, action_id=f"{action_id}_next", value=str(page.offset + page.limit))
+            ButtonElement(
+                text=older, action_id=f"{action_id}_next", value=encode_value(page.offset + page.limit)
+            )
         )
     return buttons
 
 
 def project_buttons(project: LiteProject, *, include_open: bool = False, to_review: int = 0) -> ActionsBlock:
     """The project's buttons; with videos waiting for a decision, a way straight to them."""
-    value = str(project.id)
+    value = encode_value(project.id)
     if project.archived_at is not None:
         videos = ButtonElement(text="Videos", action_id=SHOW_VIDEOS, value=value)
         return ActionsBlock(
@@ -336,7 +341,9 @@ def render_invite_link(project: LiteProject, invite_url: str) -> dict[str, Any]:
         ActionsBlock(
             block_id=f"invite_link_{project.id}",
             elements=[
-                ButtonElement(text="Write invite message", action_id=COMPOSE_INVITE, value=str(project.id))
+                ButtonElement(
+                    text="Write invite message", action_id=COMPOSE_INVITE, value=encode_value(project.id)
+                )
             ],
         )
     )
@@ -369,7 +376,7 @@ def render_project_list(page: ProjectPage) -> dict[str, Any]:
         blocks.append(
             SectionBlock(
                 text=MarkdownTextObject(text=project_summary(project, brand=brand, counts=counts)),
-                accessory=ButtonElement(text="Open", action_id=OPEN_PROJECT, value=str(project.id)),
+                accessory=ButtonElement(text="Open", action_id=OPEN_PROJECT, value=encode_value(project.id)),
             )
         )
     nav = page_buttons(page, action_id=LIST_PAGE, newer="Previous", older="Next")

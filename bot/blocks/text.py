@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
+
+from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 
 COMMAND = "/liteproject"  # the slash command, as manifest.yml declares it
 
@@ -10,6 +13,15 @@ COMMAND = "/liteproject"  # the slash command, as manifest.yml declares it
 def escape(text: str) -> str:
     """Escape user text for mrkdwn: Slack reads &, < and > as markup."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def ephemeral_line(text: str) -> dict[str, Any]:
+    """A one-line answer only the person sees; `text` is ready (escaped) mrkdwn and its own fallback."""
+    return {
+        "response_type": "ephemeral",
+        "text": text,
+        "blocks": [SectionBlock(text=MarkdownTextObject(text=text)).to_dict()],
+    }
 
 
 def truncate(text: str, limit: int) -> str:

@@ -20,6 +20,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.blocks.payloads import encode_metadata, encode_value
 from bot.blocks.text import escape, slack_date, truncate
 from bot.services.spark_checks import (
     SPARK_CHECK_WORDS,
@@ -227,7 +228,7 @@ def video_buttons(
 ) -> ActionsBlock:
     """View details (unless already in them), Copy spark code, Add to Ads Manager (when connected),
     Ask for a new code (in details), and the review not yet made."""
-    value = str(video.id)
+    value = encode_value(video.id)
     buttons = [ButtonElement(text="View details", action_id=VIDEO_DETAILS, value=value)] if details else []
     if video.spark_code:
         buttons.append(ButtonElement(text="Copy spark code", action_id=VIDEO_COPY_SPARK_CODE, value=value))
@@ -425,7 +426,7 @@ def render_video_details(
         title="Video details",
         close="Close",
         blocks=blocks,
-        private_metadata=str(video.id),
+        private_metadata=encode_metadata(video_id=video.id),
     )
     return view.to_dict()
 
@@ -456,7 +457,9 @@ def render_spark_code_arrived(project: LiteProject, video: Video) -> dict[str, A
     blocks: list[Block] = [
         SectionBlock(
             text=MarkdownTextObject(text=truncate(headline, 3000)),
-            accessory=ButtonElement(text="View details", action_id=VIDEO_DETAILS, value=str(video.id)),
+            accessory=ButtonElement(
+                text="View details", action_id=VIDEO_DETAILS, value=encode_value(video.id)
+            ),
         )
     ]
     return {"text": truncate(text, 3000), "blocks": [block.to_dict() for block in blocks]}
@@ -543,7 +546,7 @@ def render_video_list(
             accessory=ButtonElement(
                 text=f"Add {addable} verified code{'' if addable == 1 else 's'} to Ads Manager",
                 action_id=VIDEO_LIST_ADD_ALL,
-                value=str(project.id),
+                value=encode_value(project.id),
             )
             if addable
             else None,
@@ -564,7 +567,9 @@ def render_video_list(
             SectionBlock(
                 block_id=f"video_{video.id}",
                 text=MarkdownTextObject(text=truncate(_list_line(video, project), 3000)),
-                accessory=ButtonElement(text="View details", action_id=VIDEO_DETAILS, value=str(video.id)),
+                accessory=ButtonElement(
+                    text="View details", action_id=VIDEO_DETAILS, value=encode_value(video.id)
+                ),
             )
         )
     pages = []
@@ -574,7 +579,7 @@ def render_video_list(
             ButtonElement(
                 text="Previous",
                 action_id=f"{VIDEO_LIST_PAGE}_prev",
-                value=f"{project.id}:{status or ''}:{previous}",
+                value=encode_value(project.id, status, previous),
             )
         )
     if offset + len(shown) < total:
@@ -582,7 +587,7 @@ def render_video_list(
             ButtonElement(
                 text="Next",
                 action_id=f"{VIDEO_LIST_PAGE}_next",
-                value=f"{project.id}:{status or ''}:{offset + len(shown)}",
+                value=encode_value(project.id, status, offset + len(shown)),
             )
         )
     if pages:
@@ -593,7 +598,7 @@ def render_video_list(
         title="Videos",
         close="Close",
         blocks=blocks,
-        private_metadata=str(project.id),
+        private_metadata=encode_metadata(project_id=project.id),
     )
     return view.to_dict()
 

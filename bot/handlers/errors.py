@@ -17,12 +17,9 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_bolt.kwargs_injection.async_args import AsyncArgs
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks.errors import (
-    render_busy_message,
-    render_error_message,
-    render_error_modal,
-    render_unexpected_error_message,
-)
+from bot.blocks.errors import render_busy_message, render_error_modal, render_unexpected_error_message
+from bot.blocks.refusals import render_domain_error
+from bot.handlers.common import open_or_push
 from bot.metrics import SHED
 from bot.services.errors import DomainError
 
@@ -38,7 +35,7 @@ async def handle_error(
     ack: AsyncAck | None = None,
 ) -> None:
     if isinstance(error, DomainError):
-        message = render_error_message(error.message, markup=error.markup)
+        message = render_domain_error(error)
     else:
         logger.exception(
             "unhandled error for a %s request", body.get("type") or body.get("command"), exc_info=error
@@ -59,11 +56,7 @@ async def handle_error(
         await context.respond(response_type="ephemeral", replace_original=False, **message)
     elif client is not None and body.get("trigger_id"):
         # a button in a modal or on App Home has no message to answer in: show a small modal
-        view = render_error_modal(message)
-        if (body.get("view") or {}).get("type") == "modal":
-            await client.views_push(trigger_id=body["trigger_id"], view=view)
-        else:
-            await client.views_open(trigger_id=body["trigger_id"], view=view)
+        await open_or_push(client, body, render_error_modal(message))
 
 
 def guard(listener: Listener) -> Listener:

@@ -55,20 +55,10 @@ async def find_by_name(context: AsyncBoltContext, name: str) -> LiteProject:
         return await projects.find_project(session, actor=Actor.from_context(context), name=name)
 
 
-def project_id_of(value: Any) -> int:
-    """A project id from a button or private_metadata: untrusted; what isn't a number matches none."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
-
-
-async def get_by_id(context: AsyncBoltContext, value: Any) -> LiteProject:
-    """A project id from a button or private_metadata: untrusted, so scoped and checked here."""
+async def get_by_id(context: AsyncBoltContext, project_id: int) -> LiteProject:
+    """A project id from a button or private_metadata (untrusted): scoped and checked here."""
     async with sessions_of(context)() as session:
-        return await projects.get_project(
-            session, actor=Actor.from_context(context), project_id=project_id_of(value)
-        )
+        return await projects.get_project(session, actor=Actor.from_context(context), project_id=project_id)
 
 
 async def set_active(

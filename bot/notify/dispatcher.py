@@ -338,30 +338,19 @@ class OutboxDispatcher:
         """
         if outgoing.update_ts:
             return None  # an edit is safe to repeat
-        oldest = f"{since.timestamp() - 30:.6f}"
+        # the same window and page in both places; a thread is read by its parent's ts
+        search: dict[str, Any] = {
+            "token": outgoing.token,
+            "channel": outgoing.channel,
+            "oldest": f"{since.timestamp() - 30:.6f}",
+            "include_all_metadata": True,
+            "limit": 200,
+        }
         try:
-            found = self._with_key(
-                await self.client.conversations_history(
-                    token=outgoing.token,
-                    channel=outgoing.channel,
-                    oldest=oldest,
-                    include_all_metadata=True,
-                    limit=200,
-                ),
-                dedup_key,
-            )
+            found = self._with_key(await self.client.conversations_history(**search), dedup_key)
             if found is None and outgoing.thread_ts:
-                found = self._with_key(
-                    await self.client.conversations_replies(
-                        token=outgoing.token,
-                        channel=outgoing.channel,
-                        ts=outgoing.thread_ts,
-                        oldest=oldest,
-                        include_all_metadata=True,
-                        limit=200,
-                    ),
-                    dedup_key,
-                )
+                replies = await self.client.conversations_replies(ts=outgoing.thread_ts, **search)
+                found = self._with_key(replies, dedup_key)
         except SlackApiError as exc:
             log.warning("could not check %s for an earlier post: %s", outgoing.channel, slack_error(exc))
             return None

@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.blocks.text import escape
 from bot.services import listing, tiktok_one_assets
 from bot.services.audit import changed_only
 from bot.services.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -139,19 +138,26 @@ async def add_brand(session: AsyncSession, *, actor: Actor, draft: BrandDraft) -
     return brand
 
 
+class NotBrandEditor(Forbidden):
+    """Only the brand's creator and workspace admins may edit it; Slack shows whom to ask with a
+    mention (see bot/blocks/refusals.py)."""
+
+    def __init__(self, brand: BrandProfile) -> None:
+        super().__init__(
+            f"Only the brand profile's creator and workspace admins can edit “{brand.name}”: creators see "
+            "it on every invite page of this brand."
+        )
+        self.brand_name = brand.name
+        self.created_by = brand.created_by
+
+
 async def require_brand_editor(brand: BrandProfile, *, actor: Actor) -> bool:
     """The brand's creator and workspace admins may edit it (creator pages show what it says);
     True when the actor is an admin. Forbidden, saying whom to ask, for anyone else."""
     admin = await actor.is_workspace_admin()
     if admin or (brand.created_by and brand.created_by == actor.user_id):
         return admin
-    creator = f"<@{brand.created_by}> (who added it) and " if brand.created_by else ""
-    raise Forbidden(
-        f"Only the brand profile's creator and workspace admins can edit “{brand.name}”: creators see "
-        "it on every invite page of this brand.",
-        markup=f"Only {creator}workspace admins can edit “{escape(brand.name)}”: creators see it on "
-        "every invite page of this brand.",
-    )
+    raise NotBrandEditor(brand)
 
 
 async def update_brand(

@@ -1,11 +1,61 @@
-"""What an audit event of an edit keeps."""
+"""What an audit event keeps: the row it is about, and of an edit only what changed."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage import audit as audit_queries
+from storage.models import (
+    AdsAccount,
+    Anchor,
+    AuditEvent,
+    BrandProfile,
+    LinkingRequest,
+    LiteProject,
+    TikTokConnection,
+    Video,
+)
+
+Audited = LiteProject | Video | LinkingRequest | TikTokConnection | BrandProfile | Anchor | AdsAccount
+# the word each kind of row goes by: its audit events' `target_type` (project history reads these)
+TARGET_TYPES: dict[type, str] = {
+    LiteProject: "project",
+    Video: "video",
+    LinkingRequest: "linking_request",
+    TikTokConnection: "tiktok_connection",
+    BrandProfile: "brand",
+    Anchor: "anchor",
+    AdsAccount: "ads_account",
+}
 
 
 def changed_only(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """The keys whose values differ, as (before, after): an edit's event keeps only those."""
     keys = [key for key in before if before[key] != after.get(key)]
     return {key: before[key] for key in keys}, {key: after.get(key) for key in keys}
+
+
+def record_event(
+    session: AsyncSession,
+    target: Audited,
+    *,
+    actor: str,
+    action: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """The audit event of a change to one row, in the caller's transaction: the row gives its
+    workspace, type and id, so a call site names only who did what."""
+    assert target.id is not None
+    return audit_queries.add_audit_event(
+        session,
+        workspace_id=target.workspace_id,
+        actor=actor,
+        action=action,
+        target_type=TARGET_TYPES[type(target)],
+        target_id=target.id,
+        before=before,
+        after=after,
+    )

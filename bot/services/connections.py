@@ -22,11 +22,11 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.audit import record_event
 from bot.services.errors import Forbidden
 from bot.services.notices import NoticeKind
 from bot.services.workspaces import Actor, workspace_id_of
 from bot.settings import Settings
-from storage import audit as audit_queries
 from storage import connections as connection_queries
 from storage import outbox as outbox_queries
 from storage.models import TikTokConnection, TikTokConnectionKind, TikTokConnectionStatus, utcnow
@@ -97,14 +97,11 @@ async def connect(
     connection.connected_at = utcnow()
     connection.last_error = None
     await session.flush()
-    assert connection.id is not None
-    audit_queries.add_audit_event(
+    record_event(
         session,
-        workspace_id=workspace_id,
+        connection,
         actor=connected_by,
         action="tiktok.connected",
-        target_type="tiktok_connection",
-        target_id=connection.id,
         after={"kind": kind.value, "accounts": connection.account_ids},
     )
     return connection
@@ -116,16 +113,7 @@ async def disconnect(
     connection = await connection_queries.get_connection(session, workspace_id=workspace_id, kind=kind)
     if connection is None:
         return False
-    assert connection.id is not None
-    audit_queries.add_audit_event(
-        session,
-        workspace_id=workspace_id,
-        actor=actor,
-        action="tiktok.disconnected",
-        target_type="tiktok_connection",
-        target_id=connection.id,
-        before={"kind": kind.value},
-    )
+    record_event(session, connection, actor=actor, action="tiktok.disconnected", before={"kind": kind.value})
     return await connection_queries.delete_connection(session, workspace_id=workspace_id, kind=kind)
 
 
@@ -137,31 +125,22 @@ async def connection_of(
     seed = settings.tiktok_business_access_token if kind is TikTokConnectionKind.BUSINESS else None
     if seed is None or settings.oauth_enabled:
         return connection  # a multi-workspace install never hands one token to every workspace
-    if connection is None:
-        return await connect(
-            session,
-            settings=settings,
-            workspace_id=workspace_id,
-            kind=kind,
-            access_token=seed,
-            account_ids=[],
-            connected_by=SEEDED_BY_SETTINGS,
-        )
-    if (
-        connection.connected_by == SEEDED_BY_SETTINGS
-        and decrypt(settings, connection.access_token_encrypted) != seed
+    if connection is not None and (
+        connection.connected_by != SEEDED_BY_SETTINGS
+        or decrypt(settings, connection.access_token_encrypted) == seed
     ):
-        # the operator set a new token: it replaces the old one (and clears "needs reconnecting")
-        return await connect(
-            session,
-            settings=settings,
-            workspace_id=workspace_id,
-            kind=kind,
-            access_token=seed,
-            account_ids=list(connection.account_ids),
-            connected_by=SEEDED_BY_SETTINGS,
-        )
-    return connection
+        return connection  # a person's own connection, or the settings token as stored
+    # the first use of the settings token, or the operator set a new one: it replaces the old one
+    # (and clears "needs reconnecting")
+    return await connect(
+        session,
+        settings=settings,
+        workspace_id=workspace_id,
+        kind=kind,
+        access_token=seed,
+        account_ids=list(connection.account_ids) if connection is not None else [],
+        connected_by=SEEDED_BY_SETTINGS,
+    )
 
 
 async def token_for(
@@ -200,13 +179,11 @@ async def mark_needs_reconnecting(
     log.warning(
         "TikTok connection %s (%s) needs reconnecting: %s", connection.id, connection.kind.value, reason
     )
-    audit_queries.add_audit_event(
+    record_event(
         session,
-        workspace_id=connection.workspace_id,
+        connection,
         actor="tiktok",
         action="tiktok.needs_reconnecting",
-        target_type="tiktok_connection",
-        target_id=connection.id,
         after={"kind": connection.kind.value, "reason": reason[:200]},
     )
     if connection.connected_by.startswith(("U", "W")):
@@ -273,6 +250,15 @@ async def home_views(session: AsyncSession, *, settings: Settings, actor: Actor)
     return views
 
 
+async def _require_connector(actor: Actor, connection: TikTokConnection, *, change: str) -> None:
+    """Only whoever connected it, or a workspace admin, may change a connection."""
+    if connection.connected_by != actor.user_id and not await actor.is_workspace_admin():
+        raise Forbidden(
+            f"Only the person who connected it, or a workspace admin, can {change}.",
+            markup=f"Only <@{connection.connected_by}>, who connected it, or a workspace admin can {change}.",
+        )
+
+
 async def disconnect_as(session: AsyncSession, *, actor: Actor, kind: TikTokConnectionKind) -> bool:
     """Disconnect for a person: whoever connected it, or a workspace admin."""
     workspace_id = await workspace_id_of(session, actor)
@@ -283,11 +269,7 @@ async def disconnect_as(session: AsyncSession, *, actor: Actor, kind: TikTokConn
         raise Forbidden(
             "This connection comes from the server's TIKTOK_BUSINESS_ACCESS_TOKEN setting: ask whoever runs liteproject to remove it."
         )
-    if connection.connected_by != actor.user_id and not await actor.is_workspace_admin():
-        raise Forbidden(
-            "Only the person who connected it, or a workspace admin, can disconnect it.",
-            markup=f"Only <@{connection.connected_by}>, who connected it, or a workspace admin can disconnect it.",
-        )
+    await _require_connector(actor, connection, change="disconnect it")
     return await disconnect(session, workspace_id=workspace_id, kind=kind, actor=actor.user_id)
 
 
@@ -301,22 +283,15 @@ async def pick_account(
     )
     if connection is None or account_id not in connection.account_ids:
         raise Forbidden("That account isn't one this TikTok connection may use: connect again to refresh it.")
-    if connection.connected_by != actor.user_id and not await actor.is_workspace_admin():
-        raise Forbidden(
-            "Only the person who connected it, or a workspace admin, can change the account.",
-            markup=f"Only <@{connection.connected_by}>, who connected it, or a workspace admin can change the account.",
-        )
+    await _require_connector(actor, connection, change="change the account")
     if connection.account_ids[0] == account_id:
         return False
     connection.account_ids = [account_id, *(a for a in connection.account_ids if a != account_id)]
-    assert connection.id is not None
-    audit_queries.add_audit_event(
+    record_event(
         session,
-        workspace_id=workspace_id,
+        connection,
         actor=actor.user_id,
         action="tiktok.account_picked",
-        target_type="tiktok_connection",
-        target_id=connection.id,
         after={"kind": kind.value, "account": account_id},
     )
     if kind is TikTokConnectionKind.TIKTOK_ONE:

@@ -6,8 +6,9 @@
    each with an unguessable token for the creator's page `/a/<token>`, expiring after a set time.
 3. The creator accepts (a spark code per video: the videos become authorized) or declines, once.
 
-A linking request is a workspace entitlement (`LINKING_REQUESTS_ENABLED`). Every change writes
-its audit event and its notices in the caller's one transaction.
+A linking request is a workspace entitlement (`LINKING_REQUESTS_ENABLED`, passed as `entitled`):
+each step refuses with NotEntitled without it, here and nowhere else. Every change writes its audit
+event and its notices in the caller's one transaction.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ MAX_PASTE_CHARS = 3000
 MAX_CARRIED_CHARS = 2900  # the selection step carries the videos in private_metadata (3000 max)
 NOT_ENTITLED = (
     "Linking requests — adding creators' existing videos by URL — are available to select customers. "
-    "Creators can still deliver any video through the project's invite link."
+    "Creators can still deliver any video through {invite_link}."
 )
 NOT_FOUND_MESSAGE = "This authorization link isn't valid."
 
@@ -72,9 +73,20 @@ class RequestExpired(Conflict):
     """The request's time ran out before it was answered."""
 
 
-def require_enabled(enabled: bool) -> None:
+def require_enabled(enabled: bool, *, project: LiteProject | None = None) -> None:
+    """NotEntitled when the workspace doesn't have linking requests; it names the project if known."""
     if not enabled:
-        raise NotEntitled(NOT_ENTITLED)
+        link = f"the invite link of “{project.link_name}”" if project else "the project's invite link"
+        raise NotEntitled(NOT_ENTITLED.format(invite_link=link))
+
+
+async def start_request(
+    session: AsyncSession, *, actor: Actor, project_id: int, entitled: bool
+) -> LiteProject:
+    """The project whose videos are about to be pasted (the first modal), if the workspace may."""
+    project = await get_project(session, actor=actor, project_id=project_id)
+    require_enabled(entitled, project=project)
+    return project
 
 
 def new_token() -> str:
@@ -174,11 +186,14 @@ def parse_lines(text: str | None) -> tuple[list[Candidate], list[RefusedLine], l
     return candidates, invalid, duplicates
 
 
-async def parse_pasted(session: AsyncSession, *, actor: Actor, project_id: int, text: str | None) -> Pasted:
+async def parse_pasted(
+    session: AsyncSession, *, actor: Actor, project_id: int, text: str | None, entitled: bool
+) -> Pasted:
     """The pasted links checked against the project: videos it has already are duplicates.
 
     InvalidInput (keyed "urls") when nothing pasted can be added.
     """
+    require_enabled(entitled)
     if text is not None and len(text) > MAX_PASTE_CHARS:
         raise InvalidInput({"urls": f"That's more than {MAX_PASTE_CHARS} characters; paste fewer links."})
     project = await get_project(session, actor=actor, project_id=project_id)
@@ -247,6 +262,7 @@ async def confirm_videos(
     candidates: Sequence[Candidate],
     selected: Sequence[str],
     expires_after_days: int,
+    entitled: bool,
     now: dt.datetime | None = None,
     lookups: bool = False,
 ) -> Confirmation:
@@ -255,6 +271,7 @@ async def confirm_videos(
     With `lookups`, each video whose id is known is looked up with TikTok (whose account it is
     on, its caption); short links stay as pasted until the creator's answer.
     """
+    require_enabled(entitled)
     chosen_keys = set(selected)
     chosen = [candidate for candidate in candidates if candidate.key in chosen_keys]
     if not chosen:
@@ -451,8 +468,6 @@ async def accept_request(
     if errors:
         raise InvalidInput(errors)
     await _claim(session, view, LinkingRequestStatus.ACCEPTED, now)
-    request, project = view.request, view.project
-    assert request.id is not None and project.id is not None
     authorized = []
     for video, code in zip(view.videos, codes, strict=True):
         if video.status != VideoStatus.PENDING_AUTHORIZATION:
@@ -464,19 +479,14 @@ async def accept_request(
         video.ended_reminded_at = None
         authorized.append(video.id)
         await spark_checks.queue_check(session, video=video, server_token=server_token)
-    audit_queries.add_audit_event(
+    await _record_answer(
         session,
-        workspace_id=project.workspace_id,
-        actor=f"creator:{request.creator_handle}",
-        action="linking_request.accepted",
-        target_type="linking_request",
-        target_id=request.id,
-        before={"status": LinkingRequestStatus.PENDING.value},
-        after={"status": LinkingRequestStatus.ACCEPTED.value, "video_ids": authorized, "spark_codes": True},
+        view,
+        LinkingRequestStatus.ACCEPTED,
+        NoticeKind.VIDEO_AUTHORIZED,
+        authorized,
+        spark_codes=True,
     )
-    await _notify(session, view, NoticeKind.VIDEO_AUTHORIZED, "linking-accepted", authorized)
-    await session.flush()
-    await session.refresh(request)
     return Answer(view=view, accepted=True)
 
 
@@ -485,26 +495,12 @@ async def decline_request(session: AsyncSession, *, token: str, now: dt.datetime
     view = await get_request(session, token=token, now=now)
     refuse_answered(view)
     await _claim(session, view, LinkingRequestStatus.DECLINED, now)
-    request, project = view.request, view.project
-    assert request.id is not None
     declined = []
     for video in view.videos:
         if video.status == VideoStatus.PENDING_AUTHORIZATION:
             video.status = VideoStatus.DECLINED
             declined.append(video.id)
-    audit_queries.add_audit_event(
-        session,
-        workspace_id=project.workspace_id,
-        actor=f"creator:{request.creator_handle}",
-        action="linking_request.declined",
-        target_type="linking_request",
-        target_id=request.id,
-        before={"status": LinkingRequestStatus.PENDING.value},
-        after={"status": LinkingRequestStatus.DECLINED.value, "video_ids": declined},
-    )
-    await _notify(session, view, NoticeKind.VIDEO_DECLINED, "linking-declined", declined)
-    await session.flush()
-    await session.refresh(request)
+    await _record_answer(session, view, LinkingRequestStatus.DECLINED, NoticeKind.VIDEO_DECLINED, declined)
     return Answer(view=view, accepted=False)
 
 
@@ -523,10 +519,28 @@ async def _claim(
         raise RequestAnswered("This request was answered meanwhile; a request is answered once.")
 
 
-async def _notify(
-    session: AsyncSession, view: RequestView, kind: NoticeKind, prefix: str, video_ids: list[int | None]
+async def _record_answer(
+    session: AsyncSession,
+    view: RequestView,
+    status: LinkingRequestStatus,
+    kind: NoticeKind,
+    video_ids: list[int | None],
+    **after: Any,
 ) -> None:
+    """The answer's audit event, and the notices that tell the team, in the caller's transaction."""
     request, project = view.request, view.project
+    assert request.id is not None
+    audit_queries.add_audit_event(
+        session,
+        workspace_id=project.workspace_id,
+        actor=f"creator:{request.creator_handle}",
+        action=f"linking_request.{status.value}",
+        target_type="linking_request",
+        target_id=request.id,
+        before={"status": LinkingRequestStatus.PENDING.value},
+        after={"status": status.value, "video_ids": video_ids, **after},
+    )
+    prefix = f"linking-{status.value}"
     data: dict[str, Any] = {"linking_request_id": request.id, "video_ids": video_ids}
     await queue_notice(
         session,
@@ -546,3 +560,5 @@ async def _notify(
         **data,
     )
     await queue_card_refresh(session, project=project, reason=f"{prefix}-{request.id}")
+    await session.flush()
+    await session.refresh(request)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.blocks.text import escape
 from bot.services.errors import Forbidden
 from bot.services.workspaces import Actor
 from storage import projects as project_queries
@@ -27,6 +26,22 @@ ACTIONS = {
 }
 
 
+class NotManager(Forbidden):
+    """Someone who isn't the project's owner, a manager or an admin tried to change it.
+
+    Carries whom to ask: Slack shows the sentence with mentions (see bot/blocks/refusals.py).
+    """
+
+    def __init__(self, project: LiteProject, *, what: str) -> None:
+        super().__init__(
+            f"Only the project's owner, its managers and workspace admins can {what} “{project.link_name}”. "
+            "Ask its owner to add you as a project manager."
+        )
+        self.what = what
+        self.project_name = project.link_name
+        self.owner = project.created_by
+
+
 async def may_manage(session: AsyncSession, *, actor: Actor, project: LiteProject) -> bool:
     if project.created_by == actor.user_id:
         return True
@@ -40,14 +55,7 @@ async def may_manage(session: AsyncSession, *, actor: Actor, project: LiteProjec
 async def require_manager(session: AsyncSession, *, actor: Actor, project: LiteProject, action: str) -> None:
     if await may_manage(session, actor=actor, project=project):
         return
-    what = ACTIONS[action]
-    owner = project.created_by
-    raise Forbidden(
-        f"Only the project's owner, its managers and workspace admins can {what} “{project.link_name}”. "
-        "Ask its owner to add you as a project manager.",
-        markup=f"Only <@{owner}>, the project's managers and workspace admins can {what} "
-        f"“{escape(project.link_name)}”. Ask <@{owner}> to add you as a project manager.",
-    )
+    raise NotManager(project, what=ACTIONS[action])
 
 
 async def require_admin(actor: Actor, *, what: str) -> None:

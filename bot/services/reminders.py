@@ -9,17 +9,18 @@ has its own dedup key. Everything here runs across workspaces, project by projec
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.audit import record_event
 from bot.services.notices import NoticeKind, queue_action_dm, queue_card_refresh, queue_notice
 from bot.services.videos import authorization_ends_at
-from storage import audit as audit_queries
 from storage import linking as linking_queries
 from storage import videos as video_queries
-from storage.models import LinkingRequestStatus, LiteProject, VideoStatus
+from storage.models import LinkingRequest, LinkingRequestStatus, LiteProject, Video, VideoStatus
 
 ENDING_WITHIN = dt.timedelta(days=7)
 LAST_DAY = dt.timedelta(days=1)
@@ -58,17 +59,29 @@ async def _expire_requests(session: AsyncSession, now: dt.datetime, run: Reminde
         assert request.id is not None
         request.status = LinkingRequestStatus.EXPIRED
         count = await linking_queries.expire_request_videos(session, linking_request_id=request.id)
-        audit_queries.add_audit_event(
-            session,
-            workspace_id=request.workspace_id,
-            actor=SYSTEM_ACTOR,
-            action="linking_request.expired",
-            target_type="linking_request",
-            target_id=request.id,
-            before={"status": LinkingRequestStatus.PENDING.value},
-            after={"status": LinkingRequestStatus.EXPIRED.value, "videos": count},
+        _record_expiry(
+            session, request, "linking_request.expired", LinkingRequestStatus.PENDING, videos=count
         )
         run.expired_requests.append(request.id)
+
+
+def _record_expiry(
+    session: AsyncSession,
+    row: LinkingRequest | Video,
+    action: str,
+    was: enum.StrEnum,
+    **details: Any,
+) -> None:
+    """The audit event of the system ending a row (its status already set): the status it had, the
+    one it has now, and what else it says."""
+    record_event(
+        session,
+        row,
+        actor=SYSTEM_ACTOR,
+        action=action,
+        before={"status": was.value},
+        after={"status": row.status.value, **details},
+    )
 
 
 async def _authorizations(
@@ -88,15 +101,12 @@ async def _authorizations(
             continue
         if ends_at <= now:
             video.status = VideoStatus.EXPIRED
-            audit_queries.add_audit_event(
+            _record_expiry(
                 session,
-                workspace_id=project.workspace_id,
-                actor=SYSTEM_ACTOR,
-                action="video.authorization_expired",
-                target_type="video",
-                target_id=video.id,
-                before={"status": VideoStatus.AUTHORIZED.value},
-                after={"status": VideoStatus.EXPIRED.value, "ended_at": ends_at.isoformat()},
+                video,
+                "video.authorization_expired",
+                VideoStatus.AUTHORIZED,
+                ended_at=ends_at.isoformat(),
             )
             if video.ended_reminded_at is None:
                 video.ended_reminded_at = now

@@ -6,7 +6,6 @@ workspace is simply not found.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,7 +14,6 @@ from bot.services import spark_checks
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.notices import queue_card_refresh
 from bot.services.permissions import may_manage, require_manager
-from bot.services.projects import get_project
 from bot.services.workspaces import Actor, workspace_id_of
 from storage import audit as audit_queries
 from storage import projects as project_queries
@@ -40,13 +38,6 @@ class ReviewChange:
     changed: bool
 
 
-@dataclass(frozen=True)
-class VideoList:
-    project: LiteProject
-    videos: Sequence[Video]
-    total: int
-
-
 async def get_video(
     session: AsyncSession, *, actor: Actor, video_id: int, require_spark_code: bool = False
 ) -> VideoDetails:
@@ -56,30 +47,22 @@ async def get_video(
     """
     workspace_id = await workspace_id_of(session, actor)
     video = await video_queries.get_video(session, workspace_id=workspace_id, video_id=video_id)
-    if video is None:
-        raise NotFound(VIDEO_NOT_FOUND)
-    project = await project_queries.get_project(
-        session, workspace_id=workspace_id, project_id=video.project_id
-    )
-    if project is None:
-        raise NotFound(VIDEO_NOT_FOUND)
+    video, project = await _with_project(session, video)
     if require_spark_code:
         await require_manager(session, actor=actor, project=project, action="spark_codes")
     visible = await may_manage(session, actor=actor, project=project)
     return VideoDetails(video=video, project=project, manager=visible)
 
 
-async def list_videos(session: AsyncSession, *, actor: Actor, project_id: int, limit: int = 50) -> VideoList:
-    """The project's videos, newest first, at most `limit` of them, and how many there are."""
-    project = await get_project(session, actor=actor, project_id=project_id)
-    assert project.id is not None
-    videos = await video_queries.list_project_videos(
-        session, workspace_id=project.workspace_id, project_id=project.id, limit=limit
-    )
-    total = await video_queries.count_project_videos(
-        session, workspace_id=project.workspace_id, project_id=project.id
-    )
-    return VideoList(project=project, videos=videos, total=total)
+async def _with_project(session: AsyncSession, video: Video | None) -> tuple[Video, LiteProject]:
+    """A video found in the actor's workspace, and its project; NotFound when either is gone."""
+    if video is not None:
+        project = await project_queries.get_project(
+            session, workspace_id=video.workspace_id, project_id=video.project_id
+        )
+        if project is not None:
+            return video, project
+    raise NotFound(VIDEO_NOT_FOUND)
 
 
 async def set_review(
@@ -94,13 +77,7 @@ async def set_review(
         raise InvalidInput({"review_state": "A video can be approved or rejected."})
     workspace_id = await workspace_id_of(session, actor)
     video = await video_queries.get_video_for_update(session, workspace_id=workspace_id, video_id=video_id)
-    if video is None:
-        raise NotFound(VIDEO_NOT_FOUND)
-    project = await project_queries.get_project(
-        session, workspace_id=workspace_id, project_id=video.project_id
-    )
-    if project is None:
-        raise NotFound(VIDEO_NOT_FOUND)
+    video, project = await _with_project(session, video)
     await require_manager(session, actor=actor, project=project, action="review")
     if video.review_state == state:
         return ReviewChange(video=video, project=project, changed=False)

@@ -20,25 +20,27 @@ import datetime as dt
 import hashlib
 import logging
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from bot.jobs import enqueue
 from bot.jobs.registry import GiveUp, JobContext, JobRun, RetryLater, job_kind
 from bot.services import connections
+from bot.services.audit import record_event
 from bot.services.errors import Conflict, NotFound
+from bot.services.job_rows import payload_id, queue_about, video_and_project
 from bot.services.notices import NoticeKind, queue_alert_refresh, queue_card_refresh
 from bot.services.permissions import require_manager
 from bot.services.workspaces import Actor, workspace_id_of
 from bot.settings import Settings
 from bot.tiktok import tt_video
-from bot.tiktok.business_api import BusinessApiClient, BusinessApiUnavailable, TikTokApiError
+from bot.tiktok.business_api import BusinessApiClient, BusinessApiUnavailable, TikTokApiError, parse_time
 from storage import alerts as alert_queries
 from storage import assets as asset_queries
-from storage import audit as audit_queries
 from storage import connections as connection_queries
 from storage import outbox as outbox_queries
 from storage import projects as project_queries
@@ -58,6 +60,8 @@ from storage.models import (
 )
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+P = ParamSpec("P")
 
 CHECK = "spark_code_check"
 AUTHORIZE = "ads_authorize"
@@ -99,15 +103,11 @@ async def queue_check(
         return False
     if connection is not None and connection.status is not TikTokConnectionStatus.CONNECTED:
         return False
-    return await enqueue(
-        session,
-        kind=CHECK,
-        # once per code; `again` (a new connection) asks anew about a code asked about before
-        key=f"spark-check:{video.id}:{_code_hash(video.spark_code)}"
-        + (f":{secrets.token_hex(4)}" if again else ""),
-        payload={"video_id": video.id},
-        workspace_id=video.workspace_id,
+    # once per code; `again` (a new connection) asks anew about a code asked about before
+    key = f"spark-check:{video.id}:{_code_hash(video.spark_code)}" + (
+        f":{secrets.token_hex(4)}" if again else ""
     )
+    return await queue_about(session, video, kind=CHECK, key=key)
 
 
 # --- which advertiser to ask with ------------------------------------------------------------------
@@ -134,10 +134,38 @@ def advertiser_to_check_with(credential: connections.Credential, accounts: list[
     return credential.account_ids[0] if credential.account_ids else None
 
 
-def _client(context: JobContext, credential: connections.Credential) -> BusinessApiClient:
-    return BusinessApiClient(
+async def _credential(
+    session: AsyncSession, context: JobContext, video: Video
+) -> connections.Credential | None:
+    """The token to ask TikTok about the video with; None when its workspace isn't connected."""
+    return await connections.token_for(
+        session, settings=context.settings, workspace_id=video.workspace_id, kind=BUSINESS
+    )
+
+
+async def _call(
+    context: JobContext,
+    credential: connections.Credential,
+    endpoint: Callable[Concatenate[BusinessApiClient, P], Awaitable[T]],
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T | TikTokApiError:
+    """One call to TikTok with the credential: a failure worth retrying raises RetryLater; a refused
+    token marks the connection "needs reconnecting" and, like any other refusal, comes back for the
+    caller to judge."""
+    client = BusinessApiClient(
         context.client(), credential.access_token, context.settings.tiktok_business_api_url
     )
+    try:
+        return await endpoint(client, *args, **kwargs)
+    except TikTokApiError as error:
+        if error.auth_failed:
+            await _refused_token(context, credential, error)
+        elif error.retryable:
+            raise _retry(error) from None
+        return error
+    except BusinessApiUnavailable as error:
+        raise _retry(error) from None
 
 
 async def _refused_token(
@@ -174,7 +202,7 @@ class Verdict:
 
 
 def verdict_of(info: tt_video.VideoInfo, video: Video, *, now: dt.datetime) -> Verdict:
-    ends = tt_video.parse_time(info.auth_info.auth_end_time)
+    ends = parse_time(info.auth_info.auth_end_time)
     status = (info.auth_info.ad_auth_status or "")[:32] or None
     item = (info.item_info.item_id or "").strip()
     if video.tiktok_video_id and item and item != video.tiktok_video_id:
@@ -224,18 +252,16 @@ def has_code_problem(video: Video, project: LiteProject) -> bool:
 @job_kind(CHECK, max_attempts=8, rate=1.0, burst=2)
 async def run_check(run: JobRun) -> None:
     context = run.context
-    video_id = run.payload.get("video_id")
-    if not isinstance(video_id, int):
+    video_id = payload_id(run, "video_id")
+    if video_id is None:
         return
     async with context.sessions.begin() as session:
-        video = await session.get(Video, video_id)
-        project = await session.get(LiteProject, video.project_id) if video is not None else None
-        if video is None or project is None or not video.spark_code:
+        found = await video_and_project(session, video_id=video_id)
+        code = found[0].spark_code if found is not None else None
+        if found is None or not code:
             return
-        code = video.spark_code
-        credential = await connections.token_for(
-            session, settings=context.settings, workspace_id=video.workspace_id, kind=BUSINESS
-        )
+        video, project = found
+        credential = await _credential(session, context, video)
         advertiser = (
             advertiser_to_check_with(credential, await project_accounts(session, project=project))
             if credential is not None
@@ -243,22 +269,15 @@ async def run_check(run: JobRun) -> None:
         )
     if credential is None or advertiser is None:
         return  # not connected (or nothing to ask with): the code stays as delivered, unchecked
-    try:
-        info = await tt_video.video_info(
-            _client(context, credential), advertiser_id=advertiser, auth_code=code
-        )
-        verdict = verdict_of(info, video, now=utcnow())
-    except TikTokApiError as error:
-        if error.auth_failed:
-            await _refused_token(context, credential, error)
+    info = await _call(context, credential, tt_video.video_info, advertiser_id=advertiser, auth_code=code)
+    if isinstance(info, TikTokApiError):
+        if info.auth_failed:
             return
-        if error.retryable:
-            raise _retry(error) from None
-        if error.permission_denied:
-            raise GiveUp(f"the connection may not act for advertiser {advertiser}") from None
-        verdict = verdict_of_error(error)
-    except BusinessApiUnavailable as error:
-        raise _retry(error) from None
+        if info.permission_denied:
+            raise GiveUp(f"the connection may not act for advertiser {advertiser}")
+        verdict = verdict_of_error(info)
+    else:
+        verdict = verdict_of(info, video, now=utcnow())
     async with run.finish() as session:
         queued = await record_verdict(session, video_id=video_id, code=code, verdict=verdict)
     if queued:
@@ -291,13 +310,11 @@ async def record_verdict(session: AsyncSession, *, video_id: int, code: str, ver
         video.ending_reminded_at = video.last_day_reminded_at = video.ended_reminded_at = None
         if video.status == VideoStatus.EXPIRED:
             video.status = VideoStatus.AUTHORIZED
-    audit_queries.add_audit_event(
+    record_event(
         session,
-        workspace_id=video.workspace_id,
+        video,
         actor="tiktok",
         action="video.spark_code_checked",
-        target_type="video",
-        target_id=video.id,
         after={
             "check": verdict.check.value,
             "ends_at": verdict.ends_at.isoformat() if verdict.ends_at else None,
@@ -330,20 +347,19 @@ async def refresh_alerts(
         reviewed_by=reviewed_by,
     )
     if unsent:
-        await enqueue(
+        await queue_about(
             session,
+            video,
             kind=ALERT_REFRESH,
             key=f"alert-refresh:{video.id}:{reason}:{secrets.token_hex(4)}",
-            payload={"video_id": video.id},
-            workspace_id=video.workspace_id,
         )
     return queued > 0
 
 
 @job_kind(ALERT_REFRESH, max_attempts=10, rate=5.0, burst=5)
 async def run_alert_refresh(run: JobRun) -> None:
-    video_id = run.payload.get("video_id")
-    if not isinstance(video_id, int):
+    video_id = payload_id(run, "video_id")
+    if video_id is None:
         return
     async with run.context.sessions() as session:
         video = await session.get(Video, video_id)
@@ -354,12 +370,11 @@ async def run_alert_refresh(run: JobRun) -> None:
         ):
             raise RetryLater("the alert isn't posted yet", retry_after=1.0)
     async with run.finish() as session:
-        video = await session.get(Video, video_id)
-        project = await session.get(LiteProject, video.project_id) if video is not None else None
+        found = await video_and_project(session, video_id=video_id)
         queued = 0
-        if video is not None and project is not None:
+        if found is not None:
             queued = await queue_alert_refresh(
-                session, project=project, video=video, reason=f"later-{secrets.token_hex(4)}"
+                session, project=found[1], video=found[0], reason=f"later-{secrets.token_hex(4)}"
             )
     if queued:
         run.context.on_queued()
@@ -484,13 +499,13 @@ async def _queue_placements(
             actor.user_id,
             utcnow(),
         )
-        await enqueue(
+        await queue_about(
             session,
+            video,
             kind=AUTHORIZE,
             # each press is its own try (a refused account may be asked again later)
             key=f"ads-authorize:{video.id}:{account.id}:{secrets.token_hex(8)}",
-            payload={"video_id": video.id, "ads_account_id": account.id},
-            workspace_id=video.workspace_id,
+            ads_account_id=account.id,
         )
         queued += 1
     await session.flush()
@@ -538,12 +553,13 @@ async def add_project_codes(session: AsyncSession, *, actor: Actor, project_id: 
             video_ids.append(video.id)
             calls += request.queued
     if video_ids:
-        await enqueue(
+        await queue_about(
             session,
+            project,
             kind=BULK_SUMMARY,
             key=f"ads-bulk:{project_id}:{secrets.token_hex(8)}",
-            payload={"project_id": project_id, "video_ids": video_ids, "user_id": actor.user_id},
-            workspace_id=project.workspace_id,
+            video_ids=video_ids,
+            user_id=actor.user_id,
         )
     return BulkAdd(project, len(video_ids), calls)
 
@@ -597,21 +613,31 @@ async def _placement_parked(session: AsyncSession, job: Job, context: JobContext
     )
 
 
-@job_kind(AUTHORIZE, max_attempts=6, rate=1.0, burst=2, on_parked=_placement_parked)
-async def run_authorize(run: JobRun) -> None:
-    context = run.context
-    video_id, account_id = run.payload.get("video_id"), run.payload.get("ads_account_id")
-    if not isinstance(video_id, int) or not isinstance(account_id, int):
-        return
-    async with context.sessions.begin() as session:
+async def _placement_to_ask(
+    run: JobRun, ready: Callable[[Video], object]
+) -> tuple[Video, AdsAccount, connections.Credential | None] | None:
+    """The video and Ads Manager account the job names, and the token to call with (None: not
+    connected); None when either is gone or the video isn't `ready` to be asked about."""
+    video_id, account_id = payload_id(run, "video_id"), payload_id(run, "ads_account_id")
+    if video_id is None or account_id is None:
+        return None
+    async with run.context.sessions.begin() as session:
         video = await session.get(Video, video_id)
         account = await session.get(AdsAccount, account_id)
-        if video is None or account is None or not video.spark_code:
-            return
-        code, advertiser = video.spark_code, account.advertiser_id
-        credential = await connections.token_for(
-            session, settings=context.settings, workspace_id=video.workspace_id, kind=BUSINESS
-        )
+        if video is None or account is None or not ready(video):
+            return None
+        return video, account, await _credential(session, run.context, video)
+
+
+@job_kind(AUTHORIZE, max_attempts=6, rate=1.0, burst=2, on_parked=_placement_parked)
+async def run_authorize(run: JobRun) -> None:
+    """Add the code to one Ads Manager account (`tt_video/authorize/`) and record what TikTok said."""
+    context = run.context
+    found = await _placement_to_ask(run, lambda video: video.spark_code)
+    if found is None:
+        return
+    video, account, credential = found
+    assert video.id is not None and account.id is not None and video.spark_code is not None
     state, reason = AdsPlacement.ADDED, None
     if credential is None:
         state, reason = (
@@ -621,36 +647,25 @@ async def run_authorize(run: JobRun) -> None:
     elif not reachable(credential, account):
         state, reason = AdsPlacement.REFUSED, "the TikTok for Business connection can't reach this account"
     else:
-        try:
-            await tt_video.authorize(_client(context, credential), advertiser_id=advertiser, auth_code=code)
-        except TikTokApiError as error:
-            if error.auth_failed:
-                await _refused_token(context, credential, error)
-                state, reason = (
-                    AdsPlacement.REFUSED,
-                    "TikTok no longer accepts the connection: connect it again from liteproject's Home tab",
-                )
-            elif error.retryable:
-                raise _retry(error) from None
-            elif "already" in error.message.lower():
-                state = AdsPlacement.ALREADY_ADDED
-            else:
-                state, reason = AdsPlacement.REFUSED, _reason(error)
-        except BusinessApiUnavailable as error:
-            raise _retry(error) from None
+        code, advertiser = video.spark_code, account.advertiser_id
+        answer = await _call(
+            context, credential, tt_video.authorize, advertiser_id=advertiser, auth_code=code
+        )
+        if isinstance(answer, TikTokApiError):
+            state, reason = _placement_refused(answer)
     async with run.finish() as session:
         queued = await _set_placement(
-            session, video_id=video_id, ads_account_id=account_id, state=state, reason=reason
+            session, video_id=video.id, ads_account_id=account.id, state=state, reason=reason
         )
         if state in (AdsPlacement.ADDED, AdsPlacement.ALREADY_ADDED):
             # read it back once TikTok has had time to apply it
-            await enqueue(
+            await queue_about(
                 session,
+                video,
                 kind=CONFIRM,
                 key=f"ads-confirm:{run.key}",
-                payload={"video_id": video_id, "ads_account_id": account_id},
-                workspace_id=run.workspace_id,
-                run_at=utcnow() + dt.timedelta(seconds=CONFIRM_AFTER),
+                run_in=CONFIRM_AFTER,
+                ads_account_id=account.id,
             )
     if queued:
         context.on_queued()
@@ -659,48 +674,42 @@ async def run_authorize(run: JobRun) -> None:
 @job_kind(CONFIRM, max_attempts=5, rate=1.0, burst=2)
 async def run_confirm(run: JobRun) -> None:
     """Look for the post among the account's authorized videos (`tt_video/list/`, by its id)."""
-    context = run.context
-    video_id, account_id = run.payload.get("video_id"), run.payload.get("ads_account_id")
-    if not isinstance(video_id, int) or not isinstance(account_id, int):
+    found = await _placement_to_ask(run, lambda video: video.tiktok_video_id)
+    if found is None:
         return
-    async with context.sessions.begin() as session:
-        video = await session.get(Video, video_id)
-        account = await session.get(AdsAccount, account_id)
-        if video is None or account is None or not video.tiktok_video_id:
-            return
-        item_id, advertiser = video.tiktok_video_id, account.advertiser_id
-        credential = await connections.token_for(
-            session, settings=context.settings, workspace_id=video.workspace_id, kind=BUSINESS
-        )
+    video, account, credential = found
     if credential is None:
         return
-    try:
-        found = await tt_video.find_video(
-            _client(context, credential), advertiser_id=advertiser, item_id=item_id
-        )
-    except TikTokApiError as error:
-        if error.auth_failed:
-            await _refused_token(context, credential, error)
-            return
-        if error.retryable:
-            raise _retry(error) from None
-        return  # the listing isn't open to this token: "added" stays as TikTok answered it
-    except BusinessApiUnavailable as error:
-        raise _retry(error) from None
-    if found is None:
+    assert video.tiktok_video_id is not None
+    item, advertiser = video.tiktok_video_id, account.advertiser_id
+    listed = await _call(run.context, credential, tt_video.find_video, advertiser_id=advertiser, item_id=item)
+    if isinstance(listed, TikTokApiError):
+        return  # a refused token, or the listing isn't open to this token: "added" stays as TikTok answered it
+    if listed is None:
         raise RetryLater("the post isn't listed in the account yet")
     async with run.finish() as session:
-        row = await session.get(VideoAdsAccount, (video_id, account_id), with_for_update=True)
+        row = await session.get(VideoAdsAccount, (video.id, account.id), with_for_update=True)
         queued = False
         if row is not None and row.state in (AdsPlacement.ADDED, AdsPlacement.ALREADY_ADDED):
             row.seen_at = utcnow()
             project = await session.get(LiteProject, video.project_id)
             if project is not None:
                 queued = await refresh_alerts(
-                    session, project=project, video=video, reason=f"seen-{account_id}"
+                    session, project=project, video=video, reason=f"seen-{account.id}"
                 )
     if queued:
-        context.on_queued()
+        run.context.on_queued()
+
+
+def _placement_refused(error: TikTokApiError) -> tuple[AdsPlacement, str | None]:
+    if error.auth_failed:
+        return (
+            AdsPlacement.REFUSED,
+            "TikTok no longer accepts the connection: connect it again from liteproject's Home tab",
+        )
+    if "already" in error.message.lower():
+        return AdsPlacement.ALREADY_ADDED, None
+    return AdsPlacement.REFUSED, _reason(error)
 
 
 def _reason(error: TikTokApiError) -> str:
@@ -719,13 +728,11 @@ async def _set_placement(
     row.state, row.reason, row.updated_at = state, reason, utcnow()
     project = await session.get(LiteProject, video.project_id)
     assert project is not None
-    audit_queries.add_audit_event(
+    record_event(
         session,
-        workspace_id=video.workspace_id,
+        video,
         actor="tiktok",
         action="video.ads_manager",
-        target_type="video",
-        target_id=video_id,
         after={"ads_account_id": ads_account_id, "state": state.value},
     )
     return await refresh_alerts(
@@ -749,15 +756,7 @@ async def ask_for_new_code(
     await require_manager(session, actor=actor, project=project, action="spark_codes")
     if video.new_code_requested_at is None:
         video.new_code_requested_at = utcnow()
-        audit_queries.add_audit_event(
-            session,
-            workspace_id=video.workspace_id,
-            actor=actor.user_id,
-            action="video.new_code_requested",
-            target_type="video",
-            target_id=video.id,
-            after={},
-        )
+        record_event(session, video, actor=actor.user_id, action="video.new_code_requested", after={})
         await refresh_alerts(session, project=project, video=video, reason="new-code")
     return video, project
 

@@ -14,13 +14,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from bot.jobs import enqueue
 from bot.jobs.registry import GiveUp, JobRun, job_kind, periodic
-from bot.services.tiktok_one_sync import KIND, api_for, call, tiktok_one_account
+from bot.services.audit import TARGET_TYPES
+from bot.services.job_rows import PAYLOAD_KEYS, payload_id, queue_about
+from bot.services.tiktok_one_sync import KIND, TikTokOne, api_for, tiktok_one_account
 from bot.services.validation import domain_of
 from bot.settings import Settings
 from bot.tiktok import tiktok_one
@@ -41,10 +45,38 @@ MAX_ANCHOR_PAGES = 20
 # TikTok One's anchor type for the local kinds it can take (from the SDK; TO BE CONFIRMED); the
 # other kinds stay local
 ANCHOR_TYPES = {AnchorKind.WEBPAGE: "WEB_ANCHOR"}
+AssetT = TypeVar("AssetT", BrandProfile, Anchor)
+Maker = Callable[[TikTokOne, AssetT, str], Awaitable[str]]
 
 
 def _same(a: str, b: str) -> bool:
     return a.strip().casefold() == b.strip().casefold()
+
+
+# the assets TikTok One keeps ids for: a brand profile, or an anchor of a kind it takes
+Asset = BrandProfile | Anchor
+CREATE_KINDS: dict[type, str] = {BrandProfile: BRAND_CREATE, Anchor: ANCHOR_CREATE}
+
+
+def tto_id_of(asset: Asset) -> str | None:
+    return asset.tto_brand_profile_id if isinstance(asset, BrandProfile) else asset.tto_anchor_id
+
+
+def _set_tto_id(asset: Asset, tto_id: str | None) -> None:
+    if isinstance(asset, BrandProfile):
+        asset.tto_brand_profile_id = tto_id
+    else:
+        asset.tto_anchor_id = tto_id
+
+
+def _to_make(asset: Asset) -> bool:
+    """Not in TikTok One yet, and of a kind it takes."""
+    return tto_id_of(asset) is None and (isinstance(asset, BrandProfile) or asset.kind in ANCHOR_TYPES)
+
+
+async def _workspace_assets(session: AsyncSession, model: type[AssetT], *, workspace_id: int) -> list[AssetT]:
+    query = select(model).where(col(model.workspace_id) == workspace_id)
+    return list((await session.execute(query)).scalars().all())
 
 
 # --- in the transaction of the change ---------------------------------------------------------------
@@ -56,46 +88,31 @@ async def queue_sync(session: AsyncSession, *, workspace_id: int, key: str) -> b
     )
 
 
+async def on_asset_added(session: AsyncSession, *, asset: Asset) -> bool:
+    """A connected workspace's new brand profile or anchor is made in TikTok One too (queued here)."""
+    if not _to_make(asset) or await tiktok_one_account(session, workspace_id=asset.workspace_id) is None:
+        return False
+    key = f"tto-{TARGET_TYPES[type(asset)]}:{asset.id}"
+    return await queue_about(session, asset, kind=CREATE_KINDS[type(asset)], key=key)
+
+
 async def on_brand_added(session: AsyncSession, *, brand: BrandProfile) -> bool:
-    """A connected workspace's new brand profile is made in TikTok One too (queued here)."""
-    if brand.tto_brand_profile_id is not None:
-        return False
-    if await tiktok_one_account(session, workspace_id=brand.workspace_id) is None:
-        return False
-    return await enqueue(
-        session,
-        kind=BRAND_CREATE,
-        key=f"tto-brand:{brand.id}",
-        payload={"brand_id": brand.id},
-        workspace_id=brand.workspace_id,
-    )
+    return await on_asset_added(session, asset=brand)
 
 
 async def on_anchor_added(session: AsyncSession, *, anchor: Anchor) -> bool:
-    if anchor.tto_anchor_id is not None or anchor.kind not in ANCHOR_TYPES:
-        return False
-    if await tiktok_one_account(session, workspace_id=anchor.workspace_id) is None:
-        return False
-    return await enqueue(
-        session,
-        kind=ANCHOR_CREATE,
-        key=f"tto-anchor:{anchor.id}",
-        payload={"anchor_id": anchor.id},
-        workspace_id=anchor.workspace_id,
-    )
+    return await on_asset_added(session, asset=anchor)
 
 
 async def on_account_changed(session: AsyncSession, *, workspace_id: int, key: str) -> bool:
     """TikTok One's ids belong to one account: a new one (connect, or another picked) forgets them
     and mirrors that account's assets afresh; until then campaigns fall back to the brand's name."""
-    for brand in (
-        await session.execute(select(BrandProfile).where(col(BrandProfile.workspace_id) == workspace_id))
-    ).scalars():
-        brand.tto_brand_profile_id = None
-    for anchor in (
-        await session.execute(select(Anchor).where(col(Anchor.workspace_id) == workspace_id))
-    ).scalars():
-        anchor.tto_anchor_id = None
+    assets: list[Asset] = [
+        *await _workspace_assets(session, BrandProfile, workspace_id=workspace_id),
+        *await _workspace_assets(session, Anchor, workspace_id=workspace_id),
+    ]
+    for asset in assets:
+        _set_tto_id(asset, None)
     return await queue_sync(session, workspace_id=workspace_id, key=key)
 
 
@@ -117,12 +134,10 @@ async def queue_syncs(session: AsyncSession, now: dt.datetime, settings: Setting
 # --- the jobs -----------------------------------------------------------------------------------------
 
 
-async def _all_anchors(
-    api: tiktok_one.TikTokOneApi, run: JobRun, connection_id: int, account: str
-) -> list[tiktok_one.Anchor]:
+async def _all_anchors(tto: TikTokOne, account: str) -> list[tiktok_one.Anchor]:
     found: list[tiktok_one.Anchor] = []
     for page in range(1, MAX_ANCHOR_PAGES + 1):
-        answer = await call(run.context, connection_id, api.anchors(account_id=account, page=page))
+        answer = await tto.call(tto.api.anchors(account_id=account, page=page))
         found.extend(answer.anchors)
         if answer.page_info is None or page >= answer.page_info.total_page:
             break
@@ -138,10 +153,10 @@ async def run_sync(run: JobRun) -> None:
         account = await tiktok_one_account(session, workspace_id=workspace_id)
     if account is None:
         return
-    api, connection_id = await api_for(run.context, workspace_id=workspace_id)
-    profiles = await call(run.context, connection_id, api.brand_profiles(account_id=account))
+    tto = await api_for(run.context, workspace_id=workspace_id)
+    profiles = await tto.call(tto.api.brand_profiles(account_id=account))
     try:
-        anchors = await _all_anchors(api, run, connection_id, account)
+        anchors = await _all_anchors(tto, account)
     except GiveUp as exc:
         # an account that refuses the anchor listing still gets its brand profiles mirrored
         log.warning("TikTok One anchors not mirrored for workspace %s: %s", workspace_id, exc)
@@ -157,11 +172,7 @@ async def mirror(
     profiles: list[tiktok_one.BrandProfile],
     anchors: list[tiktok_one.Anchor],
 ) -> None:
-    brands = list(
-        (await session.execute(select(BrandProfile).where(col(BrandProfile.workspace_id) == workspace_id)))
-        .scalars()
-        .all()
-    )
+    brands = await _workspace_assets(session, BrandProfile, workspace_id=workspace_id)
     for profile in profiles:
         name = profile.brand_name.strip()[:100]
         if not name:
@@ -188,10 +199,7 @@ async def mirror(
         )
         session.add(brand)
         brands.append(brand)
-    locals_ = (
-        await session.execute(select(Anchor).where(col(Anchor.workspace_id) == workspace_id))
-    ).scalars()
-    for anchor in locals_.all():
+    for anchor in await _workspace_assets(session, Anchor, workspace_id=workspace_id):
         if anchor.tto_anchor_id is None:
             match = next((a for a in anchors if _same(a.anchor_name, anchor.name)), None)
             if match is not None:
@@ -205,63 +213,65 @@ def _domain(website: str) -> str:
         return ""
 
 
-@job_kind(BRAND_CREATE, max_attempts=8, rate=2.0, burst=2)
-async def run_brand_create(run: JobRun) -> None:
-    brand_id = run.payload.get("brand_id")
-    if not isinstance(brand_id, int):
+async def _make_once(run: JobRun, model: type[AssetT], make: Maker[AssetT]) -> None:
+    """Make the brand profile or anchor the job names in TikTok One (unless it is gone, made
+    already, or the workspace is no longer connected), and keep its id there."""
+    asset_id = payload_id(run, PAYLOAD_KEYS[model])
+    if asset_id is None:
         return
     async with run.context.sessions() as session:
-        brand = await session.get(BrandProfile, brand_id)
-        if brand is None or brand.tto_brand_profile_id is not None:
+        asset = await session.get(model, asset_id)
+        if asset is None or not _to_make(asset):
             return
-        account = await tiktok_one_account(session, workspace_id=brand.workspace_id)
-        if account is None:
-            return
-        request = tiktok_one.BrandProfileCreateRequest(
-            tto_tcm_account_id=account,
-            brand_name=brand.name[:60],
-            brand_website=brand.website or None,
-            logo_url=brand.logo_url,
-        )
-        workspace_id = brand.workspace_id
-    api, connection_id = await api_for(run.context, workspace_id=workspace_id)
-    existing = await call(run.context, connection_id, api.brand_profiles(account_id=account))
+        account = await tiktok_one_account(session, workspace_id=asset.workspace_id)
+    if account is None:
+        return
+    tto = await api_for(run.context, workspace_id=asset.workspace_id)
+    tto_id = await make(tto, asset, account)
+    async with run.finish() as session:
+        stored = await session.get(model, asset_id)
+        if stored is not None:
+            _set_tto_id(stored, tto_id)
+
+
+# each looks for one of that name first: a try whose answer was lost never makes it twice
+
+
+async def _make_brand(tto: TikTokOne, brand: BrandProfile, account: str) -> str:
+    request = tiktok_one.BrandProfileCreateRequest(
+        tto_tcm_account_id=account,
+        brand_name=brand.name[:60],
+        brand_website=brand.website or None,
+        logo_url=brand.logo_url,
+    )
+    existing = await tto.call(tto.api.brand_profiles(account_id=account))
     profile = next((p for p in existing.brand_profiles if _same(p.brand_name, request.brand_name)), None)
     if profile is None:
-        profile = await call(run.context, connection_id, api.create_brand_profile(request))
-    async with run.finish() as session:
-        brand = await session.get(BrandProfile, brand_id)
-        if brand is not None:
-            brand.tto_brand_profile_id = profile.brand_profile_id
+        profile = await tto.call(tto.api.create_brand_profile(request))
+    return profile.brand_profile_id
+
+
+async def _make_anchor(tto: TikTokOne, anchor: Anchor, account: str) -> str:
+    request = tiktok_one.AnchorCreateRequest(
+        tto_tcm_account_id=account,
+        anchor_name=anchor.name,
+        anchor_title=anchor.name,
+        anchor_type=ANCHOR_TYPES[anchor.kind],
+        country_code=anchor.country.upper(),
+        call_to_action=tiktok_one.CallToAction(landing_page_url=anchor.url),
+    )
+    existing = await _all_anchors(tto, account)
+    made = next((a for a in existing if _same(a.anchor_name, request.anchor_name)), None)
+    if made is None:
+        made = await tto.call(tto.api.create_anchor(request))
+    return made.anchor_id
+
+
+@job_kind(BRAND_CREATE, max_attempts=8, rate=2.0, burst=2)
+async def run_brand_create(run: JobRun) -> None:
+    await _make_once(run, BrandProfile, _make_brand)
 
 
 @job_kind(ANCHOR_CREATE, max_attempts=8, rate=2.0, burst=2)
 async def run_anchor_create(run: JobRun) -> None:
-    anchor_id = run.payload.get("anchor_id")
-    if not isinstance(anchor_id, int):
-        return
-    async with run.context.sessions() as session:
-        anchor = await session.get(Anchor, anchor_id)
-        if anchor is None or anchor.tto_anchor_id is not None or anchor.kind not in ANCHOR_TYPES:
-            return
-        account = await tiktok_one_account(session, workspace_id=anchor.workspace_id)
-        if account is None:
-            return
-        request = tiktok_one.AnchorCreateRequest(
-            tto_tcm_account_id=account,
-            anchor_name=anchor.name,
-            anchor_title=anchor.name,
-            anchor_type=ANCHOR_TYPES[anchor.kind],
-            country_code=anchor.country.upper(),
-            call_to_action=tiktok_one.CallToAction(landing_page_url=anchor.url),
-        )
-        workspace_id = anchor.workspace_id
-    api, connection_id = await api_for(run.context, workspace_id=workspace_id)
-    existing = await _all_anchors(api, run, connection_id, account)
-    made = next((a for a in existing if _same(a.anchor_name, request.anchor_name)), None)
-    if made is None:
-        made = await call(run.context, connection_id, api.create_anchor(request))
-    async with run.finish() as session:
-        anchor = await session.get(Anchor, anchor_id)
-        if anchor is not None:
-            anchor.tto_anchor_id = made.anchor_id
+    await _make_once(run, Anchor, _make_anchor)

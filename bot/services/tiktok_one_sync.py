@@ -15,29 +15,31 @@ project card says so.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import hmac
 import logging
 import secrets
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from bot.jobs import enqueue
 from bot.jobs.registry import GiveUp, JobContext, JobRun, RetryLater, job_kind
+from bot.pacing import ChannelPacer
 from bot.services import connections, spark_checks, video_lookups
+from bot.services.audit import record_event
 from bot.services.errors import Conflict
+from bot.services.job_rows import payload_id, queue_about, video_and_project
 from bot.services.notices import NoticeKind, queue_card_refresh, queue_notice
 from bot.settings import Settings
 from bot.tiktok import tiktok_one
-from bot.tiktok.business_api import BusinessApiClient, BusinessApiUnavailable, TikTokApiError
+from bot.tiktok.business_api import BusinessApiClient, BusinessApiUnavailable, TikTokApiError, parse_time
 from bot.tiktok.spark_codes import SparkCodeError, clean_spark_code
 from bot.tiktok.urls import TikTokUrlError, canonical_url, clean_video_id
-from storage import audit as audit_queries
 from storage import connections as connection_queries
 from storage import jobs as job_queries
 from storage import outbox as outbox_queries
@@ -84,36 +86,53 @@ async def on_project_created(session: AsyncSession, *, project: LiteProject) -> 
     account = await tiktok_one_account(session, workspace_id=project.workspace_id)
     if account is None:
         return False
-    assert project.id is not None
     project.tto_account_id = account
-    return await enqueue(
-        session,
-        kind=CREATE,
-        key=f"tto-create:{project.id}",
-        payload={"project_id": project.id},
-        workspace_id=project.workspace_id,
-    )
+    return await queue_about(session, project, kind=CREATE, key=f"tto-create:{project.id}")
 
 
 async def on_project_edited(session: AsyncSession, *, project: LiteProject, change: str) -> bool:
     """Send an edit of a TikTok One project there (the job reads the project as it is then)."""
     if project.tto_account_id is None:
         return False
-    assert project.id is not None
-    return await enqueue(
-        session,
-        kind=UPDATE,
-        key=f"tto-update:{project.id}:{change}",
-        payload={"project_id": project.id},
-        workspace_id=project.workspace_id,
-    )
+    return await queue_about(session, project, kind=UPDATE, key=f"tto-update:{project.id}:{change}")
 
 
 # --- calling TikTok One ------------------------------------------------------------------------------
 
 
-async def api_for(context: JobContext, *, workspace_id: int) -> tuple[tiktok_one.TikTokOneApi, int]:
-    """The workspace's TikTok One client and connection id; GiveUp when it isn't connected."""
+@dataclass(frozen=True)
+class TikTokOne:
+    """A workspace's TikTok One, for one job: its client, and the connection its calls count against."""
+
+    context: JobContext
+    api: tiktok_one.TikTokOneApi
+    connection_id: int
+
+    async def call(self, request: Awaitable[T]) -> T:
+        """One call, its failures turned into the runner's words: retry later, or give up with TikTok's reason."""
+        try:
+            await _account_pacer.take(f"tiktok-one:{self.connection_id}")
+            return await request
+        except BusinessApiUnavailable as exc:
+            raise RetryLater(f"TikTok One: {exc}", retry_after=exc.retry_after) from None
+        except TikTokApiError as exc:
+            reason = f"TikTok One answered {exc.code}: {exc.message}"[:400]
+            if exc.auth_failed:
+                async with self.context.sessions.begin() as session:
+                    await connections.mark_needs_reconnecting_by_id(
+                        session, connection_id=self.connection_id, reason=reason
+                    )
+                self.context.on_queued()
+                raise GiveUp(reason) from None
+            if exc.throttled:
+                raise RetryLater(reason, retry_after=THROTTLED_PAUSE_SECONDS) from None
+            if exc.retryable:
+                raise RetryLater(reason) from None
+            raise GiveUp(reason) from None
+
+
+async def api_for(context: JobContext, *, workspace_id: int) -> TikTokOne:
+    """The workspace's TikTok One; GiveUp when it isn't connected."""
     async with context.sessions.begin() as session:
         credential = await connections.token_for(
             session, settings=context.settings, workspace_id=workspace_id, kind=KIND
@@ -126,7 +145,7 @@ async def api_for(context: JobContext, *, workspace_id: int) -> tuple[tiktok_one
         context.settings.tiktok_business_api_url,
         timeout=CALL_TIMEOUT_SECONDS,
     )
-    return tiktok_one.TikTokOneApi(client), credential.connection_id
+    return TikTokOne(context, tiktok_one.TikTokOneApi(client), credential.connection_id)
 
 
 # TikTok's QPS limits are per account: every TikTok One call of a connection takes a token from its
@@ -134,40 +153,7 @@ async def api_for(context: JobContext, *, workspace_id: int) -> tuple[tiktok_one
 # answer retries the job after TikTok's pause (the runner also slows that job kind down)
 ACCOUNT_RATE = 5.0
 ACCOUNT_BURST = 5
-_account_pace: dict[str, Any] = {}
-
-
-async def _take_turn(key: str) -> None:
-    from bot.notify.dispatcher import ChannelPacer  # the notify package imports the services
-
-    pacer = _account_pace.get("pacer")
-    if pacer is None:
-        pacer = _account_pace["pacer"] = ChannelPacer(ACCOUNT_RATE, ACCOUNT_BURST)
-    await pacer.take(key)
-
-
-async def call(context: JobContext, connection_id: int, request: Awaitable[T]) -> T:
-    """One call, its failures turned into the runner's words: retry later, or give up with TikTok's reason."""
-    pace_key = f"tiktok-one:{connection_id}"
-    try:
-        await _take_turn(pace_key)
-        return await request
-    except BusinessApiUnavailable as exc:
-        raise RetryLater(f"TikTok One: {exc}", retry_after=exc.retry_after) from None
-    except TikTokApiError as exc:
-        reason = f"TikTok One answered {exc.code}: {exc.message}"[:400]
-        if exc.auth_failed:
-            async with context.sessions.begin() as session:
-                await connections.mark_needs_reconnecting_by_id(
-                    session, connection_id=connection_id, reason=reason
-                )
-            context.on_queued()
-            raise GiveUp(reason) from None
-        if exc.throttled:
-            raise RetryLater(reason, retry_after=THROTTLED_PAUSE_SECONDS) from None
-        if exc.retryable:
-            raise RetryLater(reason) from None
-        raise GiveUp(reason) from None
+_account_pacer = ChannelPacer(ACCOUNT_RATE, ACCOUNT_BURST)
 
 
 async def _advertiser_ids(session: AsyncSession, *, project_id: int) -> list[str]:
@@ -178,6 +164,115 @@ async def _advertiser_ids(session: AsyncSession, *, project_id: int) -> list[str
         .order_by(col(AdsAccount.advertiser_id))
     )
     return [str(advertiser) for advertiser in (await session.execute(query)).scalars().all()]
+
+
+# --- what the jobs share ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SyncedProject:
+    """A job's project, in TikTok One: its account and campaign there, and the workspace's TikTok One."""
+
+    project: LiteProject
+    account: str
+    campaign_id: str
+    tto: TikTokOne
+
+
+async def _project_campaign(run: JobRun, *, archived_too: bool = True) -> SyncedProject | None:
+    """The project the job names, once TikTok One has made its campaign (RetryLater until then: the
+    create job comes first); None when there is nothing to do (the project is gone, not in TikTok
+    One, or archived and not `archived_too`)."""
+    project_id = payload_id(run, "project_id")
+    if project_id is None:
+        return None
+    async with run.context.sessions() as session:
+        project = await session.get(LiteProject, project_id)
+    if project is None or project.tto_account_id is None:
+        return None
+    if project.archived_at is not None and not archived_too:
+        return None
+    campaign_id = _made(project)
+    return SyncedProject(
+        project,
+        project.tto_account_id,
+        campaign_id,
+        await api_for(run.context, workspace_id=project.workspace_id),
+    )
+
+
+def _made(project: LiteProject) -> str:
+    """The project's campaign id; RetryLater until TikTok One has made it."""
+    if project.tto_campaign_id is None:
+        raise RetryLater("waiting for the project to be made in TikTok One")
+    return project.tto_campaign_id
+
+
+@dataclass(frozen=True)
+class SyncedVideo:
+    """A job's video in a TikTok One project: its TikTok id, the project's account, and the workspace's TikTok One."""
+
+    video: Video
+    project: LiteProject
+    account: str
+    tiktok_id: str
+    tto: TikTokOne
+
+
+async def _project_video(
+    run: JobRun, *, campaign_made: bool = False, uncoded: bool = False
+) -> SyncedVideo | None:
+    """The video the job names, in a TikTok One project and with its TikTok id; None when there is
+    nothing to do (or, with `uncoded`, when it has its spark code already). `campaign_made`:
+    RetryLater until TikTok One has made the project's campaign."""
+    video_id = payload_id(run, "video_id")
+    if video_id is None:
+        return None
+    async with run.context.sessions() as session:
+        found = await video_and_project(session, video_id=video_id)
+    if found is None:
+        return None
+    video, project = found
+    if project.tto_account_id is None or not video.tiktok_video_id:
+        return None
+    if uncoded and video.spark_code is not None:
+        return None
+    if campaign_made:
+        _made(project)
+    tto = await api_for(run.context, workspace_id=project.workspace_id)
+    return SyncedVideo(video, project, project.tto_account_id, video.tiktok_video_id, tto)
+
+
+Record = Callable[[AsyncSession, LiteProject], Awaitable[object]]
+RecordOnVideo = Callable[[AsyncSession, Video, LiteProject], Awaitable[object]]
+
+
+async def _record(run: JobRun, project: LiteProject, record: Record) -> None:
+    """Record what TikTok One answered on the project (read again: unless it is gone) as the job finishes."""
+    async with run.finish() as session:
+        current = await session.get(LiteProject, project.id)
+        if current is not None:
+            await record(session, current)
+    run.context.on_queued()
+
+
+async def _record_on_video(run: JobRun, video: Video, record: RecordOnVideo) -> None:
+    """Record what TikTok One answered on the video (read again: unless it is gone) as the job finishes."""
+    assert video.id is not None
+    async with run.finish() as session:
+        found = await video_and_project(session, video_id=video.id)
+        if found is not None:
+            await record(session, *found)
+    run.context.on_queued()
+
+
+async def _new_invite_link(
+    session: AsyncSession, *, project: LiteProject, campaign: tiktok_one.Campaign, reason: str
+) -> None:
+    """TikTok One gave the campaign another invite link: the card shows it."""
+    if campaign.invite_link and campaign.invite_link != project.tto_invite_link:
+        project.tto_invite_link = campaign.invite_link[:1000]
+        await queue_card_refresh(session, project=project, reason=reason)
 
 
 # --- tto_campaign_create ----------------------------------------------------------------------------
@@ -196,11 +291,10 @@ async def _parked(session: AsyncSession, job: Job, context: JobContext) -> None:
 
 @job_kind(CREATE, max_attempts=8, rate=2.0, burst=2, on_parked=_parked)
 async def run_create(run: JobRun) -> None:
-    context = run.context
-    project_id = run.payload.get("project_id")
-    if not isinstance(project_id, int):
+    project_id = payload_id(run, "project_id")
+    if project_id is None:
         return
-    async with context.sessions.begin() as session:
+    async with run.context.sessions.begin() as session:
         project = await session.get(LiteProject, project_id)
         if project is None or project.tto_campaign_id is not None or project.tto_account_id is None:
             return
@@ -223,12 +317,10 @@ async def run_create(run: JobRun) -> None:
         )
         if request.brand_profile_id:
             request = request.model_copy(update={"brand_name": None})
-    api, connection_id = await api_for(context, workspace_id=project.workspace_id)
+    tto = await api_for(run.context, workspace_id=project.workspace_id)
     if request.brand_name:
         # TikTok One's own brand profile of that name, when the account has one
-        profiles = await call(
-            context, connection_id, api.brand_profiles(account_id=request.tto_tcm_account_id)
-        )
+        profiles = await tto.call(tto.api.brand_profiles(account_id=request.tto_tcm_account_id))
         wanted = request.brand_name.casefold()
         profile = next((p for p in profiles.brand_profiles if p.brand_name.casefold() == wanted), None)
         if profile is not None:
@@ -238,41 +330,30 @@ async def run_create(run: JobRun) -> None:
     campaign = None
     if sent_before:
         # an earlier try may have made it and not heard the answer: never make it twice
-        existing = await call(
-            context, connection_id, api.all_campaigns(account_id=request.tto_tcm_account_id)
-        )
+        existing = await tto.call(tto.api.all_campaigns(account_id=request.tto_tcm_account_id))
         campaign = next((c for c in existing if c.campaign_name == request.campaign_name), None)
     if campaign is None:
-        campaign = await call(context, connection_id, api.create_campaign(request))
-    async with run.finish() as session:
-        await record_campaign(session, project_id=project_id, campaign=campaign, actor="tiktok_one")
-    context.on_queued()
+        campaign = await tto.call(tto.api.create_campaign(request))
+    await _record(run, project, partial(record_campaign, campaign=campaign))
 
 
 async def record_campaign(
-    session: AsyncSession, *, project_id: int, campaign: tiktok_one.Campaign, actor: str
-) -> LiteProject | None:
-    """The project is that campaign in TikTok One: its id and invite link, the card redrawn."""
-    project = await session.get(LiteProject, project_id)
-    if project is None:
-        return None
-    assert project.id is not None
+    session: AsyncSession, project: LiteProject, *, campaign: tiktok_one.Campaign
+) -> None:
+    """The project is that campaign in TikTok One (made or adopted): its id and invite link, the card redrawn."""
     project.tto_campaign_id = campaign.campaign_id
     project.tto_invite_link = (campaign.invite_link or "")[:1000] or None
     project.tto_sync_error = None
-    event = audit_queries.add_audit_event(
+    event = record_event(
         session,
-        workspace_id=project.workspace_id,
-        actor=actor,
+        project,
+        actor="tiktok_one",
         action="project.tiktok_one_linked",
-        target_type="project",
-        target_id=project.id,
         after={"campaign_id": campaign.campaign_id, "account": project.tto_account_id},
     )
     await session.flush()
     await queue_card_refresh(session, project=project, reason=f"audit-{event.id}")
     await queue_poll(session, project=project, after=0)
-    return project
 
 
 # --- tto_campaign_update ----------------------------------------------------------------------------
@@ -280,41 +361,28 @@ async def record_campaign(
 
 @job_kind(UPDATE, max_attempts=8, rate=2.0, burst=2)
 async def run_update(run: JobRun) -> None:
-    context = run.context
-    project_id = run.payload.get("project_id")
-    if not isinstance(project_id, int):
+    found = await _project_campaign(run)
+    if found is None:
         return
-    async with context.sessions() as session:
-        project = await session.get(LiteProject, project_id)
-        if project is None or project.tto_account_id is None:
-            return
-        if project.tto_campaign_id is None:
-            raise RetryLater("waiting for the project to be made in TikTok One")
-        request = tiktok_one.CampaignUpdateRequest(
-            tto_tcm_account_id=project.tto_account_id,
-            campaign_id=project.tto_campaign_id,
-            campaign_name=project.link_name,
-            campaign_description=project.description,
-            advertiser_ids=await _advertiser_ids(session, project_id=project_id),
-        )
-        workspace_id = project.workspace_id
-    api, connection_id = await api_for(context, workspace_id=workspace_id)
-    campaign = await call(context, connection_id, api.update_campaign(request))
-    async with run.finish() as session:
-        project = await session.get(LiteProject, project_id)
-        if project is not None and campaign.invite_link and campaign.invite_link != project.tto_invite_link:
-            project.tto_invite_link = campaign.invite_link[:1000]
-            await queue_card_refresh(session, project=project, reason=f"tto-update-{run.id}")
-
-
-def _utc(value: str | None) -> dt.datetime | None:
-    """TikTok's "YYYY-MM-DD HH:MM:SS" (UTC) as a datetime, or None."""
-    if not value:
-        return None
-    try:
-        return dt.datetime.strptime(value.strip(), "%Y-%m-%d %H:%M:%S").replace(tzinfo=dt.UTC)
-    except ValueError:
-        return None
+    project = found.project
+    assert project.id is not None
+    async with run.context.sessions() as session:
+        advertisers = await _advertiser_ids(session, project_id=project.id)
+    request = tiktok_one.CampaignUpdateRequest(
+        tto_tcm_account_id=found.account,
+        campaign_id=found.campaign_id,
+        campaign_name=project.link_name,
+        campaign_description=project.description,
+        advertiser_ids=advertisers,
+    )
+    campaign = await found.tto.call(found.tto.api.update_campaign(request))
+    await _record(
+        run,
+        project,
+        lambda session, project: _new_invite_link(
+            session, project=project, campaign=campaign, reason=f"tto-update-{run.id}"
+        ),
+    )
 
 
 # --- linking requests: tto_link ---------------------------------------------------------------------
@@ -334,43 +402,25 @@ async def on_videos_added(session: AsyncSession, *, project: LiteProject, videos
         if video.id is None or video.tiktok_video_id is None:
             continue  # a short link gets its id from the lookup; TikTok One needs the id
         video.tto_link_status = "SENDING"
-        queued += await enqueue(
-            session,
-            kind=LINK,
-            key=f"tto-link:{video.id}",
-            payload={"video_id": video.id},
-            workspace_id=video.workspace_id,
-        )
+        queued += await queue_about(session, video, kind=LINK, key=f"tto-link:{video.id}")
     return queued
 
 
 @job_kind(LINK, max_attempts=8, rate=2.0, burst=4)
 async def run_link(run: JobRun) -> None:
-    context = run.context
-    video_id = run.payload.get("video_id")
-    if not isinstance(video_id, int):
+    found = await _project_video(run, campaign_made=True)
+    if found is None:
         return
-    async with context.sessions() as session:
-        video = await session.get(Video, video_id)
-        project = await session.get(LiteProject, video.project_id) if video is not None else None
-        if video is None or project is None or project.tto_account_id is None or not video.tiktok_video_id:
-            return
-        if project.tto_campaign_id is None:
-            raise RetryLater("waiting for the project to be made in TikTok One")
-        request = tiktok_one.LinkRequest(
-            tto_tcm_account_id=project.tto_account_id,
-            campaign_id=project.tto_campaign_id,
-            video_id=video.tiktok_video_id,
-        )
-    api, connection_id = await api_for(context, workspace_id=project.workspace_id)
-    answer = await call(context, connection_id, api.link(request))
-    async with run.finish() as session:
-        video = await session.get(Video, video_id)
-        project = await session.get(LiteProject, video.project_id) if video is not None else None
-        if video is not None and project is not None:
-            await apply_link_status(session, project=project, video=video, status=answer.status)
-            await queue_poll(session, project=project, after=context.settings.tiktok_one_poll_seconds)
-    context.on_queued()
+    request = tiktok_one.LinkRequest(
+        tto_tcm_account_id=found.account, campaign_id=_made(found.project), video_id=found.tiktok_id
+    )
+    answer = await found.tto.call(found.tto.api.link(request))
+
+    async def record(session: AsyncSession, video: Video, project: LiteProject) -> None:
+        await apply_link_status(session, project=project, video=video, status=answer.status)
+        await queue_poll(session, project=project, after=run.context.settings.tiktok_one_poll_seconds)
+
+    await _record_on_video(run, found.video, record)
 
 
 async def apply_link_status(
@@ -388,26 +438,29 @@ async def apply_link_status(
         await queue_authorization(session, project=project, video=video)
     elif status in (tiktok_one.LinkStatus.REJECTED, tiktok_one.LinkStatus.REVOKE):
         video.status = VideoStatus.DECLINED
-        await queue_notice(
-            session,
-            project=project,
-            kind=NoticeKind.VIDEO_DECLINED,
-            dedup_key=f"tto-link-{status.value.lower()}:{video.id}",
-            creator_handle=video.creator_handle,
-            linking_request_id=video.linking_request_id,
-            video_ids=[video.id],
+        await _tell_answer(
+            session, project, video, NoticeKind.VIDEO_DECLINED, f"tto-link-{status.value.lower()}"
         )
-        await queue_card_refresh(session, project=project, reason=f"tto-link-{status.value}-{video.id}")
-    audit_queries.add_audit_event(
-        session,
-        workspace_id=project.workspace_id,
-        actor="tiktok_one",
-        action="video.tiktok_one_link",
-        target_type="video",
-        target_id=video.id,
-        after={"status": status.value},
+    record_event(
+        session, video, actor="tiktok_one", action="video.tiktok_one_link", after={"status": status.value}
     )
     return True
+
+
+async def _tell_answer(
+    session: AsyncSession, project: LiteProject, video: Video, kind: NoticeKind, event: str
+) -> None:
+    """What TikTok One answered about a linked video (`event`, once per video): told like a linking
+    request's answer, and the card redrawn."""
+    assert video.id is not None
+    # what a linking request's answer carries (bot/notify/linking.py reads it), for this one video
+    answer: dict[str, Any] = {
+        "creator_handle": video.creator_handle,
+        "linking_request_id": video.linking_request_id,
+        "video_ids": [video.id],
+    }
+    await queue_notice(session, project=project, kind=kind, dedup_key=f"{event}:{video.id}", **answer)
+    await queue_card_refresh(session, project=project, reason=f"{event}-{video.id}")
 
 
 # --- polling the campaign: tto_campaign_poll ------------------------------------------------------
@@ -417,57 +470,38 @@ async def queue_poll(
     session: AsyncSession, *, project: LiteProject, after: float, current_job: int | None = None
 ) -> bool:
     """The project's next look at TikTok One (deliveries and linking requests); one pending at a time."""
-    assert project.id is not None
     prefix = f"tto-poll:{project.id}:"
     if await job_queries.pending_job_with_prefix(session, prefix=prefix, other_than=current_job):
         return False
-    return await enqueue(
-        session,
-        kind=POLL,
-        key=f"{prefix}{secrets.token_hex(8)}",
-        payload={"project_id": project.id},
-        workspace_id=project.workspace_id,
-        run_at=utcnow() + dt.timedelta(seconds=after),
-    )
+    return await queue_about(session, project, kind=POLL, key=f"{prefix}{secrets.token_hex(8)}", run_in=after)
 
 
 @job_kind(POLL, max_attempts=6, rate=2.0, burst=4)
 async def run_poll(run: JobRun) -> None:
-    context = run.context
-    project_id = run.payload.get("project_id")
-    if not isinstance(project_id, int):
+    found = await _project_campaign(run, archived_too=False)  # an archived project is no longer followed
+    if found is None:
         return
-    async with context.sessions() as session:
-        project = await session.get(LiteProject, project_id)
-        if project is None or project.tto_account_id is None or project.archived_at is not None:
-            return  # an archived project is no longer followed
-        if project.tto_campaign_id is None:
-            raise RetryLater("waiting for the project to be made in TikTok One")
-        account, campaign_id = project.tto_account_id, project.tto_campaign_id
-    api, connection_id = await api_for(context, workspace_id=project.workspace_id)
-    found = await call(context, connection_id, api.campaigns(account_id=account, campaign_ids=[campaign_id]))
-    links = await call(context, connection_id, api.link_status(account_id=account, campaign_id=campaign_id))
-    campaign = next((c for c in found.campaigns if c.campaign_id == campaign_id), None)
-    async with run.finish() as session:
-        project = await session.get(LiteProject, project_id)
-        if project is None:
-            return
+    api, account, campaign_id = found.tto.api, found.account, found.campaign_id
+    listed = await found.tto.call(api.campaigns(account_id=account, campaign_ids=[campaign_id]))
+    links = await found.tto.call(api.link_status(account_id=account, campaign_id=campaign_id))
+    campaign = next((c for c in listed.campaigns if c.campaign_id == campaign_id), None)
+    settings = run.context.settings
+
+    async def record(session: AsyncSession, project: LiteProject) -> None:
+        assert project.id is not None
         for info in links.video_infos:
             video = await video_queries.get_video_by_key(
-                session, project_id=project_id, video_key=info.video_id
+                session, project_id=project.id, video_key=info.video_id
             )
             if video is not None:
                 await apply_link_status(session, project=project, video=video, status=info.status)
         if campaign is not None:
-            if campaign.invite_link and campaign.invite_link != project.tto_invite_link:
-                project.tto_invite_link = campaign.invite_link[:1000]
-                await queue_card_refresh(session, project=project, reason=f"tto-poll-{run.id}")
+            await _new_invite_link(session, project=project, campaign=campaign, reason=f"tto-poll-{run.id}")
             for video_id in campaign.video_ids:
-                await record_delivered(session, settings=context.settings, project=project, video_id=video_id)
-        await queue_poll(
-            session, project=project, after=context.settings.tiktok_one_poll_seconds, current_job=run.id
-        )
-    context.on_queued()
+                await record_delivered(session, settings=settings, project=project, video_id=video_id)
+        await queue_poll(session, project=project, after=settings.tiktok_one_poll_seconds, current_job=run.id)
+
+    await _record(run, found.project, record)
 
 
 async def record_delivered(
@@ -500,14 +534,11 @@ async def record_delivered(
             await session.flush()
     except IntegrityError:
         return None  # the webhook and the poll (or two replicas) told it at once: the other stored it
-    assert video.id is not None
-    audit_queries.add_audit_event(
+    record_event(
         session,
-        workspace_id=project.workspace_id,
+        video,
         actor="tiktok_one",
         action="video.delivered",
-        target_type="video",
-        target_id=video.id,
         after={"project_id": project.id, "url": video.url, "source": "tiktok_one"},
     )
     if settings.tiktok_oembed_url:
@@ -574,75 +605,57 @@ async def queue_authorization(session: AsyncSession, *, project: LiteProject, vi
     """Ask the creator (through TikTok One) to authorize the video for the project's period."""
     if project.tto_account_id is None or video.id is None or video.spark_code is not None:
         return False
-    return await enqueue(
+    return await queue_about(session, video, kind=APPLY, key=f"tto-apply:{video.id}")
+
+
+async def _queue_authorization_poll(
+    session: AsyncSession, *, settings: Settings, video: Video, job_id: int
+) -> None:
+    """Look at the authorization again later (one look per job that asked)."""
+    await queue_about(
         session,
-        kind=APPLY,
-        key=f"tto-apply:{video.id}",
-        payload={"video_id": video.id},
-        workspace_id=video.workspace_id,
+        video,
+        kind=AUTH_POLL,
+        key=f"tto-auth:{video.id}:{job_id}",
+        run_in=settings.tiktok_one_poll_seconds,
     )
 
 
 @job_kind(APPLY, max_attempts=8, rate=2.0, burst=4)
 async def run_apply(run: JobRun) -> None:
-    context = run.context
-    video_id = run.payload.get("video_id")
-    if not isinstance(video_id, int):
+    found = await _project_video(run)
+    if found is None:
         return
-    async with context.sessions() as session:
-        video = await session.get(Video, video_id)
-        project = await session.get(LiteProject, video.project_id) if video is not None else None
-        if video is None or project is None or project.tto_account_id is None or not video.tiktok_video_id:
-            return
-        request = tiktok_one.ApplyRequest(
-            video_id=video.tiktok_video_id,
-            tcm_account_id=project.tto_account_id,
-            authorization_days=project.authorization_days,
-        )
-    api, connection_id = await api_for(context, workspace_id=project.workspace_id)
-    answer = await call(context, connection_id, api.apply_authorization(request))
-    async with run.finish() as session:
-        video = await session.get(Video, video_id)
-        if video is not None:
-            video.tto_auth_status = (answer.auth_status or tiktok_one.AuthStatus.WAITING).value
-            await enqueue(
-                session,
-                kind=AUTH_POLL,
-                key=f"tto-auth:{video_id}:{run.id}",
-                payload={"video_id": video_id},
-                workspace_id=video.workspace_id,
-                run_at=utcnow() + dt.timedelta(seconds=context.settings.tiktok_one_poll_seconds),
-            )
+    request = tiktok_one.ApplyRequest(
+        video_id=found.tiktok_id,
+        tcm_account_id=found.account,
+        authorization_days=found.project.authorization_days,
+    )
+    answer = await found.tto.call(found.tto.api.apply_authorization(request))
+
+    async def record(session: AsyncSession, video: Video, project: LiteProject) -> None:
+        video.tto_auth_status = (answer.auth_status or tiktok_one.AuthStatus.WAITING).value
+        await _queue_authorization_poll(session, settings=run.context.settings, video=video, job_id=run.id)
+
+    await _record_on_video(run, found.video, record)
 
 
 @job_kind(AUTH_POLL, max_attempts=6, rate=2.0, burst=4)
 async def run_authorization_poll(run: JobRun) -> None:
     """Read the authorization; WAITING looks again later, a code is recorded once."""
-    context = run.context
-    video_id = run.payload.get("video_id")
-    if not isinstance(video_id, int):
+    found = await _project_video(run, uncoded=True)
+    if found is None:
         return
-    async with context.sessions() as session:
-        video = await session.get(Video, video_id)
-        project = await session.get(LiteProject, video.project_id) if video is not None else None
-        if video is None or project is None or project.tto_account_id is None or not video.tiktok_video_id:
-            return
-        if video.spark_code is not None:
-            return
-        account, tiktok_id = project.tto_account_id, video.tiktok_video_id
-    api, connection_id = await api_for(context, workspace_id=project.workspace_id)
-    answer = await call(
-        context, connection_id, api.authorization_status(account_id=account, video_id=tiktok_id)
+    answer = await found.tto.call(
+        found.tto.api.authorization_status(account_id=found.account, video_id=found.tiktok_id)
     )
-    async with run.finish() as session:
-        video = await session.get(Video, video_id)
-        project = await session.get(LiteProject, video.project_id) if video is not None else None
-        if video is None or project is None:
-            return
+
+    async def record(session: AsyncSession, video: Video, project: LiteProject) -> None:
         await record_authorization(
-            session, settings=context.settings, project=project, video=video, answer=answer, job_id=run.id
+            session, settings=run.context.settings, project=project, video=video, answer=answer, job_id=run.id
         )
-    context.on_queued()
+
+    await _record_on_video(run, found.video, record)
 
 
 async def record_authorization(
@@ -668,46 +681,28 @@ async def record_authorization(
             now = utcnow()
             video.spark_code = cleaned
             video.status = VideoStatus.AUTHORIZED
-            video.authorized_at = _utc(answer.auth_code_start_time) or now
-            video.tto_auth_ends_at = _utc(answer.auth_code_end_time)
+            video.authorized_at = parse_time(answer.auth_code_start_time) or now
+            video.tto_auth_ends_at = parse_time(answer.auth_code_end_time)
             video.ending_reminded_at = None
             video.ended_reminded_at = None
-            audit_queries.add_audit_event(
+            record_event(
                 session,
-                workspace_id=project.workspace_id,
+                video,
                 actor="tiktok_one",
                 action="video.authorized",
-                target_type="video",
-                target_id=video.id,
                 after={
                     "spark_code": True,
                     "ends_at": video.tto_auth_ends_at.isoformat() if video.tto_auth_ends_at else None,
                 },
             )
-            await queue_notice(
-                session,
-                project=project,
-                kind=NoticeKind.VIDEO_AUTHORIZED,
-                dedup_key=f"tto-authorized:{video.id}",
-                creator_handle=video.creator_handle,
-                linking_request_id=video.linking_request_id,
-                video_ids=[video.id],
-            )
-            await queue_card_refresh(session, project=project, reason=f"tto-authorized-{video.id}")
+            await _tell_answer(session, project, video, NoticeKind.VIDEO_AUTHORIZED, "tto-authorized")
             # a code TikTok One hands over is checked like a pasted one, in this same transaction
             await spark_checks.queue_check(
                 session, video=video, server_token=settings.business_token_from_settings
             )
             return
     if status is tiktok_one.AuthStatus.WAITING:
-        await enqueue(
-            session,
-            kind=AUTH_POLL,
-            key=f"tto-auth:{video.id}:{job_id}",
-            payload={"video_id": video.id},
-            workspace_id=video.workspace_id,
-            run_at=utcnow() + dt.timedelta(seconds=settings.tiktok_one_poll_seconds),
-        )
+        await _queue_authorization_poll(session, settings=settings, video=video, job_id=job_id)
 
 
 # --- adopting an existing TikTok One lite project ----------------------------------------------------
@@ -719,30 +714,33 @@ MAX_CHOICES = 100  # a static select's options
 
 async def request_adoption(session: AsyncSession, *, project: LiteProject, user_id: str) -> bool:
     """Queue the listing of the account's lite projects; the person gets them as a DM to pick from."""
-    if project.tto_campaign_id is not None or project.tto_account_id is not None:
-        raise Conflict(f"“{project.link_name}” is already a TikTok One lite project.")
+    _refuse_adopted(project)
     account = await tiktok_one_account(session, workspace_id=project.workspace_id)
     if account is None:
         raise Conflict(
             "This workspace isn't connected to TikTok One: press *Connect TikTok One* in liteproject's Home tab first."
         )
-    assert project.id is not None
-    return await enqueue(
+    return await queue_about(
         session,
+        project,
         kind=CHOICES,
         key=f"tto-choices:{project.id}:{user_id}:{secrets.token_hex(6)}",
-        payload={"project_id": project.id, "user_id": user_id, "account": account},
-        workspace_id=project.workspace_id,
+        user_id=user_id,
+        account=account,
     )
+
+
+def _refuse_adopted(project: LiteProject) -> None:
+    if project.tto_campaign_id is not None or project.tto_account_id is not None:
+        raise Conflict(f"“{project.link_name}” is already a TikTok One lite project.")
 
 
 @job_kind(CHOICES, max_attempts=4, rate=2.0, burst=2)
 async def run_choices(run: JobRun) -> None:
-    context = run.context
     project_id, user_id, account = (run.payload.get(k) for k in ("project_id", "user_id", "account"))
     if not isinstance(project_id, int) or not isinstance(user_id, str) or not isinstance(account, str):
         return
-    async with context.sessions() as session:
+    async with run.context.sessions() as session:
         project = await session.get(LiteProject, project_id)
         if project is None:
             return
@@ -751,15 +749,16 @@ async def run_choices(run: JobRun) -> None:
             col(LiteProject.workspace_id) == workspace_id, col(LiteProject.tto_campaign_id).is_not(None)
         )
         taken = set((await session.execute(taken_query)).scalars().all())
-    api, connection_id = await api_for(context, workspace_id=workspace_id)
-    campaigns = await call(context, connection_id, api.all_campaigns(account_id=account))
+    tto = await api_for(run.context, workspace_id=workspace_id)
+    campaigns = await tto.call(tto.api.all_campaigns(account_id=account))
     choices = [
         {"id": c.campaign_id, "name": c.campaign_name[:70]}
         for c in campaigns
         if c.campaign_id not in taken
         and (c.campaign_type in (None, tiktok_one.CampaignType.BRAND_LINK.value))
     ][:MAX_CHOICES]
-    async with run.finish() as session:
+
+    async def record(session: AsyncSession, project: LiteProject) -> None:
         await outbox_queries.add_outbox_message(
             session,
             workspace_id=workspace_id,
@@ -768,55 +767,45 @@ async def run_choices(run: JobRun) -> None:
             channel_id=user_id,
             payload={"project_id": project_id, "account": account, "choices": choices},
         )
-    context.on_queued()
+
+    await _record(run, project, record)
 
 
 async def adopt_campaign(
     session: AsyncSession, *, project: LiteProject, account: str, campaign_id: str, actor: str
 ) -> bool:
     """The project becomes that TikTok One lite project (checked with TikTok One by a job)."""
-    if project.tto_campaign_id is not None or project.tto_account_id is not None:
-        raise Conflict(f"“{project.link_name}” is already a TikTok One lite project.")
+    _refuse_adopted(project)
     if await tiktok_one_account(session, workspace_id=project.workspace_id) != account:
         raise Conflict("The workspace's TikTok One account changed meanwhile: ask for the list again.")
-    assert project.id is not None
     project.tto_account_id = account
     project.tto_sync_error = None
-    audit_queries.add_audit_event(
+    record_event(
         session,
-        workspace_id=project.workspace_id,
+        project,
         actor=actor,
         action="project.tiktok_one_adopted",
-        target_type="project",
-        target_id=project.id,
         after={"campaign_id": campaign_id, "account": account},
     )
     await queue_card_refresh(session, project=project, reason=f"tto-adopt-{campaign_id}")
-    return await enqueue(
-        session,
-        kind=ADOPT,
-        key=f"tto-adopt:{project.id}:{campaign_id}",
-        payload={"project_id": project.id, "campaign_id": campaign_id},
-        workspace_id=project.workspace_id,
+    return await queue_about(
+        session, project, kind=ADOPT, key=f"tto-adopt:{project.id}:{campaign_id}", campaign_id=campaign_id
     )
 
 
 @job_kind(ADOPT, max_attempts=8, rate=2.0, burst=2, on_parked=_parked)
 async def run_adopt(run: JobRun) -> None:
-    context = run.context
-    project_id, campaign_id = run.payload.get("project_id"), run.payload.get("campaign_id")
-    if not isinstance(project_id, int) or not isinstance(campaign_id, str):
+    project_id, campaign_id = payload_id(run, "project_id"), run.payload.get("campaign_id")
+    if project_id is None or not isinstance(campaign_id, str):
         return
-    async with context.sessions() as session:
+    async with run.context.sessions() as session:
         project = await session.get(LiteProject, project_id)
-        if project is None or project.tto_account_id is None or project.tto_campaign_id is not None:
-            return
-        account, workspace_id = project.tto_account_id, project.workspace_id
-    api, connection_id = await api_for(context, workspace_id=workspace_id)
-    found = await call(context, connection_id, api.campaigns(account_id=account, campaign_ids=[campaign_id]))
+    if project is None or project.tto_account_id is None or project.tto_campaign_id is not None:
+        return
+    account = project.tto_account_id
+    tto = await api_for(run.context, workspace_id=project.workspace_id)
+    found = await tto.call(tto.api.campaigns(account_id=account, campaign_ids=[campaign_id]))
     campaign = next((c for c in found.campaigns if c.campaign_id == campaign_id), None)
     if campaign is None:
         raise GiveUp(f"TikTok One account {account} has no lite project {campaign_id}")
-    async with run.finish() as session:
-        await record_campaign(session, project_id=project_id, campaign=campaign, actor="tiktok_one")
-    context.on_queued()
+    await _record(run, project, partial(record_campaign, campaign=campaign))

@@ -23,13 +23,13 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from bot.jobs import enqueue
 from bot.jobs.registry import GiveUp, JobContext, JobRun, RetryLater, job_kind, periodic
+from bot.services.audit import record_event
+from bot.services.job_rows import payload_id, queue_about, video_and_project
 from bot.services.notices import NoticeKind, queue_action_dm, queue_card_refresh, queue_notice
 from bot.settings import Settings
 from bot.tiktok.oembed import OEmbedAnswer, OEmbedClient, OEmbedUnavailable
 from bot.tiktok.urls import HANDLE, TikTokUrlError, canonical_url, clean_video_id
-from storage import audit as audit_queries
 from storage import jobs as job_queries
 from storage import projects as project_queries
 from storage import videos as video_queries
@@ -46,13 +46,8 @@ async def queue_lookup(
     session: AsyncSession, *, video: Video, alert: bool, fresh: bool = False, key: str | None = None
 ) -> bool:
     """Queue a lookup of `video` (in the caller's transaction); `alert`: the job sends its alert."""
-    assert video.id is not None
-    return await enqueue(
-        session,
-        kind=LOOKUP,
-        key=key or f"oembed:{video.id}",
-        payload={"video_id": video.id, "alert": alert, "fresh": fresh},
-        workspace_id=video.workspace_id,
+    return await queue_about(
+        session, video, kind=LOOKUP, key=key or f"oembed:{video.id}", alert=alert, fresh=fresh
     )
 
 
@@ -62,14 +57,7 @@ async def queue_delivery_notices(session: AsyncSession, *, project: LiteProject,
     True when the alert is new (False: it was queued before, e.g. without waiting for TikTok).
     """
     assert video.id is not None
-    queued = await queue_notice(
-        session,
-        project=project,
-        kind=NoticeKind.VIDEO_DELIVERED,
-        dedup_key=f"video-delivered:{video.id}",
-        creator_handle=video.creator_handle,
-        video_id=video.id,
-    )
+    queued = await _alert(session, project, video, f"video-delivered:{video.id}")
     # the people who review deliveries: the owner and the project's managers, if they want DMs
     assert project.id is not None
     reviewers = [
@@ -87,6 +75,23 @@ async def queue_delivery_notices(session: AsyncSession, *, project: LiteProject,
         )
     await queue_card_refresh(session, project=project, reason=f"video-{video.id}")
     return queued
+
+
+async def _notice(
+    session: AsyncSession, project: LiteProject, video: Video, kind: NoticeKind, dedup_key: str, **data: Any
+) -> bool:
+    """A notice about one video of the project."""
+    assert video.id is not None
+    return await queue_notice(
+        session, project=project, kind=kind, dedup_key=dedup_key, video_id=video.id, **data
+    )
+
+
+async def _alert(session: AsyncSession, project: LiteProject, video: Video, dedup_key: str) -> bool:
+    """The new-video alert, naming the creator who delivered it."""
+    return await _notice(
+        session, project, video, NoticeKind.VIDEO_DELIVERED, dedup_key, creator_handle=video.creator_handle
+    )
 
 
 def thumbnail_of(answer: dict[str, Any] | None) -> str | None:
@@ -115,8 +120,8 @@ async def cached_thumbnail(session: AsyncSession, *, video: Video) -> str | None
 )
 async def run_lookup(run: JobRun) -> None:
     context = run.context
-    video_id = run.payload.get("video_id")
-    if not isinstance(video_id, int) or not context.settings.tiktok_oembed_url:
+    video_id = payload_id(run, "video_id")
+    if video_id is None or not context.settings.tiktok_oembed_url:
         return
     async with context.sessions() as session:
         video = await session.get(Video, video_id)
@@ -147,11 +152,14 @@ async def run_lookup(run: JobRun) -> None:
 
 async def _alert_without_lookup(context: JobContext, video_id: int) -> None:
     async with context.sessions.begin() as session:
-        video = await session.get(Video, video_id)
-        project = await session.get(LiteProject, video.project_id) if video is not None else None
-        if video is not None and project is not None:
-            await queue_delivery_notices(session, project=project, video=video)
+        await _queue_delivery_notices_of(session, video_id=video_id)
     context.on_queued()
+
+
+async def _queue_delivery_notices_of(session: AsyncSession, *, video_id: int) -> None:
+    found = await video_and_project(session, video_id=video_id)
+    if found is not None:
+        await queue_delivery_notices(session, project=found[1], video=found[0])
 
 
 async def _parked(session: AsyncSession, job: Job, context: JobContext) -> None:
@@ -159,11 +167,8 @@ async def _parked(session: AsyncSession, job: Job, context: JobContext) -> None:
     video_id = job.payload.get("video_id")
     if not job.payload.get("alert") or not isinstance(video_id, int):
         return
-    video = await session.get(Video, video_id)
-    project = await session.get(LiteProject, video.project_id) if video is not None else None
-    if video is not None and project is not None:
-        await queue_delivery_notices(session, project=project, video=video)
-        context.on_queued()
+    await _queue_delivery_notices_of(session, video_id=video_id)
+    context.on_queued()
 
 
 def _owner_of(answer: OEmbedAnswer) -> str | None:
@@ -217,13 +222,8 @@ async def record_answer(session: AsyncSession, *, video_id: int, answer: OEmbedA
     fresh_alert = alert and await queue_delivery_notices(session, project=project, video=video)
     if flagged and not fresh_alert:
         # the alert went out before TikTok answered (or there was none): the thread hears it now
-        assert video.id is not None
-        await queue_notice(
-            session,
-            project=project,
-            kind=NoticeKind.VIDEO_NOT_THE_OWNERS,
-            dedup_key=f"video-owner:{video.id}:{owner}",
-            video_id=video.id,
+        await _notice(
+            session, project, video, NoticeKind.VIDEO_NOT_THE_OWNERS, f"video-owner:{video.id}:{owner}"
         )
     return alert or flagged
 
@@ -276,13 +276,8 @@ async def _merge(
     _apply_owner(session, existing, owner)
     await session.execute(delete(Video).where(col(Video.id) == short.id))
     if queued:
-        await queue_notice(
-            session,
-            project=project,
-            kind=NoticeKind.VIDEO_DELIVERED,
-            dedup_key=f"video-delivered:{existing.id}:owner:{existing.creator_handle}",
-            creator_handle=existing.creator_handle,
-            video_id=existing.id,
+        await _alert(
+            session, project, existing, f"video-delivered:{existing.id}:owner:{existing.creator_handle}"
         )
     await queue_card_refresh(session, project=project, reason=f"video-{existing.id}-merged")
     return True
@@ -316,14 +311,8 @@ async def _record_unavailable(
         video.unavailable_since = now
         _audit(session, video, "video.unavailable", {})
         if seen_before:
-            assert video.id is not None
-            queued = await queue_notice(
-                session,
-                project=project,
-                kind=NoticeKind.VIDEO_UNAVAILABLE,
-                dedup_key=f"video-unavailable:{video.id}:{now.date().isoformat()}",
-                video_id=video.id,
-            )
+            key = f"video-unavailable:{video.id}:{now.date().isoformat()}"
+            queued = await _notice(session, project, video, NoticeKind.VIDEO_UNAVAILABLE, key)
     if alert:
         await queue_delivery_notices(session, project=project, video=video)
         queued = True
@@ -338,17 +327,7 @@ def _audit(
     *,
     before: dict[str, Any] | None = None,
 ) -> None:
-    assert video.id is not None
-    audit_queries.add_audit_event(
-        session,
-        workspace_id=video.workspace_id,
-        actor="tiktok",
-        action=action,
-        target_type="video",
-        target_id=video.id,
-        before=before,
-        after=after,
-    )
+    record_event(session, video, actor="tiktok", action=action, before=before, after=after)
 
 
 # --- the owner's own delivery wins ------------------------------------------------------------------

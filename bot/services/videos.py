@@ -177,19 +177,10 @@ async def list_videos(
     status = clean_status_filter(status)
     project = await get_project(session, actor=actor, project_id=project_id)
     assert project.id is not None
-    offset = max(0, offset)
-    videos, total = await video_queries.page_project_videos(
-        session,
-        workspace_id=project.workspace_id,
-        project_id=project.id,
-        status=status,
-        offset=offset,
-        limit=limit,
-    )
-    if not videos and offset and total:
-        # the page emptied meanwhile (fewer videos now): show the last one there is
-        offset = max(0, (total - 1) // limit * limit)
-        videos, total = await video_queries.page_project_videos(
+
+    async def page(offset: int) -> tuple[Sequence[Video], int]:
+        assert project.id is not None
+        return await video_queries.page_project_videos(
             session,
             workspace_id=project.workspace_id,
             project_id=project.id,
@@ -197,6 +188,13 @@ async def list_videos(
             offset=offset,
             limit=limit,
         )
+
+    offset = max(0, offset)
+    videos, total = await page(offset)
+    if not videos and offset and total:
+        # the page emptied meanwhile (fewer videos now): show the last one there is
+        offset = max(0, (total - 1) // limit * limit)
+        videos, total = await page(offset)
     return VideoPage(project, videos, total, offset, limit, status)
 
 

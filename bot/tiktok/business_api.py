@@ -15,11 +15,13 @@ Error classes used here (TikTok's "Return codes" page; the message text varies, 
   for that account;
 - server errors: 50000, 50002 and other 5xxxx — retry with backoff.
 
-Only the code and `request_id` are logged (never the token, never shown in Slack).
+Only the code and `request_id` are logged (never the token, never shown in Slack). Dates come as
+UTC "YYYY-MM-DD HH:MM:SS" text (TikTok One's too); `parse_time` reads them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from dataclasses import dataclass, field
@@ -27,6 +29,8 @@ from typing import Any, Generic, TypeVar
 
 import aiohttp
 from pydantic import BaseModel, ConfigDict, ValidationError
+
+from bot.tiktok.pauses import retry_after
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +67,16 @@ class ApiModel(BaseModel):
 
 class Empty(ApiModel):
     """A payload the caller doesn't read (e.g. `tt_video/authorize/` answers `{}`)."""
+
+
+def parse_time(value: str | None) -> dt.datetime | None:
+    """TikTok's "YYYY-MM-DD HH:MM:SS" (UTC) as an aware datetime; None when absent or garbled."""
+    if not value:
+        return None
+    try:
+        return dt.datetime.strptime(value.strip(), "%Y-%m-%d %H:%M:%S").replace(tzinfo=dt.UTC)
+    except ValueError:
+        return None
 
 
 class TikTokApiError(Exception):
@@ -155,9 +169,7 @@ class BusinessApiClient:
                 **kwargs,
             ) as response:
                 if response.status == 429:
-                    raise BusinessApiUnavailable(
-                        "TikTok is rate limiting", retry_after=_retry_after(response)
-                    )
+                    raise BusinessApiUnavailable("TikTok is rate limiting", retry_after=retry_after(response))
                 if response.status != 200:
                     raise BusinessApiUnavailable(f"TikTok answered HTTP {response.status}")
                 body = await response.content.read(MAX_ANSWER_BYTES + 1)
@@ -185,10 +197,3 @@ class BusinessApiClient:
                 "TikTok API %s %s: unexpected data (request_id %s)", method, path, envelope.request_id
             )
             raise BusinessApiUnavailable("TikTok's answer wasn't the expected shape") from None
-
-
-def _retry_after(response: aiohttp.ClientResponse) -> float:
-    try:
-        return min(max(float(response.headers.get("Retry-After", "60")), 1.0), 3600.0)
-    except ValueError:
-        return 60.0

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import aiohttp
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from bot.tiktok.pauses import retry_after
+
 TIMEOUT_SECONDS = 5.0
 MAX_ANSWER_BYTES = 256 * 1024
 
@@ -67,7 +69,7 @@ class OEmbedClient:
                 headers={"Accept": "application/json"},
             ) as response:
                 if response.status == 429:
-                    raise OEmbedUnavailable("TikTok is rate limiting", retry_after=_retry_after(response))
+                    raise OEmbedUnavailable("TikTok is rate limiting", retry_after=retry_after(response))
                 if response.status >= 500 or 300 <= response.status < 400:
                     raise OEmbedUnavailable(f"TikTok answered HTTP {response.status}")
                 body = await response.content.read(MAX_ANSWER_BYTES + 1)
@@ -82,10 +84,3 @@ class OEmbedClient:
             return OEmbedAnswer.model_validate_json(body)
         except ValidationError:
             raise OEmbedUnavailable("TikTok's answer wasn't the expected JSON") from None
-
-
-def _retry_after(response: aiohttp.ClientResponse) -> float:
-    try:
-        return min(max(float(response.headers.get("Retry-After", "60")), 1.0), 3600.0)
-    except ValueError:
-        return 60.0

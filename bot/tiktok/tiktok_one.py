@@ -23,34 +23,42 @@ from bot.tiktok.business_api import ApiModel, BusinessApiClient
 # --- campaigns, links, authorizations ------------------------------------------------------------
 
 
-class CampaignType(enum.StrEnum):
-    CAMPAIGN = "CAMPAIGN"
-    BRAND_LINK = "BRAND_LINK"  # "the invite-link type": a lite project
+class TikTokEnum(enum.StrEnum):
+    """A TikTok enum: each member's value is its name, as TikTok spells it."""
+
+    @staticmethod
+    def _generate_next_value_(name: str, start: int, count: int, last_values: list[str]) -> str:
+        return name
 
 
-class LinkAction(enum.StrEnum):
-    LINK = "LINK"
-    REVOKE = "REVOKE"
+class CampaignType(TikTokEnum):
+    CAMPAIGN = enum.auto()
+    BRAND_LINK = enum.auto()  # "the invite-link type": a lite project
 
 
-class LinkStatus(enum.StrEnum):
-    IN_REVIEW = "IN_REVIEW"
-    APPROVE = "APPROVE"
-    REJECTED = "REJECTED"
-    REVOKE = "REVOKE"
+class LinkAction(TikTokEnum):
+    LINK = enum.auto()
+    REVOKE = enum.auto()
 
 
-class AuthStatus(enum.StrEnum):
-    WAITING = "WAITING"
-    ACCEPTED = "ACCEPTED"
-    REJECTED = "REJECTED"
+class LinkStatus(TikTokEnum):
+    IN_REVIEW = enum.auto()
+    APPROVE = enum.auto()
+    REJECTED = enum.auto()
+    REVOKE = enum.auto()
 
 
-class AuthCodeStatus(enum.StrEnum):
-    NOT_USED = "NOT_USED"
-    IN_USE = "IN_USE"
-    EXPIRED = "EXPIRED"
-    DELETED = "DELETED"
+class AuthStatus(TikTokEnum):
+    WAITING = enum.auto()
+    ACCEPTED = enum.auto()
+    REJECTED = enum.auto()
+
+
+class AuthCodeStatus(TikTokEnum):
+    NOT_USED = enum.auto()
+    IN_USE = enum.auto()
+    EXPIRED = enum.auto()
+    DELETED = enum.auto()
 
 
 class PageInfo(ApiModel):

@@ -1,11 +1,9 @@
 """The spark-code endpoints of TikTok API for Business (`tt_video/*`), typed.
 
-Dates come as UTC "YYYY-MM-DD HH:MM:SS" text; `parse_time` reads them.
+Dates come as UTC "YYYY-MM-DD HH:MM:SS" text; `business_api.parse_time` reads them.
 """
 
 from __future__ import annotations
-
-import datetime as dt
 
 from pydantic import Field
 
@@ -58,16 +56,6 @@ class PageInfo(ApiModel):
 class VideoList(ApiModel):
     videos: list[VideoInfo] = Field(default_factory=list, alias="list")
     page_info: PageInfo = Field(default_factory=PageInfo)
-
-
-def parse_time(value: str | None) -> dt.datetime | None:
-    """TikTok's "YYYY-MM-DD HH:MM:SS" (UTC) as an aware datetime; None when absent or garbled."""
-    if not value:
-        return None
-    try:
-        return dt.datetime.strptime(value.strip(), "%Y-%m-%d %H:%M:%S").replace(tzinfo=dt.UTC)
-    except ValueError:
-        return None
 
 
 async def video_info(client: BusinessApiClient, *, advertiser_id: str, auth_code: str) -> VideoInfo:

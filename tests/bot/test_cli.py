@@ -78,6 +78,9 @@ def test_an_invalid_setting_is_named_with_its_fix(
     assert line.startswith(f"liteproject: {name} is invalid")
 
 
+# a second `db upgrade` process: test_db_upgrade_needs_only_the_database_url runs the command and
+# tests/storage/test_migrations.py checks the whole schema
+@pytest.mark.slow
 def test_db_upgrade_creates_the_schema(clean_env: dict[str, str], tmp_path: Path) -> None:
     env = {**clean_env, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET}
 

@@ -16,7 +16,7 @@ from bot.blocks.assets import BRAND_ADD
 from bot.blocks.videos import VIDEO_DETAILS
 from bot.services.notices import NoticeKind, queue_card_refresh, queue_notice
 from storage.models import BrandProfile, LiteProject, Video
-from tests.bot.handlers.test_brands import METADATA, brand_values
+from tests.bot.handlers.helpers import METADATA, brand_values
 from tests.factories import make_brand, make_project, make_video, make_workspace
 from tests.harness.server import RunningServer
 
@@ -141,7 +141,7 @@ async def test_control_and_format_characters_are_refused_in_a_command(server: Ru
 async def test_control_and_format_characters_are_refused_on_the_creator_page(
     server: RunningServer, field: str
 ) -> None:
-    from tests.bot.portal.test_invite_page import URL, new_project, stored_videos, submit
+    from tests.bot.portal.test_routes import URL, new_project, stored_videos, submit
 
     project = await new_project(server)
     typed = {
@@ -183,15 +183,16 @@ def test_the_renderers_the_server_test_does_not_reach_escape_too() -> None:
         authorization_days=30,
         description="",
         deliverable="",
-        key_requirements="",
+        requirements="",
         contact="x@example.com",
     )
     handle = "<!here>&<https://evil.example|y>"
     video = Video(
         id=1,
+        workspace_id=1,
         project_id=1,
         url=f"https://www.tiktok.com/@{handle}/video/7300000000000000003",
-        video_id="7300000000000000003",
+        video_key="7300000000000000003",
         creator_handle=handle,
         delivered_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
     )

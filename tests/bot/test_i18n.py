@@ -70,9 +70,9 @@ def test_a_catalog_translates_every_message_with_its_placeholders(path: Path) ->
     missing, fuzzy, broken = [], [], []
     for msgid in template:
         message = catalog.get(msgid if isinstance(msgid, str) else msgid[0])
-        forms = (
-            [] if message is None else [message.string] if isinstance(message.string, str) else message.string
-        )
+        strings = None if message is None else message.string
+        # a message without any string is as missing as one with an empty string
+        forms = [strings] if isinstance(strings, str) else list(strings or [""])
         if message is None or not all(forms):
             missing.append(msgid)
             continue
@@ -100,6 +100,31 @@ def test_negotiation_follows_the_browser_with_the_closest_catalog() -> None:
     assert tag("ar;q=0,fr") == "fr"
     assert tag("pl-PL,pl") is None
     assert tag("") is None and tag("*") is None and tag(";;;,q=") is None
+
+
+@pytest.mark.parametrize(
+    ("header", "tags"),
+    [
+        ("pt-BR,pt;q=0.8,en;q=0.5", ["pt_BR", "pt", "en"]),
+        ("en;q=0.5, ja", ["ja", "en"]),
+        ("de, fr", ["de", "fr"]),  # equal weights keep the browser's order
+        ("fr;q=0, de", ["de"]),  # q=0: not this one
+        ("*, es;q=0.9", ["es"]),
+        ("en;q=high, th", ["th"]),  # an unreadable weight counts as not wanted
+        (" ja ; q=0.7 ,, ar;Q=0.9", ["ar", "ja"]),
+        ("x" * 36 + ", it", ["it"]),  # no tag is that long
+        ("", []),
+        (None, []),
+    ],
+)
+def test_an_accept_language_header_is_read_most_wanted_first(header: str | None, tags: list[str]) -> None:
+    assert i18n.parse_accept_language(header) == tags
+
+
+def test_only_the_first_entries_of_a_long_accept_language_header_are_read() -> None:
+    header = ", ".join(["ja;q=0.1"] * i18n.MAX_ACCEPT_LANGUAGE + ["th"])
+
+    assert i18n.parse_accept_language(header) == ["ja"] * i18n.MAX_ACCEPT_LANGUAGE
 
 
 def test_a_choice_on_the_page_beats_the_browser_which_beats_the_project() -> None:

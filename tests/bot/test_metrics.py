@@ -11,9 +11,8 @@ from sqlmodel import col
 
 from bot import metrics
 from storage import jobs
-from storage import outbox as outbox_queries
 from storage.models import Job, OutboxMessage, utcnow
-from tests.factories import make_workspace
+from tests.factories import make_outbox_messages, make_workspace
 from tests.harness.server import RunningServer
 
 
@@ -64,15 +63,7 @@ async def test_requests_are_timed_per_route_and_per_slack_surface(server: Runnin
 async def test_outbox_backlog_and_its_oldest_age_are_read_at_scrape_time(server: RunningServer) -> None:
     async with server.sessions.begin() as session:
         workspace = await make_workspace(session)
-        for number in range(3):
-            await outbox_queries.add_outbox_message(
-                session,
-                workspace_id=workspace.id,  # type: ignore[arg-type]
-                dedup_key=f"later:{number}",
-                kind="video_delivered",
-                channel_id="C0LATER",
-                payload={},
-            )
+        await make_outbox_messages(session, workspace=workspace, count=3, key="later", channel_id="C0LATER")
         # due later, so the dispatcher leaves them waiting; made ten minutes ago
         await session.execute(
             update(OutboxMessage).values(

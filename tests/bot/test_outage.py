@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from bot.logs import RedactTokens
 from storage.db import create_engine
-from tests.bot.portal.test_invite_page import assert_security_headers, fetch
+from tests.bot.portal.test_routes import assert_security_headers, fetch
 from tests.harness.fake_slack import FakeSlack
 from tests.harness.server import RunningServer, start_server
 

@@ -1,4 +1,5 @@
-"""Replayed Slack requests and retried events, through the real server (and across two replicas)."""
+"""Signed Slack requests only, each run once: unsigned, badly signed and stale requests refused,
+replays and retried events refused through the real server (and across two replicas)."""
 
 from __future__ import annotations
 
@@ -32,14 +33,18 @@ async def test_a_replayed_pause_after_a_resume_is_refused_on_any_replica(
             project = await make_project(session, link_name="Summer glow")
         pause = first.slack.command_body("pause summer glow")
         stamp = int(time.time())
-        captured = {"timestamp": stamp, "signature": sign(pause, stamp)}
+        signature = sign(pause, stamp)
 
-        paused = await first.slack.post(pause, "application/x-www-form-urlencoded", **captured)
+        paused = await first.slack.post(
+            pause, "application/x-www-form-urlencoded", timestamp=stamp, signature=signature
+        )
         await fake_slack.wait_for("respond", 1)  # commands do their work after the ack
         await first.slack.command("resume summer glow")
         await fake_slack.wait_for("respond", 2)
         replays = [
-            await replica.slack.post(pause, "application/x-www-form-urlencoded", **captured)
+            await replica.slack.post(
+                pause, "application/x-www-form-urlencoded", timestamp=stamp, signature=signature
+            )
             for replica in (first, second)
         ]
 
@@ -86,3 +91,45 @@ async def test_a_forged_signature_is_refused_and_spends_no_mark(server: RunningS
 
     assert forged.status == 401
     assert genuine.status == 200
+
+
+async def test_unsigned_request_is_refused(server: RunningServer) -> None:
+    body = server.slack.command_body("help")
+
+    answer = await server.slack.post(body, "application/x-www-form-urlencoded", signature="")
+
+    assert answer.status == 401
+
+
+async def test_badly_signed_request_is_refused(server: RunningServer) -> None:
+    body = server.slack.command_body("help")
+    timestamp = int(time.time())
+
+    answer = await server.slack.post(
+        body,
+        "application/x-www-form-urlencoded",
+        timestamp=timestamp,
+        signature=sign(body, timestamp, "wrong"),
+    )
+
+    assert answer.status == 401
+
+
+async def test_request_older_than_five_minutes_is_refused(server: RunningServer) -> None:
+    body = server.slack.command_body("help")
+    stale = int(time.time()) - 6 * 60
+
+    answer = await server.slack.post(body, "application/x-www-form-urlencoded", timestamp=stale)
+
+    assert answer.status == 401
+    assert server.fake.calls == []
+
+
+async def test_request_signed_four_minutes_ago_is_accepted(server: RunningServer) -> None:
+    body = server.slack.command_body("help")
+
+    answer = await server.slack.post(
+        body, "application/x-www-form-urlencoded", timestamp=int(time.time()) - 4 * 60
+    )
+
+    assert answer.status == 200

@@ -9,82 +9,27 @@ finishes the outbox, nothing lost and nothing posted twice.
 from __future__ import annotations
 
 import asyncio
-import os
-import re
 import signal
-import sys
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 
-import aiohttp
 import pytest
 from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import select
 
-from storage.db import create_engine, create_sessionmaker
 from storage.models import LiteProject, OutboxMessage, OutboxStatus, Video
 from tests.factories import make_project, make_workspace
-from tests.harness.fake_slack import BOT_TOKEN, FakeSlack
-from tests.harness.server import free_port
-from tests.harness.slack_requests import SIGNING_SECRET
+from tests.harness.fake_slack import FakeSlack
+from tests.harness.replicas import Replica, deliver, replica_pair
 
 pytestmark = pytest.mark.backends("postgres")
 
 CHANNELS = 8
 VIDEOS_PER_CHANNEL = 2  # per round; below the digest threshold, so each delivery is its own alert
-LEASE_SECONDS = 2
 CARD = "project_card"
-
-
-@dataclass
-class Replica:
-    url: str
-    process: asyncio.subprocess.Process
-
-
-async def start_replica(fake: FakeSlack, database_url: str, cwd: Path, **extra_env: str) -> Replica:
-    port = free_port()
-    env = {
-        **{key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "LITEPROJECT_"))},
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake.url,
-        "DATABASE_URL": database_url,
-        "PORT": str(port),
-        "PUBLIC_BASE_URL": "http://127.0.0.1:8080",  # the load balancer's address, the same for both
-        "OUTBOX_LEASE_SECONDS": str(LEASE_SECONDS),
-        "LOG_LEVEL": "WARNING",
-        "TIKTOK_OEMBED_URL": "",
-        **extra_env,
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "serve", "--no-migrate", env=env, cwd=cwd,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-    )  # fmt: skip
-    replica = Replica(f"http://127.0.0.1:{port}", process)
-    deadline = time.monotonic() + 20
-    async with aiohttp.ClientSession() as session:
-        while True:
-            assert process.returncode is None, "a replica exited at start"
-            try:
-                async with session.get(f"{replica.url}/readyz") as response:
-                    if response.status == 200:
-                        return replica
-            except aiohttp.ClientError:
-                pass
-            assert time.monotonic() < deadline, "a replica never became ready"
-            await asyncio.sleep(0.05)
-
-
-@pytest.fixture
-async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(database_url)
-    yield create_sessionmaker(engine)
-    await engine.dispose()
 
 
 @pytest.fixture
@@ -92,35 +37,8 @@ async def replicas(
     fake_slack: FakeSlack, database_url: str, tmp_path: Path
 ) -> AsyncIterator[tuple[Replica, Replica]]:
     # the database is migrated once (by the fixtures, as a release step would); replicas don't migrate
-    pair = await asyncio.gather(*(start_replica(fake_slack, database_url, tmp_path) for _ in range(2)))
-    yield pair[0], pair[1]
-    for replica in pair:
-        if replica.process.returncode is None:
-            replica.process.send_signal(signal.SIGTERM)
-    for replica in pair:
-        await asyncio.wait_for(replica.process.wait(), timeout=20)
-
-
-async def deliver(replica: Replica, invite_token: str, *, creator: int, video: int) -> int:
-    """A creator opens the invite link and sends a video, from an address of their own."""
-    handle = f"maker{creator:03d}"
-    # each creator is a different client (the portal limits deliveries per address)
-    connector = aiohttp.TCPConnector(local_addr=(f"127.0.{creator // 200 + 1}.{creator % 200 + 10}", 0))
-    async with aiohttp.ClientSession(connector=connector) as browser:
-        async with browser.get(f"{replica.url}/i/{invite_token}") as response:
-            assert response.status == 200, await response.text()
-            match = re.search(r'name="form_token" value="([^"]+)"', await response.text())
-            assert match, "the invite page has no form"
-        form = {
-            "form_token": match.group(1),
-            "url": f"https://www.tiktok.com/@{handle}/video/{7_300_000_000_000_000_000 + video}",
-            "creator_handle": f"@{handle}",
-            "creator_email": f"{handle}@example.com",
-            "spark_code": "",
-        }
-        async with browser.post(f"{replica.url}/i/{invite_token}", data=form) as response:
-            await response.read()
-            return response.status
+    async with replica_pair(fake_slack, database_url, tmp_path) as pair:
+        yield pair
 
 
 async def deliver_round(pair: tuple[Replica, ...], projects: list[LiteProject], first: int) -> None:
@@ -133,16 +51,6 @@ async def deliver_round(pair: tuple[Replica, ...], projects: list[LiteProject], 
             number += 1
     statuses = await asyncio.gather(*jobs)
     assert Counter(statuses) == {200: len(jobs)}
-
-
-def posted_keys(fake: FakeSlack) -> list[str]:
-    """The outbox key of every message Slack kept (the dispatcher puts it in the message metadata)."""
-    return [
-        message["metadata"]["event_payload"]["dedup_key"]
-        for messages in fake.messages.values()
-        for message in messages
-        if message.get("metadata")
-    ]
 
 
 async def outbox(sessions: async_sessionmaker[AsyncSession]) -> list[OutboxMessage]:
@@ -161,7 +69,7 @@ async def drained(sessions: async_sessionmaker[AsyncSession], timeout: float) ->
 
 
 def assert_each_posted_once(fake: FakeSlack, rows: list[OutboxMessage]) -> None:
-    keys = posted_keys(fake)
+    keys = fake.kept_keys()
     twice = [key for key, count in Counter(keys).items() if count > 1]
     assert not twice, f"posted twice: {twice}"
     alerts = {row.dedup_key for row in rows if row.kind != CARD}
@@ -195,7 +103,7 @@ async def test_two_replicas_store_each_delivery_once_and_post_each_alert_once_ev
 
     assert await stored_videos(sessions) == (per_round, per_round)
     assert_each_posted_once(fake_slack, rows)
-    posted_keys_before = posted_keys(fake_slack)
+    posted_keys_before = fake_slack.kept_keys()
     posted_by_both = len(posted_keys_before)
 
     # a burst, and one replica killed while it is sending: Slack keeps each message before its slow answer
@@ -208,7 +116,7 @@ async def test_two_replicas_store_each_delivery_once_and_post_each_alert_once_ev
     killed, survivor = replicas
     killed.process.send_signal(signal.SIGKILL)
     await killed.process.wait()
-    posted_at_kill = set(posted_keys(fake_slack))
+    posted_at_kill = set(fake_slack.kept_keys())
     fake_slack.delay = 0.0
 
     # the survivor still serves creators, and finishes what the killed one had claimed

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.settings import ConfigError, Settings, load_settings
 
 
 @pytest.fixture(autouse=True)
-def no_ambient_settings(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def no_ambient_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in Settings.model_fields:
         monkeypatch.delenv(name.upper(), raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env
@@ -156,9 +158,9 @@ def test_tiktok_app_id_and_secret_go_together() -> None:
     from bot.settings import Settings as _Settings
 
     with pytest.raises(ValidationError, match="TIKTOK_APP_SECRET is missing"):
-        _Settings(_env_file=None, slack_bot_token="xoxb-1", slack_signing_secret="s", tiktok_app_id="app")  # type: ignore[call-arg]
+        _Settings(_env_file=None, slack_bot_token="xoxb-1", slack_signing_secret="s", tiktok_app_id="app")
     settings = _Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         slack_bot_token="xoxb-1",
         slack_signing_secret="s",
         tiktok_app_id="app",
@@ -169,7 +171,7 @@ def test_tiktok_app_id_and_secret_go_together() -> None:
     assert settings.tiktok_connect_enabled and settings.secret_key is None
     assert settings.tiktok_business_api_url == "https://business-api.tiktok.com"
     with pytest.raises(ValidationError):
-        _Settings(_env_file=None, slack_bot_token="xoxb-1", slack_signing_secret="s", secret_key="short")  # type: ignore[call-arg]
+        _Settings(_env_file=None, slack_bot_token="xoxb-1", slack_signing_secret="s", secret_key="short")
 
 
 @pytest.mark.parametrize("value", ["0", "169", "daily"])

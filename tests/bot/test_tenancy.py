@@ -10,7 +10,7 @@ import asyncio
 import json
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 import pytest
 
@@ -19,6 +19,13 @@ from bot.blocks.videos import VIDEO_APPROVE, VIDEO_COPY_SPARK_CODE, VIDEO_DETAIL
 from storage.models import LiteProject, ReviewState, Video
 from tests.factories import make_ads_account, make_project, make_video, make_workspace
 from tests.harness.server import RunningServer
+
+
+class Who(TypedDict):
+    """Who sends a request: the workspace and the person."""
+
+    team_id: str
+    user_id: str
 
 
 @dataclass(frozen=True)
@@ -138,7 +145,7 @@ async def test_each_workspace_reaches_its_own_project(
     """The control: the same requests, with ids of one's own workspace, do reach the project."""
     for tenant in tenants:
         server.fake.calls.clear()
-        who = {"team_id": tenant.team_id, "user_id": tenant.user_id}
+        who: Who = {"team_id": tenant.team_id, "user_id": tenant.user_id}
         answers = [
             await server.slack.command("list", **who, channel_id=tenant.channel_id),
             await server.slack.command(f"show {tenant.prefix}", **who, channel_id=tenant.channel_id),
@@ -157,7 +164,7 @@ async def test_no_workspace_can_list_open_edit_pause_or_see_spark_codes_of_anoth
 ) -> None:
     alpha, bravo = tenants
     attacker, victim = (alpha, bravo) if direction == "alpha_attacks_bravo" else (bravo, alpha)
-    who = {"team_id": attacker.team_id, "user_id": attacker.user_id}
+    who: Who = {"team_id": attacker.team_id, "user_id": attacker.user_id}
     forged_project, forged_video = str(victim.project_id), str(victim.video_id)
     answers = []
 

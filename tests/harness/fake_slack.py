@@ -120,6 +120,16 @@ class FakeSlack:
 
     # --- what tests ask of it -----------------------------------------------------------------
 
+    def kept_keys(self) -> list[str]:
+        """The outbox key of every message kept (the dispatcher puts it in the message metadata),
+        in the order posted per channel: what people saw."""
+        return [
+            message["metadata"]["event_payload"]["dedup_key"]
+            for messages in self.messages.values()
+            for message in messages
+            if message.get("metadata")
+        ]
+
     def script(self, method: str, *answers: Scripted) -> None:
         """Answer the next calls of `method` with these, in order, then as usual."""
         self._scripts.setdefault(method, deque()).extend(answers)
@@ -232,7 +242,7 @@ class FakeSlack:
         form = await request.post()
         args: dict[str, Any] = dict(request.query)  # slack_sdk sends some methods' arguments as params
         for key, value in form.items():
-            args[key] = value if isinstance(value, str) else value.file.read()
+            args[key] = value if isinstance(value, str | bytes | bytearray) else value.file.read()
         for key in ("blocks", "view", "attachments", "files"):
             if isinstance(args.get(key), str):
                 args[key] = json.loads(args[key])

@@ -96,6 +96,14 @@ class FakeTikTokBusiness:
         self.add_endpoint("GET", "tt_video/list/", self._list)
         self.add_endpoint("POST", "oauth2/access_token/", self._access_token, auth=False)
 
+    def app_settings(self) -> dict[str, Any]:
+        """The app's settings that point it at this fake, with the TikTok app's id and secret."""
+        return {
+            "tiktok_business_api_url": self.url,
+            "tiktok_app_id": self.app_id,
+            "tiktok_app_secret": self.app_secret,
+        }
+
     async def start(self) -> None:
         app = web.Application()
         app.router.add_route("*", PREFIX + "{path:.*}", self._dispatch)

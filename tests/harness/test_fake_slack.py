@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import create_slack_client
 from tests.harness.fake_slack import BOT_TOKEN, FakeSlack, Scripted
@@ -13,7 +14,7 @@ from tests.harness.server import make_settings
 VALID_BLOCKS = [{"type": "section", "text": {"type": "mrkdwn", "text": "hello"}}]
 
 
-def app_client(fake: FakeSlack):  # type: ignore[no-untyped-def]
+def app_client(fake: FakeSlack) -> AsyncWebClient:
     settings = make_settings(database_url="sqlite+aiosqlite:///unused.db", slack_api_url=fake.url, port=3000)
     return create_slack_client(settings, BOT_TOKEN)
 

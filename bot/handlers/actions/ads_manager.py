@@ -12,11 +12,10 @@ from bot.blocks.videos import (
     VIDEO_LIST_ADD_ALL,
     render_ads_bulk_started,
     render_ads_queued,
-    render_video_details,
 )
-from bot.handlers.actions.videos import _id_of, _in_modal
+from bot.handlers.actions.videos import details_view
+from bot.handlers.common import in_modal, open_or_push, sessions_of, value_id
 from bot.services import spark_checks
-from bot.services.video_lookups import cached_thumbnail
 from bot.services.workspaces import Actor
 
 
@@ -28,25 +27,14 @@ async def add_to_ads_manager(
     respond: AsyncRespond,
 ) -> None:
     await ack()
-    video_id = _id_of(body, "video")
-    settings = context["settings"]
-    async with context["sessions"].begin() as session:
+    async with sessions_of(context).begin() as session:
         request = await spark_checks.add_to_ads_manager(
-            session, actor=Actor.from_context(context), video_id=video_id
+            session, actor=Actor.from_context(context), video_id=value_id(body)
         )
-        ads = await spark_checks.ads_view(
-            session, settings=settings, video=request.video, project=request.project
+        details, _ = await details_view(
+            session, context, video=request.video, project=request.project, manager=True
         )
-        details = render_video_details(
-            request.video,
-            request.project,
-            manager=True,
-            thumbnail_url=await cached_thumbnail(session, video=request.video),
-            lookups=bool(settings.tiktok_oembed_url),
-            ads_manager=ads.connected,
-            placements=ads.placements,
-        )
-    if _in_modal(body):
+    if in_modal(body):
         current = body.get("view") or {}
         await client.views_update(view_id=current.get("id"), view=details)
         return
@@ -61,16 +49,13 @@ async def add_all_to_ads_manager(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
     await ack()
-    project_id = _id_of(body, "project")
-    async with context["sessions"].begin() as session:
+    async with sessions_of(context).begin() as session:
         bulk = await spark_checks.add_project_codes(
-            session, actor=Actor.from_context(context), project_id=project_id
+            session, actor=Actor.from_context(context), project_id=value_id(body)
         )
-    view = render_ads_bulk_started(bulk.project, videos=bulk.videos, calls=bulk.calls)
-    if _in_modal(body):
-        await client.views_push(trigger_id=body["trigger_id"], view=view)
-    else:
-        await client.views_open(trigger_id=body["trigger_id"], view=view)
+    await open_or_push(
+        client, body, render_ads_bulk_started(bulk.project, videos=bulk.videos, calls=bulk.calls)
+    )
 
 
 def register(app: AsyncApp) -> None:

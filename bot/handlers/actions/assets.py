@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
@@ -13,17 +14,16 @@ from bot.blocks.assets import (
     EDIT_BRAND,
     REMOVE_ADS_ACCOUNT,
     REMOVE_ANCHOR,
-    render_ads_account_list,
-    render_ads_account_modal,
-    render_anchor_list,
-    render_anchor_modal,
     render_brand_modal,
+    render_edit_modal,
+    render_removed,
 )
-from bot.blocks.errors import render_error_message, render_notice
-from bot.handlers.common import sessions_of
+from bot.blocks.refusals import render_domain_error
+from bot.handlers.common import action_id_of, channel_of, sessions_of, value_id
 from bot.services import assets
 from bot.services.errors import Forbidden, NotFound
 from bot.services.workspaces import Actor
+from storage.models import AdsAccount, Anchor
 
 
 async def open_brand_edit(
@@ -34,89 +34,64 @@ async def open_brand_edit(
     context: AsyncBoltContext,
 ) -> None:
     await ack()
-    value = str((body.get("actions") or [{}])[0].get("value") or "")
     actor = Actor.from_context(context)
     try:
-        async with context["sessions"].begin() as session:
-            brand = await assets.get_brand(
-                session, actor=actor, brand_id=int(value) if value.isdigit() else 0
-            )
+        async with sessions_of(context).begin() as session:
+            brand = await assets.get_brand(session, actor=actor, brand_id=value_id(body))
         await assets.require_brand_editor(brand, actor=actor)
     except (NotFound, Forbidden) as exc:
         # answered here: an error raised this soon after ack() can make Bolt drop the ack
-        await respond(
-            response_type="ephemeral",
-            replace_original=False,
-            **render_error_message(exc.message, markup=exc.markup),
-        )
+        await respond(response_type="ephemeral", replace_original=False, **render_domain_error(exc))
         return
-    channel_id = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
-    view = render_brand_modal(channel_id=channel_id, brand=brand)
+    view = render_brand_modal(channel_id=channel_of(body), brand=brand)
     await client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-def _item_id(body: dict[str, Any]) -> int:
-    value = str((body.get("actions") or [{}])[0].get("value") or "")
-    return int(value) if value.isdigit() else 0
+# Edit and Remove on the account and anchor lists: the name of the asset's id in the services, and
+# the services that read it (Edit), or remove it and list the rest (Remove)
+Asset = AdsAccount | Anchor
+EDITS: dict[str, tuple[str, Callable[..., Awaitable[Asset]]]] = {
+    EDIT_ADS_ACCOUNT: ("account_id", assets.get_ads_account),
+    EDIT_ANCHOR: ("anchor_id", assets.get_anchor),
+}
+REMOVALS: dict[
+    str, tuple[str, Callable[..., Awaitable[Asset]], Callable[..., Awaitable[Sequence[Asset]]]]
+] = {
+    REMOVE_ADS_ACCOUNT: ("account_id", assets.remove_ads_account, assets.list_ads_accounts),
+    REMOVE_ANCHOR: ("anchor_id", assets.remove_anchor, assets.list_anchors),
+}
 
 
-def _channel_of(body: dict[str, Any]) -> str | None:
-    channel: str | None = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
-        "channel_id"
+async def open_edit(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
+    await ack()
+    id_name, get = EDITS[action_id_of(body)]
+    async with sessions_of(context)() as session:
+        item = await get(session, actor=Actor.from_context(context), **{id_name: value_id(body)})
+    await client.views_open(
+        trigger_id=body["trigger_id"], view=render_edit_modal(item, channel_id=channel_of(body))
     )
-    return channel
 
 
-async def open_ads_account_edit(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
-) -> None:
-    await ack()
-    async with sessions_of(context)() as session:
-        account = await assets.get_ads_account(
-            session, actor=Actor.from_context(context), account_id=_item_id(body)
-        )
-    view = render_ads_account_modal(channel_id=_channel_of(body), account=account)
-    await client.views_open(trigger_id=body["trigger_id"], view=view)
-
-
-async def open_anchor_edit(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
-) -> None:
-    await ack()
-    async with sessions_of(context)() as session:
-        anchor = await assets.get_anchor(session, actor=Actor.from_context(context), anchor_id=_item_id(body))
-    view = render_anchor_modal(channel_id=_channel_of(body), anchor=anchor)
-    await client.views_open(trigger_id=body["trigger_id"], view=view)
-
-
-async def remove_ads_account(
+async def remove(
     ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, context: AsyncBoltContext
 ) -> None:
     await ack()
+    id_name, remove_item, list_items = REMOVALS[action_id_of(body)]
     actor = Actor.from_context(context)
     async with sessions_of(context).begin() as session:
-        account = await assets.remove_ads_account(session, actor=actor, account_id=_item_id(body))
-        remaining = await assets.list_ads_accounts(session, actor=actor)
+        item = await remove_item(session, actor=actor, **{id_name: value_id(body)})
+        remaining = await list_items(session, actor=actor)
+    listing, removed = render_removed(item, remaining)
     # the list redrawn without it, then a line saying so
-    await respond(**{**render_ads_account_list(remaining), "replace_original": True})
-    await respond(**render_notice(f"Removed the Ads Manager account “{account.display_name}”."))
-
-
-async def remove_anchor(
-    ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, context: AsyncBoltContext
-) -> None:
-    await ack()
-    actor = Actor.from_context(context)
-    async with sessions_of(context).begin() as session:
-        anchor = await assets.remove_anchor(session, actor=actor, anchor_id=_item_id(body))
-        remaining = await assets.list_anchors(session, actor=actor)
-    await respond(**{**render_anchor_list(remaining), "replace_original": True})
-    await respond(**render_notice(f"Removed the anchor “{anchor.name}”."))
+    await respond(**{**listing, "replace_original": True})
+    await respond(**removed)
 
 
 def register(app: AsyncApp) -> None:
     app.action(EDIT_BRAND)(open_brand_edit)
-    app.action(EDIT_ADS_ACCOUNT)(open_ads_account_edit)
-    app.action(REMOVE_ADS_ACCOUNT)(remove_ads_account)
-    app.action(EDIT_ANCHOR)(open_anchor_edit)
-    app.action(REMOVE_ANCHOR)(remove_anchor)
+    for action_id in EDITS:
+        app.action(action_id)(open_edit)
+    for action_id in REMOVALS:
+        app.action(action_id)(remove)

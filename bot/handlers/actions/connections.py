@@ -14,7 +14,7 @@ from bot.blocks.connections import (
     PICK_TIKTOK_ONE_ACCOUNT,
 )
 from bot.blocks.errors import render_notice
-from bot.handlers.common import publish_home, sessions_of
+from bot.handlers.common import publish_home, sessions_of, value_id, value_of, value_parts
 from bot.services import connections, projects, tiktok_one_sync
 from bot.services.errors import InvalidInput
 from bot.services.permissions import require_manager
@@ -30,7 +30,7 @@ async def disconnect_tiktok(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
     await ack()
-    kind = TikTokConnectionKind(body["actions"][0].get("value", TikTokConnectionKind.BUSINESS.value))
+    kind = TikTokConnectionKind(value_of(body) or TikTokConnectionKind.BUSINESS.value)
     async with sessions_of(context).begin() as session:
         await connections.disconnect_as(session, actor=Actor.from_context(context), kind=kind)
     await publish_home(client, context, user_id=body["user"]["id"])
@@ -40,7 +40,7 @@ async def pick_tiktok_one_account(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
     await ack()
-    account = str((body["actions"][0].get("selected_option") or {}).get("value", ""))
+    account = value_of(body)
     async with sessions_of(context).begin() as session:
         await connections.pick_account(
             session,
@@ -55,15 +55,14 @@ async def adopt_tiktok_one_project(
     ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, context: AsyncBoltContext
 ) -> None:
     await ack()
-    value = str((body["actions"][0].get("selected_option") or {}).get("value", ""))
-    project_part, _, campaign_id = value.partition(":")
-    if not project_part.isdigit() or not campaign_id:
+    campaign_id = value_parts(body, 2)[1]
+    if value_id(body) < 0 or not campaign_id:
         raise InvalidInput(
             {"campaign": "That choice isn't one of the list: ask for it again with /liteproject adopt."}
         )
     actor = Actor.from_context(context)
     async with sessions_of(context).begin() as session:
-        project = await projects.get_project(session, actor=actor, project_id=int(project_part))
+        project = await projects.get_project(session, actor=actor, project_id=value_id(body))
         await require_manager(session, actor=actor, project=project, action="edit")
         account = await tiktok_one_sync.tiktok_one_account(session, workspace_id=project.workspace_id)
         await tiktok_one_sync.adopt_campaign(

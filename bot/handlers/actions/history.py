@@ -8,19 +8,19 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
 from bot.blocks.history import HISTORY_PAGE, render_history
-from bot.handlers.common import sessions_of
+from bot.handlers.common import sessions_of, value_id, value_parts
 from bot.services import history
 from bot.services.workspaces import Actor
 
 
 async def turn_history_page(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
     await ack()
-    project_id, _, offset = str(body["actions"][0].get("value", "")).partition(":")
+    offset = value_parts(body, 2)[1]
     async with sessions_of(context)() as session:
         page = await history.project_history(
             session,
             actor=Actor.from_context(context),
-            project_id=int(project_id) if project_id.isdigit() else -1,
+            project_id=value_id(body),
             offset=int(offset) if offset.isdigit() else 0,
         )
     if context.respond is not None:

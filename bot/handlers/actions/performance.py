@@ -9,7 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.performance import connect_first_message, performance_message
 from bot.blocks.projects import SHOW_PERFORMANCE
-from bot.handlers.common import answer_privately
+from bot.handlers.common import answer_privately, value_id
 from bot.handlers.projects_flow import answer_performance, get_by_id
 
 
@@ -17,7 +17,7 @@ async def show_performance(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
     await ack()
-    project = await get_by_id(context, body["actions"][0].get("value"))
+    project = await get_by_id(context, value_id(body))
     answer = await answer_performance(context, project)
     message = (
         connect_first_message(answer.connect_url)

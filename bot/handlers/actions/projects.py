@@ -8,9 +8,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks.errors import render_notice
 from bot.blocks.home import ALL, CREATE_FROM_HOME, HOME_PAGE, HOME_SCOPE, MINE
-from bot.blocks.linking import render_paste_modal
 from bot.blocks.project_modals import (
     TOGGLE_ACTIVE,
     render_archived_view,
@@ -32,23 +30,26 @@ from bot.blocks.projects import (
     render_project_list,
 )
 from bot.handlers.commands.list_projects import PAGE_SIZE
-from bot.handlers.common import answer_privately, publish_home, sessions_of, settings_of
+from bot.handlers.common import (
+    answer_privately,
+    publish_home,
+    sessions_of,
+    value_id,
+    value_of,
+    value_parts,
+)
 from bot.handlers.projects_flow import (
     get_by_id,
     invite_link_message,
     manage_modal,
     open_create_modal,
     open_manage_modal,
-    project_id_of,
     project_overview_message,
     set_active,
 )
+from bot.handlers.views.linking import open_paste_modal
 from bot.services import projects
 from bot.services.workspaces import Actor
-
-
-def _value(body: dict[str, Any]) -> str:
-    return str(body["actions"][0].get("value", ""))
 
 
 async def show_project(
@@ -56,7 +57,7 @@ async def show_project(
 ) -> None:
     """*Copy invite link* and *Open*: the link alone or the overview, answered privately."""
     await ack()
-    project = await get_by_id(context, _value(body))
+    project = await get_by_id(context, value_id(body))
     if body["actions"][0]["action_id"] == COPY_INVITE_LINK:
         message, title = invite_link_message(context, project), "Invite link"
     else:
@@ -68,7 +69,7 @@ async def manage_project(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
     await ack()
-    project = await get_by_id(context, _value(body))
+    project = await get_by_id(context, value_id(body))
     await open_manage_modal(client, context, trigger_id=body["trigger_id"], project=project)
 
 
@@ -77,7 +78,7 @@ async def pause_or_resume(
 ) -> None:
     await ack()
     active = body["actions"][0]["action_id"] == RESUME_PROJECT
-    change = await set_active(client, context, project_id=project_id_of(_value(body)), active=active)
+    change = await set_active(client, context, project_id=value_id(body), active=active)
     if context.respond is not None and body.get("response_url"):
         await context.respond(**render_active_change(change))
 
@@ -87,8 +88,8 @@ async def toggle_from_manage_modal(
 ) -> None:
     """The Active invite link switch inside the modal: flip it, then redraw the modal in place."""
     await ack()
-    project_id, _, state = _value(body).partition(":")
-    change = await set_active(client, context, project_id=project_id_of(project_id), active=state == "on")
+    state = value_parts(body, 2)[1]
+    change = await set_active(client, context, project_id=value_id(body), active=state == "on")
     view = body["view"]
     await client.views_update(
         view_id=view["id"], hash=view.get("hash"), view=await manage_modal(context, change.project)
@@ -99,28 +100,14 @@ async def add_videos(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
     await ack()
-    project = await get_by_id(context, _value(body))
-    if not settings_of(context).linking_requests_enabled:
-        text = (
-            "Linking requests — adding creators' existing videos by URL — are available to select customers. "
-            f"Creators can still deliver any video through the invite link of “{project.link_name}”."
-        )
-        await answer_privately(
-            body=body, context=context, client=client, message=render_notice(text), title="Add videos"
-        )
-        return
-    view = render_paste_modal(project)
-    if (body.get("container") or {}).get("type") == "view":
-        await client.views_push(trigger_id=body["trigger_id"], view=view)
-    else:
-        await client.views_open(trigger_id=body["trigger_id"], view=view)
+    await open_paste_modal(client, body, context, project_id=value_id(body))
 
 
 async def compose_invite(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
     await ack()
-    project = await get_by_id(context, _value(body))
+    project = await get_by_id(context, value_id(body))
     await client.views_open(trigger_id=body["trigger_id"], view=render_invite_message_modal(project))
 
 
@@ -135,7 +122,7 @@ async def turn_home_page(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
     await ack()
-    scope, _, offset = _value(body).rpartition(":")
+    scope, offset = value_parts(body, 2)
     await publish_home(
         client,
         context,
@@ -153,13 +140,13 @@ async def choose_home_scope(
         client,
         context,
         user_id=body["user"]["id"],
-        scope=_value(body) if _value(body) in (MINE, ALL) else None,
+        scope=value_of(body) if value_of(body) in (MINE, ALL) else None,
     )
 
 
 async def turn_list_page(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
     await ack()
-    offset = int(_value(body)) if _value(body).isdigit() else 0
+    offset = int(value_of(body)) if value_of(body).isdigit() else 0
     async with sessions_of(context)() as session:
         page = await projects.list_projects(
             session, actor=Actor.from_context(context), offset=offset, limit=PAGE_SIZE
@@ -177,7 +164,7 @@ async def archive_or_restore(
     actor = Actor.from_context(context)
     async with sessions_of(context).begin() as session:
         change = await (projects.archive_project if archive else projects.restore_project)(
-            session, actor=actor, project_id=project_id_of(_value(body))
+            session, actor=actor, project_id=value_id(body)
         )
     view = body.get("view") or {}
     if view.get("type") == "modal" and archive:

@@ -12,7 +12,7 @@ from bot.blocks.help import START_BRAND, START_HELP, START_LIST, render_help
 from bot.blocks.projects import render_project_list
 from bot.handlers.commands.list_projects import PAGE_SIZE
 from bot.handlers.commands.registry import listed
-from bot.handlers.common import sessions_of
+from bot.handlers.common import channel_of, sessions_of
 from bot.services import projects
 from bot.services.workspaces import Actor
 
@@ -26,8 +26,9 @@ async def list_projects(ack: AsyncAck, respond: AsyncRespond, context: AsyncBolt
 
 async def add_brand(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
     await ack()
-    channel_id = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
-    await client.views_open(trigger_id=body["trigger_id"], view=render_brand_modal(channel_id=channel_id))
+    await client.views_open(
+        trigger_id=body["trigger_id"], view=render_brand_modal(channel_id=channel_of(body))
+    )
 
 
 async def all_commands(ack: AsyncAck, respond: AsyncRespond) -> None:

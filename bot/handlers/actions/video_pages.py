@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.videos import VIDEO_LIST_FILTER, VIDEO_LIST_PAGE, render_video_list
-from bot.handlers.common import sessions_of
+from bot.handlers.common import metadata_id, sessions_of, settings_of, value_id, value_of, value_parts
 from bot.handlers.views.values import as_int
 from bot.services import connections, spark_checks, videos
 from bot.services.videos import VIDEO_PAGE_SIZE
@@ -32,7 +32,7 @@ async def video_list_view(
         addable = 0
         if await connections.is_connected(
             session,
-            settings=context["settings"],
+            settings=settings_of(context),
             workspace_id=page.project.workspace_id,
             kind=TikTokConnectionKind.BUSINESS,
         ):
@@ -51,9 +51,8 @@ async def filter_videos(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
     await ack()
-    project_id = as_int((body.get("view") or {}).get("private_metadata"))
-    status = ((body["actions"][0].get("selected_option") or {}).get("value")) or None
-    view = await video_list_view(context, project_id=project_id or -1, status=status)
+    project_id = metadata_id(body.get("view"), "project_id")
+    view = await video_list_view(context, project_id=project_id, status=value_of(body) or None)
     await _update(client, body, view)
 
 
@@ -61,10 +60,9 @@ async def turn_video_page(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
     await ack()
-    project_id, _, rest = str(body["actions"][0].get("value") or "").partition(":")
-    status, _, offset = rest.partition(":")
+    _, status, offset = value_parts(body, 3)
     view = await video_list_view(
-        context, project_id=as_int(project_id) or -1, status=status or None, offset=as_int(offset) or 0
+        context, project_id=value_id(body), status=status or None, offset=as_int(offset) or 0
     )
     await _update(client, body, view)
 

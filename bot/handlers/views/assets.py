@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks.assets import (
     ADS_ACCOUNT_ADD,
@@ -18,11 +18,13 @@ from bot.blocks.assets import (
     ANCHOR_EDIT,
     BRAND_ADD,
     BRAND_EDIT,
-    read_metadata,
+    ID_NAMES,
     render_ads_account_saved,
     render_anchor_saved,
     render_brand_saved,
 )
+from bot.handlers.common import metadata_id, metadata_of, sessions_of
+from bot.handlers.views.values import read_values
 from bot.services import assets
 from bot.services.errors import Forbidden, InvalidInput, NotFound
 from bot.services.workspaces import Actor
@@ -32,35 +34,69 @@ log = logging.getLogger(__name__)
 # a confirmation that can't be shown there is not worth failing for: the change is saved
 UNDELIVERABLE = {"channel_not_found", "not_in_channel", "is_archived", "user_not_in_channel"}
 
-Save = Callable[[AsyncSession, Actor], Awaitable[dict[str, Any]]]
+
+@dataclass(frozen=True)
+class AssetForm:
+    """One asset modal: its fields, the service call that saves it, and the confirmation."""
+
+    fields: tuple[str, ...]
+    draft: Callable[..., Any]
+    save: Callable[..., Awaitable[Any]]
+    render: Callable[..., dict[str, Any]]
+    # where a refusal (gone, not theirs to edit) is said: the form has no field for the asset itself
+    refusal_field: str = "name"
 
 
-def _values(body: dict[str, Any]) -> dict[str, str | None]:
-    """Each input block's value, by block id (text inputs and static selects)."""
-    state = ((body.get("view") or {}).get("state") or {}).get("values") or {}
-    values: dict[str, str | None] = {}
-    for block_id, actions in state.items():
-        for element in actions.values():
-            option = element.get("selected_option")
-            values[block_id] = option.get("value") if option else element.get("value")
-    return values
+BRAND_FIELDS = ("name", "website", "contact_email", "logo_url")
+ANCHOR_FIELDS = ("kind", "name", "country", "url", "ios_url", "android_url", "product_id")
+FORMS = {
+    BRAND_ADD: AssetForm(BRAND_FIELDS, assets.BrandDraft, assets.add_brand, render_brand_saved),
+    BRAND_EDIT: AssetForm(BRAND_FIELDS, assets.BrandDraft, assets.update_brand, render_brand_saved),
+    ADS_ACCOUNT_ADD: AssetForm(
+        ("advertiser_id", "display_name"),
+        assets.AdsAccountDraft,
+        assets.add_ads_account,
+        render_ads_account_saved,
+    ),
+    ADS_ACCOUNT_EDIT: AssetForm(
+        ("display_name",),
+        assets.AdsAccountDraft,
+        assets.update_ads_account,
+        render_ads_account_saved,
+        refusal_field="display_name",
+    ),
+    ANCHOR_ADD: AssetForm(ANCHOR_FIELDS, assets.AnchorDraft, assets.add_anchor, render_anchor_saved),
+    ANCHOR_EDIT: AssetForm(ANCHOR_FIELDS, assets.AnchorDraft, assets.update_anchor, render_anchor_saved),
+}
 
 
-async def _save(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext, save: Save
+async def submit_asset(
+    ack: AsyncAck, view: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
-    """Run `save` in one transaction: errors go back inline, success closes the modal and confirms."""
+    """Save in one transaction: errors go back inline, success closes the modal and confirms."""
+    form = FORMS[view["callback_id"]]
+    # an edit form names the asset it edits as the service wants it (e.g. brand_id)
+    id_name = ID_NAMES.get(view["callback_id"])
+    values = read_values(view)
+    # only the form's own fields: a crafted extra block is ignored, a missing one is empty
+    draft = form.draft(**{name: values.get(name) for name in form.fields})
+    edited = {} if id_name is None else {id_name: metadata_id(view, id_name)}
     actor = Actor.from_context(context)
     try:
-        async with context["sessions"].begin() as session:
-            message = await save(session, actor)
+        async with sessions_of(context).begin() as session:
+            saved = await form.save(session, actor=actor, draft=draft, **edited)
+            step = await assets.next_step(session, actor=actor)
     except InvalidInput as exc:
         await ack(response_action="errors", errors=exc.errors)
         return
+    except (NotFound, Forbidden) as exc:
+        await ack(response_action="errors", errors={form.refusal_field: exc.message})
+        return
     await ack()
-    channel_id = read_metadata((body.get("view") or {}).get("private_metadata")).get("channel_id")
+    channel_id = metadata_of(view).get("channel_id")
     if not channel_id:
         return
+    message = form.render(saved, created=id_name is None, next_step=step)
     try:
         await client.chat_postEphemeral(channel=channel_id, user=actor.user_id, **message)
     except SlackApiError as exc:
@@ -69,114 +105,6 @@ async def _save(
         log.info("confirmation not shown in %s: %s", channel_id, exc.response.get("error"))
 
 
-async def submit_brand_add(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
-) -> None:
-    draft = assets.BrandDraft(**_pick(_values(body), "name", "website", "contact_email", "logo_url"))
-
-    async def save(session: AsyncSession, actor: Actor) -> dict[str, Any]:
-        brand = await assets.add_brand(session, actor=actor, draft=draft)
-        step = await assets.next_step(session, actor=actor)
-        return render_brand_saved(brand, created=True, next_step=step)
-
-    await _save(ack, body, client, context, save)
-
-
-async def submit_brand_edit(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
-) -> None:
-    draft = assets.BrandDraft(**_pick(_values(body), "name", "website", "contact_email", "logo_url"))
-    brand_id = read_metadata((body.get("view") or {}).get("private_metadata")).get("brand_id")
-
-    async def save(session: AsyncSession, actor: Actor) -> dict[str, Any]:
-        if not isinstance(brand_id, int):
-            raise NotFound("That brand profile doesn't exist any more, or isn't in this workspace.")
-        brand = await assets.update_brand(session, actor=actor, brand_id=brand_id, draft=draft)
-        step = await assets.next_step(session, actor=actor)
-        return render_brand_saved(brand, created=False, next_step=step)
-
-    try:
-        await _save(ack, body, client, context, save)
-    except (NotFound, Forbidden) as exc:
-        # the modal has no field for the brand itself: say it on the first one
-        await ack(response_action="errors", errors={"name": exc.message})
-
-
-async def submit_ads_account_add(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
-) -> None:
-    draft = assets.AdsAccountDraft(**_pick(_values(body), "advertiser_id", "display_name"))
-
-    async def save(session: AsyncSession, actor: Actor) -> dict[str, Any]:
-        account = await assets.add_ads_account(session, actor=actor, draft=draft)
-        step = await assets.next_step(session, actor=actor)
-        return render_ads_account_saved(account, next_step=step)
-
-    await _save(ack, body, client, context, save)
-
-
-async def submit_anchor_add(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
-) -> None:
-    fields = ("kind", "name", "country", "url", "ios_url", "android_url", "product_id")
-    draft = assets.AnchorDraft(**_pick(_values(body), *fields))
-
-    async def save(session: AsyncSession, actor: Actor) -> dict[str, Any]:
-        anchor = await assets.add_anchor(session, actor=actor, draft=draft)
-        step = await assets.next_step(session, actor=actor)
-        return render_anchor_saved(anchor, next_step=step)
-
-    await _save(ack, body, client, context, save)
-
-
-async def submit_ads_account_edit(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
-) -> None:
-    draft = assets.AdsAccountDraft(**_pick(_values(body), "display_name"))
-    account_id = read_metadata((body.get("view") or {}).get("private_metadata")).get("id")
-
-    async def save(session: AsyncSession, actor: Actor) -> dict[str, Any]:
-        if not isinstance(account_id, int):
-            raise NotFound("That Ads Manager account doesn't exist any more, or isn't in this workspace.")
-        account = await assets.update_ads_account(session, actor=actor, account_id=account_id, draft=draft)
-        step = await assets.next_step(session, actor=actor)
-        return render_ads_account_saved(account, next_step=step, created=False)
-
-    try:
-        await _save(ack, body, client, context, save)
-    except NotFound as exc:
-        await ack(response_action="errors", errors={"display_name": exc.message})
-
-
-async def submit_anchor_edit(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
-) -> None:
-    fields = ("kind", "name", "country", "url", "ios_url", "android_url", "product_id")
-    draft = assets.AnchorDraft(**_pick(_values(body), *fields))
-    anchor_id = read_metadata((body.get("view") or {}).get("private_metadata")).get("id")
-
-    async def save(session: AsyncSession, actor: Actor) -> dict[str, Any]:
-        if not isinstance(anchor_id, int):
-            raise NotFound("That anchor doesn't exist any more, or isn't in this workspace.")
-        anchor = await assets.update_anchor(session, actor=actor, anchor_id=anchor_id, draft=draft)
-        step = await assets.next_step(session, actor=actor)
-        return render_anchor_saved(anchor, next_step=step, created=False)
-
-    try:
-        await _save(ack, body, client, context, save)
-    except NotFound as exc:
-        await ack(response_action="errors", errors={"name": exc.message})
-
-
-def _pick(values: dict[str, str | None], *names: str) -> dict[str, str | None]:
-    """Only the form's own fields: a crafted extra block is ignored, a missing one is empty."""
-    return {name: values.get(name) for name in names}
-
-
 def register(app: AsyncApp) -> None:
-    app.view(BRAND_ADD)(submit_brand_add)
-    app.view(BRAND_EDIT)(submit_brand_edit)
-    app.view(ADS_ACCOUNT_ADD)(submit_ads_account_add)
-    app.view(ANCHOR_ADD)(submit_anchor_add)
-    app.view(ADS_ACCOUNT_EDIT)(submit_ads_account_edit)
-    app.view(ANCHOR_EDIT)(submit_anchor_edit)
+    for callback_id in FORMS:
+        app.view(callback_id)(submit_asset)

@@ -11,12 +11,11 @@ from bot.blocks.project_modals import (
     CREATE_CALLBACK,
     INVITE_CALLBACK,
     MANAGE_CALLBACK,
-    parse_private_project_id,
     render_composed_invite,
     render_created_view,
     render_edit_saved,
 )
-from bot.handlers.common import refresh_home, sessions_of, settings_of
+from bot.handlers.common import metadata_id, refresh_home, sessions_of, settings_of
 from bot.handlers.views.values import as_int, as_ints, read_values
 from bot.services import invites, projects
 from bot.services.errors import DomainError, InvalidInput, NotFound
@@ -56,16 +55,14 @@ async def submit_create(
 async def submit_manage(
     ack: AsyncAck, view: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
-    project_id = parse_private_project_id(view)
+    project_id = metadata_id(view, "project_id")
     changes = read_values(view)
     if "ads_accounts" in changes:
         changes["ads_accounts"] = as_ints(changes["ads_accounts"])
     actor = Actor.from_context(context)
     try:
         async with sessions_of(context).begin() as session:
-            edit = await projects.edit_project(
-                session, actor=actor, project_id=project_id or -1, changes=changes
-            )
+            edit = await projects.edit_project(session, actor=actor, project_id=project_id, changes=changes)
     except InvalidInput as invalid:
         await ack(response_action="errors", errors=invalid.errors)
         return
@@ -82,7 +79,7 @@ async def submit_invite_message(ack: AsyncAck, view: dict[str, Any], context: As
     try:
         async with sessions_of(context)() as session:
             project = await projects.get_project(
-                session, actor=actor, project_id=parse_private_project_id(view) or -1
+                session, actor=actor, project_id=metadata_id(view, "project_id")
             )
             overview = await projects.overview(session, project=project)
         message = invites.compose_invite_message(

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.jobs import enqueue
 from bot.jobs.registry import GiveUp, JobRun, RetryLater, job_kind
+from bot.services.job_rows import queue_about
 from bot.services.performance.chart import render_chart
 from bot.services.performance.report import ProjectPerformance, has_report_source, project_performance
 from bot.services.tiktok_oauth import connect_link
@@ -77,14 +77,8 @@ async def queue_chart(
     now: dt.datetime,
     key: str | None = None,
 ) -> bool:
-    assert project.id is not None
-    return await enqueue(
-        session,
-        kind=CHART,
-        key=key or f"perf-chart:{project.id}:{now:%Y%m%d%H%M}",
-        payload={"project_id": project.id, "requested_by": requested_by},
-        workspace_id=project.workspace_id,
-    )
+    key = key or f"perf-chart:{project.id}:{now:%Y%m%d%H%M}"
+    return await queue_about(session, project, kind=CHART, key=key, requested_by=requested_by)
 
 
 @job_kind(CHART, max_attempts=5, rate=1.0, burst=2)

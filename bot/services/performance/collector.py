@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from bot.jobs import enqueue
 from bot.jobs.registry import JobRun, RetryLater, job_kind, periodic
 from bot.services import connections
+from bot.services.job_rows import queue_about
 from bot.services.performance import seams
 from bot.services.performance.sources import ADS, SOURCES, DailyFigure, Target
 from bot.settings import Settings
@@ -68,14 +68,8 @@ async def queue_collection(
     now: dt.datetime,
     key: str | None = None,
 ) -> bool:
-    assert project.id is not None
-    return await enqueue(
-        session,
-        kind=COLLECT,
-        key=key or f"metrics:{project.id}:{period_of(now, settings.metrics_refresh_hours)}",
-        payload={"project_id": project.id},
-        workspace_id=project.workspace_id,
-    )
+    period = period_of(now, settings.metrics_refresh_hours)
+    return await queue_about(session, project, kind=COLLECT, key=key or f"metrics:{project.id}:{period}")
 
 
 async def connected_workspaces(session: AsyncSession, *, settings: Settings) -> set[int] | None:
@@ -96,18 +90,8 @@ async def queue_refreshes(session: AsyncSession, now: dt.datetime, settings: Set
     workspaces = await connected_workspaces(session, settings=settings)
     if workspaces is not None and not workspaces:
         return 0
-    query = (
-        select(LiteProject)
-        .where(
-            col(LiteProject.archived_at).is_(None),
-            col(LiteProject.id).in_(select(Video.project_id).where(col(Video.tiktok_video_id).is_not(None))),
-        )
-        .order_by(col(LiteProject.id))
-    )
-    if workspaces is not None:
-        query = query.where(col(LiteProject.workspace_id).in_(workspaces))
     queued = 0
-    for project in (await session.execute(query)).scalars().all():
+    for project in await metric_queries.live_projects_with_tiktok_videos(session, workspace_ids=workspaces):
         queued += await queue_collection(session, project=project, settings=settings, now=now)
     return queued
 

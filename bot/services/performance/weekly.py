@@ -20,7 +20,8 @@ from bot.services.notices import NoticeKind, queue_notice
 from bot.services.performance import sources as s
 from bot.services.performance.report import VideoFigures, project_performance
 from bot.settings import Settings
-from storage.models import LiteProject, OutboxMessage, Video
+from storage import metrics as metric_queries
+from storage.models import LiteProject, OutboxMessage
 
 SEND_WEEKDAY = 0  # Monday
 SEND_FROM_HOUR = 9  # UTC
@@ -99,16 +100,8 @@ async def queue_weekly(session: AsyncSession, now: dt.datetime, settings: Settin
 async def queue_weekly_now(session: AsyncSession, *, today: dt.date) -> int:
     """Queue last week's summary for every live project that has figures for it."""
     week_start = week_before(today)
-    query = (
-        select(LiteProject)
-        .where(
-            col(LiteProject.archived_at).is_(None),
-            col(LiteProject.id).in_(select(Video.project_id).where(col(Video.tiktok_video_id).is_not(None))),
-        )
-        .order_by(col(LiteProject.id))
-    )
     queued = 0
-    for project in (await session.execute(query)).scalars().all():
+    for project in await metric_queries.live_projects_with_tiktok_videos(session):
         assert project.id is not None
         key = f"performance-weekly:{project.id}:{week_start.isoformat()}"
         # the check runs hourly on Mondays: a project already done this week costs one lookup

@@ -6,8 +6,6 @@ import pytest
 
 from bot.blocks.assets import (
     MARKETS,
-    modal_metadata,
-    read_metadata,
     render_ads_account_list,
     render_ads_account_modal,
     render_ads_account_saved,
@@ -66,14 +64,6 @@ def test_confirmations_are_valid_and_carry_one_next_action() -> None:
     ]:
         assert check_blocks(message["blocks"]) is None
         assert message["text"].count("Next: ") == 1
-
-
-def test_metadata_carries_only_ids_and_survives_garbage() -> None:
-    assert read_metadata(modal_metadata(channel_id="C1", brand_id=7)) == {"channel_id": "C1", "brand_id": 7}
-    assert read_metadata(modal_metadata(channel_id=None)) == {}
-    assert read_metadata("not json") == {}
-    assert read_metadata("[1, 2]") == {}
-    assert read_metadata(None) == {}
 
 
 # --- data -----------------------------------------------------------------------------------------

@@ -8,10 +8,7 @@ from sqlmodel import select
 
 from bot.blocks.assets import ADS_ACCOUNT_ADD, ANCHOR_ADD, BRAND_ADD
 from storage.models import AdsAccount, Anchor, BrandProfile, LiteProject
-from tests.bot.handlers.test_accounts import account_values
-from tests.bot.handlers.test_anchors import anchor_values
-from tests.bot.handlers.test_brands import brand_values
-from tests.bot.handlers.test_projects import create_values
+from tests.bot.handlers.helpers import account_values, anchor_values, brand_values, create_values
 from tests.harness.server import RunningServer
 from tests.harness.slack_requests import CHANNEL_ID, USER_ID
 

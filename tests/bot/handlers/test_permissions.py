@@ -189,12 +189,18 @@ async def test_someone_else_cannot_add_videos(server: RunningServer, owned: dict
 
     with pytest.raises(Forbidden) as refused:
         async with server.sessions() as session:
-            await linking.parse_pasted(session, actor=bob, project_id=owned["project"].id, text=links)
+            await linking.parse_pasted(
+                session, entitled=True, actor=bob, project_id=owned["project"].id, text=links
+            )
 
     assert "can add videos to “Summer glow”" in refused.value.message
     async with server.sessions() as session:
         pasted = await linking.parse_pasted(
-            session, actor=Actor(team_id=TEAM_ID, user_id=OWNER), project_id=owned["project"].id, text=links
+            session,
+            entitled=True,
+            actor=Actor(team_id=TEAM_ID, user_id=OWNER),
+            project_id=owned["project"].id,
+            text=links,
         )
     assert len(pasted.candidates) == 1
 

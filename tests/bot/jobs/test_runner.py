@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections import Counter
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from sqlalchemy import event, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
 
 from bot.jobs import enqueue
 from bot.jobs.kinds import prune_jobs
@@ -20,16 +20,10 @@ from storage import audit as audit_queries
 from storage import workspaces as workspace_queries
 from storage.db import create_engine, create_sessionmaker
 from storage.models import AuditEvent, Job, JobState, Workspace, utcnow
+from tests.factories import rows
 from tests.harness.server import make_settings
 
 FAST = JobRunnerConfig(poll_seconds=0.01, backoff_base=0.01, backoff_cap=0.05, lease_seconds=5)
-
-
-@pytest.fixture
-async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(database_url)
-    yield create_sessionmaker(engine)
-    await engine.dispose()
 
 
 def runner(sessions: async_sessionmaker[AsyncSession], kinds: dict[str, JobKind], **config: Any) -> JobRunner:
@@ -53,11 +47,6 @@ async def queue(sessions: async_sessionmaker[AsyncSession], count: int, kind: st
             )
     assert workspace.id is not None
     return workspace.id
-
-
-async def all_jobs(sessions: async_sessionmaker[AsyncSession]) -> list[Job]:
-    async with sessions() as session:
-        return list((await session.execute(select(Job).order_by(Job.id))).scalars().all())  # type: ignore[arg-type]
 
 
 def recording_kind(name: str = "note", **options: Any) -> tuple[JobKind, Counter[int]]:
@@ -85,7 +74,7 @@ async def test_a_key_is_queued_once(sessions: async_sessionmaker[AsyncSession]) 
         second = await enqueue(session, kind="note", key="same", payload={"other": True})
 
     assert (first, second) == (True, False)
-    assert len(await all_jobs(sessions)) == 1
+    assert len(await rows(sessions, Job)) == 1
 
 
 async def test_a_job_runs_and_records_its_outcome_once(sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -96,8 +85,8 @@ async def test_a_job_runs_and_records_its_outcome_once(sessions: async_sessionma
 
     assert handled == 3
     assert runs == Counter({0: 1, 1: 1, 2: 1})
-    assert [job.state for job in await all_jobs(sessions)] == [JobState.DONE] * 3
-    assert all(job.lease_owner is None and job.finished_at for job in await all_jobs(sessions))
+    assert [job.state for job in await rows(sessions, Job)] == [JobState.DONE] * 3
+    assert all(job.lease_owner is None and job.finished_at for job in await rows(sessions, Job))
     async with sessions() as session:
         assert len((await session.execute(select(AuditEvent))).scalars().all()) == 3
     assert await runner(sessions, {"note": kind}).run_once() == 0  # nothing runs twice
@@ -120,7 +109,7 @@ async def test_failures_back_off_then_park_with_the_reason(
     before = utcnow()
 
     assert await jobs.run_once() == 1
-    [job] = await all_jobs(sessions)
+    [job] = await rows(sessions, Job)
     assert (job.state, job.attempts, job.lease_owner) == (JobState.PENDING, 1, None)
     assert job.next_attempt_at >= before + dt.timedelta(seconds=48)  # 60 s, less the jitter
     assert await jobs.run_once() == 0  # not due yet
@@ -128,10 +117,10 @@ async def test_failures_back_off_then_park_with_the_reason(
         async with sessions.begin() as session:
             await session.execute(update(Job).values(next_attempt_at=utcnow()))  # time passes
         assert await jobs.run_once() == 1
-        [job] = await all_jobs(sessions)
+        [job] = await rows(sessions, Job)
         assert job.attempts == attempt
 
-    [job] = await all_jobs(sessions)
+    [job] = await rows(sessions, Job)
     assert (job.state, job.attempts, job.last_error) == (JobState.FAILED, 3, "TikTok answered HTTP 503")
     assert parked == ["flaky:0"]
 
@@ -143,7 +132,7 @@ async def test_give_up_parks_at_once(sessions: async_sessionmaker[AsyncSession])
     await queue(sessions, 1, kind="bad")
     await runner(sessions, {"bad": JobKind("bad", handler)}).run_once()
 
-    [job] = await all_jobs(sessions)
+    [job] = await rows(sessions, Job)
     assert (job.state, job.attempts) == (JobState.FAILED, 1)
 
 
@@ -160,7 +149,7 @@ async def test_a_worker_whose_lease_was_taken_over_records_nothing(
     await queue(sessions, 1, kind="slow")
     await runner(sessions, {"slow": JobKind("slow", handler)}).run_once()
 
-    [job] = await all_jobs(sessions)
+    [job] = await rows(sessions, Job)
     assert (job.state, job.lease_owner, job.attempts) == (JobState.PENDING, "other-replica", 0)
     async with sessions() as session:
         assert await workspace_queries.find_workspace(session, team_id="T0SHOULDNOT") is None
@@ -172,7 +161,7 @@ async def test_a_live_lease_is_respected_and_an_expired_one_taken_over(
     kind, runs = recording_kind()
     await queue(sessions, 2)
     async with sessions.begin() as session:
-        first, second = (await session.execute(select(Job).order_by(Job.id))).scalars().all()  # type: ignore[arg-type]
+        first, second = (await session.execute(select(Job).order_by(col(Job.id)))).scalars().all()
         first.lease_owner, first.lease_expires_at = "dead", utcnow() - dt.timedelta(seconds=1)
         second.lease_owner, second.lease_expires_at = "alive", utcnow() + dt.timedelta(minutes=5)
 
@@ -198,7 +187,7 @@ async def test_two_workers_run_each_job_once(
         await other_engine.dispose()
 
     assert runs == Counter({n: 1 for n in range(30)})
-    assert [job.state for job in await all_jobs(sessions)] == [JobState.DONE] * 30
+    assert [job.state for job in await rows(sessions, Job)] == [JobState.DONE] * 30
 
 
 async def test_a_kind_is_paced_to_its_rate(sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -237,8 +226,8 @@ async def test_jobs_done_a_month_ago_are_pruned_and_parked_ones_kept(
     long_ago = utcnow() - dt.timedelta(days=31)
     async with sessions.begin() as session:
         old_done, recent_done, old_failed = (
-            (await session.execute(select(Job).order_by(Job.id))).scalars().all()
-        )  # type: ignore[arg-type]
+            (await session.execute(select(Job).order_by(col(Job.id)))).scalars().all()
+        )
         old_done.state, old_done.finished_at = JobState.DONE, long_ago
         recent_done.state, recent_done.finished_at = JobState.DONE, utcnow()
         old_failed.state, old_failed.finished_at = JobState.FAILED, long_ago
@@ -247,4 +236,4 @@ async def test_jobs_done_a_month_ago_are_pruned_and_parked_ones_kept(
 
     await jobs.run_periodic()
 
-    assert [job.key for job in await all_jobs(sessions)] == ["note:1", "note:2"]
+    assert [job.key for job in await rows(sessions, Job)] == ["note:1", "note:2"]

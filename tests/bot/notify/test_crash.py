@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
-from sqlmodel import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col, select
 
-from bot.services.deliveries import deliver_video
 from bot.services.notices import queue_card_refresh
 from storage.db import create_engine, create_sessionmaker
 from storage.models import OutboxMessage, OutboxStatus
-from tests.factories import make_project, make_workspace
-from tests.harness.fake_slack import BOT_TOKEN, FakeSlack
-from tests.harness.server import free_port
-from tests.harness.slack_requests import SIGNING_SECRET
+from tests.factories import make_delivery, make_project, make_workspace
+from tests.harness.fake_slack import FakeSlack
+from tests.harness.replicas import start_serve
 
 CHANNELS = 20
 VIDEOS_PER_CHANNEL = 3
@@ -36,14 +33,11 @@ async def test_kill_9_mid_burst_then_restart_loses_and_repeats_nothing(
             project = await make_project(session, workspace=workspace, channel_id=f"C0CRASH{channel:03d}")
             await queue_card_refresh(session, project=project, reason="created")
             for number in range(VIDEOS_PER_CHANNEL):
-                handle = f"maker{channel:02d}{number}"
-                await deliver_video(
+                await make_delivery(
                     session,
-                    invite_token=project.invite_token,
-                    url=f"https://www.tiktok.com/@{handle}/video/{7_300_000_000_000_000_000 + channel * 10 + number}",
-                    creator_handle=handle,
-                    creator_email=f"{handle}@example.com",
-                    spark_code=None,
+                    project=project,
+                    number=channel * 10 + number,
+                    handle=f"maker{channel:02d}{number}",
                 )
     async with sessions() as session:
         rows = (await session.execute(select(OutboxMessage))).scalars().all()
@@ -58,7 +52,7 @@ async def test_kill_9_mid_burst_then_restart_loses_and_repeats_nothing(
     await wait_for_posts(fake_slack, 25, timeout=30)
     first.send_signal(signal.SIGKILL)
     await first.wait()
-    posted_before_restart = len(kept_keys(fake_slack))
+    posted_before_restart = len(fake_slack.kept_keys())
     assert 0 < posted_before_restart < len(expected), "the kill must land mid-burst"
     killed_in_flight = len(fake_slack.of("chat.postMessage"))
 
@@ -72,7 +66,7 @@ async def test_kill_9_mid_burst_then_restart_loses_and_repeats_nothing(
         second.send_signal(signal.SIGTERM)
         await asyncio.wait_for(second.wait(), timeout=20)
 
-    keys = kept_keys(fake_slack)
+    keys = fake_slack.kept_keys()
     twice = [key for key, count in Counter(keys).items() if count > 1]
     assert not twice, f"posted twice: {twice}"
     assert set(keys) == expected, "a message was lost"
@@ -85,33 +79,6 @@ async def test_kill_9_mid_burst_then_restart_loses_and_repeats_nothing(
     assert fake_slack.of("conversations.history")
 
 
-async def start_serve(fake: FakeSlack, database_url: str, cwd: Path) -> asyncio.subprocess.Process:
-    env = {
-        **{key: value for key, value in os.environ.items() if not key.startswith("SLACK_")},
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake.url,
-        "DATABASE_URL": database_url,
-        "PORT": str(free_port()),
-        "OUTBOX_LEASE_SECONDS": "2",
-        "LOG_LEVEL": "WARNING",
-        "TIKTOK_OEMBED_URL": "",
-    }
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "serve", env=env, cwd=cwd,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-    )  # fmt: skip
-
-
-def kept_keys(fake: FakeSlack) -> list[str]:
-    return [
-        message["metadata"]["event_payload"]["dedup_key"]
-        for messages in fake.messages.values()
-        for message in messages
-        if message.get("metadata")
-    ]
-
-
 async def wait_for_posts(fake: FakeSlack, count: int, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while len(fake.of("chat.postMessage")) < count:
@@ -119,9 +86,11 @@ async def wait_for_posts(fake: FakeSlack, count: int, timeout: float) -> None:
         await asyncio.sleep(0.005)
 
 
-async def pending_count(sessions) -> int:  # type: ignore[no-untyped-def]
+async def pending_count(sessions: async_sessionmaker[AsyncSession]) -> int:
     async with sessions() as session:
         rows = (
-            await session.execute(select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.PENDING))
+            await session.execute(
+                select(OutboxMessage).where(col(OutboxMessage.status) == OutboxStatus.PENDING)
+            )
         ).all()
     return len(rows)

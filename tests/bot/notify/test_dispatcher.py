@@ -13,13 +13,12 @@ import pytest
 from sqlmodel import select
 
 from bot.notify.dispatcher import DispatcherConfig
-from bot.services.deliveries import deliver_video
 from bot.services.notices import queue_card_refresh
 from bot.services.projects import set_invite_link_active
 from bot.services.subscriptions import set_broadcast, subscribe
 from bot.services.workspaces import Actor
 from storage.models import LiteProject, OutboxMessage, OutboxStatus
-from tests.factories import make_project, make_workspace
+from tests.factories import make_delivery, make_project, make_workspace
 from tests.harness.fake_slack import TEAM_ID, FakeSlack, Scripted
 from tests.harness.server import RunningServer, start_server
 
@@ -52,7 +51,7 @@ async def test_fifty_deliveries_arrive_once_through_429s_and_503s(make_server: A
         await deliver(server, projects[number % 5], number)
     await settle(server, timeout=30)
 
-    posted = posted_keys(server.fake)
+    posted = server.fake.kept_keys()
     alerts = [key for key in posted if key.startswith("video-delivered:")]
     assert len(alerts) == 50 and len(set(alerts)) == 50
     assert Counter(posted).most_common(1)[0][1] == 1  # nothing posted twice, cards included
@@ -124,7 +123,7 @@ async def test_not_in_channel_joins_a_public_channel_once_and_retries(make_serve
 
     (join,) = server.fake.of("conversations.join")  # once, though two messages went there
     assert join.args["channel"] == "C0PUBLIC01"
-    assert [key.split(":")[0] for key in posted_keys(server.fake)] == ["project-card", "project_paused"]
+    assert [key.split(":")[0] for key in server.fake.kept_keys()] == ["project-card", "project_paused"]
 
 
 async def test_a_private_channel_the_app_is_not_in_is_parked_with_what_to_do(make_server: Any) -> None:
@@ -300,35 +299,17 @@ async def a_project(server: RunningServer, **kwargs: Any) -> LiteProject:
 async def deliver(
     server: RunningServer, project: LiteProject, number: int, *, handle: str | None = None
 ) -> None:
-    handle = handle or f"maker{number:02d}"
     async with server.sessions.begin() as session:
-        await deliver_video(
-            session,
-            invite_token=project.invite_token,
-            url=f"https://www.tiktok.com/@{handle}/video/{7_300_000_000_000_000_000 + number}",
-            creator_handle=handle,
-            creator_email=f"{handle.replace('.', '')}@example.com",
-            spark_code=None,
-        )
+        await make_delivery(session, project=project, number=number, handle=handle or f"maker{number:02d}")
 
 
 async def pause(server: RunningServer, project: LiteProject) -> None:
     async with server.sessions.begin() as session:
-        await set_invite_link_active(session, actor=ALICE, project_id=project.id, active=False)  # type: ignore[arg-type]
+        await set_invite_link_active(session, actor=ALICE, project_id=project.id, active=False)
 
 
 def key_of(call: Any) -> str:
     return str(((call.args.get("metadata") or {}).get("event_payload") or {}).get("dedup_key", ""))
-
-
-def posted_keys(fake: FakeSlack) -> list[str]:
-    """The dedup keys of the messages Slack kept (what people saw), in order."""
-    return [
-        message["metadata"]["event_payload"]["dedup_key"]
-        for messages in fake.messages.values()
-        for message in messages
-        if message.get("metadata")
-    ]
 
 
 async def outbox_rows(server: RunningServer) -> list[OutboxMessage]:

@@ -12,10 +12,9 @@ from sqlmodel import select
 from bot.app import DISPATCHER_KEY, create_slack_client
 from bot.notify.dispatcher import DispatcherConfig, OutboxDispatcher
 from bot.services.notices import queue_card_refresh
-from storage import outbox as outbox_queries
 from storage.db import create_engine, create_sessionmaker
 from storage.models import OutboxMessage, OutboxStatus, utcnow
-from tests.factories import make_project, make_workspace
+from tests.factories import make_outbox_messages, make_project, make_workspace
 from tests.harness.fake_slack import BOT_TOKEN, FakeSlack
 from tests.harness.server import free_port, make_settings, start_server
 
@@ -79,16 +78,15 @@ async def test_stopping_hands_the_rest_of_a_paced_round_back_at_once(
     )
     server = await start_server(fake_slack, database_url, dispatcher_config=config)
     async with server.sessions.begin() as session:
-        workspace = await make_workspace(session)
-        for number in range(10):
-            await outbox_queries.add_outbox_message(
-                session,
-                workspace_id=workspace.id,  # type: ignore[arg-type]
-                dedup_key=f"bulk-summary:{number}",
-                kind="bulk_summary",
-                channel_id="C0PACED",
-                payload={"actor": "U0ALICE01", "active": False, "project_ids": []},
-            )
+        await make_outbox_messages(
+            session,
+            workspace=await make_workspace(session),
+            count=10,
+            key="bulk-summary",
+            kind="bulk_summary",
+            channel_id="C0PACED",
+            payload={"actor": "U0ALICE01", "active": False, "project_ids": []},
+        )
     server.runner.app[DISPATCHER_KEY].wake()
     await fake_slack.wait_for("chat.postMessage")
 

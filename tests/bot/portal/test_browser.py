@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from limits import RateLimitItemPerHour
@@ -19,13 +19,12 @@ from sqlalchemy import select
 
 from bot import i18n
 from bot.portal.routes import RATE_LIMITS_KEY
-from bot.services import linking
-from bot.services.workspaces import Actor
 from storage.models import LinkingRequest, LinkingRequestStatus, Video
-from tests.factories import make_brand, make_project, make_workspace
-from tests.harness.fake_slack import TEAM_ID
+from tests.factories import make_brand, make_project, make_workspace, new_linking_request
 from tests.harness.server import RunningServer
-from tests.harness.slack_requests import USER_ID
+
+if TYPE_CHECKING:
+    from playwright.async_api import ViewportSize
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
@@ -39,7 +38,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 # nothing listens there: the logo fails to load, as a brand's expired CDN link would
 BROKEN_LOGO = "https://127.0.0.1:9/logo.png"
 CODE = "#4lrl4IIbnY3H31X1KfPKGpyupUzbnHF5S7T/UbUsEBnnUOP4tYz9+Ek7tt6i7ms="
@@ -64,7 +63,8 @@ async def phone() -> AsyncIterator[Any]:
                 context = await browser.new_context(
                     viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale=locale
                 )
-                page = await context.new_page()
+                # Any: the page also carries `blocked`, what the Content Security Policy refused
+                page: Any = await context.new_page()
                 page.blocked = []
                 page.on(
                     "console",
@@ -117,6 +117,9 @@ async def test_a_creator_delivers_a_video_from_a_phone(server: RunningServer, ph
     assert (ARTIFACTS / "portal-phone.png").stat().st_size > 10_000
 
 
+# screenshots for a person to look at, ~15 s: each catalog's page is checked over HTTP in
+# test_languages.py and the phone layout by the tests around this one
+@pytest.mark.slow
 async def test_the_invite_page_in_every_language_on_a_phone(server: RunningServer, phone: Any) -> None:
     async with server.sessions.begin() as session:
         workspace = await make_workspace(session)
@@ -277,21 +280,11 @@ def _deadline() -> Any:
 
 
 async def _linking_request(server: RunningServer) -> LinkingRequest:
-    async with server.sessions.begin() as session:
-        workspace = await make_workspace(session)
-        brand = await make_brand(session, workspace=workspace, name="GlowCo", logo_url=BROKEN_LOGO)
-        project = await make_project(session, workspace=workspace, brand=brand, link_name="Summer glow")
-        assert project.id is not None
-        candidates, _, _ = linking.parse_lines(
+    return await new_linking_request(
+        server.sessions,
+        urls=(
             f"https://www.tiktok.com/@{LONG_HANDLE}/video/7301234567890123456\n"
             f"https://www.tiktok.com/@{LONG_HANDLE}/video/7301234567890123457"
-        )
-        confirmation = await linking.confirm_videos(
-            session,
-            actor=Actor(team_id=TEAM_ID, user_id=USER_ID),
-            project_id=project.id,
-            candidates=candidates,
-            selected=[c.key for c in candidates],
-            expires_after_days=30,
-        )
-        return confirmation.requests[0].request
+        ),
+        logo_url=BROKEN_LOGO,
+    )

@@ -127,7 +127,7 @@ async def test_validation_messages_come_translated_and_first(server: RunningServ
 
 
 async def test_a_linking_request_speaks_the_language_and_declines_after_asking(server: RunningServer) -> None:
-    from tests.bot.portal.test_linking_page import new_request
+    from tests.bot.portal.test_linking import new_request
 
     request = await new_request(server)
     page_url = f"{server.url}/a/{request.token}"
@@ -211,7 +211,7 @@ async def test_a_photo_post_is_refused_in_portuguese_and_the_form_says_so_first(
 
 
 async def test_a_cut_off_spark_code_is_refused_in_japanese_on_the_linking_page(server: RunningServer) -> None:
-    from tests.bot.portal.test_linking_page import new_request
+    from tests.bot.portal.test_linking import new_request
 
     request = await new_request(server)
     cut_off = CODE[:30]
@@ -233,7 +233,7 @@ async def test_a_cut_off_spark_code_is_refused_in_japanese_on_the_linking_page(s
 
 
 async def test_a_paused_linking_request_says_so_in_german_with_a_german_date(server: RunningServer) -> None:
-    from tests.bot.portal.test_linking_page import new_request
+    from tests.bot.portal.test_linking import new_request
 
     request = await new_request(server, created=dt.datetime(2031, 11, 7, 9, 0, tzinfo=dt.UTC))
     async with server.sessions.begin() as session:

@@ -8,12 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.bot.portal.test_invite_page import (
-    assert_security_headers,
-    fetch,
-    new_project,
-    stored_videos,
-)
+from tests.bot.portal.test_routes import assert_security_headers, fetch, new_project, stored_videos
 from tests.factories import a_spark_code
 from tests.harness.fake_slack import FakeSlack
 from tests.harness.server import RunningServer, start_server
@@ -205,8 +200,8 @@ async def test_one_client_alternating_between_two_replicas_has_one_budget(
 async def test_a_refused_linking_answer_keeps_the_spark_codes_typed(
     fake_slack: FakeSlack, database_url: str
 ) -> None:
-    from tests.bot.portal.test_linking_page import CODE_A, new_request
-    from tests.bot.portal.test_linking_page import post as answer
+    from tests.bot.portal.test_linking import CODE_A, new_request
+    from tests.bot.portal.test_linking import post as answer
 
     server = await start_server(fake_slack, database_url, creator_posts_per_link=1)
     try:

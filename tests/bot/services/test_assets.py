@@ -2,38 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services import assets
 from bot.services.assets import AdsAccountDraft, AnchorDraft, BrandDraft, NextStep
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.workspaces import Actor
-from storage.db import create_engine, create_sessionmaker
 from storage.models import AdsAccount, Anchor, AnchorKind, AuditEvent, BrandProfile
+from tests.factories import count, rows
 from tests.harness.fake_slack import TEAM_ID
 from tests.harness.slack_requests import USER_ID
-
-
-@pytest.fixture
-async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(database_url)
-    yield create_sessionmaker(engine)
-    await engine.dispose()
-
-
-async def count(sessions: async_sessionmaker[AsyncSession], model: Any) -> int:
-    async with sessions() as session:
-        return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
-
-
-async def audit_events(sessions: async_sessionmaker[AsyncSession]) -> list[AuditEvent]:
-    async with sessions() as session:
-        return list((await session.execute(select(AuditEvent).order_by(AuditEvent.id))).scalars().all())
 
 
 async def invalid(sessions: async_sessionmaker[AsyncSession], call: Any) -> dict[str, str]:
@@ -56,7 +37,7 @@ async def test_adding_a_brand_stores_its_domain_and_audits_it(
     assert brand.domain == "glowco.com"
     assert brand.website == "https://www.glowco.com"
     assert brand.created_by == USER_ID
-    (event,) = await audit_events(sessions)
+    (event,) = await rows(sessions, AuditEvent)
     assert (event.action, event.target_type, event.target_id, event.actor) == (
         "brand.created",
         "brand",
@@ -114,7 +95,7 @@ async def test_bad_brand_input_is_refused_on_its_field_and_stores_nothing(
     assert list(errors) == [field]
     assert words in errors[field]
     assert await count(sessions, BrandProfile) == 0
-    assert await audit_events(sessions) == []
+    assert await rows(sessions, AuditEvent) == []
 
 
 async def test_every_bad_brand_field_is_reported_at_once(sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -173,7 +154,7 @@ async def test_updating_a_brand_rechecks_everything_and_audits_the_difference(
         "uk@glowco.co.uk",
     )
     assert updated.updated_at >= created_at
-    event = (await audit_events(sessions))[-1]
+    event = (await rows(sessions, AuditEvent))[-1]
     assert (event.action, event.actor) == ("brand.updated", ALICE.user_id)
     assert event.before == {
         "name": "GlowCo",
@@ -213,7 +194,7 @@ async def test_an_unchanged_brand_writes_no_audit_event(sessions: async_sessionm
     async with sessions.begin() as session:
         await assets.update_brand(session, actor=ALICE, brand_id=brand.id, draft=brand_draft())
 
-    assert [event.action for event in await audit_events(sessions)] == ["brand.created"]
+    assert [event.action for event in await rows(sessions, AuditEvent)] == ["brand.created"]
 
 
 async def test_a_brand_of_another_workspace_is_not_found(sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -251,7 +232,7 @@ async def test_a_concurrent_twin_hitting_the_unique_constraint_gets_the_same_inl
 
     assert "already a brand profile called “GlowCo”" in errors["name"]
     assert await count(sessions, BrandProfile) == 1
-    assert len(await audit_events(sessions)) == 1
+    assert len(await rows(sessions, AuditEvent)) == 1
 
 
 # --- TikTok Ads Manager accounts --------------------------------------------------------------
@@ -266,7 +247,7 @@ async def test_adding_an_ads_account_stores_and_audits_it(sessions: async_sessio
         )
 
     assert (account.advertiser_id, account.display_name) == ("7123456789012345678", "GlowCo US")
-    (event,) = await audit_events(sessions)
+    (event,) = await rows(sessions, AuditEvent)
     assert (event.action, event.target_type, event.target_id) == (
         "ads_account.created",
         "ads_account",
@@ -298,7 +279,7 @@ async def test_bad_ads_account_input_is_refused_on_its_field(
 
     assert list(errors) == [field]
     assert await count(sessions, AdsAccount) == 0
-    assert await audit_events(sessions) == []
+    assert await rows(sessions, AuditEvent) == []
 
 
 async def test_an_advertiser_id_is_added_once_per_workspace(
@@ -380,7 +361,7 @@ async def test_each_anchor_kind_keeps_only_the_links_it_uses(
     assert anchor.kind == AnchorKind(draft["kind"])
     assert anchor.country == "US"
     assert {key: getattr(anchor, key) for key in stored} == stored
-    (event,) = await audit_events(sessions)
+    (event,) = await rows(sessions, AuditEvent)
     assert (event.action, event.target_type, event.target_id) == ("anchor.created", "anchor", anchor.id)
     assert event.after is not None and event.after["kind"] == draft["kind"]
 
@@ -414,7 +395,7 @@ async def test_bad_anchor_input_is_refused_on_the_right_field(
 
     assert set(errors) == fields
     assert await count(sessions, Anchor) == 0
-    assert await audit_events(sessions) == []
+    assert await rows(sessions, AuditEvent) == []
 
 
 async def test_a_missing_store_link_names_both_store_fields(

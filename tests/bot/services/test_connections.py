@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services import connections
 from bot.settings import Settings
-from storage.db import create_engine, create_sessionmaker
 from storage.models import OutboxMessage, TikTokConnection, TikTokConnectionKind, TikTokConnectionStatus
-from tests.factories import make_workspace
+from tests.factories import make_connection, make_workspace
 from tests.harness.server import make_settings
 from tests.harness.slack_requests import USER_ID
 
 BUSINESS = TikTokConnectionKind.BUSINESS
-
-
-@pytest.fixture
-async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(database_url)
-    yield create_sessionmaker(engine)
-    await engine.dispose()
 
 
 def settings_with(database_url: str, **overrides: object) -> Settings:
@@ -32,25 +21,49 @@ def settings_with(database_url: str, **overrides: object) -> Settings:
     )
 
 
+async def connect(
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    *,
+    workspace_id: int,
+    access_token: str,
+    account_ids: list[str],
+) -> int:
+    """Connect the workspace to TikTok API for Business as USER_ID; the connection's id."""
+    async with sessions.begin() as session:
+        connection = await make_connection(
+            session,
+            settings=settings,
+            workspace_id=workspace_id,
+            access_token=access_token,
+            account_ids=account_ids,
+        )
+    assert connection.id is not None
+    return connection.id
+
+
+async def new_workspace_id(sessions: async_sessionmaker[AsyncSession]) -> int:
+    async with sessions.begin() as session:
+        workspace = await make_workspace(session)
+    assert workspace.id is not None
+    return workspace.id
+
+
 async def test_the_token_is_encrypted_and_a_changed_secret_asks_for_reconnecting(
     sessions: async_sessionmaker[AsyncSession], database_url: str
 ) -> None:
     settings = settings_with(database_url)
-    async with sessions.begin() as session:
-        workspace = await make_workspace(session)
-        assert workspace.id is not None
-        await connections.connect(
-            session,
-            settings=settings,
-            workspace_id=workspace.id,
-            kind=BUSINESS,
-            access_token="act.secret-token",
-            account_ids=["7000000000000000001"],
-            connected_by=USER_ID,
-        )
+    workspace_id = await new_workspace_id(sessions)
+    await connect(
+        sessions,
+        settings,
+        workspace_id=workspace_id,
+        access_token="act.secret-token",
+        account_ids=["7000000000000000001"],
+    )
     async with sessions.begin() as session:
         credential = await connections.token_for(
-            session, settings=settings, workspace_id=workspace.id, kind=BUSINESS
+            session, settings=settings, workspace_id=workspace_id, kind=BUSINESS
         )
         raw = (await session.execute(select(TikTokConnection))).scalar_one().access_token_encrypted
     assert credential is not None and credential.access_token == "act.secret-token"
@@ -60,7 +73,7 @@ async def test_the_token_is_encrypted_and_a_changed_secret_asks_for_reconnecting
     rotated = settings_with(database_url, secret_key="x" * 40)
     async with sessions.begin() as session:
         assert (
-            await connections.token_for(session, settings=rotated, workspace_id=workspace.id, kind=BUSINESS)
+            await connections.token_for(session, settings=rotated, workspace_id=workspace_id, kind=BUSINESS)
             is None
         )
     async with sessions() as session:
@@ -74,20 +87,10 @@ async def test_a_refused_token_sends_one_dm_to_whoever_connected_it(
     sessions: async_sessionmaker[AsyncSession], database_url: str
 ) -> None:
     settings = settings_with(database_url)
-    async with sessions.begin() as session:
-        workspace = await make_workspace(session)
-        assert workspace.id is not None
-        connection = await connections.connect(
-            session,
-            settings=settings,
-            workspace_id=workspace.id,
-            kind=BUSINESS,
-            access_token="act.t",
-            account_ids=[],
-            connected_by=USER_ID,
-        )
-        connection_id = connection.id
-    assert connection_id is not None
+    workspace_id = await new_workspace_id(sessions)
+    connection_id = await connect(
+        sessions, settings, workspace_id=workspace_id, access_token="act.t", account_ids=[]
+    )
     for _ in range(3):  # three jobs hit the revoked token
         async with sessions.begin() as session:
             await connections.mark_needs_reconnecting_by_id(
@@ -95,23 +98,14 @@ async def test_a_refused_token_sends_one_dm_to_whoever_connected_it(
             )
     async with sessions.begin() as session:
         assert (
-            await connections.token_for(session, settings=settings, workspace_id=workspace.id, kind=BUSINESS)
+            await connections.token_for(session, settings=settings, workspace_id=workspace_id, kind=BUSINESS)
             is None
         )
         dms = (await session.execute(select(OutboxMessage))).scalars().all()
     assert len(dms) == 1 and dms[0].kind == "tiktok_reconnect" and dms[0].channel_id == USER_ID
 
     # connecting again, then being refused again, is news again
-    async with sessions.begin() as session:
-        await connections.connect(
-            session,
-            settings=settings,
-            workspace_id=workspace.id,
-            kind=BUSINESS,
-            access_token="act.u",
-            account_ids=[],
-            connected_by=USER_ID,
-        )
+    await connect(sessions, settings, workspace_id=workspace_id, access_token="act.u", account_ids=[])
     async with sessions.begin() as session:
         assert await connections.mark_needs_reconnecting_by_id(
             session, connection_id=connection_id, reason="40105"

@@ -1,21 +1,19 @@
-"""Deliveries through the invite link and reviews, on the services against a real SQLite file."""
+"""Deliveries through the invite link, on the services against a real database."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services import deliveries, reviews
+from bot.services import deliveries
 from bot.services.deliveries import ProjectPaused, VideoOfAnotherCreator
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.workspaces import Actor
-from storage.db import create_engine, create_sessionmaker
 from storage.models import (
     AuditEvent,
     LiteProject,
@@ -25,7 +23,7 @@ from storage.models import (
     VideoSource,
     VideoStatus,
 )
-from tests.factories import make_project, make_video, make_workspace
+from tests.factories import count, new_project, rows
 from tests.harness.fake_slack import TEAM_ID
 from tests.harness.slack_requests import USER_ID
 
@@ -33,28 +31,6 @@ VIDEO_ID = "7301234567890123456"
 URL = f"https://www.tiktok.com/@glow.maker/video/{VIDEO_ID}?is_from_webapp=1"
 CODE = "#4lrl4IIbnY3H31X1KfPKGpyupUzbnHF5S7T/UbUsEBnnUOP4tYz9+Ek7tt6i7ms="
 ACTOR = Actor(team_id=TEAM_ID, user_id=USER_ID)
-
-
-@pytest.fixture
-async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(database_url)
-    yield create_sessionmaker(engine)
-    await engine.dispose()
-
-
-async def new_project(sessions: async_sessionmaker[AsyncSession], **kwargs: Any) -> LiteProject:
-    async with sessions.begin() as session:
-        return await make_project(session, **kwargs)
-
-
-async def rows(sessions: async_sessionmaker[AsyncSession], model: Any) -> list[Any]:
-    async with sessions() as session:
-        return list((await session.execute(select(model).order_by(model.id))).scalars().all())
-
-
-async def count(sessions: async_sessionmaker[AsyncSession], model: Any) -> int:
-    async with sessions() as session:
-        return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
 
 
 async def deliver(sessions: async_sessionmaker[AsyncSession], project: LiteProject, **fields: Any) -> Any:
@@ -398,94 +374,6 @@ async def test_the_brief_has_the_project_its_brand_and_anchor(
     assert brief.project.id == project.id
     assert brief.brand.id == project.brand_id
     assert brief.anchor.id == project.anchor_id
-
-
-# --- reviews ------------------------------------------------------------------------------------
-
-
-async def test_approving_stores_the_state_audits_it_and_refreshes_the_card(
-    sessions: async_sessionmaker[AsyncSession],
-) -> None:
-    async with sessions.begin() as session:
-        project = await make_project(session)
-        video = await make_video(session, project=project)
-
-    async with sessions.begin() as session:
-        change = await reviews.set_review(session, actor=ACTOR, video_id=video.id, state=ReviewState.APPROVED)  # type: ignore[arg-type]
-
-    assert change.changed is True
-    [stored] = await rows(sessions, Video)
-    assert stored.review_state == ReviewState.APPROVED
-    [event] = await rows(sessions, AuditEvent)
-    assert (event.actor, event.action, event.before, event.after) == (
-        USER_ID,
-        "video.approved",
-        {"review_state": "unreviewed"},
-        {"review_state": "approved"},
-    )
-    [card] = await rows(sessions, OutboxMessage)
-    assert card.kind == "project_card"
-
-
-async def test_reviewing_twice_the_same_way_changes_nothing(
-    sessions: async_sessionmaker[AsyncSession],
-) -> None:
-    async with sessions.begin() as session:
-        project = await make_project(session)
-        video = await make_video(session, project=project, review_state=ReviewState.REJECTED)
-
-    async with sessions.begin() as session:
-        change = await reviews.set_review(session, actor=ACTOR, video_id=video.id, state="rejected")  # type: ignore[arg-type]
-
-    assert change.changed is False
-    assert await count(sessions, AuditEvent) == 0
-    assert await count(sessions, OutboxMessage) == 0
-
-
-@pytest.mark.parametrize("state", ["unreviewed", "maybe"])
-async def test_a_review_is_approve_or_reject(sessions: async_sessionmaker[AsyncSession], state: str) -> None:
-    async with sessions.begin() as session:
-        project = await make_project(session)
-        video = await make_video(session, project=project)
-
-    with pytest.raises(InvalidInput):
-        async with sessions.begin() as session:
-            await reviews.set_review(session, actor=ACTOR, video_id=video.id, state=state)  # type: ignore[arg-type]
-
-
-async def test_a_video_of_another_workspace_is_not_found(sessions: async_sessionmaker[AsyncSession]) -> None:
-    async with sessions.begin() as session:
-        other = await make_workspace(session, team_id="T0OTHER01")
-        project = await make_project(session, workspace=other)
-        video = await make_video(session, project=project)
-
-    with pytest.raises(NotFound):
-        async with sessions.begin() as session:
-            await reviews.set_review(session, actor=ACTOR, video_id=video.id, state="approved")  # type: ignore[arg-type]
-    with pytest.raises(NotFound):
-        async with sessions() as session:
-            await reviews.get_video(session, actor=ACTOR, video_id=video.id)  # type: ignore[arg-type]
-    with pytest.raises(NotFound):
-        async with sessions() as session:
-            await reviews.list_videos(session, actor=ACTOR, project_id=project.id)  # type: ignore[arg-type]
-    [stored] = await rows(sessions, Video)
-    assert stored.review_state == ReviewState.UNREVIEWED
-
-
-async def test_the_videos_list_is_newest_first_and_knows_the_total(
-    sessions: async_sessionmaker[AsyncSession],
-) -> None:
-    start = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
-    async with sessions.begin() as session:
-        project = await make_project(session)
-        for day in range(5):
-            await make_video(session, project=project, delivered_at=start + dt.timedelta(days=day))
-
-    async with sessions() as session:
-        listing = await reviews.list_videos(session, actor=ACTOR, project_id=project.id, limit=3)  # type: ignore[arg-type]
-
-    assert listing.total == 5
-    assert [video.delivered_at.day for video in listing.videos] == [5, 4, 3]
 
 
 OTHER_VIDEO = "7301234567890123999"

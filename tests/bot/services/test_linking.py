@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services import linking
@@ -16,7 +13,6 @@ from bot.services.linking import RequestAnswered, RequestExpired
 from bot.services.video_lookups import record_answer
 from bot.services.workspaces import Actor
 from bot.tiktok.oembed import OEmbedAnswer
-from storage.db import create_engine, create_sessionmaker
 from storage.models import (
     AuditEvent,
     Job,
@@ -29,28 +25,11 @@ from storage.models import (
     VideoSource,
     VideoStatus,
 )
-from tests.factories import make_project, make_video, make_workspace
+from tests.factories import make_project, make_video, make_workspace, new_project, rows
 from tests.harness.fake_slack import TEAM_ID
 from tests.harness.slack_requests import USER_ID
 
 ACTOR = Actor(team_id=TEAM_ID, user_id=USER_ID)
-
-
-@pytest.fixture
-async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(database_url)
-    yield create_sessionmaker(engine)
-    await engine.dispose()
-
-
-async def new_project(sessions: async_sessionmaker[AsyncSession], **kwargs: Any) -> LiteProject:
-    async with sessions.begin() as session:
-        return await make_project(session, **kwargs)
-
-
-async def rows(sessions: async_sessionmaker[AsyncSession], model: Any) -> list[Any]:
-    async with sessions() as session:
-        return list((await session.execute(select(model).order_by(model.id))).scalars().all())
 
 
 async def confirm(
@@ -63,7 +42,9 @@ async def confirm(
 ) -> linking.Confirmation:
     assert project.id is not None
     async with sessions.begin() as session:
-        pasted = await linking.parse_pasted(session, actor=ACTOR, project_id=project.id, text=text or PASTE)
+        pasted = await linking.parse_pasted(
+            session, entitled=True, actor=ACTOR, project_id=project.id, text=text or PASTE
+        )
         return await linking.confirm_videos(
             session,
             actor=ACTOR,
@@ -71,6 +52,7 @@ async def confirm(
             candidates=pasted.candidates,
             selected=selected if selected is not None else [c.key for c in pasted.candidates],
             expires_after_days=30,
+            entitled=True,
             now=now,
         )
 
@@ -134,7 +116,9 @@ async def test_videos_already_in_the_project_are_duplicates(
     assert project.id is not None
 
     async with sessions() as session:
-        pasted = await linking.parse_pasted(session, actor=ACTOR, project_id=project.id, text=PASTE)
+        pasted = await linking.parse_pasted(
+            session, entitled=True, actor=ACTOR, project_id=project.id, text=PASTE
+        )
 
     assert [c.key for c in pasted.candidates] == [VIDEO_B, VIDEO_C]
     assert [(d.line, d.reason) for d in pasted.duplicates] == [(1, "Already in this project; skipped.")]
@@ -149,7 +133,7 @@ async def test_nothing_addable_is_an_error_on_the_urls_field(
     async with sessions() as session:
         with pytest.raises(InvalidInput) as refused:
             await linking.parse_pasted(
-                session, actor=ACTOR, project_id=project.id, text="nope\nhttps://example.com/x"
+                session, entitled=True, actor=ACTOR, project_id=project.id, text="nope\nhttps://example.com/x"
             )
 
     assert "Line 1:" in refused.value.errors["urls"] and "Line 2:" in refused.value.errors["urls"]
@@ -165,7 +149,7 @@ async def test_a_project_of_another_workspace_is_not_found(
 
     async with sessions() as session:
         with pytest.raises(NotFound):
-            await linking.parse_pasted(session, actor=ACTOR, project_id=project.id, text=PASTE)
+            await linking.parse_pasted(session, entitled=True, actor=ACTOR, project_id=project.id, text=PASTE)
 
 
 # --- confirming ---------------------------------------------------------------------------------
@@ -220,7 +204,9 @@ async def test_a_video_added_meanwhile_is_skipped_at_confirm(
     project = await new_project(sessions)
     assert project.id is not None
     async with sessions() as session:
-        pasted = await linking.parse_pasted(session, actor=ACTOR, project_id=project.id, text=PASTE)
+        pasted = await linking.parse_pasted(
+            session, entitled=True, actor=ACTOR, project_id=project.id, text=PASTE
+        )
     async with sessions.begin() as session:
         stored = await session.get(LiteProject, project.id)
         assert stored is not None
@@ -234,6 +220,7 @@ async def test_a_video_added_meanwhile_is_skipped_at_confirm(
             candidates=pasted.candidates,
             selected=[c.key for c in pasted.candidates],
             expires_after_days=30,
+            entitled=True,
         )
 
     assert [c.key for c in confirmation.skipped] == [VIDEO_C]
@@ -261,7 +248,7 @@ async def test_accepting_authorizes_every_video_with_its_code(
         (VideoStatus.AUTHORIZED, CODE_1),
         (VideoStatus.AUTHORIZED, CODE_2),
     ]
-    assert all(abs((v.authorized_at - at).total_seconds()) < 1 for v in videos)
+    assert all(v.authorized_at and abs((v.authorized_at - at).total_seconds()) < 1 for v in videos)
     (stored,) = [r for r in await rows(sessions, LinkingRequest) if r.id == request.id]
     assert stored.status == LinkingRequestStatus.ACCEPTED and stored.answered_at is not None
     outbox = {row.dedup_key: row for row in await rows(sessions, OutboxMessage)}
@@ -415,7 +402,9 @@ async def test_with_lookups_each_video_with_an_id_is_checked_with_tiktok(
     assert project.id is not None
     text = f"{PASTE}\nhttps://vt.tiktok.com/ZSabc9999/ @sun.daze"
     async with sessions.begin() as session:
-        pasted = await linking.parse_pasted(session, actor=ACTOR, project_id=project.id, text=text)
+        pasted = await linking.parse_pasted(
+            session, entitled=True, actor=ACTOR, project_id=project.id, text=text
+        )
         await linking.confirm_videos(
             session,
             actor=ACTOR,
@@ -423,6 +412,7 @@ async def test_with_lookups_each_video_with_an_id_is_checked_with_tiktok(
             candidates=pasted.candidates,
             selected=[c.key for c in pasted.candidates],
             expires_after_days=30,
+            entitled=True,
             lookups=True,
         )
 
@@ -436,7 +426,7 @@ async def test_with_lookups_each_video_with_an_id_is_checked_with_tiktok(
     [sun] = [video for video in videos.values() if video.video_key == VIDEO_C]
     async with sessions.begin() as session:
         answer = OEmbedAnswer(embed_product_id=VIDEO_C, author_unique_id="someone.else", title="Beach day")
-        assert await record_answer(session, video_id=sun.id, answer=answer, alert=False) is True
+        assert await record_answer(session, video_id=sun.id, answer=answer, alert=False) is True  # type: ignore[arg-type]
     async with sessions() as session:
         checked = await session.get(Video, sun.id)
     assert checked is not None

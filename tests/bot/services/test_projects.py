@@ -3,30 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlmodel import select
 
 from bot.services import projects
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.projects import AmbiguousProject, ProjectDraft
 from bot.services.workspaces import Actor
-from storage.db import create_engine, create_sessionmaker
 from storage.models import AuditEvent, LiteProject, OutboxMessage
-from tests.factories import make_ads_account, make_anchor, make_brand, make_project, make_workspace
+from tests.factories import make_ads_account, make_anchor, make_brand, make_project, make_workspace, rows
 from tests.harness.fake_slack import TEAM_ID
 
 ALICE = Actor(team_id=TEAM_ID, user_id="U0ALICE01")
 TODAY = dt.date(2026, 6, 1)
-
-
-@pytest.fixture
-async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(database_url)
-    yield create_sessionmaker(engine)
-    await engine.dispose()
 
 
 async def draft_with_assets(session: AsyncSession, **overrides: object) -> ProjectDraft:
@@ -49,10 +39,6 @@ async def draft_with_assets(session: AsyncSession, **overrides: object) -> Proje
     return ProjectDraft(**values)  # type: ignore[arg-type]
 
 
-async def rows(session: AsyncSession, model: type) -> list:  # type: ignore[type-arg]
-    return list((await session.execute(select(model))).scalars().all())
-
-
 async def test_create_writes_project_audit_and_card_notice_together(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
@@ -60,10 +46,10 @@ async def test_create_writes_project_audit_and_card_notice_together(
         draft = await draft_with_assets(session)
         project = await projects.create_project(session, actor=ALICE, draft=draft, today=TODAY)
 
-    async with sessions() as session:
-        (audit,) = await rows(session, AuditEvent)
-        (notice,) = await rows(session, OutboxMessage)
+    (audit,) = await rows(sessions, AuditEvent)
+    (notice,) = await rows(sessions, OutboxMessage)
     assert project.active is True and project.created_by == "U0ALICE01"
+    assert audit.after is not None
     assert audit.after["authorization_days"] == 60 and audit.after["contact"] == "+1 555 010 0199"
     assert (notice.kind, notice.channel_id, notice.payload) == (
         "project_card",
@@ -112,8 +98,7 @@ async def test_invalid_drafts_name_the_field_and_store_nothing(
 
     assert list(raised.value.errors) == [field]
     assert message in raised.value.errors[field]
-    async with sessions() as session:
-        assert await rows(session, LiteProject) == []
+    assert await rows(sessions, LiteProject) == []
 
 
 @pytest.mark.parametrize("field", ["brand", "authorization_days", "anchor"])
@@ -144,12 +129,14 @@ async def test_update_writes_only_what_changed(sessions: async_sessionmaker[Asyn
     async with sessions.begin() as session:
         # the same values again: no audit event, no notice
         await projects.edit_project(
-            session, actor=ALICE, project_id=project.id, changes={"link_name": "New name"}
-        )  # type: ignore[arg-type]
+            session,
+            actor=ALICE,
+            project_id=project.id,  # type: ignore[arg-type]
+            changes={"link_name": "New name"},
+        )
 
-    async with sessions() as session:
-        (audit,) = await rows(session, AuditEvent)
-        kinds = sorted(message.kind for message in await rows(session, OutboxMessage))
+    (audit,) = await rows(sessions, AuditEvent)
+    kinds = sorted(message.kind for message in await rows(sessions, OutboxMessage))
     assert kinds == ["project_card", "project_updated"]  # the card, and one note in words
     assert (audit.before, audit.after) == ({"link_name": "Old name"}, {"link_name": "New name"})
 
@@ -162,8 +149,11 @@ async def test_moving_the_channel_posts_a_new_card_there(sessions: async_session
     async with sessions.begin() as session:
         moved = (
             await projects.edit_project(
-                session, actor=ALICE, project_id=project.id, changes={"channel": "C0NEWCHAN"}
-            )  # type: ignore[arg-type]
+                session,
+                actor=ALICE,
+                project_id=project.id,  # type: ignore[arg-type]
+                changes={"channel": "C0NEWCHAN"},
+            )
         ).project
 
     assert (moved.channel_id, moved.card_ts, moved.card_channel_id) == ("C0NEWCHAN", None, None)
@@ -178,14 +168,16 @@ async def test_pausing_twice_changes_once(sessions: async_sessionmaker[AsyncSess
         async with sessions.begin() as session:
             results.append(
                 await projects.set_invite_link_active(
-                    session, actor=ALICE, project_id=project.id, active=False
-                )  # type: ignore[arg-type]
+                    session,
+                    actor=ALICE,
+                    project_id=project.id,
+                    active=False,
+                )
             )
 
     assert [result.changed for result in results] == [True, False]
-    async with sessions() as session:
-        kinds = sorted(message.kind for message in await rows(session, OutboxMessage))
-        (audit,) = await rows(session, AuditEvent)
+    kinds = sorted(message.kind for message in await rows(sessions, OutboxMessage))
+    (audit,) = await rows(sessions, AuditEvent)
     assert kinds == ["project_card", "project_paused"]
     assert (audit.action, audit.before, audit.after) == (
         "project.paused",
@@ -203,12 +195,12 @@ async def test_projects_of_another_workspace_are_not_found(
 
     async with sessions() as session:
         with pytest.raises(NotFound):
-            await projects.get_project(session, actor=ALICE, project_id=theirs.id)  # type: ignore[arg-type]
+            await projects.get_project(session, actor=ALICE, project_id=theirs.id)
         with pytest.raises(NotFound):
             await projects.find_project(session, actor=ALICE, name="Theirs")
     with pytest.raises(NotFound):
         async with sessions.begin() as session:
-            await projects.set_invite_link_active(session, actor=ALICE, project_id=theirs.id, active=False)  # type: ignore[arg-type]
+            await projects.set_invite_link_active(session, actor=ALICE, project_id=theirs.id, active=False)
 
 
 async def test_find_by_exact_name_or_unique_prefix(sessions: async_sessionmaker[AsyncSession]) -> None:

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.notify.scheduler import SCHEDULER_KEY
 from bot.services import deliveries, reminders
-from storage.db import create_engine, create_sessionmaker
 from storage.models import (
     LinkingRequest,
     LinkingRequestStatus,
@@ -23,16 +19,9 @@ from storage.models import (
     VideoSource,
     VideoStatus,
 )
-from tests.factories import make_project, make_video
+from tests.factories import make_project, make_video, rows
 from tests.harness.server import RunningServer
 from tests.harness.slack_requests import CHANNEL_ID
-
-
-@pytest.fixture
-async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(database_url)
-    yield create_sessionmaker(engine)
-    await engine.dispose()
 
 
 async def authorized_video(
@@ -53,11 +42,6 @@ async def run(
         return await reminders.run_daily(session, now=now or NOW)
 
 
-async def outbox(sessions: async_sessionmaker[AsyncSession]) -> list[OutboxMessage]:
-    async with sessions() as session:
-        return list((await session.execute(select(OutboxMessage).order_by(OutboxMessage.id))).scalars().all())  # type: ignore[arg-type]
-
-
 async def stored(sessions: async_sessionmaker[AsyncSession], model: Any, row_id: Any) -> Any:
     async with sessions() as session:
         return await session.get(model, row_id)
@@ -75,7 +59,7 @@ async def test_an_authorization_ending_within_a_week_is_announced_once(
 
     assert first.ending == {video.project_id: [video.id]}
     assert not again.queued and not next_day.queued
-    (row,) = await outbox(sessions)
+    (row,) = await rows(sessions, OutboxMessage)
     assert row.kind == "reminder" and row.channel_id == CHANNEL_ID
     assert row.payload["reminder"] == "ending" and row.payload["video_ids"] == [video.id]
     assert (await stored(sessions, Video, video.id)).status == VideoStatus.AUTHORIZED
@@ -92,7 +76,7 @@ async def test_an_ended_authorization_is_expired_and_announced_once(
     assert first.ended == {video.project_id: [video.id]} and not first.ending
     assert not second.queued
     assert (await stored(sessions, Video, video.id)).status == VideoStatus.EXPIRED
-    reminders_sent = [row for row in await outbox(sessions) if row.kind == "reminder"]
+    reminders_sent = [row for row in await rows(sessions, OutboxMessage) if row.kind == "reminder"]
     assert [row.payload["reminder"] for row in reminders_sent] == ["ended"]
 
 
@@ -102,7 +86,7 @@ async def test_a_video_is_announced_ending_then_ended(sessions: async_sessionmak
     await run(sessions)
     await run(sessions, NOW + dt.timedelta(days=6))
 
-    kinds = [row.payload["reminder"] for row in await outbox(sessions) if row.kind == "reminder"]
+    kinds = [row.payload["reminder"] for row in await rows(sessions, OutboxMessage) if row.kind == "reminder"]
     assert kinds == ["ending", "ended"]
     assert (await stored(sessions, Video, video.id)).status == VideoStatus.EXPIRED
 
@@ -118,8 +102,8 @@ async def test_deadline_reminders_go_out_three_days_and_one_day_before(
         await run(sessions, NOW + dt.timedelta(days=day))
         await run(sessions, NOW + dt.timedelta(days=day, hours=2))
 
-    rows = [row for row in await outbox(sessions) if row.kind == "reminder"]
-    assert [(row.payload["project_id"], row.payload["days_left"]) for row in rows] == [
+    reminders_sent = [row for row in await rows(sessions, OutboxMessage) if row.kind == "reminder"]
+    assert [(row.payload["project_id"], row.payload["days_left"]) for row in reminders_sent] == [
         (project.id, 3),
         (project.id, 1),
     ]
@@ -134,8 +118,8 @@ async def test_a_deadline_reminder_missed_by_a_late_job_still_goes_out_once(
     await run(sessions)
     await run(sessions)
 
-    rows = [row for row in await outbox(sessions) if row.kind == "reminder"]
-    assert [row.payload["days_left"] for row in rows] == [2]
+    reminders_sent = [row for row in await rows(sessions, OutboxMessage) if row.kind == "reminder"]
+    assert [row.payload["days_left"] for row in reminders_sent] == [2]
 
 
 async def test_unanswered_requests_expire_with_their_videos(

@@ -5,14 +5,14 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
-from bot.tiktok.oembed import OEmbedClient, OEmbedUnavailable
+from bot.tiktok.oembed import OEmbedAnswer, OEmbedClient, OEmbedUnavailable
 from tests.harness.fake_tiktok import FakeTikTok
 
 ID = "7301234567890123456"
 LINK = f"https://www.tiktok.com/@glow.maker/video/{ID}"
 
 
-async def lookup(fake: FakeTikTok, link: str = LINK, *, timeout: float | None = None) -> object:
+async def lookup(fake: FakeTikTok, link: str = LINK, *, timeout: float | None = None) -> OEmbedAnswer:
     async with aiohttp.ClientSession() as http:
         return await OEmbedClient(fake.url, http, timeout=timeout).lookup(link)
 
@@ -22,13 +22,13 @@ async def test_an_answer_names_the_owner_title_id_and_thumbnail(fake_tiktok: Fak
 
     answer = await lookup(fake_tiktok)
 
-    assert answer.available  # type: ignore[attr-defined]
+    assert answer.available
     assert (answer.author_unique_id, answer.embed_product_id, answer.title) == (
         "real.owner",
         ID,
         "Morning routine",
-    )  # type: ignore[attr-defined]
-    assert answer.thumbnail_url.startswith("https://")  # type: ignore[attr-defined]
+    )
+    assert answer.thumbnail_url is not None and answer.thumbnail_url.startswith("https://")
     assert fake_tiktok.calls == [LINK]
 
 
@@ -38,7 +38,7 @@ async def test_a_short_link_answers_its_video_id(fake_tiktok: FakeTikTok) -> Non
 
     answer = await lookup(fake_tiktok, "https://vt.tiktok.com/ZSabc1234/")
 
-    assert answer.embed_product_id == ID  # type: ignore[attr-defined]
+    assert answer.embed_product_id == ID
 
 
 async def test_a_removed_video_answers_without_an_id(fake_tiktok: FakeTikTok) -> None:
@@ -47,8 +47,8 @@ async def test_a_removed_video_answers_without_an_id(fake_tiktok: FakeTikTok) ->
 
     answer = await lookup(fake_tiktok)
 
-    assert not answer.available  # type: ignore[attr-defined]
-    assert answer.status_code == 10101  # type: ignore[attr-defined]
+    assert not answer.available
+    assert answer.status_code == 10101
 
 
 async def test_a_429_is_retried_after_tiktoks_delay(fake_tiktok: FakeTikTok) -> None:

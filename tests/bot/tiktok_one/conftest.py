@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.factories import make_ads_account, make_anchor, make_brand, make_workspace
 from tests.harness.fake_slack import FakeSlack
 from tests.harness.fake_tiktok_business import FakeTikTokBusiness
 from tests.harness.fake_tiktok_one import FakeTikTokOne
@@ -31,27 +30,10 @@ async def server(
     running = await start_server(
         fake_slack,
         database_url,
-        tiktok_business_api_url=fake_tiktok_business.url,
-        tiktok_app_id=fake_tiktok_business.app_id,
-        tiktok_app_secret=fake_tiktok_business.app_secret,
+        **fake_tiktok_business.app_settings(),
         tiktok_webhook_secret=WEBHOOK_SECRET,
         tiktok_one_poll_seconds=POLL_SECONDS,
         linking_requests_enabled=True,
     )
     yield running
     await running.stop()
-
-
-async def make_assets(server: RunningServer) -> dict[str, int]:
-    """A brand, an anchor and an Ads Manager account, as the create modal needs."""
-    async with server.sessions.begin() as session:
-        workspace = await make_workspace(session)
-        brand = await make_brand(session, workspace=workspace, name="GlowCo")
-        anchor = await make_anchor(session, workspace=workspace, name="Serum page")
-        account = await make_ads_account(session, workspace=workspace, advertiser_id="7123456789012345678")
-    return {"brand": brand.id, "anchor": anchor.id, "account": account.id}  # type: ignore[dict-item]
-
-
-@pytest.fixture
-async def assets(server: RunningServer) -> dict[str, int]:
-    return await make_assets(server)

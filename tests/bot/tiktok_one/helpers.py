@@ -9,11 +9,10 @@ from typing import TypeVar
 
 from sqlmodel import select
 
-from bot.services import connections
 from storage.models import LiteProject, TikTokConnectionKind, Workspace
+from tests.factories import make_connection
 from tests.harness.fake_tiktok_one import FakeTikTokOne
 from tests.harness.server import RunningServer
-from tests.harness.slack_requests import USER_ID
 
 TOKEN = "act.tiktok-one-connected-0001"
 T = TypeVar("T")
@@ -25,14 +24,13 @@ async def connect_tiktok_one(server: RunningServer, fake: FakeTikTokOne) -> None
     async with server.sessions.begin() as session:
         workspace = (await session.execute(select(Workspace))).scalars().one()
         assert workspace.id is not None
-        await connections.connect(
+        await make_connection(
             session,
             settings=server.settings,
             workspace_id=workspace.id,
             kind=TikTokConnectionKind.TIKTOK_ONE,
             access_token=TOKEN,
             account_ids=list(fake.accounts),
-            connected_by=USER_ID,
         )
 
 

@@ -10,26 +10,15 @@ from sqlmodel import select
 from bot.blocks.assets import ANCHOR_ADD, BRAND_ADD
 from bot.blocks.connections import PICK_TIKTOK_ONE_ACCOUNT
 from storage.models import Anchor, BrandProfile, Job
-from tests.bot.handlers.test_anchors import anchor_values
-from tests.bot.handlers.test_brands import brand_values
-from tests.bot.handlers.test_projects import create_through_modal
+from tests.bot.handlers.helpers import anchor_values, brand_values, create_through_modal
 from tests.bot.tiktok_one.helpers import connect_tiktok_one, eventually, synced_project
 from tests.bot.tiktok_one.test_connect import connect_tiktok_one as connect_through_oauth
+from tests.factories import rows
 from tests.harness.fake_tiktok_one import FakeTikTokOne
 from tests.harness.server import RunningServer
 from tests.harness.slack_requests import CHANNEL_ID
 
 METADATA = json.dumps({"channel_id": CHANNEL_ID})
-
-
-async def brands(server: RunningServer) -> list[BrandProfile]:
-    async with server.sessions() as session:
-        return list((await session.execute(select(BrandProfile).order_by(BrandProfile.id))).scalars().all())  # type: ignore[arg-type]
-
-
-async def anchors(server: RunningServer) -> list[Anchor]:
-    async with server.sessions() as session:
-        return list((await session.execute(select(Anchor).order_by(Anchor.id))).scalars().all())  # type: ignore[arg-type]
 
 
 async def test_connecting_mirrors_tiktok_ones_brand_profiles_and_anchors_and_create_sends_their_ids(
@@ -44,13 +33,13 @@ async def test_connecting_mirrors_tiktok_ones_brand_profiles_and_anchors_and_cre
     await connect_through_oauth(server, fake_tiktok_one, count=1)
 
     async def mirrored() -> list[BrandProfile] | None:
-        found = await brands(server)
+        found = await rows(server.sessions, BrandProfile)
         return found if len(found) == 2 and all(b.tto_brand_profile_id for b in found) else None
 
     glowco, fresh = await eventually(mirrored)
     assert (glowco.name, glowco.tto_brand_profile_id) == ("GlowCo", "bp-glowco")  # the local one, tied
     assert (fresh.name, fresh.domain, fresh.tto_brand_profile_id) == ("FreshCo", "freshco.com", "bp-fresh")
-    [anchor] = await anchors(server)
+    [anchor] = await rows(server.sessions, Anchor)
     assert anchor.tto_anchor_id == "anchor-serum"
 
     # `brands` says which are in TikTok One, and what a mirrored one still lacks
@@ -86,7 +75,7 @@ async def test_brand_add_and_anchor_add_in_a_connected_workspace_make_them_in_ti
     assert brand_answer.text == "" and anchor_answer.text == ""
 
     async def brand_made() -> BrandProfile | None:
-        found = [b for b in await brands(server) if b.name == "FreshCo"]
+        found = [b for b in await rows(server.sessions, BrandProfile) if b.name == "FreshCo"]
         return found[0] if found and found[0].tto_brand_profile_id else None
 
     brand = await eventually(brand_made)
@@ -96,7 +85,7 @@ async def test_brand_add_and_anchor_add_in_a_connected_workspace_make_them_in_ti
     assert made.body["brand_website"] == "https://www.freshco.com"
 
     async def anchor_made() -> Anchor | None:
-        found = [a for a in await anchors(server) if a.name == "Serum launch"]
+        found = [a for a in await rows(server.sessions, Anchor) if a.name == "Serum launch"]
         return found[0] if found and found[0].tto_anchor_id else None
 
     anchor = await eventually(anchor_made)
@@ -119,7 +108,7 @@ async def test_a_brand_tiktok_one_already_has_is_taken_not_made_again(
     )
 
     async def tied() -> BrandProfile | None:
-        found = [b for b in await brands(server) if b.name == "FreshCo"]
+        found = [b for b in await rows(server.sessions, BrandProfile) if b.name == "FreshCo"]
         return found[0] if found and found[0].tto_brand_profile_id else None
 
     assert (await eventually(tied)).tto_brand_profile_id == "bp-fresh"
@@ -137,7 +126,7 @@ async def test_an_unconnected_workspace_keeps_its_assets_to_itself(
     )
 
     assert answer.text == ""
-    assert [b.name for b in await brands(server)] == ["GlowCo", "FreshCo"]
+    assert [b.name for b in await rows(server.sessions, BrandProfile)] == ["GlowCo", "FreshCo"]
     async with server.sessions() as session:
         kinds = (await session.execute(select(Job.kind))).scalars().all()
     assert not [kind for kind in kinds if kind.startswith("tto_")]
@@ -153,11 +142,11 @@ async def test_an_account_that_may_not_list_anchors_still_gets_its_brand_profile
     await connect_through_oauth(server, fake_tiktok_one, count=1)
 
     async def mirrored() -> BrandProfile | None:
-        [brand] = await brands(server)
+        [brand] = await rows(server.sessions, BrandProfile)
         return brand if brand.tto_brand_profile_id else None
 
     assert (await eventually(mirrored)).tto_brand_profile_id == "bp-glowco"
-    [anchor] = await anchors(server)
+    [anchor] = await rows(server.sessions, Anchor)
     assert anchor.tto_anchor_id is None
 
 
@@ -168,7 +157,7 @@ async def test_picking_another_account_mirrors_that_accounts_ids_instead(
     await connect_through_oauth(server, fake_tiktok_one, count=1)
 
     async def tied_to(profile_id: str) -> BrandProfile | None:
-        [brand] = await brands(server)
+        [brand] = await rows(server.sessions, BrandProfile)
         return brand if brand.tto_brand_profile_id == profile_id else None
 
     await eventually(lambda: tied_to("bp-glowco-1"))

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from bot.blocks.connections import CONNECT_TIKTOK, PICK_TIKTOK_ONE_ACCOUNT
 from bot.services import connections
 from storage.models import TikTokConnectionKind
-from tests.bot.portal.test_tiktok_connect import connect, home_view, stored
+from tests.bot.portal.test_tiktok import connect, home_view, stored
 from tests.harness.fake_tiktok_one import FakeTikTokOne
 from tests.harness.server import RunningServer
 
 TOKEN = "act.tiktok-one-0001"
 
 
-def connect_url(view: dict, kind: str) -> str:  # type: ignore[type-arg]
+def connect_url(view: dict[str, Any], kind: str) -> str:
     for block in view["blocks"]:
         for element in block.get("elements", []):
             if element.get("action_id") == CONNECT_TIKTOK and element.get("value") == kind:

@@ -7,14 +7,9 @@ from sqlmodel import select
 
 from bot.services import tiktok_one_sync
 from storage.models import Job, JobState, LiteProject
-from tests.bot.handlers.test_projects import (
-    create_through_modal,
-    manage_values,
-    stored,
-    text_of,
-)
-from tests.bot.tiktok_one.conftest import make_assets
+from tests.bot.handlers.helpers import create_through_modal, manage_values, text_of
 from tests.bot.tiktok_one.helpers import connect_tiktok_one, eventually, synced_project, the_project
+from tests.factories import make_assets, rows
 from tests.harness.fake_slack import FakeSlack
 from tests.harness.fake_tiktok_business import FakeTikTokBusiness
 from tests.harness.fake_tiktok_one import FakeTikTokOne
@@ -72,7 +67,7 @@ async def test_an_unconnected_workspace_makes_nothing_in_tiktok_one(
     assert project.tto_account_id is None and project.tto_invite_link is None
     assert f"/i/{project.invite_token}" in server.fake.of("chat.postMessage")[0].args["text"]
     assert fake_tiktok_one.campaigns == {}
-    assert await stored(server, Job) == []
+    assert await rows(server.sessions, Job) == []
 
 
 async def test_edit_details_updates_the_campaign_and_pause_says_where_the_switch_is(
@@ -121,7 +116,7 @@ async def test_a_create_tiktok_keeps_refusing_is_parked_with_its_reason(
     await create_through_modal(server, assets)
 
     async def parked() -> Job | None:
-        jobs = await stored(server, Job)
+        jobs = await rows(server.sessions, Job)
         return next((job for job in jobs if job.state is JobState.FAILED), None)
 
     job = await eventually(parked)
@@ -149,14 +144,10 @@ async def test_a_create_that_timed_out_is_found_not_made_again_after_a_restart(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(tiktok_one_sync, "CALL_TIMEOUT_SECONDS", 0.3)
-    settings = {
-        "tiktok_business_api_url": fake_tiktok_business.url,
-        "tiktok_app_id": fake_tiktok_business.app_id,
-        "tiktok_app_secret": fake_tiktok_business.app_secret,
-    }
+    settings = fake_tiktok_business.app_settings()
     first = await start_server(fake_slack, database_url, **settings)
     try:
-        assets_ = await make_assets(first)
+        assets_ = await make_assets(first.sessions)
         await connect_tiktok_one(first, fake_tiktok_one)
         fake_tiktok_one.create_times_out_once(1.0)  # TikTok makes it, but answers too late
         await create_through_modal(first, assets_)

@@ -10,29 +10,17 @@ import pytest
 from sqlmodel import select
 
 from bot.blocks.videos import VIDEO_DETAILS
-from bot.services import connections
 from bot.services.tiktok_one_sync import WEBHOOK_PATH, sign_webhook
-from storage.models import (
-    Job,
-    JobState,
-    LiteProject,
-    SparkCheck,
-    TikTokConnectionKind,
-    Video,
-    VideoStatus,
-)
-from tests.bot.handlers.test_linking import paste, select_and_confirm
-from tests.bot.handlers.test_projects import (
-    create_through_modal,
-    text_of,
-)
-from tests.bot.tiktok_one.conftest import POLL_SECONDS, WEBHOOK_SECRET, make_assets
+from storage.models import Job, JobState, LiteProject, SparkCheck, Video, VideoStatus
+from tests.bot.handlers.helpers import create_through_modal, paste, select_and_confirm, text_of
+from tests.bot.tiktok_one.conftest import POLL_SECONDS, WEBHOOK_SECRET
 from tests.bot.tiktok_one.helpers import connect_tiktok_one, eventually, synced_project
+from tests.factories import make_assets, make_connection
 from tests.harness.fake_slack import FakeSlack
 from tests.harness.fake_tiktok_business import FakeTikTokBusiness
 from tests.harness.fake_tiktok_one import FakeTikTokOne
 from tests.harness.server import RunningServer, start_server
-from tests.harness.slack_requests import CHANNEL_ID, USER_ID
+from tests.harness.slack_requests import CHANNEL_ID
 
 VIDEO_A = "7301234567890123456"
 VIDEO_B = "7301234567890123457"
@@ -220,14 +208,12 @@ async def test_a_spark_code_from_tiktok_one_is_verified_with_tiktok_for_business
     project = await connected_project(server, fake_tiktok_one, assets)
     fake_tiktok_one.business.add_token(BUSINESS_TOKEN, [ADVERTISER])
     async with server.sessions.begin() as session:
-        await connections.connect(
+        await make_connection(
             session,
             settings=server.settings,
             workspace_id=project.workspace_id,
-            kind=TikTokConnectionKind.BUSINESS,
             access_token=BUSINESS_TOKEN,
             account_ids=[ADVERTISER],
-            connected_by=USER_ID,
         )
     ends = dt.datetime(2027, 12, 1, tzinfo=dt.UTC)
     fake_tiktok_one.business.add_spark_code(
@@ -287,16 +273,11 @@ async def test_two_replicas_make_one_campaign_and_alert_each_delivery_once(
     fake_tiktok_one: FakeTikTokOne,
     database_url: str,
 ) -> None:
-    settings = {
-        "tiktok_business_api_url": fake_tiktok_business.url,
-        "tiktok_app_id": fake_tiktok_business.app_id,
-        "tiktok_app_secret": fake_tiktok_business.app_secret,
-        "tiktok_one_poll_seconds": POLL_SECONDS,
-    }
+    settings = {**fake_tiktok_business.app_settings(), "tiktok_one_poll_seconds": POLL_SECONDS}
     first = await start_server(fake_slack, database_url, **settings)
     second = await start_server(fake_slack, database_url, **settings)
     try:
-        assets_ = await make_assets(first)
+        assets_ = await make_assets(first.sessions)
         project = await connected_project(first, fake_tiktok_one, assets_)
         fake_tiktok_one.deliver(str(project.tto_campaign_id), DELIVERED)
         await eventually(lambda: _alerted(first, DELIVERED))

@@ -1,0 +1,148 @@
+"""The outbox: a queued card refresh is found through an index, so its cost doesn't grow with the
+backlog; replicas on PostgreSQL claim different rows, a row another replica is claiming is skipped,
+not waited for and not taken twice (`FOR UPDATE SKIP LOCKED`)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import sqlalchemy
+from sqlalchemy import event, func, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlmodel import col
+
+from bot.services.notices import queue_card_refresh
+from storage import outbox as outbox_queries
+from storage.db import create_engine, create_sessionmaker
+from storage.migrate import upgrade
+from storage.models import OutboxMessage, utcnow
+from tests.factories import make_outbox_messages, make_project, make_workspace
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(database_url)
+    yield engine
+    await engine.dispose()
+
+
+async def test_refreshes_of_one_card_merge_and_other_cards_keep_their_own(engine: AsyncEngine) -> None:
+    sessions = create_sessionmaker(engine)
+    async with sessions.begin() as session:
+        workspace = await make_workspace(session)
+        # ids 1 and 12..: a key prefix of one project must not catch another's card
+        projects = [await make_project(session, workspace=workspace, link_name=f"P{n}") for n in range(12)]
+        for project in projects:
+            assert await queue_card_refresh(session, project=project, reason="created")
+        assert not await queue_card_refresh(session, project=projects[0], reason="delivered:1")
+        assert not await queue_card_refresh(session, project=projects[11], reason="delivered:2")
+
+    async with sessions() as session:
+        rows = (await session.execute(select(OutboxMessage))).scalars().all()
+    assert len(rows) == 12
+    assert {row.refresh_key for row in rows} == {f"project-card:{project.id}" for project in projects}
+
+
+async def test_the_card_refresh_lookup_reads_an_index_not_the_whole_outbox(engine: AsyncEngine) -> None:
+    sessions = create_sessionmaker(engine)
+    async with sessions.begin() as session:
+        workspace = await make_workspace(session)
+        project = await make_project(session, workspace=workspace)
+        await make_outbox_messages(session, workspace=workspace, count=50, key="noise", channel_id="C0NOISE")
+    statements: list[tuple[str, Any]] = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("UPDATE OUTBOX"):
+            statements.append((statement, parameters))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", capture)
+    async with sessions.begin() as session:
+        await outbox_queries.touch_pending_outbox_message(session, refresh_key=f"project-card:{project.id}")
+    event.remove(engine.sync_engine, "before_cursor_execute", capture)
+    ((statement, parameters),) = statements
+
+    async with engine.connect() as connection:
+        raw = await connection.get_raw_connection()
+        if engine.dialect.name == "sqlite":
+            cursor = await raw.driver_connection.execute(f"EXPLAIN QUERY PLAN {statement}", parameters)  # type: ignore[union-attr]
+            plan = " ".join(str(row[-1]) for row in await cursor.fetchall())
+        else:
+            await connection.execute(text("SET enable_seqscan = off"))  # a tiny table is scanned anyway
+            rows = await raw.driver_connection.fetch(f"EXPLAIN {statement}", *parameters)  # type: ignore[union-attr]
+            plan = " ".join(row[0] for row in rows)
+        await connection.rollback()
+    assert "ix_outbox_refresh" in plan, plan
+
+    async with sessions() as session:
+        assert (await session.execute(select(func.count()).select_from(OutboxMessage))).scalar_one() == 50
+
+
+def test_sqlite_upgrade_gives_card_refreshes_still_queued_their_key(tmp_path: Any) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "0005")
+    engine = sqlalchemy.create_engine(url.replace("+aiosqlite", ""))
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO workspaces (team_id, enterprise_id, name, created_at) VALUES ('T1', '', '', '2026-01-01')"
+            )
+        )
+        for row_id, key, kind, status in (
+            (1, "project-card:7:created", "project_card", "pending"),
+            (2, "project-card:8:video-3", "project_card", "sent"),
+            (3, "video-delivered:9", "video_delivered", "pending"),
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO outbox (id, workspace_id, dedup_key, kind, channel_id, payload, status, "
+                    "attempts, created_at, next_attempt_at) VALUES (:id, 1, :key, :kind, 'C1', '{}', :status, 0, "
+                    "'2026-01-01', '2026-01-01')"
+                ),
+                {"id": row_id, "key": key, "kind": kind, "status": status},
+            )
+
+    upgrade(url)
+
+    with engine.connect() as connection:
+        keys: dict[int, str | None] = dict(
+            connection.execute(text("SELECT id, refresh_key FROM outbox ORDER BY id")).tuples().all()
+        )
+    engine.dispose()
+    assert keys == {1: "project-card:7", 2: None, 3: None}
+
+
+@pytest.mark.backends("postgres")
+async def test_a_row_being_claimed_by_another_replica_is_skipped(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as session:
+        workspace = await make_workspace(session)
+        assert workspace.id is not None
+        for n in (1, 2):
+            await outbox_queries.add_outbox_message(
+                session,
+                workspace_id=workspace.id,
+                dedup_key=f"claim-{n}",
+                kind="project_card",
+                channel_id="C0PROJECTS",
+                payload={},
+            )
+    later = utcnow() + dt.timedelta(hours=1)
+    async with sessions.begin() as other_replica:
+        first = (
+            await other_replica.execute(
+                select(OutboxMessage).where(col(OutboxMessage.dedup_key) == "claim-1").with_for_update()
+            )
+        ).scalar_one()
+        async with sessions.begin() as this_replica:
+            # a hang guard: without SKIP LOCKED this waits for the other replica's transaction
+            claimed = await asyncio.wait_for(
+                outbox_queries.due_outbox_messages(this_replica, now=later), timeout=20
+            )
+
+    assert [row.dedup_key for row in claimed] == ["claim-2"]
+    assert first.dedup_key == "claim-1"
