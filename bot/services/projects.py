@@ -18,20 +18,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import i18n
 from bot.services import tiktok_one_sync
-from bot.services.audit import changed_only
+from bot.services.audit import changed_only, record_event
 from bot.services.errors import Conflict, InvalidInput, NotFound
 from bot.services.notices import NoticeKind, queue_card_refresh, queue_notice
 from bot.services.permissions import may_manage, require_admin, require_manager
 from bot.services.validation import FieldError, clean_contact, clean_deadline, clean_text, is_channel_id
 from bot.services.workspaces import Actor, workspace_id_of
 from storage import assets as asset_queries
-from storage import audit as audit_queries
 from storage import outbox as outbox_queries
 from storage import projects as project_queries
 from storage.models import (
     AdsAccount,
     Anchor,
-    AuditEvent,
     AuthorizationPeriod,
     BrandProfile,
     LiteProject,
@@ -41,8 +39,8 @@ from storage.projects import VideoCounts
 from storage.sql import is_unique_violation
 
 AUTHORIZATION_PERIODS = tuple(period.value for period in AuthorizationPeriod)
-# what a change does to a project, as its audit event keeps it: (before, after); a creation has no before
-Sides = tuple[dict[str, Any] | None, dict[str, Any]]
+# what a change to a project's state does, as its audit event keeps it: (before, after)
+Sides = tuple[dict[str, Any], dict[str, Any]]
 IMMUTABLE_FIELDS = {"brand": "brand", "authorization_days": "ad authorization period", "anchor": "anchor"}
 CHANNEL_ID_PREFIXES = ("C", "G")
 AUTOMATIC_LANGUAGE = "auto"  # the Creator language option "each creator's phone decides"
@@ -166,12 +164,12 @@ async def create_project(
     await project_queries.set_project_ads_accounts(
         session, project_id=project.id, ads_account_ids=draft.ads_accounts
     )
-    event = _audit(
+    event = record_event(
         session,
-        actor=actor,
-        project=project,
+        project,
+        actor=actor.user_id,
         action="project.created",
-        change=(None, snapshot(project, sorted(set(draft.ads_accounts)))),
+        after=snapshot(project, sorted(set(draft.ads_accounts))),
     )
     await session.flush()
     await tiktok_one_sync.on_project_created(session, project=project)
@@ -548,12 +546,13 @@ async def edit_project(
         project.card_channel_id = None
         project.card_ts = None
     changed_before, changed_after = changed_only(before, after)
-    event = _audit(
+    event = record_event(
         session,
-        actor=actor,
-        project=project,
+        project,
+        actor=actor.user_id,
         action="project.updated",
-        change=(changed_before, changed_after),
+        before=changed_before,
+        after=changed_after,
     )
     await session.flush()
     if {"link_name", "description", "ads_account_ids"} & set(changed_after):
@@ -736,7 +735,8 @@ async def _record_change(
 ) -> int:
     """The audit event of a change to the project's state and its notice; returns the event's id."""
     project.updated_at = project.archived_at or utcnow()  # an archive's is the same moment
-    event = _audit(session, actor=actor, project=project, action=action, change=change)
+    before, after = change
+    event = record_event(session, project, actor=actor.user_id, action=action, before=before, after=after)
     await session.flush()
     assert event.id is not None
     await queue_notice(
@@ -748,21 +748,3 @@ async def _record_change(
         actor=actor.user_id,
     )
     return event.id
-
-
-def _audit(
-    session: AsyncSession, *, actor: Actor, project: LiteProject, action: str, change: Sides
-) -> AuditEvent:
-    """The audit event of a change to the project (`project.<what>`), added to the session."""
-    assert project.id is not None
-    before, after = change
-    return audit_queries.add_audit_event(
-        session,
-        workspace_id=project.workspace_id,
-        actor=actor.user_id,
-        action=action,
-        target_type="project",
-        target_id=project.id,
-        before=before,
-        after=after,
-    )
