@@ -59,9 +59,12 @@ _PROJECT_BY_TOKEN = sa_select(*LiteProject.__table__.columns).where(  # type: ig
 
 
 async def find_projects_by_name(
-    session: AsyncSession, *, workspace_id: int, name: str, limit: int = 10
+    session: AsyncSession, *, workspace_id: int, name: str, limit: int = 10, for_update: bool = False
 ) -> Sequence[LiteProject]:
-    """Projects whose link name equals `name` or starts with it, case-insensitively."""
+    """Projects whose link name equals `name` or starts with it, case-insensitively.
+
+    `for_update` locks what it finds, for a change that looks its project up by name.
+    """
     lowered = name.lower()
     link_name = func.lower(LiteProject.link_name)
     query = (
@@ -70,6 +73,8 @@ async def find_projects_by_name(
         .order_by(case((link_name == lowered, 0), else_=1), LiteProject.link_name)
         .limit(limit)
     )
+    if for_update:
+        query = query.with_for_update()
     return (await session.execute(query)).scalars().all()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
+from slack_sdk.models.views import View
 
 from bot.blocks.text import escape
 
@@ -35,20 +36,19 @@ def render_busy_message() -> dict[str, Any]:
 
 
 def render_notice(message: str) -> dict[str, Any]:
-    """A one-line ephemeral confirmation."""
+    """A one-line ephemeral confirmation, from plain text."""
+    return {**render_line(escape(message)), "replace_original": False}
+
+
+def render_line(markup: str) -> dict[str, Any]:
+    """One ephemeral line of ready mrkdwn (already escaped), e.g. an empty list saying how to start."""
     return {
         "response_type": "ephemeral",
-        "replace_original": False,
-        "text": escape(message),
-        "blocks": [SectionBlock(text=MarkdownTextObject(text=escape(message))).to_dict()],
+        "text": markup,
+        "blocks": [SectionBlock(text=MarkdownTextObject(text=markup)).to_dict()],
     }
 
 
 def render_error_modal(message: dict[str, Any]) -> dict[str, Any]:
     """The same answer as a small modal, for buttons that have no message to answer in."""
-    return {
-        "type": "modal",
-        "title": {"type": "plain_text", "text": "liteproject"},
-        "close": {"type": "plain_text", "text": "OK"},
-        "blocks": message["blocks"],
-    }
+    return View(type="modal", title="liteproject", close="OK", blocks=message["blocks"]).to_dict()

@@ -30,13 +30,21 @@ from slack_sdk.models.views import View
 
 from bot import i18n
 from bot.blocks.assets import ANCHOR_KIND_LABELS
-from bot.blocks.changes import sentence
+from bot.blocks.changes import project_change_phrases, sentence
 from bot.blocks.payloads import encode_metadata, encode_value
 from bot.blocks.projects import archive_button
 from bot.blocks.text import escape, truncate
 from bot.services.invites import InviteMessage
-from bot.services.projects import AUTHORIZATION_PERIODS, AUTOMATIC_LANGUAGE, ProjectOverview
-from storage.models import AdsAccount, Anchor, BrandProfile, LiteProject
+from bot.services.projects import (
+    AUTHORIZATION_PERIODS,
+    AUTOMATIC_LANGUAGE,
+    MAX_LENGTHS,
+    AssetChoices,
+    ManageForm,
+    ProjectEdit,
+    ProjectOverview,
+)
+from storage.models import AdsAccount, LiteProject
 
 CREATE_CALLBACK = "project_create"
 MANAGE_CALLBACK = "project_manage"
@@ -128,7 +136,7 @@ def _editable_inputs(
         "link_name": _text_input(
             "link_name",
             "Link name",
-            max_length=100,
+            max_length=MAX_LENGTHS["link_name"],
             initial=project.link_name if project else None,
             hint="Creators see this name in the invite link and in linking requests.",
             placeholder="e.g. Summer glow serum launch",
@@ -147,7 +155,7 @@ def _editable_inputs(
         "description": _text_input(
             "description",
             "Description",
-            max_length=3000,
+            max_length=MAX_LENGTHS["description"],
             multiline=True,
             initial=project.description if project else None,
             hint="Product positioning, target audiences, core features.",
@@ -155,7 +163,7 @@ def _editable_inputs(
         "deliverable": _text_input(
             "deliverable",
             "Deliverable",
-            max_length=1000,
+            max_length=MAX_LENGTHS["deliverable"],
             optional=True,
             initial=project.deliverable if project else None,
             placeholder="e.g. One 30–60 s video of your morning routine",
@@ -163,7 +171,7 @@ def _editable_inputs(
         "requirements": _text_input(
             "requirements",
             "Key requirements",
-            max_length=2000,
+            max_length=MAX_LENGTHS["requirements"],
             multiline=True,
             optional=True,
             initial=project.requirements if project else None,
@@ -198,13 +206,8 @@ def _editable_inputs(
     }
 
 
-def render_create_modal(
-    *,
-    brands: Sequence[BrandProfile],
-    anchors: Sequence[Anchor],
-    accounts: Sequence[AdsAccount],
-    channel_id: str | None,
-) -> dict[str, Any]:
+def render_create_modal(choices: AssetChoices, *, channel_id: str | None) -> dict[str, Any]:
+    brands, anchors, accounts = choices.brands, choices.anchors, choices.accounts
     missing = [
         what
         for what, present in (
@@ -314,8 +317,9 @@ def render_created_view(project: LiteProject, invite_url: str) -> dict[str, Any]
     ).to_dict()
 
 
-def render_manage_modal(overview: ProjectOverview, accounts: Sequence[AdsAccount]) -> dict[str, Any]:
+def render_manage_modal(form: ManageForm) -> dict[str, Any]:
     """Manage project link: the Active invite link switch and Edit details."""
+    overview = form.overview
     project = overview.project
     if project.active:
         state = ":large_green_circle: *Active invite link: on* — creators can deliver videos."
@@ -329,7 +333,7 @@ def render_manage_modal(overview: ProjectOverview, accounts: Sequence[AdsAccount
         toggle = ButtonElement(
             text="Resume link", action_id=TOGGLE_ACTIVE, value=encode_value(project.id, "on"), style="primary"
         )
-    inputs = _editable_inputs(accounts, project=project, selected_accounts=overview.accounts)
+    inputs = _editable_inputs(form.accounts, project=project, selected_accounts=overview.accounts)
     fixed = (
         f"*Brand:* {escape(overview.brand.name)} · *Ad authorization period:* {project.authorization_days} days · "
         f"*Anchor:* {escape(overview.anchor.name)}\nThese can't be changed after creation."
@@ -475,8 +479,10 @@ def render_composed_invite(message: InviteMessage) -> dict[str, Any]:
     ).to_dict()
 
 
-def render_edit_saved(project: LiteProject, phrases: list[str]) -> dict[str, Any]:
+def render_edit_saved(edit: ProjectEdit) -> dict[str, Any]:
     """The modal after Edit details: what was saved, in words, and where the team hears about it."""
+    project = edit.project
+    phrases = project_change_phrases(edit.before, edit.after, accounts=edit.accounts)
     if phrases:
         line = (
             f":white_check_mark: Saved “{escape(project.link_name)}”: you "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -20,10 +21,11 @@ from slack_sdk.models.blocks import (
 from bot import i18n
 from bot.blocks.assets import ANCHOR_KIND_LABELS
 from bot.blocks.changes import project_change_phrases, sentence
+from bot.blocks.errors import render_line, render_notice
 from bot.blocks.payloads import encode_value
 from bot.blocks.text import escape, slack_date, truncate
 from bot.blocks.videos import VIDEO_LIST_TO_REVIEW
-from bot.services.projects import ProjectOverview, ProjectPage, syncing_with_tiktok_one
+from bot.services.projects import ActiveChange, ProjectOverview, ProjectPage, syncing_with_tiktok_one
 from bot.tiktok.tiktok_one import TIKTOK_ONE_WEB_URL
 from storage.models import LiteProject
 from storage.projects import VideoCounts
@@ -55,18 +57,27 @@ def restore_button(project: LiteProject) -> ButtonElement:
 
 
 def archive_button(project: LiteProject) -> ButtonElement:
-    return ButtonElement(
+    return _asking_first(
+        project,
         text="Archive project",
         action_id=ARCHIVE_PROJECT,
+        title="Archive this project?",
+        question="Its invite link goes off and it leaves lists and App Home. Videos, history and export stay; "
+        "Restore brings it back.",
+        confirm="Archive",
+    )
+
+
+def _asking_first(
+    project: LiteProject, *, text: str, action_id: str, title: str, question: str, confirm: str
+) -> ButtonElement:
+    """A red button that asks before it acts on the project."""
+    return ButtonElement(
+        text=text,
+        action_id=action_id,
         value=encode_value(project.id),
         style="danger",
-        confirm=ConfirmObject(
-            title="Archive this project?",
-            text="Its invite link goes off and it leaves lists and App Home. Videos, history and export stay; "
-            "Restore brings it back.",
-            confirm="Archive",
-            deny="Cancel",
-        ),
+        confirm=ConfirmObject(title=title, text=question, confirm=confirm, deny="Cancel"),
     )
 
 
@@ -92,17 +103,13 @@ def pause_or_resume_button(project: LiteProject) -> ButtonElement:
     """Pause (asking first) for an active project, Resume for a paused one."""
     if not project.active:
         return ButtonElement(text="Resume", action_id=RESUME_PROJECT, value=encode_value(project.id))
-    return ButtonElement(
+    return _asking_first(
+        project,
         text="Pause",
         action_id=PAUSE_PROJECT,
-        value=encode_value(project.id),
-        style="danger",
-        confirm=ConfirmObject(
-            title="Pause this project?",
-            text="Creators won't be able to deliver videos through the invite link until you resume it.",
-            confirm="Pause",
-            deny="Cancel",
-        ),
+        title="Pause this project?",
+        question="Creators won't be able to deliver videos through the invite link until you resume it.",
+        confirm="Pause",
     )
 
 
@@ -184,6 +191,14 @@ def tiktok_one_switch_note(project: LiteProject) -> str:
     )
 
 
+def render_adoption_requested(project: LiteProject) -> dict[str, Any]:
+    """The answer to `/liteproject adopt`: the choices come later, in a direct message."""
+    return render_notice(
+        "Looking up the lite projects of your TikTok One account: "
+        f"I'll send you the list to pick “{project.link_name}” from."
+    )
+
+
 def render_invite_card(overview: ProjectOverview, invite_url: str) -> dict[str, Any]:
     """The card posted in the project's channel on create, then edited in place."""
     project = overview.project
@@ -223,6 +238,35 @@ def render_pause_notice(project: LiteProject, *, actor_id: str, paused: bool) ->
     if project.tto_account_id is not None:
         line = f"{line}\n{tiktok_one_switch_note(project)}"
     return {"text": text, "blocks": [SectionBlock(text=MarkdownTextObject(text=line)).to_dict()]}
+
+
+def render_active_change(change: ActiveChange) -> dict[str, Any]:
+    """The answer to the person who paused or resumed a project."""
+    project = change.project
+    name = project.link_name
+    if not change.changed:
+        return render_notice(
+            f"“{name}” is already {'active' if project.active else 'paused'}; nothing changed."
+        )
+    if project.active:
+        answer = f"Resumed “{name}”: creators can deliver videos through the invite link again."
+    else:
+        answer = f"Paused “{name}”: creators can't deliver videos to this link until it is resumed."
+    if project.tto_account_id is not None:
+        answer = (
+            f"{answer} It lives in TikTok One, whose API can't switch its active invite link: "
+            f"switch it in TikTok One too ({TIKTOK_ONE_WEB_URL})."
+        )
+    return render_notice(answer)
+
+
+def render_bulk_change(changed: Sequence[LiteProject], *, active: bool) -> dict[str, Any]:
+    """The answer to `/liteproject pause all` or `resume all` (the channel gets the summary)."""
+    if not changed:
+        return render_notice(f"Every project is already {'active' if active else 'paused'}; nothing changed.")
+    return render_notice(
+        f"{'Resumed' if active else 'Paused'} {len(changed)} projects; a summary is posted here."
+    )
 
 
 def creator_language_label(tag: str) -> str:
@@ -313,11 +357,7 @@ def render_project_list(page: ProjectPage) -> dict[str, Any]:
     """`/liteproject list`: a page of projects, newest first, with Previous/Next past the first page."""
     if page.total == 0:
         text = "No lite projects yet. `/liteproject create` makes one."
-        return {
-            "response_type": "ephemeral",
-            "text": text,
-            "blocks": [SectionBlock(text=MarkdownTextObject(text=text)).to_dict()],
-        }
+        return render_line(text)
     first, last = page.offset + 1, page.offset + len(page.projects)
     blocks: list[Block] = [
         SectionBlock(
@@ -351,14 +391,14 @@ def render_project_list(page: ProjectPage) -> dict[str, Any]:
 
 
 def with_subscription_note(message: dict[str, Any], project: LiteProject) -> dict[str, Any]:
-    """The same message for a subscribed channel or a DM, saying which project it is about."""
+    """The same message for a subscribed channel, saying which project it is about."""
+    return _with_source(message, project, why="`/liteproject subscriptions` shows what this channel follows")
+
+
+def _with_source(message: dict[str, Any], project: LiteProject, *, why: str) -> dict[str, Any]:
+    """A message outside the project's own thread: which project it is from, and why it came here."""
     note = ContextBlock(
-        elements=[
-            MarkdownTextObject(
-                text=f"From *{escape(truncate(project.link_name, 100))}* · `/liteproject subscriptions` shows "
-                "what this channel follows"
-            )
-        ]
+        elements=[MarkdownTextObject(text=f"From *{escape(truncate(project.link_name, 100))}* · {why}")]
     )
     return {"text": message["text"], "blocks": [*message["blocks"], note.to_dict()][:50]}
 
@@ -423,15 +463,12 @@ def render_moved_card(project: LiteProject, *, actor_id: str) -> dict[str, Any]:
 
 def with_dm_note(message: dict[str, Any], project: LiteProject) -> dict[str, Any]:
     """The same message as a direct message: which project, and where to switch these off."""
-    note = ContextBlock(
-        elements=[
-            MarkdownTextObject(
-                text=f"From *{escape(truncate(project.link_name, 100))}* · you get these direct messages because "
-                "they are on in liteproject's App Home, where a button turns them off"
-            )
-        ]
+    return _with_source(
+        message,
+        project,
+        why="you get these direct messages because they are on in liteproject's App Home, "
+        "where a button turns them off",
     )
-    return {"text": message["text"], "blocks": [*message["blocks"], note.to_dict()][:50]}
 
 
 def render_archive_notice(project: LiteProject, *, actor_id: str, archived: bool) -> dict[str, Any]:
@@ -448,15 +485,26 @@ def render_archive_notice(project: LiteProject, *, actor_id: str, archived: bool
     return {"text": text, "blocks": [SectionBlock(text=MarkdownTextObject(text=line)).to_dict()]}
 
 
+def render_archive_change(change: ActiveChange) -> dict[str, Any]:
+    """The answer to the person who archived or restored a project."""
+    name = change.project.link_name
+    if change.project.archived_at is not None:
+        if not change.changed:
+            return render_notice(f"“{name}” is already archived; nothing changed.")
+        return render_notice(
+            f"Archived “{name}”: its invite link is off and it's hidden from lists and App Home. "
+            "Its videos, history and export are kept; `/liteproject archived` can restore it."
+        )
+    if not change.changed:
+        return render_notice(f"“{name}” isn't archived; nothing changed.")
+    return render_notice(f"Restored “{name}”. It is paused: resume it when creators may deliver again.")
+
+
 def render_archived_list(page: ProjectPage) -> dict[str, Any]:
     """`/liteproject archived`: the archived projects, each with Restore."""
     if page.total == 0:
         text = "No archived projects. *Archive project* in Manage project link puts one away."
-        return {
-            "response_type": "ephemeral",
-            "text": text,
-            "blocks": [SectionBlock(text=MarkdownTextObject(text=text)).to_dict()],
-        }
+        return render_line(text)
     blocks: list[Block] = [
         SectionBlock(text=MarkdownTextObject(text=f"*Archived lite projects* ({page.total}), newest first")),
         DividerBlock(),

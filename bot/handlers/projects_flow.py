@@ -13,36 +13,29 @@ from bot.handlers.common import refresh_home, sessions_of, settings_of
 from bot.services import projects
 from bot.services.performance import charts as performance_charts
 from bot.services.performance.charts import PerformanceAnswer
-from bot.services.permissions import may_manage
-from bot.services.workspaces import Actor, workspace_id_of, workspace_of
-from bot.tiktok.tiktok_one import TIKTOK_ONE_WEB_URL
-from storage import assets as asset_queries
+from bot.services.workspaces import Actor, workspace_of
 from storage.models import LiteProject
 
 
 async def open_create_modal(
     client: AsyncWebClient, context: AsyncBoltContext, *, trigger_id: str, channel_id: str | None
 ) -> None:
-    actor = Actor.from_context(context)
     async with sessions_of(context)() as session:
-        workspace_id = await workspace_id_of(session, actor)
-        brands = await asset_queries.list_brands(session, workspace_id=workspace_id)
-        anchors = await asset_queries.list_anchors(session, workspace_id=workspace_id)
-        accounts = await asset_queries.list_ads_accounts(session, workspace_id=workspace_id)
-    view = render_create_modal(brands=brands, anchors=anchors, accounts=accounts, channel_id=channel_id)
-    await client.views_open(trigger_id=trigger_id, view=view)
+        choices = await projects.asset_choices(session, actor=Actor.from_context(context))
+    await client.views_open(trigger_id=trigger_id, view=render_create_modal(choices, channel_id=channel_id))
+
+
+async def manage_modal(context: AsyncBoltContext, project: LiteProject) -> dict[str, Any]:
+    """Manage project link as the person may use it: the form, or the project and whom to ask."""
+    async with sessions_of(context)() as session:
+        form = await projects.manage_form(session, actor=Actor.from_context(context), project=project)
+    return render_manage_modal(form) if form.allowed else render_manage_readonly(form.overview)
 
 
 async def open_manage_modal(
     client: AsyncWebClient, context: AsyncBoltContext, *, trigger_id: str, project: LiteProject
 ) -> None:
-    async with sessions_of(context)() as session:
-        overview = await projects.overview(session, project=project)
-        accounts = await asset_queries.list_ads_accounts(session, workspace_id=project.workspace_id)
-        allowed = await may_manage(session, actor=Actor.from_context(context), project=project)
-    # someone who may not change the project sees it and whom to ask, not a form they can't save
-    view = render_manage_modal(overview, accounts) if allowed else render_manage_readonly(overview)
-    await client.views_open(trigger_id=trigger_id, view=view)
+    await client.views_open(trigger_id=trigger_id, view=await manage_modal(context, project))
 
 
 async def project_overview_message(context: AsyncBoltContext, project: LiteProject) -> dict[str, Any]:
@@ -62,55 +55,29 @@ async def find_by_name(context: AsyncBoltContext, name: str) -> LiteProject:
         return await projects.find_project(session, actor=Actor.from_context(context), name=name)
 
 
-async def get_by_id(context: AsyncBoltContext, value: Any) -> LiteProject:
-    """A project id from a button or private_metadata: untrusted, so scoped and checked here."""
-    try:
-        project_id = int(value)
-    except (TypeError, ValueError):
-        project_id = -1
+async def get_by_id(context: AsyncBoltContext, project_id: int) -> LiteProject:
+    """A project id from a button or private_metadata (untrusted): scoped and checked here."""
     async with sessions_of(context)() as session:
         return await projects.get_project(session, actor=Actor.from_context(context), project_id=project_id)
 
 
 async def set_active(
-    client: AsyncWebClient, context: AsyncBoltContext, *, project_id: int, active: bool
-) -> tuple[LiteProject, str]:
-    """Pause or resume; returns the project and the sentence to tell the person."""
+    client: AsyncWebClient,
+    context: AsyncBoltContext,
+    *,
+    active: bool,
+    project_id: int | None = None,
+    name: str | None = None,
+) -> projects.ActiveChange:
+    """Pause or resume a project by id or name, in one transaction; then the person's App Home."""
     actor = Actor.from_context(context)
     async with sessions_of(context).begin() as session:
         change = await projects.set_invite_link_active(
-            session, actor=actor, project_id=project_id, active=active
+            session, actor=actor, active=active, project_id=project_id, name=name
         )
-    project = change.project
-    name = project.link_name
-    if not change.changed:
-        state = "active" if active else "paused"
-        return project, f"“{name}” is already {state}; nothing changed."
-    await refresh_home(client, context, user_id=actor.user_id)
-    if active:
-        sentence = f"Resumed “{name}”: creators can deliver videos through the invite link again."
-    else:
-        sentence = f"Paused “{name}”: creators can't deliver videos to this link until it is resumed."
-    if project.tto_account_id is not None:
-        sentence = (
-            f"{sentence} It lives in TikTok One, whose API can't switch its active invite link: "
-            f"switch it in TikTok One too ({TIKTOK_ONE_WEB_URL})."
-        )
-    return project, sentence
-
-
-def archive_sentence(change: projects.ActiveChange, *, archived: bool) -> str:
-    name = change.project.link_name
-    if archived:
-        if not change.changed:
-            return f"“{name}” is already archived; nothing changed."
-        return (
-            f"Archived “{name}”: its invite link is off and it's hidden from lists and App Home. "
-            "Its videos, history and export are kept; `/liteproject archived` can restore it."
-        )
-    if not change.changed:
-        return f"“{name}” isn't archived; nothing changed."
-    return f"Restored “{name}”. It is paused: resume it when creators may deliver again."
+    if change.changed:
+        await refresh_home(client, context, user_id=actor.user_id)
+    return change
 
 
 async def answer_performance(context: AsyncBoltContext, project: LiteProject) -> PerformanceAnswer:

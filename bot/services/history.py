@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.projects import get_project
+from bot.services.projects import account_names, get_project
 from bot.services.workspaces import Actor
-from storage import assets as asset_queries
 from storage import audit as audit_queries
 from storage.models import AuditEvent, LiteProject
 
@@ -30,24 +29,24 @@ class HistoryPage:
 
 
 async def project_history(
-    session: AsyncSession, *, actor: Actor, project_id: int, offset: int = 0, limit: int = 10
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    project_id: int | None = None,
+    name: str | None = None,
+    offset: int = 0,
+    limit: int = 10,
 ) -> HistoryPage:
-    project = await get_project(session, actor=actor, project_id=project_id)
+    """A page of who did what to the project (by id, or by name when typed), newest first."""
+    project = await get_project(session, actor=actor, project_id=project_id, name=name)
     assert project.id is not None
     offset = max(0, offset)
     events, total = await audit_queries.project_history(
         session, workspace_id=project.workspace_id, project_id=project.id, offset=offset, limit=limit
     )
-    ids = {
-        account_id
-        for event in events
-        for side in (event.before or {}, event.after or {})
-        for account_id in side.get("ads_account_ids") or []
-    }
-    accounts = (
-        await asset_queries.get_ads_accounts(session, workspace_id=project.workspace_id, ids=sorted(ids))
-        if ids
-        else []
+    names = await account_names(
+        session,
+        workspace_id=project.workspace_id,
+        snapshots=[side for event in events for side in (event.before, event.after)],
     )
-    names = {account.id: account.display_name for account in accounts if account.id is not None}
     return HistoryPage(project, events, total, offset, limit, names)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,36 +18,34 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import i18n
 from bot.services import tiktok_one_sync
-from bot.services.audit import changed_only
+from bot.services.audit import changed_only, record_event
 from bot.services.errors import Conflict, InvalidInput, NotFound
 from bot.services.notices import NoticeKind, queue_card_refresh, queue_notice
-from bot.services.permissions import require_admin, require_manager
+from bot.services.permissions import may_manage, require_admin, require_manager
 from bot.services.validation import FieldError, clean_contact, clean_deadline, clean_text, is_channel_id
 from bot.services.workspaces import Actor, workspace_id_of
 from storage import assets as asset_queries
-from storage import audit as audit_queries
 from storage import outbox as outbox_queries
 from storage import projects as project_queries
-from storage.models import AdsAccount, Anchor, AuthorizationPeriod, BrandProfile, LiteProject, utcnow
+from storage.models import (
+    AdsAccount,
+    Anchor,
+    AuthorizationPeriod,
+    BrandProfile,
+    LiteProject,
+    utcnow,
+)
 from storage.projects import VideoCounts
 from storage.sql import is_unique_violation
 
 AUTHORIZATION_PERIODS = tuple(period.value for period in AuthorizationPeriod)
+# what a change to a project's state does, as its audit event keeps it: (before, after)
+Sides = tuple[dict[str, Any], dict[str, Any]]
 IMMUTABLE_FIELDS = {"brand": "brand", "authorization_days": "ad authorization period", "anchor": "anchor"}
-EDITABLE_FIELDS = (
-    "managers",
-    "link_name",
-    "description",
-    "deliverable",
-    "requirements",
-    "deadline",
-    "contact",
-    "channel",
-    "ads_accounts",
-    "creator_language",
-)
 CHANNEL_ID_PREFIXES = ("C", "G")
 AUTOMATIC_LANGUAGE = "auto"  # the Creator language option "each creator's phone decides"
+# the longest each free-text field may be: the modal's input limit and the check, one rule
+MAX_LENGTHS = {"link_name": 100, "description": 3000, "deliverable": 1000, "requirements": 2000}
 TOKEN_BYTES = 24  # 192 bits: invite links and linking-request links alike
 
 
@@ -125,22 +123,18 @@ async def create_project(
     errors: dict[str, str] = {}
     values = _clean_editable(draft, errors, today=today)
 
-    brand = (
-        await asset_queries.get_brand(session, workspace_id=workspace_id, brand_id=draft.brand)
-        if draft.brand
-        else None
-    )
-    if brand is None:
-        errors["brand"] = "Choose one of your brand profiles."
-    if draft.authorization_days not in AUTHORIZATION_PERIODS:
-        errors["authorization_days"] = "Choose 7, 30, 60 or 365 days."
-    anchor = (
-        await asset_queries.get_anchor(session, workspace_id=workspace_id, anchor_id=draft.anchor)
-        if draft.anchor
-        else None
-    )
-    if anchor is None:
-        errors["anchor"] = "Choose one of your anchors."
+    # what is fixed at creation: each must be one of the workspace's own (an id of 0 matches none)
+    brand = await asset_queries.get_brand(session, workspace_id=workspace_id, brand_id=draft.brand or 0)
+    anchor = await asset_queries.get_anchor(session, workspace_id=workspace_id, anchor_id=draft.anchor or 0)
+    fixed = {
+        "brand": (brand is not None, "Choose one of your brand profiles."),
+        "authorization_days": (
+            draft.authorization_days in AUTHORIZATION_PERIODS,
+            "Choose 7, 30, 60 or 365 days.",
+        ),
+        "anchor": (anchor is not None, "Choose one of your anchors."),
+    }
+    errors.update({name: problem for name, (chosen, problem) in fixed.items() if not chosen})
     await _check_accounts(session, workspace_id=workspace_id, ids=draft.ads_accounts, errors=errors)
     if "link_name" in values:
         await _check_name_free(session, workspace_id=workspace_id, name=values["link_name"], errors=errors)
@@ -170,13 +164,11 @@ async def create_project(
     await project_queries.set_project_ads_accounts(
         session, project_id=project.id, ads_account_ids=draft.ads_accounts
     )
-    event = audit_queries.add_audit_event(
+    event = record_event(
         session,
-        workspace_id=workspace_id,
+        project,
         actor=actor.user_id,
         action="project.created",
-        target_type="project",
-        target_id=project.id,
         after=snapshot(project, sorted(set(draft.ads_accounts))),
     )
     await session.flush()
@@ -196,22 +188,12 @@ def _clean_editable(
     only: set[str] | None = None,
 ) -> dict[str, Any]:
     """Check the editable fields present in `only` (all when None); problems go into `errors`."""
-    checks: dict[str, Any] = {
-        "link_name": lambda: clean_text(draft.link_name, label="Link name", max_length=100, required=True),
-        "description": lambda: clean_text(draft.description, label="Description", max_length=3000),
-        "deliverable": lambda: clean_text(draft.deliverable, label="Deliverable", max_length=1000),
-        "requirements": lambda: clean_text(draft.requirements, label="Key requirements", max_length=2000),
-        "deadline": lambda: clean_deadline(draft.deadline, today=today),
-        "contact": lambda: clean_contact(draft.contact),
-        "channel": lambda: _clean_channel(draft.channel),
-        "creator_language": lambda: clean_creator_language(draft.creator_language),
-    }
     values: dict[str, Any] = {}
-    for name, check in checks.items():
+    for name, clean in FIELD_RULES.items():
         if only is not None and name not in only:
             continue
         try:
-            values["channel_id" if name == "channel" else name] = check()
+            values["channel_id" if name == "channel" else name] = clean(getattr(draft, name), today)
         except FieldError as exc:
             errors[name] = str(exc)
     return values
@@ -273,6 +255,29 @@ def _clean_channel(channel: str | None) -> str:
     return channel
 
 
+# the fields a person types or picks once (create and Edit details alike), each with its rule;
+# the lists (Ads Manager accounts, managers) are checked against the workspace instead
+FIELD_RULES: dict[str, Callable[[Any, dt.date], Any]] = {
+    "link_name": lambda value, _: clean_text(
+        value, label="Link name", max_length=MAX_LENGTHS["link_name"], required=True
+    ),
+    "description": lambda value, _: clean_text(
+        value, label="Description", max_length=MAX_LENGTHS["description"]
+    ),
+    "deliverable": lambda value, _: clean_text(
+        value, label="Deliverable", max_length=MAX_LENGTHS["deliverable"]
+    ),
+    "requirements": lambda value, _: clean_text(
+        value, label="Key requirements", max_length=MAX_LENGTHS["requirements"]
+    ),
+    "deadline": lambda value, today: clean_deadline(value, today=today),
+    "contact": lambda value, _: clean_contact(value),
+    "channel": lambda value, _: _clean_channel(value),
+    "creator_language": lambda value, _: clean_creator_language(value),
+}
+EDITABLE_FIELDS = (*FIELD_RULES, "ads_accounts", "managers")
+
+
 async def _check_accounts(
     session: AsyncSession, *, workspace_id: int, ids: Sequence[int], errors: dict[str, str]
 ) -> None:
@@ -294,15 +299,22 @@ class AmbiguousProject(NotFound):
         self.candidates = list(candidates)
 
 
-async def find_project(session: AsyncSession, *, actor: Actor, name: str) -> LiteProject:
-    """By link name, case-insensitively, or by a prefix that only one project has."""
+async def find_project(
+    session: AsyncSession, *, actor: Actor, name: str, for_update: bool = False
+) -> LiteProject:
+    """By link name, case-insensitively, or by a prefix that only one project has.
+
+    `for_update`: read with the row lock a change needs, so the change reads the project once.
+    """
     name = name.strip().strip("“”\"'")
     if not name:
         raise NotFound(
             "Say which project, e.g. `/liteproject show Summer launch`. `/liteproject list` shows them."
         )
     workspace_id = await workspace_id_of(session, actor)
-    matches = await project_queries.find_projects_by_name(session, workspace_id=workspace_id, name=name)
+    matches = await project_queries.find_projects_by_name(
+        session, workspace_id=workspace_id, name=name, for_update=for_update
+    )
     exact = [project for project in matches if project.link_name.lower() == name.lower()]
     if len(exact) == 1:
         return exact[0]
@@ -315,10 +327,27 @@ async def find_project(session: AsyncSession, *, actor: Actor, name: str) -> Lit
     raise NotFound(f"No project is called “{name}”.{hint} `/liteproject list` shows them all.")
 
 
-async def get_project(session: AsyncSession, *, actor: Actor, project_id: int) -> LiteProject:
-    """A project of the actor's workspace; an id from another workspace is simply not found."""
+async def get_project(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    project_id: int | None = None,
+    name: str | None = None,
+    for_update: bool = False,
+) -> LiteProject:
+    """A project of the actor's workspace, by id (a button's value) or by name (typed).
+
+    An id from another workspace is simply not found. `for_update` reads it with the row lock a
+    change needs (FOR UPDATE serialises concurrent changes on PostgreSQL; SQLite has one writer),
+    so the change reads the project once.
+    """
+    if name is not None:
+        return await find_project(session, actor=actor, name=name, for_update=for_update)
     workspace_id = await workspace_id_of(session, actor)
-    project = await project_queries.get_project(session, workspace_id=workspace_id, project_id=project_id)
+    read = project_queries.get_project_for_update if for_update else project_queries.get_project
+    project = await read(
+        session, workspace_id=workspace_id, project_id=-1 if project_id is None else project_id
+    )
     if project is None:
         raise NotFound("That project doesn't exist any more, or isn't in this workspace.")
     return project
@@ -342,6 +371,53 @@ async def overview(session: AsyncSession, *, project: LiteProject) -> ProjectOve
     return ProjectOverview(
         project=project, brand=brand, anchor=anchor, accounts=accounts, counts=counts, managers=managers
     )
+
+
+@dataclass(frozen=True)
+class AssetChoices:
+    """What the create modal offers: the workspace's brands, anchors and Ads Manager accounts."""
+
+    brands: Sequence[BrandProfile]
+    anchors: Sequence[Anchor]
+    accounts: Sequence[AdsAccount]
+
+
+async def asset_choices(session: AsyncSession, *, actor: Actor) -> AssetChoices:
+    workspace_id = await workspace_id_of(session, actor)
+    return AssetChoices(
+        brands=await asset_queries.list_brands(session, workspace_id=workspace_id),
+        anchors=await asset_queries.list_anchors(session, workspace_id=workspace_id),
+        accounts=await asset_queries.list_ads_accounts(session, workspace_id=workspace_id),
+    )
+
+
+@dataclass(frozen=True)
+class ManageForm:
+    """What Manage project link shows: the project, the accounts to choose from, and whether the
+    person may change it (someone who may not sees it and whom to ask, not a form they can't save)."""
+
+    overview: ProjectOverview
+    accounts: Sequence[AdsAccount]
+    allowed: bool
+
+
+async def manage_form(session: AsyncSession, *, actor: Actor, project: LiteProject) -> ManageForm:
+    return ManageForm(
+        overview=await overview(session, project=project),
+        accounts=await asset_queries.list_ads_accounts(session, workspace_id=project.workspace_id),
+        allowed=await may_manage(session, actor=actor, project=project),
+    )
+
+
+async def account_names(
+    session: AsyncSession, *, workspace_id: int, snapshots: Iterable[Mapping[str, Any] | None]
+) -> dict[int, str]:
+    """The names of the Ads Manager accounts that audit snapshots mention (`ads_account_ids`)."""
+    ids = {account_id for side in snapshots for account_id in (side or {}).get("ads_account_ids") or []}
+    if not ids:
+        return {}
+    accounts = await asset_queries.get_ads_accounts(session, workspace_id=workspace_id, ids=sorted(ids))
+    return {account.id: account.display_name for account in accounts if account.id is not None}
 
 
 @dataclass(frozen=True)
@@ -397,19 +473,7 @@ class ProjectEdit:
     project: LiteProject
     before: dict[str, Any] = field(default_factory=dict)
     after: dict[str, Any] = field(default_factory=dict)
-
-
-async def update_project(
-    session: AsyncSession,
-    *,
-    actor: Actor,
-    project_id: int,
-    changes: dict[str, Any],
-    today: dt.date | None = None,
-) -> LiteProject:
-    """Apply "Edit details" (see `edit_project`)."""
-    edit = await edit_project(session, actor=actor, project_id=project_id, changes=changes, today=today)
-    return edit.project
+    accounts: dict[int, str] = field(default_factory=dict)  # names of the accounts before and after
 
 
 async def edit_project(
@@ -434,12 +498,8 @@ async def edit_project(
     if unknown:
         raise InvalidInput({name: "This field can't be edited." for name in unknown})
 
-    workspace_id = await workspace_id_of(session, actor)
-    project = await project_queries.get_project_for_update(
-        session, workspace_id=workspace_id, project_id=project_id
-    )
-    if project is None:
-        raise NotFound("That project doesn't exist any more, or isn't in this workspace.")
+    project = await get_project(session, actor=actor, project_id=project_id, for_update=True)
+    workspace_id = project.workspace_id
     assert project.id is not None
     await require_manager(session, actor=actor, project=project, action="edit")
     current_accounts = await project_queries.project_ads_account_ids(session, project_id=project.id)
@@ -486,13 +546,11 @@ async def edit_project(
         project.card_channel_id = None
         project.card_ts = None
     changed_before, changed_after = changed_only(before, after)
-    event = audit_queries.add_audit_event(
+    event = record_event(
         session,
-        workspace_id=workspace_id,
+        project,
         actor=actor.user_id,
         action="project.updated",
-        target_type="project",
-        target_id=project.id,
         before=changed_before,
         after=changed_after,
     )
@@ -521,32 +579,36 @@ async def edit_project(
             channel_id=card_channel,
             payload={"project_id": project.id, "actor": actor.user_id, "card_ts": card_ts},
         )
-    return ProjectEdit(project, changed_before, changed_after)
+    names = await account_names(session, workspace_id=workspace_id, snapshots=(changed_before, changed_after))
+    return ProjectEdit(project, changed_before, changed_after, names)
 
 
-# --- pause and resume ---------------------------------------------------------------------------
+# --- pause, resume, archive and restore ---------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class ActiveChange:
+    """A project after pause, resume, archive or restore; `changed` is False when it already was so."""
+
     project: LiteProject
     changed: bool
 
 
 async def set_invite_link_active(
-    session: AsyncSession, *, actor: Actor, project_id: int, active: bool, mute: bool = False
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    active: bool,
+    project_id: int | None = None,
+    name: str | None = None,
+    mute: bool = False,
 ) -> ActiveChange:
-    """Turn the Active invite link on (resume) or off (pause). Doing it twice is a no-op.
+    """Turn the Active invite link on (resume) or off (pause), by id or name. Doing it twice is a no-op.
 
     `mute` keeps the notice out of channels (a bulk change posts one summary instead); the
     project card is still brought up to date.
     """
-    workspace_id = await workspace_id_of(session, actor)
-    project = await project_queries.get_project_for_update(
-        session, workspace_id=workspace_id, project_id=project_id
-    )
-    if project is None:
-        raise NotFound("That project doesn't exist any more, or isn't in this workspace.")
+    project = await get_project(session, actor=actor, project_id=project_id, name=name, for_update=True)
     await require_manager(session, actor=actor, project=project, action="pause")
     if project.archived_at is not None:
         raise Conflict(
@@ -554,28 +616,17 @@ async def set_invite_link_active(
         )
     if project.active == active:
         return ActiveChange(project, changed=False)
-    assert project.id is not None
     project.active = active
-    project.updated_at = utcnow()
-    event = audit_queries.add_audit_event(
-        session,
-        workspace_id=workspace_id,
-        actor=actor.user_id,
-        action="project.resumed" if active else "project.paused",
-        target_type="project",
-        target_id=project.id,
-        before={"active": not active},
-        after={"active": active},
-    )
-    await session.flush()
     kind = NoticeKind.PROJECT_RESUMED if active else NoticeKind.PROJECT_PAUSED
-    await queue_notice(
+    event_id = await _record_change(
         session,
+        actor=actor,
         project=project,
+        action="project.resumed" if active else "project.paused",
+        change=({"active": not active}, {"active": active}),
         kind=kind,
-        dedup_key=f"{kind.value}:audit-{event.id}",
+        dedup=kind.value,
         mute=mute,
-        actor=actor.user_id,
     )
     if mute:
         # a bulk change: the summary goes where it was asked for, and each project's own thread
@@ -583,12 +634,12 @@ async def set_invite_link_active(
         await outbox_queries.add_outbox_message(
             session,
             workspace_id=project.workspace_id,
-            dedup_key=f"{kind.value}:audit-{event.id}",
+            dedup_key=f"{kind.value}:audit-{event_id}",
             kind=kind.value,
             channel_id=project.channel_id,
             payload={"project_id": project.id, "primary": True, "actor": actor.user_id, "bulk": True},
         )
-    await queue_card_refresh(session, project=project, reason=f"audit-{event.id}")
+    await queue_card_refresh(session, project=project, reason=f"audit-{event_id}")
     return ActiveChange(project, changed=True)
 
 
@@ -619,83 +670,81 @@ async def set_all_invite_links(
     return changed
 
 
-# --- archive and restore --------------------------------------------------------------------------
-
-
-async def archive_project(session: AsyncSession, *, actor: Actor, project_id: int) -> ActiveChange:
+async def archive_project(
+    session: AsyncSession, *, actor: Actor, project_id: int | None = None, name: str | None = None
+) -> ActiveChange:
     """Archive: the invite link goes off and the project leaves lists, App Home and `subscribe all`.
 
     Nothing is deleted: its videos, history and export stay, and *Restore* brings it back.
     """
-    project = await _project_for_update(session, actor=actor, project_id=project_id)
+    project = await get_project(session, actor=actor, project_id=project_id, name=name, for_update=True)
     await require_manager(session, actor=actor, project=project, action="archive")
     if project.archived_at is not None:
         return ActiveChange(project, changed=False)
-    assert project.id is not None
     was_active = project.active
-    project.archived_at = project.updated_at = utcnow()
+    project.archived_at = utcnow()
     project.active = False
-    event = audit_queries.add_audit_event(
+    event_id = await _record_change(
         session,
-        workspace_id=project.workspace_id,
-        actor=actor.user_id,
-        action="project.archived",
-        target_type="project",
-        target_id=project.id,
-        before={"archived": False, "active": was_active},
-        after={"archived": True, "active": False},
-    )
-    await session.flush()
-    await queue_notice(
-        session,
+        actor=actor,
         project=project,
+        action="project.archived",
+        change=({"archived": False, "active": was_active}, {"archived": True, "active": False}),
         kind=NoticeKind.PROJECT_ARCHIVED,
-        dedup_key=f"project-archived:audit-{event.id}",
-        actor=actor.user_id,
+        dedup="project-archived",
     )
-    await queue_card_refresh(session, project=project, reason=f"audit-{event.id}")
+    await queue_card_refresh(session, project=project, reason=f"audit-{event_id}")
     return ActiveChange(project, changed=True)
 
 
-async def restore_project(session: AsyncSession, *, actor: Actor, project_id: int) -> ActiveChange:
+async def restore_project(
+    session: AsyncSession, *, actor: Actor, project_id: int | None = None, name: str | None = None
+) -> ActiveChange:
     """Bring an archived project back, paused: its link goes live again only when someone resumes it."""
-    project = await _project_for_update(session, actor=actor, project_id=project_id)
+    project = await get_project(session, actor=actor, project_id=project_id, name=name, for_update=True)
     await require_manager(session, actor=actor, project=project, action="archive")
     if project.archived_at is None:
         return ActiveChange(project, changed=False)
-    assert project.id is not None
     project.archived_at = None
-    project.updated_at = utcnow()
-    event = audit_queries.add_audit_event(
+    event_id = await _record_change(
         session,
-        workspace_id=project.workspace_id,
-        actor=actor.user_id,
-        action="project.restored",
-        target_type="project",
-        target_id=project.id,
-        before={"archived": True},
-        after={"archived": False},
-    )
-    await session.flush()
-    await queue_notice(
-        session,
+        actor=actor,
         project=project,
+        action="project.restored",
+        change=({"archived": True}, {"archived": False}),
         kind=NoticeKind.PROJECT_RESTORED,
-        dedup_key=f"project-restored:audit-{event.id}",
-        actor=actor.user_id,
+        dedup="project-restored",
     )
     if project.tto_campaign_id is not None:
         # archiving stopped following it in TikTok One; deliveries made meanwhile are picked up now
         await tiktok_one_sync.queue_poll(session, project=project, after=0)
-    await queue_card_refresh(session, project=project, reason=f"audit-{event.id}")
+    await queue_card_refresh(session, project=project, reason=f"audit-{event_id}")
     return ActiveChange(project, changed=True)
 
 
-async def _project_for_update(session: AsyncSession, *, actor: Actor, project_id: int) -> LiteProject:
-    workspace_id = await workspace_id_of(session, actor)
-    project = await project_queries.get_project_for_update(
-        session, workspace_id=workspace_id, project_id=project_id
+async def _record_change(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    project: LiteProject,
+    action: str,
+    change: Sides,
+    kind: NoticeKind,
+    dedup: str,
+    mute: bool = False,
+) -> int:
+    """The audit event of a change to the project's state and its notice; returns the event's id."""
+    project.updated_at = project.archived_at or utcnow()  # an archive's is the same moment
+    before, after = change
+    event = record_event(session, project, actor=actor.user_id, action=action, before=before, after=after)
+    await session.flush()
+    assert event.id is not None
+    await queue_notice(
+        session,
+        project=project,
+        kind=kind,
+        dedup_key=f"{dedup}:audit-{event.id}",
+        mute=mute,
+        actor=actor.user_id,
     )
-    if project is None:
-        raise NotFound("That project doesn't exist any more, or isn't in this workspace.")
-    return project
+    return event.id

@@ -122,7 +122,7 @@ async def subscribe(session: AsyncSession, *, actor: Actor, channel_id: str, tex
     return SubscriptionView(subscription, project.link_name if project else None)
 
 
-async def unsubscribe(session: AsyncSession, *, actor: Actor, channel_id: str, text: str) -> str | None:
+async def unsubscribe(session: AsyncSession, *, actor: Actor, channel_id: str, text: str) -> str:
     """Remove this channel's subscription to a project (or to all); returns what was removed."""
     target = text.strip()
     if not target:

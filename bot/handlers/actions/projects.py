@@ -8,13 +8,11 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks.errors import render_notice
 from bot.blocks.home import ALL, CREATE_FROM_HOME, HOME_PAGE, HOME_SCOPE, MINE
 from bot.blocks.project_modals import (
     TOGGLE_ACTIVE,
     render_archived_view,
     render_invite_message_modal,
-    render_manage_modal,
 )
 from bot.blocks.projects import (
     ADD_VIDEOS,
@@ -27,6 +25,8 @@ from bot.blocks.projects import (
     PAUSE_PROJECT,
     RESTORE_PROJECT,
     RESUME_PROJECT,
+    render_active_change,
+    render_archive_change,
     render_project_list,
 )
 from bot.handlers.commands.list_projects import PAGE_SIZE
@@ -39,9 +39,9 @@ from bot.handlers.common import (
     value_parts,
 )
 from bot.handlers.projects_flow import (
-    archive_sentence,
     get_by_id,
     invite_link_message,
+    manage_modal,
     open_create_modal,
     open_manage_modal,
     project_overview_message,
@@ -50,25 +50,19 @@ from bot.handlers.projects_flow import (
 from bot.handlers.views.linking import open_paste_modal
 from bot.services import projects
 from bot.services.workspaces import Actor
-from storage import assets as asset_queries
 
 
-async def copy_invite_link(
+async def show_project(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
+    """*Copy invite link* and *Open*: the link alone or the overview, answered privately."""
     await ack()
     project = await get_by_id(context, value_id(body))
-    message = invite_link_message(context, project)
-    await answer_privately(body=body, context=context, client=client, message=message, title="Invite link")
-
-
-async def open_project(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
-) -> None:
-    await ack()
-    project = await get_by_id(context, value_id(body))
-    message = await project_overview_message(context, project)
-    await answer_privately(body=body, context=context, client=client, message=message, title="Lite project")
+    if body["actions"][0]["action_id"] == COPY_INVITE_LINK:
+        message, title = invite_link_message(context, project), "Invite link"
+    else:
+        message, title = await project_overview_message(context, project), "Lite project"
+    await answer_privately(body=body, context=context, client=client, message=message, title=title)
 
 
 async def manage_project(
@@ -84,11 +78,9 @@ async def pause_or_resume(
 ) -> None:
     await ack()
     active = body["actions"][0]["action_id"] == RESUME_PROJECT
-    project = await get_by_id(context, value_id(body))
-    assert project.id is not None
-    _, sentence = await set_active(client, context, project_id=project.id, active=active)
+    change = await set_active(client, context, project_id=value_id(body), active=active)
     if context.respond is not None and body.get("response_url"):
-        await context.respond(**render_notice(sentence))
+        await context.respond(**render_active_change(change))
 
 
 async def toggle_from_manage_modal(
@@ -96,16 +88,11 @@ async def toggle_from_manage_modal(
 ) -> None:
     """The Active invite link switch inside the modal: flip it, then redraw the modal in place."""
     await ack()
-    project_id, state = value_parts(body, 2)
-    project = await get_by_id(context, project_id)
-    assert project.id is not None
-    project, _ = await set_active(client, context, project_id=project.id, active=state == "on")
-    async with sessions_of(context)() as session:
-        overview = await projects.overview(session, project=project)
-        accounts = await asset_queries.list_ads_accounts(session, workspace_id=project.workspace_id)
+    state = value_parts(body, 2)[1]
+    change = await set_active(client, context, project_id=value_id(body), active=state == "on")
     view = body["view"]
     await client.views_update(
-        view_id=view["id"], hash=view.get("hash"), view=render_manage_modal(overview, accounts)
+        view_id=view["id"], hash=view.get("hash"), view=await manage_modal(context, change.project)
     )
 
 
@@ -174,18 +161,16 @@ async def archive_or_restore(
     """*Archive project* (Manage project link) and *Restore* (`/liteproject archived`, the card)."""
     await ack()
     archive = body["actions"][0]["action_id"] == ARCHIVE_PROJECT
-    project = await get_by_id(context, value_id(body))
-    assert project.id is not None
     actor = Actor.from_context(context)
     async with sessions_of(context).begin() as session:
         change = await (projects.archive_project if archive else projects.restore_project)(
-            session, actor=actor, project_id=project.id
+            session, actor=actor, project_id=value_id(body)
         )
     view = body.get("view") or {}
     if view.get("type") == "modal" and archive:
         await client.views_update(view_id=view["id"], view=render_archived_view(change.project))
     else:
-        message = render_notice(archive_sentence(change, archived=archive))
+        message = render_archive_change(change)
         await answer_privately(
             body=body, context=context, client=client, message=message, title="Lite project"
         )
@@ -193,8 +178,8 @@ async def archive_or_restore(
 
 
 def register(app: AsyncApp) -> None:
-    app.action(COPY_INVITE_LINK)(copy_invite_link)
-    app.action(OPEN_PROJECT)(open_project)
+    app.action(COPY_INVITE_LINK)(show_project)
+    app.action(OPEN_PROJECT)(show_project)
     app.action(MANAGE_PROJECT)(manage_project)
     app.action(PAUSE_PROJECT)(pause_or_resume)
     app.action(RESUME_PROJECT)(pause_or_resume)

@@ -6,11 +6,9 @@ from bot.blocks.text import COMMAND
 
 # importing a subcommand module registers it (help lists them in registry.HELP_ORDER)
 from bot.handlers.commands import (  # noqa: F401
-    accounts,
     add_videos,
-    anchors,
     archive,
-    brands,
+    assets,
     create,
     edit,
     export,

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from bot.blocks.errors import render_notice
-from bot.blocks.projects import render_archived_list
+from bot.blocks.projects import render_archive_change, render_archived_list
 from bot.handlers.commands.registry import Invocation, subcommand
 from bot.handlers.common import publish_home, sessions_of
-from bot.handlers.projects_flow import archive_sentence, find_by_name
 from bot.services import projects
 from bot.services.workspaces import Actor
 
@@ -20,12 +18,10 @@ ARCHIVED_PAGE_SIZE = 40
 )
 async def archive_project(call: Invocation) -> None:
     await call.ack()
-    project = await find_by_name(call.context, call.args)
-    assert project.id is not None
     actor = Actor.from_context(call.context)
     async with sessions_of(call.context).begin() as session:
-        change = await projects.archive_project(session, actor=actor, project_id=project.id)
-    await call.respond(**render_notice(archive_sentence(change, archived=True)))
+        change = await projects.archive_project(session, actor=actor, name=call.args)
+    await call.respond(**render_archive_change(change))
     await publish_home(call.client, call.context, user_id=actor.user_id)
 
 

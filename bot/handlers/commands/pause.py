@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.blocks.errors import render_notice
+from bot.blocks.projects import render_active_change, render_bulk_change
 from bot.handlers.commands.registry import Invocation, subcommand
 from bot.handlers.common import refresh_home, sessions_of
-from bot.handlers.projects_flow import find_by_name, set_active
+from bot.handlers.projects_flow import set_active
 from bot.services import projects
 from bot.services.workspaces import Actor
 
@@ -27,10 +27,8 @@ async def _set(call: Invocation, *, active: bool) -> None:
     if call.args.strip().lower() == "all":
         await _set_all(call, active=active)
         return
-    project = await find_by_name(call.context, call.args)
-    assert project.id is not None
-    _, sentence = await set_active(call.client, call.context, project_id=project.id, active=active)
-    await call.respond(**render_notice(sentence))
+    change = await set_active(call.client, call.context, name=call.args, active=active)
+    await call.respond(**render_active_change(change))
 
 
 async def _set_all(call: Invocation, *, active: bool) -> None:
@@ -39,9 +37,6 @@ async def _set_all(call: Invocation, *, active: bool) -> None:
         changed = await projects.set_all_invite_links(
             session, actor=actor, active=active, summary_channel_id=call.body["channel_id"]
         )
-    if not changed:
-        sentence = f"Every project is already {'active' if active else 'paused'}; nothing changed."
-    else:
-        sentence = f"{'Resumed' if active else 'Paused'} {len(changed)} projects; a summary is posted here."
+    if changed:
         await refresh_home(call.client, call.context, user_id=actor.user_id)
-    await call.respond(**render_notice(sentence))
+    await call.respond(**render_bulk_change(changed, active=active))

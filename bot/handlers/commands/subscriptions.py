@@ -2,16 +2,49 @@
 
 from __future__ import annotations
 
-from bot.blocks.errors import render_notice
-from bot.blocks.subscriptions import render_subscription_list
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.blocks.subscriptions import (
+    render_broadcast,
+    render_subscribed,
+    render_subscription_list,
+    render_unsubscribed,
+)
 from bot.handlers.commands.registry import Invocation, subcommand
 from bot.handlers.common import sessions_of
 from bot.services import subscriptions
-from bot.services.errors import InvalidInput
 from bot.services.notices import EVENTS
 from bot.services.workspaces import Actor
 
 EVENT_LIST = ", ".join(EVENTS)
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+
+class ChannelChange(Protocol[T_co]):
+    """A service that changes what a channel hears, from the words typed after the subcommand."""
+
+    def __call__(
+        self, session: AsyncSession, *, actor: Actor, channel_id: str, text: str
+    ) -> Awaitable[T_co]: ...
+
+
+async def _change_channel(
+    call: Invocation, change: ChannelChange[T], render: Callable[[T], dict[str, Any]]
+) -> None:
+    """One transaction around the change, then its answer; bad input goes to the one error path."""
+    await call.ack()
+    async with sessions_of(call.context).begin() as session:
+        result = await change(
+            session,
+            actor=Actor.from_context(call.context),
+            channel_id=call.body["channel_id"],
+            text=call.args,
+        )
+    await call.respond(**render(result))
 
 
 @subcommand(
@@ -20,35 +53,14 @@ EVENT_LIST = ", ".join(EVENTS)
     description=f"Post a project's events in this channel. Events: {EVENT_LIST}; `-delivered` leaves one out.",
 )
 async def subscribe(call: Invocation) -> None:
-    await call.ack()
-    channel_id = call.body["channel_id"]
-    try:
-        async with sessions_of(call.context).begin() as session:
-            view = await subscriptions.subscribe(
-                session, actor=Actor.from_context(call.context), channel_id=channel_id, text=call.args
-            )
-    except InvalidInput as invalid:
-        await call.respond(**render_notice(invalid.message))
-        return
-    target = f"“{view.project_name}”" if view.project_name else "all projects"
-    creator = f" from @{view.subscription.creator_handle}" if view.subscription.creator_handle else ""
-    events = ", ".join(view.subscription.events)
-    await call.respond(**render_notice(f"This channel now gets {events} events of {target}{creator}."))
+    await _change_channel(call, subscriptions.subscribe, render_subscribed)
 
 
 @subcommand(
     "unsubscribe", usage="unsubscribe <project|all>", description="Stop posting a project's events here."
 )
 async def unsubscribe(call: Invocation) -> None:
-    await call.ack()
-    async with sessions_of(call.context).begin() as session:
-        removed = await subscriptions.unsubscribe(
-            session,
-            actor=Actor.from_context(call.context),
-            channel_id=call.body["channel_id"],
-            text=call.args,
-        )
-    await call.respond(**render_notice(f"This channel no longer gets events of {removed}."))
+    await _change_channel(call, subscriptions.unsubscribe, render_unsubscribed)
 
 
 @subcommand("subscriptions", usage="subscriptions", description="What this channel is subscribed to.")
@@ -67,20 +79,4 @@ async def list_subscriptions(call: Invocation) -> None:
     description="Which events in a project card's thread are also shown in this channel.",
 )
 async def set_broadcast(call: Invocation) -> None:
-    await call.ack()
-    try:
-        async with sessions_of(call.context).begin() as session:
-            events = await subscriptions.set_broadcast(
-                session,
-                actor=Actor.from_context(call.context),
-                channel_id=call.body["channel_id"],
-                text=call.args,
-            )
-    except InvalidInput as invalid:
-        await call.respond(**render_notice(invalid.message))
-        return
-    if events:
-        sentence = f"In this channel, {', '.join(events)} events are shown in the channel as well as in the card's thread."
-    else:
-        sentence = "In this channel, project events now stay in each project card's thread."
-    await call.respond(**render_notice(sentence))
+    await _change_channel(call, subscriptions.set_broadcast, render_broadcast)

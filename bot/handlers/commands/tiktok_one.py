@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.blocks.errors import render_notice
+from bot.blocks.projects import render_adoption_requested
 from bot.handlers.commands.registry import Invocation, subcommand
 from bot.handlers.common import sessions_of
 from bot.handlers.projects_flow import find_by_name
@@ -23,8 +23,4 @@ async def adopt(call: Invocation) -> None:
     async with sessions_of(call.context).begin() as session:
         await require_manager(session, actor=actor, project=project, action="edit")
         await tiktok_one_sync.request_adoption(session, project=project, user_id=actor.user_id)
-    await call.respond(
-        **render_notice(
-            f"Looking up the lite projects of your TikTok One account: I'll send you the list to pick “{project.link_name}” from."
-        )
-    )
+    await call.respond(**render_adoption_requested(project))

@@ -6,9 +6,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.blocks.changes import project_change_phrases
 from bot.blocks.project_modals import (
     CREATE_CALLBACK,
     INVITE_CALLBACK,
@@ -22,7 +20,6 @@ from bot.handlers.views.values import as_int, as_ints, read_values
 from bot.services import invites, projects
 from bot.services.errors import DomainError, InvalidInput, NotFound
 from bot.services.workspaces import Actor
-from storage import assets as asset_queries
 
 
 async def submit_create(
@@ -66,24 +63,14 @@ async def submit_manage(
     try:
         async with sessions_of(context).begin() as session:
             edit = await projects.edit_project(session, actor=actor, project_id=project_id, changes=changes)
-            phrases = await project_change_words(session, edit)
     except InvalidInput as invalid:
         await ack(response_action="errors", errors=invalid.errors)
         return
     except DomainError as refused:  # not found, or not theirs to change
         await ack(response_action="errors", errors={"link_name": refused.message})
         return
-    await ack(response_action="update", view=render_edit_saved(edit.project, phrases))
+    await ack(response_action="update", view=render_edit_saved(edit))
     await refresh_home(client, context, user_id=actor.user_id)
-
-
-async def project_change_words(session: AsyncSession, edit: projects.ProjectEdit) -> list[str]:
-    ids = {*(edit.before.get("ads_account_ids") or []), *(edit.after.get("ads_account_ids") or [])}
-    accounts = await asset_queries.get_ads_accounts(
-        session, workspace_id=edit.project.workspace_id, ids=sorted(ids)
-    )
-    names = {account.id: account.display_name for account in accounts if account.id is not None}
-    return project_change_phrases(edit.before, edit.after, accounts=names)
 
 
 async def submit_invite_message(ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext) -> None:

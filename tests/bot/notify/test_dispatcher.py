@@ -305,7 +305,7 @@ async def deliver(
 
 async def pause(server: RunningServer, project: LiteProject) -> None:
     async with server.sessions.begin() as session:
-        await set_invite_link_active(session, actor=ALICE, project_id=project.id, active=False)  # type: ignore[arg-type]
+        await set_invite_link_active(session, actor=ALICE, project_id=project.id, active=False)
 
 
 def key_of(call: Any) -> str:

@@ -321,11 +321,11 @@ async def test_after_a_pause_and_a_resume_deliveries_are_accepted_again(server: 
     actor = Actor(team_id=TEAM_ID, user_id=USER_ID)
     form_token = (await open_page(server, project.invite_token)).form_token
     async with server.sessions.begin() as session:
-        await projects.set_invite_link_active(session, actor=actor, project_id=project.id, active=False)  # type: ignore[arg-type]
+        await projects.set_invite_link_active(session, actor=actor, project_id=project.id, active=False)
 
     refused = await submit(server, project.invite_token, form_token=form_token)
     async with server.sessions.begin() as session:
-        await projects.set_invite_link_active(session, actor=actor, project_id=project.id, active=True)  # type: ignore[arg-type]
+        await projects.set_invite_link_active(session, actor=actor, project_id=project.id, active=True)
     accepted = await submit(server, project.invite_token, form_token=form_token)
 
     assert refused.status == 409

@@ -110,7 +110,7 @@ async def test_brand_period_and_anchor_are_fixed_after_creation(
 
     with pytest.raises(InvalidInput) as raised:
         async with sessions.begin() as session:
-            await projects.update_project(session, actor=ALICE, project_id=project.id, changes={field: 1})  # type: ignore[arg-type]
+            await projects.edit_project(session, actor=ALICE, project_id=project.id, changes={field: 1})  # type: ignore[arg-type]
 
     assert "can't be changed after creation" in raised.value.errors[field]
 
@@ -120,7 +120,7 @@ async def test_update_writes_only_what_changed(sessions: async_sessionmaker[Asyn
         project = await make_project(session, link_name="Old name")
 
     async with sessions.begin() as session:
-        await projects.update_project(
+        await projects.edit_project(
             session,
             actor=ALICE,
             project_id=project.id,  # type: ignore[arg-type]
@@ -128,7 +128,7 @@ async def test_update_writes_only_what_changed(sessions: async_sessionmaker[Asyn
         )
     async with sessions.begin() as session:
         # the same values again: no audit event, no notice
-        await projects.update_project(
+        await projects.edit_project(
             session,
             actor=ALICE,
             project_id=project.id,  # type: ignore[arg-type]
@@ -147,12 +147,14 @@ async def test_moving_the_channel_posts_a_new_card_there(sessions: async_session
         project.card_channel_id, project.card_ts = project.channel_id, "1.1"
 
     async with sessions.begin() as session:
-        moved = await projects.update_project(
-            session,
-            actor=ALICE,
-            project_id=project.id,  # type: ignore[arg-type]
-            changes={"channel": "C0NEWCHAN"},
-        )
+        moved = (
+            await projects.edit_project(
+                session,
+                actor=ALICE,
+                project_id=project.id,  # type: ignore[arg-type]
+                changes={"channel": "C0NEWCHAN"},
+            )
+        ).project
 
     assert (moved.channel_id, moved.card_ts, moved.card_channel_id) == ("C0NEWCHAN", None, None)
 
@@ -168,7 +170,7 @@ async def test_pausing_twice_changes_once(sessions: async_sessionmaker[AsyncSess
                 await projects.set_invite_link_active(
                     session,
                     actor=ALICE,
-                    project_id=project.id,  # type: ignore[arg-type]
+                    project_id=project.id,
                     active=False,
                 )
             )
@@ -193,12 +195,12 @@ async def test_projects_of_another_workspace_are_not_found(
 
     async with sessions() as session:
         with pytest.raises(NotFound):
-            await projects.get_project(session, actor=ALICE, project_id=theirs.id)  # type: ignore[arg-type]
+            await projects.get_project(session, actor=ALICE, project_id=theirs.id)
         with pytest.raises(NotFound):
             await projects.find_project(session, actor=ALICE, name="Theirs")
     with pytest.raises(NotFound):
         async with sessions.begin() as session:
-            await projects.set_invite_link_active(session, actor=ALICE, project_id=theirs.id, active=False)  # type: ignore[arg-type]
+            await projects.set_invite_link_active(session, actor=ALICE, project_id=theirs.id, active=False)
 
 
 async def test_find_by_exact_name_or_unique_prefix(sessions: async_sessionmaker[AsyncSession]) -> None:
