@@ -33,7 +33,6 @@ from bot.services.notices import EVENT_OF_KIND, NoticeKind
 from bot.services.performance import weekly
 from bot.services.subscriptions import broadcast_events
 from bot.settings import Settings
-from storage import assets as asset_queries
 from storage.linking import request_videos
 from storage.models import LinkingRequest, LiteProject, OutboxMessage, Video
 
@@ -140,13 +139,9 @@ async def render_update_note(
     session: AsyncSession, project: LiteProject, payload: dict[str, Any]
 ) -> dict[str, Any]:
     before, after = payload.get("before") or {}, payload.get("after") or {}
-    ids = {*(before.get("ads_account_ids") or []), *(after.get("ads_account_ids") or [])}
-    accounts = (
-        await asset_queries.get_ads_accounts(session, workspace_id=project.workspace_id, ids=sorted(ids))
-        if ids
-        else []
+    names = await projects.account_names(
+        session, workspace_id=project.workspace_id, snapshots=(before, after)
     )
-    names = {account.id: account.display_name for account in accounts if account.id is not None}
     return render_project_updated(
         project, actor_id=payload.get("actor", ""), before=before, after=after, accounts=names
     )
