@@ -38,8 +38,14 @@ async def open_manage_modal(
     await client.views_open(trigger_id=trigger_id, view=await manage_modal(context, project))
 
 
-async def project_overview_message(context: AsyncBoltContext, project: LiteProject) -> dict[str, Any]:
+async def project_overview_message(
+    context: AsyncBoltContext, *, project_id: int | None = None, name: str | None = None
+) -> dict[str, Any]:
+    """A project's overview, found by id (a button's value) or typed name, in one session."""
     async with sessions_of(context)() as session:
+        project = await projects.get_project(
+            session, actor=Actor.from_context(context), project_id=project_id, name=name
+        )
         overview = await projects.overview(session, project=project)
     return render_project_overview(
         overview, projects.invite_url(settings_of(context).public_base_url, project)

@@ -57,11 +57,10 @@ async def show_project(
 ) -> None:
     """*Copy invite link* and *Open*: the link alone or the overview, answered privately."""
     await ack()
-    project = await get_by_id(context, value_id(body))
     if body["actions"][0]["action_id"] == COPY_INVITE_LINK:
-        message, title = invite_link_message(context, project), "Invite link"
+        message, title = invite_link_message(context, await get_by_id(context, value_id(body))), "Invite link"
     else:
-        message, title = await project_overview_message(context, project), "Lite project"
+        message, title = await project_overview_message(context, project_id=value_id(body)), "Lite project"
     await answer_privately(body=body, context=context, client=client, message=message, title=title)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.handlers.commands.registry import Invocation, subcommand
-from bot.handlers.projects_flow import find_by_name, project_overview_message
+from bot.handlers.projects_flow import project_overview_message
 
 
 @subcommand(
@@ -14,5 +14,4 @@ from bot.handlers.projects_flow import find_by_name, project_overview_message
 )
 async def show_project(call: Invocation) -> None:
     await call.ack()
-    project = await find_by_name(call.context, call.args)
-    await call.respond(**await project_overview_message(call.context, project))
+    await call.respond(**await project_overview_message(call.context, name=call.args))
