@@ -250,16 +250,18 @@ async def export_videos(
     session: AsyncSession,
     *,
     actor: Actor,
-    project_id: int,
+    project_id: int | None = None,
+    name: str | None = None,
     with_spark_codes: bool = True,
     today: dt.date | None = None,
 ) -> Export:
-    """Every video of the project as CSV (RFC 4180 quoting, formula-safe cells).
+    """Every video of the project (by id, or by the name typed) as CSV (RFC 4180 quoting,
+    formula-safe cells).
 
     `with_spark_codes=False` is for a file everyone in a channel can download: each code is
     replaced by a note that it was withheld. Creators' emails are never in the file.
     """
-    project = await get_project(session, actor=actor, project_id=project_id)
+    project = await get_project(session, actor=actor, project_id=project_id, name=name)
     assert project.id is not None
     await require_manager(session, actor=actor, project=project, action="export")
     videos = await video_queries.all_project_videos(

@@ -14,7 +14,6 @@ from bot.blocks.errors import render_notice
 from bot.blocks.export import export_words
 from bot.handlers.commands.registry import Invocation, subcommand
 from bot.handlers.common import sessions_of
-from bot.handlers.projects_flow import find_by_name
 from bot.services import videos
 from bot.services.errors import DomainError
 from bot.services.workspaces import Actor
@@ -41,17 +40,12 @@ def _split_here(args: str) -> tuple[str, bool]:
 async def export_videos(call: Invocation) -> None:
     await call.ack()
     name, here = _split_here(call.args)
-    project = await find_by_name(call.context, name)
-    assert project.id is not None
     user_id = call.body["user_id"]
     async with sessions_of(call.context)() as session:
         export = await videos.export_videos(
-            session,
-            actor=Actor.from_context(call.context),
-            project_id=project.id,
-            with_spark_codes=not here,
+            session, actor=Actor.from_context(call.context), name=name, with_spark_codes=not here
         )
-    words = export_words(project.link_name, export.count, user_id=user_id, here=here)
+    words = export_words(export.project.link_name, export.count, user_id=user_id, here=here)
     if here:
         channel = call.body["channel_id"]
     else:
