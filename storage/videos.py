@@ -47,28 +47,6 @@ async def get_video_for_update(session: AsyncSession, *, workspace_id: int, vide
     return (await session.execute(query)).scalar_one_or_none()
 
 
-async def list_project_videos(
-    session: AsyncSession, *, workspace_id: int, project_id: int, limit: int = 50
-) -> Sequence[Video]:
-    """Newest delivery first."""
-    query = (
-        select(Video)
-        .where(col(Video.workspace_id) == workspace_id, col(Video.project_id) == project_id)
-        .order_by(col(Video.delivered_at).desc(), col(Video.id).desc())
-        .limit(limit)
-    )
-    return (await session.execute(query)).scalars().all()
-
-
-async def count_project_videos(session: AsyncSession, *, workspace_id: int, project_id: int) -> int:
-    query = (
-        select(func.count())
-        .select_from(Video)
-        .where(col(Video.workspace_id) == workspace_id, col(Video.project_id) == project_id)
-    )
-    return int((await session.execute(query)).scalar_one())
-
-
 def _filtered(query: Select[Any], *, workspace_id: int, project_id: int, status: str | None) -> Select[Any]:
     query = query.where(col(Video.workspace_id) == workspace_id, col(Video.project_id) == project_id)
     if status == REJECTED:
