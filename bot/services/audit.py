@@ -14,11 +14,21 @@ from storage.models import (
     BrandProfile,
     LinkingRequest,
     LiteProject,
+    Subscription,
     TikTokConnection,
     Video,
 )
 
-Audited = LiteProject | Video | LinkingRequest | TikTokConnection | BrandProfile | Anchor | AdsAccount
+Audited = (
+    LiteProject
+    | Video
+    | LinkingRequest
+    | TikTokConnection
+    | BrandProfile
+    | Anchor
+    | AdsAccount
+    | Subscription
+)
 # the word each kind of row goes by: its audit events' `target_type` (project history reads these)
 TARGET_TYPES: dict[type, str] = {
     LiteProject: "project",
@@ -28,6 +38,7 @@ TARGET_TYPES: dict[type, str] = {
     BrandProfile: "brand",
     Anchor: "anchor",
     AdsAccount: "ads_account",
+    Subscription: "subscription",
 }
 
 

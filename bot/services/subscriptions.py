@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.audit import record_event
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.notices import DEFAULT_BROADCAST, EVENTS
 from bot.services.projects import find_project
 from bot.services.validation import is_channel_id
 from bot.services.workspaces import Actor, workspace_id_of
-from storage import audit as audit_queries
 from storage import preferences as preference_queries
 from storage import projects as project_queries
 from storage.models import ChannelSettings, Subscription, UserSettings, utcnow
@@ -109,16 +109,8 @@ async def subscribe(session: AsyncSession, *, actor: Actor, channel_id: str, tex
     subscription.creator_handle = filters.creator_handle
     session.add(subscription)
     await session.flush()
-    assert subscription.id is not None
-    audit_queries.add_audit_event(
-        session,
-        workspace_id=workspace_id,
-        actor=actor.user_id,
-        action="subscription.saved",
-        target_type="subscription",
-        target_id=subscription.id,
-        after={"channel_id": channel_id, "events": filters.events, "creator": filters.creator_handle},
-    )
+    after = {"channel_id": channel_id, "events": filters.events, "creator": filters.creator_handle}
+    record_event(session, subscription, actor=actor.user_id, action="subscription.saved", after=after)
     return SubscriptionView(subscription, project.link_name if project else None)
 
 
@@ -133,15 +125,9 @@ async def unsubscribe(session: AsyncSession, *, actor: Actor, channel_id: str, t
         session, workspace_id=workspace_id, channel_id=channel_id
     ):
         if subscription.project_id == (project.id if project else None):
-            assert subscription.id is not None
-            audit_queries.add_audit_event(
-                session,
-                workspace_id=workspace_id,
-                actor=actor.user_id,
-                action="subscription.removed",
-                target_type="subscription",
-                target_id=subscription.id,
-                before={"channel_id": channel_id, "events": subscription.events},
+            before = {"channel_id": channel_id, "events": subscription.events}
+            record_event(
+                session, subscription, actor=actor.user_id, action="subscription.removed", before=before
             )
             await session.delete(subscription)
             return project.link_name if project else "all projects"
