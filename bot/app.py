@@ -146,6 +146,7 @@ def create_bolt_app(
     *,
     work_limit: WorkLimit | None = None,
     http: SharedHttp | None = None,
+    writer: Writer,
 ) -> AsyncApp:
     if settings.oauth_enabled:
         # multi-workspace: each request runs with the bot token its workspace installed the app with
@@ -171,6 +172,7 @@ def create_bolt_app(
     async def provide_dependencies(context, next):  # type: ignore[no-untyped-def]
         context["settings"] = settings
         context["sessions"] = sessions
+        context["writer"] = writer
         if context.client is not None and context.user_id:
             context["admin_check"] = admins.check_for(context.client, context.team_id or "", context.user_id)
         context["installation_store"] = bolt.installation_store if settings.oauth_enabled else None
@@ -194,7 +196,8 @@ def create_web_app(
     sessions = create_sessionmaker(engine)
     work_limit = WorkLimit(settings.slack_work_concurrency)
     http = SharedHttp()
-    bolt = create_bolt_app(settings, sessions, engine, work_limit=work_limit, http=http)
+    writer = writer_for(engine, on_commit=metrics.WRITE_UNITS_PER_COMMIT.observe)
+    bolt = create_bolt_app(settings, sessions, engine, work_limit=work_limit, http=http, writer=writer)
     dispatcher_client = create_dispatcher_client(settings)
     http.clients = (bolt.client, dispatcher_client)
     dispatcher = OutboxDispatcher(
@@ -211,7 +214,7 @@ def create_web_app(
     app[SETTINGS_KEY] = settings
     app[ENGINE_KEY] = engine
     app[SESSIONS_KEY] = sessions
-    app[WRITER_KEY] = writer = writer_for(engine, on_commit=metrics.WRITE_UNITS_PER_COMMIT.observe)
+    app[WRITER_KEY] = writer
     app[BOLT_KEY] = bolt
     app[DISPATCHER_KEY] = dispatcher
     app[READINESS_KEY] = ReadinessCheck(settings.database_url)

@@ -71,9 +71,11 @@ def add_audit_event(
     return event
 
 
-def insert_audit_event(connection: Connection, event: AuditEvent) -> None:
-    """`add_audit_event` in a write unit (see `storage.writer`): `event` is written, not tracked."""
-    connection.execute(_INSERT_AUDIT, {name: getattr(event, name) for name in _AUDIT_COLUMNS})
+def insert_audit_event(connection: Connection, event: AuditEvent) -> int:
+    """`add_audit_event` in a write unit (see `storage.writer`): `event` is written, not tracked; its id."""
+    result = connection.execute(_INSERT_AUDIT, {name: getattr(event, name) for name in _AUDIT_COLUMNS})
+    assert result.inserted_primary_key is not None
+    return int(result.inserted_primary_key[0])
 
 
 # built once: write units run it many times a second

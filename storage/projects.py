@@ -58,6 +58,32 @@ _PROJECT_BY_TOKEN = sa_select(*LiteProject.__table__.columns).where(  # type: ig
 )
 
 
+def insert_project(connection: Connection, *, project: LiteProject) -> int:
+    """Store a new `project` in a write unit (see `storage.writer`); its id. A taken name or token
+    raises the unique index's IntegrityError."""
+    values = {name: getattr(project, name) for name in _PROJECT_COLUMNS}
+    key = connection.execute(_INSERT_PROJECT, values).inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def insert_project_ads_accounts(
+    connection: Connection, *, project_id: int, ads_account_ids: Sequence[int]
+) -> None:
+    """A new project's links to its ads accounts, in a write unit (it has none yet)."""
+    links = [
+        {"project_id": project_id, "ads_account_id": account} for account in sorted(set(ads_account_ids))
+    ]
+    if links:
+        connection.execute(_INSERT_ADS_ACCOUNT_LINK, links)
+
+
+# built once, as the unit's other statements
+_INSERT_PROJECT = LiteProject.__table__.insert()  # type: ignore[attr-defined]
+_PROJECT_COLUMNS = [column.name for column in LiteProject.__table__.columns if column.name != "id"]  # type: ignore[attr-defined]
+_INSERT_ADS_ACCOUNT_LINK = ProjectAdsAccount.__table__.insert()  # type: ignore[attr-defined]
+
+
 async def find_projects_by_name(
     session: AsyncSession, *, workspace_id: int, name: str, limit: int = 10, for_update: bool = False
 ) -> Sequence[LiteProject]:

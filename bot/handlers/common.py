@@ -17,6 +17,7 @@ from bot.services import connections, home_views, projects, subscriptions
 from bot.services.performance import report as performance_report
 from bot.services.workspaces import Actor
 from bot.settings import Settings
+from storage.writer import Writer
 
 HOME_PAGE_SIZE = 20
 
@@ -27,6 +28,10 @@ def sessions_of(context: AsyncBoltContext) -> async_sessionmaker[AsyncSession]:
 
 def settings_of(context: AsyncBoltContext) -> Settings:
     return context["settings"]  # type: ignore[no-any-return,unused-ignore]
+
+
+def writer_of(context: AsyncBoltContext) -> Writer:
+    return context["writer"]  # type: ignore[no-any-return,unused-ignore]
 
 
 def action_id_of(body: dict[str, Any]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit as audit_queries
@@ -59,9 +60,36 @@ def record_event(
 ) -> AuditEvent:
     """The audit event of a change to one row, in the caller's transaction: the row gives its
     workspace, type and id, so a call site names only who did what."""
+    event = audit_event(target, actor=actor, action=action, before=before, after=after)
+    session.add(event)
+    return event
+
+
+def record_event_in_unit(
+    connection: Connection,
+    target: Audited,
+    *,
+    actor: str,
+    action: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> int:
+    """`record_event` in a write unit (see `storage.writer`); the event's id."""
+    event = audit_event(target, actor=actor, action=action, before=before, after=after)
+    return audit_queries.insert_audit_event(connection, event)
+
+
+def audit_event(
+    target: Audited,
+    *,
+    actor: str,
+    action: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """The one builder of an audit event's row, from the row it is about."""
     assert target.id is not None
-    return audit_queries.add_audit_event(
-        session,
+    return AuditEvent(
         workspace_id=target.workspace_id,
         actor=actor,
         action=action,

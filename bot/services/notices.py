@@ -176,58 +176,91 @@ def queue_delivery_notices_in_unit(connection: Connection, *, project: LiteProje
     True when the alert is new (False: it was queued before). The caller marks the listings stale.
     """
     assert project.id is not None and video.id is not None
-    kind, event = NoticeKind.VIDEO_DELIVERED, EVENT_OF_KIND[NoticeKind.VIDEO_DELIVERED]
+    kind = NoticeKind.VIDEO_DELIVERED
     key = f"video-delivered:{video.id}"
     data = {"project_id": project.id, "video_id": video.id}
     found = preference_queries.delivery_recipients(
         connection, workspace_id=project.workspace_id, project_id=project.id, owner=project.created_by
     )
-
-    def row(
-        dedup_key: str,
-        channel_id: str,
-        payload: dict[str, Any],
-        *,
-        kind: NoticeKind = kind,
-        event: str | None = event,
-        refresh_key: str | None = None,
-    ) -> dict[str, Any]:
-        return outbox_queries.outbox_row(
-            workspace_id=project.workspace_id,
-            dedup_key=dedup_key,
-            kind=kind.value,
-            channel_id=channel_id,
-            payload=payload,
-            event=event,
-            refresh_key=refresh_key,
-        )
-
     channels = subscribed_channels(
-        found.subscriptions, project=project, event=event, creator_handle=video.creator_handle
+        found.subscriptions, project=project, event=EVENT_OF_KIND[kind], creator_handle=video.creator_handle
     )
-    alerts = [row(key, project.channel_id, {**data, "primary": True})]
-    alerts += [row(f"{key}:{channel}", channel, {**data, "primary": False}) for channel in channels]
+    alerts = [_row(project, kind, key, project.channel_id, {**data, "primary": True})]
+    alerts += [
+        _row(project, kind, f"{key}:{channel}", channel, {**data, "primary": False}) for channel in channels
+    ]
     dms = [
-        row(f"{key}:dm:{user_id}", user_id, {"project_id": project.id, "primary": False, "dm": True, **data})
+        _row(
+            project,
+            kind,
+            f"{key}:dm:{user_id}",
+            user_id,
+            {"project_id": project.id, "primary": False, "dm": True, **data},
+        )
         for user_id in found.dm_users
     ]
-    card = []
-    refresh_key = card_refresh_key(project.id)
-    if not outbox_queries.touch_pending_in_unit(connection, refresh_key=refresh_key):
-        card_key = f"project-card:{project.id}:video-{video.id}"
-        card_data = {"project_id": project.id, "primary": True}
-        card.append(
-            row(
-                card_key,
-                project.channel_id,
-                card_data,
-                kind=NoticeKind.PROJECT_CARD,
-                event=None,
-                refresh_key=refresh_key,
-            )
-        )
+    card = _card_refresh_in_unit(connection, project=project, reason=f"video-{video.id}")
     queued = outbox_queries.insert_outbox_messages(connection, [*alerts, *dms, *card])
     return any(alert["dedup_key"] in queued for alert in alerts)
+
+
+def queue_created_notices_in_unit(connection: Connection, *, project: LiteProject, reason: str) -> None:
+    """A new project's card, and its `created` notice to the channels subscribed to it, in a write
+    unit (see `storage.writer`): the rows `queue_card_refresh` and `queue_notice` write, from one
+    read and two writes. The caller marks the listings stale."""
+    assert project.id is not None
+    kind = NoticeKind.PROJECT_CREATED  # the card itself announces it in the project's channel
+    key = f"project-created:{project.id}"
+    found = preference_queries.delivery_recipients(
+        connection, workspace_id=project.workspace_id, project_id=project.id, owner=project.created_by
+    )
+    channels = subscribed_channels(
+        found.subscriptions, project=project, event=EVENT_OF_KIND[kind], creator_handle=None
+    )
+    card = _card_refresh_in_unit(connection, project=project, reason=reason)
+    notices = [
+        _row(project, kind, f"{key}:{channel}", channel, {"project_id": project.id, "primary": False})
+        for channel in channels
+    ]
+    outbox_queries.insert_outbox_messages(connection, [*card, *notices])
+
+
+def _card_refresh_in_unit(
+    connection: Connection, *, project: LiteProject, reason: str
+) -> list[dict[str, Any]]:
+    """`queue_card_refresh`'s row in a write unit: none when a queued refresh was touched instead."""
+    assert project.id is not None
+    refresh_key = card_refresh_key(project.id)
+    if outbox_queries.touch_pending_in_unit(connection, refresh_key=refresh_key):
+        return []
+    payload = {"project_id": project.id, "primary": True}
+    dedup_key = f"project-card:{project.id}:{reason}"
+    return [
+        _row(
+            project, NoticeKind.PROJECT_CARD, dedup_key, project.channel_id, payload, refresh_key=refresh_key
+        )
+    ]
+
+
+def _row(
+    project: LiteProject,
+    kind: NoticeKind,
+    dedup_key: str,
+    channel_id: str,
+    payload: dict[str, Any],
+    *,
+    refresh_key: str | None = None,
+) -> dict[str, Any]:
+    """An outbox row of the project's workspace, as `queue_notice` writes it."""
+    return outbox_queries.outbox_row(
+        workspace_id=project.workspace_id,
+        dedup_key=dedup_key,
+        kind=kind.value,
+        channel_id=channel_id,
+        payload=payload,
+        event=EVENT_OF_KIND.get(kind),
+        refresh_key=refresh_key,
+    )
 
 
 async def queue_action_dm(

@@ -11,16 +11,18 @@ import datetime as dt
 import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import i18n
-from bot.services import tiktok_one_sync
-from bot.services.audit import changed_only, record_event
+from bot.services import listing, tiktok_one_sync
+from bot.services.audit import changed_only, record_event, record_event_in_unit
 from bot.services.errors import Conflict, InvalidInput, NotFound
-from bot.services.notices import NoticeKind, queue_card_refresh, queue_notice
+from bot.services.notices import NoticeKind, queue_card_refresh, queue_created_notices_in_unit, queue_notice
 from bot.services.permissions import may_manage, require_admin, require_manager
 from bot.services.validation import FieldError, clean_contact, clean_deadline, clean_text, is_channel_id
 from bot.services.workspaces import Actor, workspace_id_of
@@ -37,6 +39,7 @@ from storage.models import (
 )
 from storage.projects import VideoCounts
 from storage.sql import is_unique_violation
+from storage.writer import Writer
 
 AUTHORIZATION_PERIODS = tuple(period.value for period in AuthorizationPeriod)
 # what a change to a project's state does, as its audit event keeps it: (before, after)
@@ -115,9 +118,44 @@ def snapshot(project: LiteProject, ads_account_ids: Sequence[int]) -> dict[str, 
 # --- create -----------------------------------------------------------------------------------
 
 
+async def create(
+    writer: Writer,
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    actor: Actor,
+    draft: ProjectDraft,
+    today: dt.date | None = None,
+) -> LiteProject:
+    """`create_project` for the Create modal: the checks on a session of their own, then one write
+    unit of the writer (committed with other requests' on SQLite). The project is no session's."""
+    async with sessions.begin() as session:  # begin: the workspace's row is made on first use
+        project = await _new_project(session, actor=actor, draft=draft, today=today)
+    await writer.run(partial(store_new_project, project=project, ads_account_ids=draft.ads_accounts))
+    listing.changed_now(writer.engine, workspace_id=project.workspace_id)
+    return project
+
+
 async def create_project(
     session: AsyncSession, *, actor: Actor, draft: ProjectDraft, today: dt.date | None = None
 ) -> LiteProject:
+    """Create a project, with its ads accounts, audit event, card and notices, in the caller's
+    transaction: the same checks and write unit as `create`. Bad fields: InvalidInput by field."""
+    new = await _new_project(session, actor=actor, draft=draft, today=today)
+    store = partial(store_new_project, project=new, ads_account_ids=draft.ads_accounts)
+    connection = await session.connection()
+    async with session.begin_nested():  # a refusal undoes what the unit wrote, as in the writer
+        await connection.run_sync(store)
+    listing.changed(session, workspace_id=new.workspace_id)
+    assert new.id is not None
+    project = await session.get(LiteProject, new.id)
+    assert project is not None
+    return project
+
+
+async def _new_project(
+    session: AsyncSession, *, actor: Actor, draft: ProjectDraft, today: dt.date | None
+) -> LiteProject:
+    """The project a draft makes, checked against the workspace (InvalidInput by field), not stored."""
     workspace_id = await workspace_id_of(session, actor)
     today = today or utcnow().date()
     errors: dict[str, str] = {}
@@ -142,7 +180,7 @@ async def create_project(
         raise InvalidInput(errors)
     assert brand is not None and anchor is not None and draft.authorization_days is not None
 
-    project = LiteProject(
+    return LiteProject(
         workspace_id=workspace_id,
         brand_id=brand.id,  # type: ignore[arg-type]
         authorization_days=draft.authorization_days,
@@ -157,26 +195,36 @@ async def create_project(
         contact=values["contact"],
         channel_id=values["channel_id"],
         creator_language=values["creator_language"],
+        # made in TikTok One too when the workspace is connected (a job, queued with the project)
+        tto_account_id=await tiktok_one_sync.tiktok_one_account(session, workspace_id=workspace_id),
     )
-    session.add(project)
-    await _flush_name(session, name=project.link_name)
-    assert project.id is not None
-    await project_queries.set_project_ads_accounts(
-        session, project_id=project.id, ads_account_ids=draft.ads_accounts
+
+
+def store_new_project(
+    connection: Connection, *, project: LiteProject, ads_account_ids: Sequence[int]
+) -> LiteProject:
+    """The write unit of a create (see `storage.writer`): the checked `project`, its ads accounts,
+    its audit event, its card and `created` notices, and its TikTok One job. A name taken meanwhile
+    by a concurrent twin (the unique index) is the same inline error as the check's. The caller
+    marks the listings stale."""
+    try:
+        project.id = project_queries.insert_project(connection, project=project)
+    except IntegrityError as error:
+        if not is_unique_violation(error):
+            raise
+        raise InvalidInput({"link_name": _name_taken(project.link_name)}) from None
+    project_queries.insert_project_ads_accounts(
+        connection, project_id=project.id, ads_account_ids=ads_account_ids
     )
-    event = record_event(
-        session,
+    event_id = record_event_in_unit(
+        connection,
         project,
-        actor=actor.user_id,
+        actor=project.created_by,
         action="project.created",
-        after=snapshot(project, sorted(set(draft.ads_accounts))),
+        after=snapshot(project, sorted(set(ads_account_ids))),
     )
-    await session.flush()
-    await tiktok_one_sync.on_project_created(session, project=project)
-    await queue_card_refresh(session, project=project, reason=f"audit-{event.id}")
-    await queue_notice(
-        session, project=project, kind=NoticeKind.PROJECT_CREATED, dedup_key=f"project-created:{project.id}"
-    )
+    tiktok_one_sync.on_project_created_in_unit(connection, project=project)
+    queue_created_notices_in_unit(connection, project=project, reason=f"audit-{event_id}")
     return project
 
 

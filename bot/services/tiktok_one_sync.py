@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
 
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
@@ -33,7 +34,7 @@ from bot.pacing import ChannelPacer
 from bot.services import connections, spark_checks, video_lookups
 from bot.services.audit import record_event
 from bot.services.errors import Conflict
-from bot.services.job_rows import payload_id, queue_about, video_and_project
+from bot.services.job_rows import payload_id, queue_about, queue_about_in_unit, video_and_project
 from bot.services.notices import NoticeKind, queue_card_refresh, queue_notice
 from bot.settings import Settings
 from bot.tiktok import tiktok_one
@@ -81,13 +82,12 @@ async def tiktok_one_account(session: AsyncSession, *, workspace_id: int) -> str
     return connection.account_ids[0] if connection.account_ids else None
 
 
-async def on_project_created(session: AsyncSession, *, project: LiteProject) -> bool:
-    """A connected workspace's new project is made in TikTok One too (queued here); True if so."""
-    account = await tiktok_one_account(session, workspace_id=project.workspace_id)
-    if account is None:
+def on_project_created_in_unit(connection: Connection, *, project: LiteProject) -> bool:
+    """A connected workspace's new project (`tto_account_id` set from `tiktok_one_account`) is made
+    in TikTok One too: queued in the create's write unit (see `storage.writer`); True if so."""
+    if project.tto_account_id is None:
         return False
-    project.tto_account_id = account
-    return await queue_about(session, project, kind=CREATE, key=f"tto-create:{project.id}")
+    return queue_about_in_unit(connection, project, kind=CREATE, key=f"tto-create:{project.id}")
 
 
 async def on_project_edited(session: AsyncSession, *, project: LiteProject, change: str) -> bool:

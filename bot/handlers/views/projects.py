@@ -15,7 +15,7 @@ from bot.blocks.project_modals import (
     render_created_view,
     render_edit_saved,
 )
-from bot.handlers.common import metadata_id, refresh_home, sessions_of, settings_of
+from bot.handlers.common import metadata_id, refresh_home, sessions_of, settings_of, writer_of
 from bot.handlers.views.values import as_int, as_ints, read_values
 from bot.services import invites, projects
 from bot.services.errors import DomainError, InvalidInput, NotFound
@@ -42,8 +42,7 @@ async def submit_create(
     )
     actor = Actor.from_context(context)
     try:
-        async with sessions_of(context).begin() as session:
-            project = await projects.create_project(session, actor=actor, draft=draft)
+        project = await projects.create(writer_of(context), sessions_of(context), actor=actor, draft=draft)
     except InvalidInput as invalid:
         await ack(response_action="errors", errors=invalid.errors)
         return

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
+from functools import partial
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.services import projects
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.projects import AmbiguousProject, ProjectDraft
 from bot.services.workspaces import Actor
-from storage.models import AuditEvent, LiteProject, OutboxMessage
+from storage.models import AuditEvent, LiteProject, OutboxMessage, ProjectAdsAccount
+from storage.writer import GroupCommitWriter, Writer, writer_for
 from tests.factories import make_ads_account, make_anchor, make_brand, make_project, make_workspace, rows
 from tests.harness.fake_slack import TEAM_ID
 
@@ -56,6 +59,60 @@ async def test_create_writes_project_audit_and_card_notice_together(
         "C0PROJECTS",
         {"project_id": project.id, "primary": True},
     )
+
+
+@pytest.fixture
+async def writer(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[Writer]:
+    engine = sessions.kw["bind"]
+    assert isinstance(engine, AsyncEngine)
+    writer = writer_for(engine)
+    yield writer
+    await writer.close()
+
+
+async def test_create_through_the_writer_commits_project_links_audit_and_card_at_once(
+    sessions: async_sessionmaker[AsyncSession], writer: Writer
+) -> None:
+    async with sessions.begin() as session:
+        draft = await draft_with_assets(session)
+
+    project = await projects.create(writer, sessions, actor=ALICE, draft=draft, today=TODAY)
+
+    (stored,) = await rows(sessions, LiteProject)
+    (audit,) = await rows(sessions, AuditEvent)
+    (card,) = await rows(sessions, OutboxMessage)
+    links = await rows(sessions, ProjectAdsAccount)
+    assert (stored.id, stored.invite_token, stored.link_name) == (
+        project.id,
+        project.invite_token,
+        "Summer glow",
+    )
+    assert (audit.action, audit.target_id) == ("project.created", project.id)
+    assert card.dedup_key == f"project-card:{project.id}:audit-{audit.id}"
+    assert [link.ads_account_id for link in links] == draft.ads_accounts
+    if isinstance(writer, GroupCommitWriter):
+        assert writer.batches == 1  # one transaction: nothing of it is ever half-written
+
+
+async def test_a_name_taken_after_the_check_is_the_same_inline_error_and_stores_nothing(
+    sessions: async_sessionmaker[AsyncSession], writer: Writer
+) -> None:
+    async with sessions.begin() as session:
+        draft = await draft_with_assets(session)
+    first = await projects.create(writer, sessions, actor=ALICE, draft=draft, today=TODAY)
+    # a twin checked before `first` was stored: only the unique index sees the clash
+    twin = LiteProject(**{**first.model_dump(exclude={"id"}), "invite_token": projects.new_invite_token()})
+
+    with pytest.raises(InvalidInput) as raised:
+        await writer.run(
+            partial(projects.store_new_project, project=twin, ads_account_ids=draft.ads_accounts)
+        )
+
+    assert list(raised.value.errors) == ["link_name"]
+    assert "already a project called" in raised.value.errors["link_name"]
+    assert [project.id for project in await rows(sessions, LiteProject)] == [first.id]
+    assert len(await rows(sessions, AuditEvent)) == 1
+    assert len(await rows(sessions, ProjectAdsAccount)) == 1
 
 
 async def test_invite_tokens_are_long_random_and_unrelated_to_ids(
