@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Any
+import functools
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
+from pydantic_core import PydanticUndefined
 from sqlalchemy import JSON, Column, DateTime, Index, TypeDecorator, UniqueConstraint, text
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import Dialect
+from sqlalchemy.orm.attributes import manager_of_class
 from sqlmodel import Field, SQLModel
 
 
@@ -604,3 +608,29 @@ class VideoMetric(SQLModel, table=True):
     value: float
     as_of: dt.datetime = utc_field()
     final: bool = False
+
+
+M = TypeVar("M", bound=SQLModel)
+
+
+def unit_row(model: type[M], values: Mapping[Any, Any]) -> M:
+    """A `model` row from `values` and the model's defaults, built the way the ORM builds a row it
+    loads: for write units (see `storage.writer`), which write and read such rows with Core
+    statements and never add them to a session. The model's own constructor costs 20 times more
+    (60 µs for a `Video`), and a delivery builds three."""
+    row = manager_of_class(model).new_instance()
+    fields = row.__dict__
+    for name, default, factory in _defaults(model):
+        fields[name] = values[name] if name in values else factory() if factory else default
+    return row
+
+
+@functools.cache
+def _defaults(model: type[SQLModel]) -> list[tuple[str, Any, Callable[..., Any] | None]]:
+    """Each field of `model` with its default or default factory (fields without either are given)."""
+    found = []
+    for name, info in model.model_fields.items():
+        factory = info.default_factory
+        default = None if info.default is PydanticUndefined else info.default
+        found.append((name, default, factory))
+    return found

@@ -21,6 +21,7 @@ from storage.models import (
     SparkCheck,
     Video,
     VideoStatus,
+    unit_row,
 )
 
 
@@ -49,7 +50,7 @@ async def get_project_by_token(session: AsyncSession, *, invite_token: str) -> L
 def project_by_token(connection: Connection, *, invite_token: str) -> LiteProject | None:
     """`get_project_by_token` in a write unit (see `storage.writer`): a `LiteProject` no session tracks."""
     row = connection.execute(_PROJECT_BY_TOKEN, {"invite_token": invite_token}).first()
-    return None if row is None else LiteProject(**row._mapping)
+    return None if row is None else unit_row(LiteProject, row._mapping)
 
 
 # built once: write units run it many times a second

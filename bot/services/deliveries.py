@@ -41,6 +41,7 @@ from storage.models import (
     Video,
     VideoSource,
     VideoStatus,
+    unit_row,
     utcnow,
 )
 from storage.writer import Writer
@@ -273,22 +274,25 @@ def store_new_video(
     require_accepting(project)
     fields = _clean_fields(url, creator_handle, creator_email, spark_code)
     assert project.id is not None
-    video = Video(
-        workspace_id=project.workspace_id,
-        project_id=project.id,
-        video_key=fields.link.key,
-        tiktok_video_id=fields.link.video_id,
-        url=fields.link.url,
-        needs_resolution=fields.link.needs_resolution,
-        creator_handle=fields.handle,
-        creator_email=fields.email,
-        spark_code=fields.spark_code,
-        source=VideoSource.INVITE_LINK,
-        # a code delivered with the video authorizes it from now (its end is estimated from the
-        # project's period until TikTok confirms the real one), tracked like a linking request's
-        status=VideoStatus.AUTHORIZED if fields.spark_code else VideoStatus.DELIVERED,
-        authorized_at=now if fields.spark_code else None,
-        delivered_at=now,
+    video = unit_row(
+        Video,
+        dict(
+            workspace_id=project.workspace_id,
+            project_id=project.id,
+            video_key=fields.link.key,
+            tiktok_video_id=fields.link.video_id,
+            url=fields.link.url,
+            needs_resolution=fields.link.needs_resolution,
+            creator_handle=fields.handle,
+            creator_email=fields.email,
+            spark_code=fields.spark_code,
+            source=VideoSource.INVITE_LINK,
+            # a code delivered with the video authorizes it from now (its end is estimated from the
+            # project's period until TikTok confirms the real one), tracked like a linking request's
+            status=VideoStatus.AUTHORIZED if fields.spark_code else VideoStatus.DELIVERED,
+            authorized_at=now if fields.spark_code else None,
+            delivered_at=now,
+        ),
     )
     # stored first (a repeat stores nothing), then checked: the unit's savepoint undoes a refusal
     video.id = video_queries.insert_new_video(connection, video=video)
@@ -300,18 +304,21 @@ def store_new_video(
         raise InvalidInput({"spark_code": SPARK_CODE_TAKEN})
     audit_queries.insert_audit_event(
         connection,
-        AuditEvent(
-            workspace_id=project.workspace_id,
-            actor=f"creator:{fields.handle}",
-            action="video.delivered",
-            target_type="video",
-            target_id=video.id,
-            after={
-                "project_id": project.id,
-                "url": video.url,
-                "needs_resolution": video.needs_resolution,
-                "spark_code": video.spark_code is not None,
-            },
+        unit_row(
+            AuditEvent,
+            dict(
+                workspace_id=project.workspace_id,
+                actor=f"creator:{fields.handle}",
+                action="video.delivered",
+                target_type="video",
+                target_id=video.id,
+                after={
+                    "project_id": project.id,
+                    "url": video.url,
+                    "needs_resolution": video.needs_resolution,
+                    "spark_code": video.spark_code is not None,
+                },
+            ),
         ),
     )
     # checked with TikTok API for Business when the workspace is connected (a job, never here)
