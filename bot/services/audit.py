@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -49,52 +49,34 @@ def changed_only(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[st
     return {key: before[key] for key in keys}, {key: after.get(key) for key in keys}
 
 
-def record_event(
-    session: AsyncSession,
-    target: Audited,
-    *,
-    actor: str,
-    action: str,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> AuditEvent:
+class Change(TypedDict):
+    """Who did what to the row, as its audit event keeps it (of an edit, see `changed_only`)."""
+
+    actor: str
+    action: str
+    before: NotRequired[dict[str, Any] | None]
+    after: NotRequired[dict[str, Any] | None]
+
+
+def record_event(session: AsyncSession, target: Audited, **change: Unpack[Change]) -> AuditEvent:
     """The audit event of a change to one row, in the caller's transaction: the row gives its
     workspace, type and id, so a call site names only who did what."""
-    event = audit_event(target, actor=actor, action=action, before=before, after=after)
+    event = audit_event(target, **change)
     session.add(event)
     return event
 
 
-def record_event_in_unit(
-    connection: Connection,
-    target: Audited,
-    *,
-    actor: str,
-    action: str,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> int:
+def record_event_in_unit(connection: Connection, target: Audited, **change: Unpack[Change]) -> int:
     """`record_event` in a write unit (see `storage.writer`); the event's id."""
-    event = audit_event(target, actor=actor, action=action, before=before, after=after)
-    return audit_queries.insert_audit_event(connection, event)
+    return audit_queries.insert_audit_event(connection, audit_event(target, **change))
 
 
-def audit_event(
-    target: Audited,
-    *,
-    actor: str,
-    action: str,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> AuditEvent:
+def audit_event(target: Audited, **change: Unpack[Change]) -> AuditEvent:
     """The one builder of an audit event's row, from the row it is about."""
     assert target.id is not None
     return AuditEvent(
         workspace_id=target.workspace_id,
-        actor=actor,
-        action=action,
         target_type=TARGET_TYPES[type(target)],
         target_id=target.id,
-        before=before,
-        after=after,
+        **change,
     )

@@ -70,13 +70,19 @@ async def writer(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[Wr
     await writer.close()
 
 
+async def create_through(
+    writer: Writer, sessions: async_sessionmaker[AsyncSession]
+) -> tuple[ProjectDraft, LiteProject]:
+    """A draft and the project `projects.create` made of it, as the Create modal makes one."""
+    async with sessions.begin() as session:
+        draft = await draft_with_assets(session)
+    return draft, await projects.create(writer, sessions, actor=ALICE, draft=draft, today=TODAY)
+
+
 async def test_create_through_the_writer_commits_project_links_audit_and_card_at_once(
     sessions: async_sessionmaker[AsyncSession], writer: Writer
 ) -> None:
-    async with sessions.begin() as session:
-        draft = await draft_with_assets(session)
-
-    project = await projects.create(writer, sessions, actor=ALICE, draft=draft, today=TODAY)
+    draft, project = await create_through(writer, sessions)
 
     (stored,) = await rows(sessions, LiteProject)
     (audit,) = await rows(sessions, AuditEvent)
@@ -97,9 +103,7 @@ async def test_create_through_the_writer_commits_project_links_audit_and_card_at
 async def test_a_name_taken_after_the_check_is_the_same_inline_error_and_stores_nothing(
     sessions: async_sessionmaker[AsyncSession], writer: Writer
 ) -> None:
-    async with sessions.begin() as session:
-        draft = await draft_with_assets(session)
-    first = await projects.create(writer, sessions, actor=ALICE, draft=draft, today=TODAY)
+    draft, first = await create_through(writer, sessions)
     # a twin checked before `first` was stored: only the unique index sees the clash
     twin = LiteProject(**{**first.model_dump(exclude={"id"}), "invite_token": projects.new_invite_token()})
 
