@@ -73,12 +73,16 @@ async def get_ads_account(
 
 
 async def list_brands(session: AsyncSession, *, workspace_id: int) -> Sequence[BrandProfile]:
-    query = select(BrandProfile).where(BrandProfile.workspace_id == workspace_id).order_by(BrandProfile.name)
+    query = (
+        select(BrandProfile).where(col(BrandProfile.workspace_id) == workspace_id).order_by(BrandProfile.name)
+    )
     return (await session.execute(query)).scalars().all()
 
 
 async def get_brand(session: AsyncSession, *, workspace_id: int, brand_id: int) -> BrandProfile | None:
-    query = select(BrandProfile).where(BrandProfile.workspace_id == workspace_id, BrandProfile.id == brand_id)
+    query = select(BrandProfile).where(
+        col(BrandProfile.workspace_id) == workspace_id, col(BrandProfile.id) == brand_id
+    )
     return (await session.execute(query)).scalar_one_or_none()
 
 
@@ -86,21 +90,23 @@ async def projects_of_brand(
     session: AsyncSession, *, workspace_id: int, brand_id: int
 ) -> Sequence[LiteProject]:
     query = select(LiteProject).where(
-        LiteProject.workspace_id == workspace_id, LiteProject.brand_id == brand_id
+        col(LiteProject.workspace_id) == workspace_id, col(LiteProject.brand_id) == brand_id
     )
     return (await session.execute(query)).scalars().all()
 
 
 async def find_brand_by_name(session: AsyncSession, *, workspace_id: int, name: str) -> BrandProfile | None:
     query = select(BrandProfile).where(
-        BrandProfile.workspace_id == workspace_id, func.lower(BrandProfile.name) == name.lower()
+        col(BrandProfile.workspace_id) == workspace_id, func.lower(BrandProfile.name) == name.lower()
     )
     return (await session.execute(query)).scalar_one_or_none()
 
 
 async def list_ads_accounts(session: AsyncSession, *, workspace_id: int) -> Sequence[AdsAccount]:
     query = (
-        select(AdsAccount).where(AdsAccount.workspace_id == workspace_id).order_by(AdsAccount.display_name)
+        select(AdsAccount)
+        .where(col(AdsAccount.workspace_id) == workspace_id)
+        .order_by(AdsAccount.display_name)
     )
     return (await session.execute(query)).scalars().all()
 
@@ -108,7 +114,9 @@ async def list_ads_accounts(session: AsyncSession, *, workspace_id: int) -> Sequ
 async def get_ads_accounts(
     session: AsyncSession, *, workspace_id: int, ids: Sequence[int]
 ) -> Sequence[AdsAccount]:
-    query = select(AdsAccount).where(AdsAccount.workspace_id == workspace_id, col(AdsAccount.id).in_(ids))
+    query = select(AdsAccount).where(
+        col(AdsAccount.workspace_id) == workspace_id, col(AdsAccount.id).in_(ids)
+    )
     return (await session.execute(query)).scalars().all()
 
 
@@ -116,21 +124,23 @@ async def find_ads_account(
     session: AsyncSession, *, workspace_id: int, advertiser_id: str
 ) -> AdsAccount | None:
     query = select(AdsAccount).where(
-        AdsAccount.workspace_id == workspace_id, AdsAccount.advertiser_id == advertiser_id
+        col(AdsAccount.workspace_id) == workspace_id, col(AdsAccount.advertiser_id) == advertiser_id
     )
     return (await session.execute(query)).scalar_one_or_none()
 
 
 async def list_anchors(session: AsyncSession, *, workspace_id: int) -> Sequence[Anchor]:
-    query = select(Anchor).where(Anchor.workspace_id == workspace_id).order_by(Anchor.name)
+    query = select(Anchor).where(col(Anchor.workspace_id) == workspace_id).order_by(Anchor.name)
     return (await session.execute(query)).scalars().all()
 
 
 async def get_anchor(session: AsyncSession, *, workspace_id: int, anchor_id: int) -> Anchor | None:
-    query = select(Anchor).where(Anchor.workspace_id == workspace_id, Anchor.id == anchor_id)
+    query = select(Anchor).where(col(Anchor.workspace_id) == workspace_id, col(Anchor.id) == anchor_id)
     return (await session.execute(query)).scalar_one_or_none()
 
 
 async def find_anchor_by_name(session: AsyncSession, *, workspace_id: int, name: str) -> Anchor | None:
-    query = select(Anchor).where(Anchor.workspace_id == workspace_id, func.lower(Anchor.name) == name.lower())
+    query = select(Anchor).where(
+        col(Anchor.workspace_id) == workspace_id, func.lower(Anchor.name) == name.lower()
+    )
     return (await session.execute(query)).scalar_one_or_none()

@@ -18,8 +18,8 @@ from storage.models import (
 
 
 def _project_history_filter(workspace_id: int, project_id: int) -> Any:
-    video_ids = select(Video.id).where(Video.project_id == project_id)
-    request_ids = select(LinkingRequest.id).where(LinkingRequest.project_id == project_id)
+    video_ids = select(Video.id).where(col(Video.project_id) == project_id)
+    request_ids = select(LinkingRequest.id).where(col(LinkingRequest.project_id) == project_id)
     target_type, target_id = col(AuditEvent.target_type), col(AuditEvent.target_id)
     return and_(
         col(AuditEvent.workspace_id) == workspace_id,

@@ -105,7 +105,7 @@ async def due_outbox_messages(
 ) -> Sequence[OutboxMessage]:
     query = (
         select(OutboxMessage)
-        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
+        .where(col(OutboxMessage.status) == OutboxStatus.PENDING, col(OutboxMessage.next_attempt_at) <= now)
         .order_by(col(OutboxMessage.id))
         .limit(limit)
     )
@@ -117,7 +117,7 @@ async def due_outbox_messages(
 async def outbox_counts(session: AsyncSession, *, workspace_id: int) -> dict[str, int]:
     query = (
         select(OutboxMessage.status, func.count())
-        .where(OutboxMessage.workspace_id == workspace_id)
+        .where(col(OutboxMessage.workspace_id) == workspace_id)
         .group_by(col(OutboxMessage.status))
     )
     rows = (await session.execute(query)).all()
@@ -129,7 +129,9 @@ async def failed_outbox_messages(
 ) -> Sequence[OutboxMessage]:
     query = (
         select(OutboxMessage)
-        .where(OutboxMessage.workspace_id == workspace_id, OutboxMessage.status == OutboxStatus.FAILED)
+        .where(
+            col(OutboxMessage.workspace_id) == workspace_id, col(OutboxMessage.status) == OutboxStatus.FAILED
+        )
         .order_by(col(OutboxMessage.id).desc())
         .limit(limit)
     )
@@ -156,9 +158,9 @@ async def count_recent_individual_sends(
         select(func.count())
         .select_from(OutboxMessage)
         .where(
-            OutboxMessage.channel_id == channel_id,
-            OutboxMessage.event == event,
-            OutboxMessage.status == OutboxStatus.SENT,
+            col(OutboxMessage.channel_id) == channel_id,
+            col(OutboxMessage.event) == event,
+            col(OutboxMessage.status) == OutboxStatus.SENT,
             col(OutboxMessage.digest_key).is_(None),
             col(OutboxMessage.sent_at) >= since,
         )
@@ -169,7 +171,7 @@ async def count_recent_individual_sends(
 async def pending_in_digest(session: AsyncSession, *, digest_key: str) -> Sequence[OutboxMessage]:
     query = (
         select(OutboxMessage)
-        .where(OutboxMessage.digest_key == digest_key, OutboxMessage.status == OutboxStatus.PENDING)
+        .where(col(OutboxMessage.digest_key) == digest_key, col(OutboxMessage.status) == OutboxStatus.PENDING)
         .order_by(col(OutboxMessage.id))
     )
     if session.get_bind().dialect.name == "postgresql":

@@ -25,7 +25,7 @@ async def subscriptions_for_project(
 ) -> Sequence[Subscription]:
     """Subscriptions to this project, and to all projects of the workspace."""
     query = select(Subscription).where(
-        Subscription.workspace_id == workspace_id,
+        col(Subscription.workspace_id) == workspace_id,
         or_(col(Subscription.project_id).is_(None), col(Subscription.project_id) == project_id),
     )
     return (await session.execute(query)).scalars().all()
@@ -36,7 +36,7 @@ async def channel_subscriptions(
 ) -> Sequence[Subscription]:
     query = (
         select(Subscription)
-        .where(Subscription.workspace_id == workspace_id, Subscription.channel_id == channel_id)
+        .where(col(Subscription.workspace_id) == workspace_id, col(Subscription.channel_id) == channel_id)
         .order_by(col(Subscription.id))
     )
     return (await session.execute(query)).scalars().all()
@@ -44,7 +44,7 @@ async def channel_subscriptions(
 
 async def get_user_settings(session: AsyncSession, *, workspace_id: int, user_id: str) -> UserSettings | None:
     query = select(UserSettings).where(
-        UserSettings.workspace_id == workspace_id, UserSettings.user_id == user_id
+        col(UserSettings.workspace_id) == workspace_id, col(UserSettings.user_id) == user_id
     )
     return (await session.execute(query)).scalar_one_or_none()
 
@@ -53,7 +53,7 @@ async def get_channel_settings(
     session: AsyncSession, *, workspace_id: int, channel_id: str
 ) -> ChannelSettings | None:
     query = select(ChannelSettings).where(
-        ChannelSettings.workspace_id == workspace_id, ChannelSettings.channel_id == channel_id
+        col(ChannelSettings.workspace_id) == workspace_id, col(ChannelSettings.channel_id) == channel_id
     )
     return (await session.execute(query)).scalar_one_or_none()
 

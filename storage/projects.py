@@ -26,7 +26,9 @@ from storage.models import (
 
 
 async def get_project(session: AsyncSession, *, workspace_id: int, project_id: int) -> LiteProject | None:
-    query = select(LiteProject).where(LiteProject.workspace_id == workspace_id, LiteProject.id == project_id)
+    query = select(LiteProject).where(
+        col(LiteProject.workspace_id) == workspace_id, col(LiteProject.id) == project_id
+    )
     return (await session.execute(query)).scalar_one_or_none()
 
 
@@ -36,14 +38,14 @@ async def get_project_for_update(
     # FOR UPDATE serialises concurrent pauses/edits on PostgreSQL; SQLite ignores it (one writer)
     query = (
         select(LiteProject)
-        .where(LiteProject.workspace_id == workspace_id, LiteProject.id == project_id)
+        .where(col(LiteProject.workspace_id) == workspace_id, col(LiteProject.id) == project_id)
         .with_for_update()
     )
     return (await session.execute(query)).scalar_one_or_none()
 
 
 async def get_project_by_token(session: AsyncSession, *, invite_token: str) -> LiteProject | None:
-    query = select(LiteProject).where(LiteProject.invite_token == invite_token)
+    query = select(LiteProject).where(col(LiteProject.invite_token) == invite_token)
     return (await session.execute(query)).scalar_one_or_none()
 
 
@@ -96,7 +98,7 @@ async def find_projects_by_name(
     link_name = func.lower(LiteProject.link_name)
     query = (
         select(LiteProject)
-        .where(LiteProject.workspace_id == workspace_id, link_name.startswith(lowered, autoescape=True))
+        .where(col(LiteProject.workspace_id) == workspace_id, link_name.startswith(lowered, autoescape=True))
         .order_by(case((link_name == lowered, 0), else_=1), LiteProject.link_name)
         .limit(limit)
     )
@@ -110,7 +112,7 @@ async def find_project_with_link_name(
 ) -> LiteProject | None:
     """The project whose link name is this one, any case (names are stored without outer spaces)."""
     query = select(LiteProject).where(
-        LiteProject.workspace_id == workspace_id,
+        col(LiteProject.workspace_id) == workspace_id,
         func.lower(LiteProject.link_name) == link_name.strip().lower(),
     )
     return (await session.execute(query)).scalars().first()
@@ -124,7 +126,7 @@ def _project_scope(workspace_id: int, *, archived: bool, user_id: str | None) ->
         archived_at.is_not(None) if archived else archived_at.is_(None),
     ]
     if user_id is not None:
-        managed = select(ProjectManager.project_id).where(ProjectManager.user_id == user_id)
+        managed = select(ProjectManager.project_id).where(col(ProjectManager.user_id) == user_id)
         where.append(or_(col(LiteProject.created_by) == user_id, col(LiteProject.id).in_(managed)))
     return where
 
@@ -156,8 +158,8 @@ async def project_ids_with_state(session: AsyncSession, *, workspace_id: int, ac
     query = (
         select(LiteProject.id)
         .where(
-            LiteProject.workspace_id == workspace_id,
-            LiteProject.active == active,
+            col(LiteProject.workspace_id) == workspace_id,
+            col(LiteProject.active) == active,
             col(LiteProject.archived_at).is_(None),  # archived projects stay as they are
         )
         .order_by(col(LiteProject.id))
@@ -179,7 +181,7 @@ async def count_projects(
 
 
 async def project_ads_account_ids(session: AsyncSession, *, project_id: int) -> list[int]:
-    query = select(ProjectAdsAccount.ads_account_id).where(ProjectAdsAccount.project_id == project_id)
+    query = select(ProjectAdsAccount.ads_account_id).where(col(ProjectAdsAccount.project_id) == project_id)
     return sorted((await session.execute(query)).scalars().all())
 
 
@@ -192,7 +194,7 @@ async def set_project_ads_accounts(
 
 
 async def project_manager_ids(session: AsyncSession, *, project_id: int) -> list[str]:
-    query = select(ProjectManager.user_id).where(ProjectManager.project_id == project_id)
+    query = select(ProjectManager.user_id).where(col(ProjectManager.project_id) == project_id)
     return sorted((await session.execute(query)).scalars().all())
 
 

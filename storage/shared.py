@@ -83,7 +83,7 @@ class SQLRateLimitStorage(Storage):
 
     async def clear(self, key: str) -> None:
         async with self.engine.begin() as connection:
-            await connection.execute(delete(RateLimitCounter).where(RateLimitCounter.key == key))  # type: ignore[arg-type]
+            await connection.execute(delete(RateLimitCounter).where(col(RateLimitCounter.key) == key))
 
 
 def _count_hit(connection: Connection, *, key: str, amount: int, now: float, expiry: int, sweep: bool) -> int:

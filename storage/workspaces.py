@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import select
+from sqlmodel import col, select
 
 from storage.models import (
     Workspace,
@@ -13,14 +13,18 @@ from storage.sql import insert_for
 
 
 async def find_workspace(session: AsyncSession, *, team_id: str, enterprise_id: str = "") -> Workspace | None:
-    query = select(Workspace).where(Workspace.team_id == team_id, Workspace.enterprise_id == enterprise_id)
+    query = select(Workspace).where(
+        col(Workspace.team_id) == team_id, col(Workspace.enterprise_id) == enterprise_id
+    )
     return (await session.execute(query)).scalar_one_or_none()
 
 
 async def get_or_create_workspace(
     session: AsyncSession, *, team_id: str, enterprise_id: str = ""
 ) -> Workspace:
-    query = select(Workspace).where(Workspace.team_id == team_id, Workspace.enterprise_id == enterprise_id)
+    query = select(Workspace).where(
+        col(Workspace.team_id) == team_id, col(Workspace.enterprise_id) == enterprise_id
+    )
     workspace = (await session.execute(query)).scalar_one_or_none()
     if workspace is not None:
         return workspace
