@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import NotRequired, TypedDict, Unpack
+from typing import NotRequired, TypedDict, TypeVar, Unpack
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -121,12 +122,27 @@ def require_accepting(project: LiteProject) -> None:
         )
 
 
+_T = TypeVar("_T")
+
+
 @dataclass(frozen=True)
 class _Fields:
     link: VideoUrl
     handle: str
     email: str
     spark_code: str | None
+
+
+def _parsed(errors: dict[str, str], field: str, parse: Callable[[], _T]) -> _T | None:
+    """The field's cleaned value, or None with the parser's words in `errors` (a field already
+    refused for its length or characters is not parsed again)."""
+    if field in errors:
+        return None
+    try:
+        return parse()
+    except (TikTokUrlError, FieldError, SparkCodeError) as exc:
+        errors[field] = str(exc)
+        return None
 
 
 def _clean_fields(url: str | None, handle: str | None, email: str | None, spark_code: str | None) -> _Fields:
@@ -137,27 +153,10 @@ def _clean_fields(url: str | None, handle: str | None, email: str | None, spark_
             errors[name] = f"This is {len(value)} characters; the limit is {FIELD_LIMITS[name]}."
         elif found := invisible_characters(value or ""):
             errors[name] = invisible_message(found)
-    clean_handle_value = link = clean_email_value = code = None
-    if "creator_handle" not in errors:
-        try:
-            clean_handle_value = clean_handle(handle)
-        except TikTokUrlError as exc:
-            errors["creator_handle"] = str(exc)
-    if "url" not in errors:
-        try:
-            link = parse_video_url(url)
-        except TikTokUrlError as exc:
-            errors["url"] = str(exc)
-    if "creator_email" not in errors:
-        try:
-            clean_email_value = clean_email(email, label="Email")
-        except FieldError as exc:
-            errors["creator_email"] = str(exc)
-    if "spark_code" not in errors:
-        try:
-            code = clean_spark_code(spark_code)
-        except SparkCodeError as exc:
-            errors["spark_code"] = str(exc)
+    clean_handle_value = _parsed(errors, "creator_handle", lambda: clean_handle(handle))
+    link = _parsed(errors, "url", lambda: parse_video_url(url))
+    clean_email_value = _parsed(errors, "creator_email", lambda: clean_email(email, label="Email"))
+    code = _parsed(errors, "spark_code", lambda: clean_spark_code(spark_code))
     if link is not None and clean_handle_value is not None:
         if link.handle is not None and link.handle != clean_handle_value:
             errors["url"] = (
