@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -144,3 +145,12 @@ async def find_anchor_by_name(session: AsyncSession, *, workspace_id: int, name:
         col(Anchor.workspace_id) == workspace_id, func.lower(Anchor.name) == name.lower()
     )
     return (await session.execute(query)).scalar_one_or_none()
+
+
+AssetT = TypeVar("AssetT", BrandProfile, Anchor)
+
+
+async def workspace_assets(session: AsyncSession, model: type[AssetT], *, workspace_id: int) -> list[AssetT]:
+    """Every brand profile or anchor (whichever `model` is) of the workspace."""
+    query = select(model).where(col(model.workspace_id) == workspace_id)
+    return list((await session.execute(query)).scalars().all())

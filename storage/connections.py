@@ -86,3 +86,13 @@ async def consume_oauth_state(
 
 async def prune_oauth_states(session: AsyncSession, *, now: dt.datetime) -> None:
     await session.execute(delete(TikTokOAuthState).where(col(TikTokOAuthState.expires_at) <= now))
+
+
+async def connected(
+    session: AsyncSession, *, kind: TikTokConnectionKind | None = None
+) -> Sequence[TikTokConnection]:
+    """Every connection that works now (of one kind, when given), in every workspace."""
+    query = select(TikTokConnection).where(col(TikTokConnection.status) == TikTokConnectionStatus.CONNECTED)
+    if kind is not None:
+        query = query.where(col(TikTokConnection.kind) == kind)
+    return (await session.execute(query)).scalars().all()

@@ -177,3 +177,9 @@ async def pending_in_digest(session: AsyncSession, *, digest_key: str) -> Sequen
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     return (await session.execute(query)).scalars().all()
+
+
+async def has_outbox_message(session: AsyncSession, *, dedup_key: str) -> bool:
+    """True when a message with this key was ever queued (sent or not)."""
+    query = select(OutboxMessage.id).where(col(OutboxMessage.dedup_key) == dedup_key).limit(1)
+    return (await session.execute(query)).first() is not None

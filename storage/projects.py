@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from storage.models import (
+    AdsAccount,
     LiteProject,
     ProjectAdsAccount,
     ProjectManager,
@@ -282,3 +283,32 @@ async def video_counts(session: AsyncSession, *, project_ids: Sequence[int]) -> 
         project_id: VideoCounts(int(total), int(auth or 0), int(review or 0), int(ok or 0), int(bad or 0))
         for project_id, total, auth, review, ok, bad in rows
     }
+
+
+async def project_advertiser_ids(session: AsyncSession, *, project_id: int) -> list[str]:
+    """The TikTok advertiser ids of the project's Ads Manager accounts, in order."""
+    query = (
+        select(AdsAccount.advertiser_id)
+        .join(ProjectAdsAccount, col(ProjectAdsAccount.ads_account_id) == col(AdsAccount.id))
+        .where(col(ProjectAdsAccount.project_id) == project_id)
+        .order_by(col(AdsAccount.advertiser_id))
+    )
+    return [str(advertiser) for advertiser in (await session.execute(query)).scalars().all()]
+
+
+async def projects_of_campaign(
+    session: AsyncSession, *, campaign_id: str, account_id: str | None = None
+) -> Sequence[LiteProject]:
+    """The projects mirrored by a TikTok One campaign (of that TikTok One account, when given)."""
+    query = select(LiteProject).where(col(LiteProject.tto_campaign_id) == campaign_id)
+    if account_id:
+        query = query.where(col(LiteProject.tto_account_id) == account_id)
+    return (await session.execute(query)).scalars().all()
+
+
+async def campaign_ids_in_use(session: AsyncSession, *, workspace_id: int) -> set[str]:
+    """The TikTok One campaigns the workspace's projects already mirror."""
+    query = select(LiteProject.tto_campaign_id).where(
+        col(LiteProject.workspace_id) == workspace_id, col(LiteProject.tto_campaign_id).is_not(None)
+    )
+    return {str(campaign) for campaign in (await session.execute(query)).scalars().all()}

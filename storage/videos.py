@@ -13,12 +13,12 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, or_, select, text
+from sqlalchemy import Select, bindparam, delete, func, or_, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from storage.models import ReviewState, SparkCheck, Video, VideoStatus
+from storage.models import LiteProject, ReviewState, SparkCheck, Video, VideoAdsAccount, VideoStatus
 from storage.sql import dialect_insert
 
 # the videos list's filters by review (review states, not VideoStatus values)
@@ -210,3 +210,59 @@ def _to_review(query: Select[Any]) -> Select[Any]:
         col(Video.review_state) == ReviewState.UNREVIEWED,
         col(Video.status).in_([VideoStatus.DELIVERED, VideoStatus.AUTHORIZED]),
     )
+
+
+async def placements_of(session: AsyncSession, *, video_ids: Sequence[int]) -> Sequence[VideoAdsAccount]:
+    """Where the videos' spark codes stand in each Ads Manager account they were sent to."""
+    query = select(VideoAdsAccount).where(col(VideoAdsAccount.video_id).in_(video_ids))
+    return (await session.execute(query)).scalars().all()
+
+
+async def forget_placements(session: AsyncSession, *, video_id: int) -> None:
+    await session.execute(delete(VideoAdsAccount).where(col(VideoAdsAccount.video_id) == video_id))
+
+
+async def unchecked_codes(session: AsyncSession, *, workspace_id: int) -> Sequence[Video]:
+    """Authorized videos of the workspace whose spark code TikTok was never asked about."""
+    query = select(Video).where(
+        col(Video.workspace_id) == workspace_id,
+        col(Video.spark_code).is_not(None),
+        col(Video.spark_check) == SparkCheck.UNCHECKED,
+        col(Video.status) == VideoStatus.AUTHORIZED,
+    )
+    return (await session.execute(query)).scalars().all()
+
+
+async def authorized_on_tiktok(session: AsyncSession) -> Sequence[Video]:
+    """Authorized videos that TikTok has given an id, in every workspace."""
+    query = select(Video).where(
+        col(Video.status) == VideoStatus.AUTHORIZED, col(Video.tiktok_video_id).is_not(None)
+    )
+    return (await session.execute(query)).scalars().all()
+
+
+async def tiktok_videos_of(session: AsyncSession, *, project_id: int) -> Sequence[Any]:
+    """(id, TikTok's video id, delivered at) of the project's videos TikTok has given an id."""
+    query = select(col(Video.id), col(Video.tiktok_video_id), col(Video.delivered_at)).where(
+        col(Video.project_id) == project_id, col(Video.tiktok_video_id).is_not(None)
+    )
+    return (await session.execute(query)).all()
+
+
+async def newest_with_key(
+    session: AsyncSession, *, workspace_id: int, video_key: str
+) -> tuple[Video, LiteProject] | None:
+    """The workspace's latest delivery of a TikTok video, with its project."""
+    query = (
+        select(Video, LiteProject)
+        .join(LiteProject, col(LiteProject.id) == col(Video.project_id))
+        .where(col(Video.workspace_id) == workspace_id, col(Video.video_key) == video_key)
+        .order_by(col(Video.delivered_at).desc())
+        .limit(1)
+    )
+    row = (await session.execute(query)).first()
+    return None if row is None else (row[0], row[1])
+
+
+async def delete_video(session: AsyncSession, *, video_id: int) -> None:
+    await session.execute(delete(Video).where(col(Video.id) == video_id))

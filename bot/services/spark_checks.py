@@ -24,10 +24,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import delete
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col, select
 
 from bot.jobs.registry import GiveUp, JobContext, JobRun, RetryLater, job_kind
 from bot.services import connections
@@ -409,11 +407,9 @@ class Placement:
 
 async def placements(session: AsyncSession, *, video: Video, project: LiteProject) -> list[Placement]:
     """The project's Ads Manager accounts and where the video's code stands in each."""
+    assert video.id is not None
     rows = {
-        row.ads_account_id: row
-        for row in (
-            await session.execute(select(VideoAdsAccount).where(col(VideoAdsAccount.video_id) == video.id))
-        ).scalars()
+        row.ads_account_id: row for row in await video_queries.placements_of(session, video_ids=[video.id])
     }
     result = []
     for account in await project_accounts(session, project=project):
@@ -431,7 +427,8 @@ async def placements(session: AsyncSession, *, video: Video, project: LiteProjec
 
 async def forget_placements(session: AsyncSession, *, video: Video) -> None:
     """A new code replaced the video's code: the old one's Ads Manager results no longer apply."""
-    await session.execute(delete(VideoAdsAccount).where(col(VideoAdsAccount.video_id) == video.id))
+    assert video.id is not None
+    await video_queries.forget_placements(session, video_id=video.id)
 
 
 def may_replace_code(video: Video) -> bool:
@@ -585,15 +582,7 @@ async def run_bulk_summary(run: JobRun) -> None:
     """Waits until every placement of the batch has TikTok's answer, then sends the summary."""
     project_id, video_ids = run.payload.get("project_id"), run.payload.get("video_ids") or []
     async with run.context.sessions() as session:
-        rows = (
-            (
-                await session.execute(
-                    select(VideoAdsAccount).where(col(VideoAdsAccount.video_id).in_(video_ids))
-                )
-            )
-            .scalars()
-            .all()
-        )
+        rows = await video_queries.placements_of(session, video_ids=video_ids)
         if any(row.state is AdsPlacement.PENDING for row in rows):
             raise RetryLater("TikTok hasn't answered every account yet", retry_after=2.0)
     counts = {state.value: sum(1 for row in rows if row.state is state) for state in AdsPlacement}
@@ -797,13 +786,7 @@ async def ads_view(
 
 async def queue_unchecked(session: AsyncSession, *, workspace_id: int) -> int:
     """A workspace just connected: check every code it already has (authorized, not checked yet)."""
-    query = select(Video).where(
-        col(Video.workspace_id) == workspace_id,
-        col(Video.spark_code).is_not(None),
-        col(Video.spark_check) == SparkCheck.UNCHECKED,
-        col(Video.status) == VideoStatus.AUTHORIZED,
-    )
     queued = 0
-    for video in (await session.execute(query)).scalars().all():
+    for video in await video_queries.unchecked_codes(session, workspace_id=workspace_id):
         queued += await queue_check(session, video=video, again=True)
     return queued

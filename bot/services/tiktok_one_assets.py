@@ -18,7 +18,6 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col, select
 
 from bot.jobs import enqueue
 from bot.jobs.registry import GiveUp, JobRun, job_kind, periodic
@@ -28,12 +27,12 @@ from bot.services.tiktok_one_sync import KIND, TikTokOne, api_for, tiktok_one_ac
 from bot.services.validation import domain_of
 from bot.settings import Settings
 from bot.tiktok import tiktok_one
+from storage import assets as asset_queries
+from storage import connections as connection_queries
 from storage.models import (
     Anchor,
     AnchorKind,
     BrandProfile,
-    TikTokConnection,
-    TikTokConnectionStatus,
 )
 
 log = logging.getLogger(__name__)
@@ -74,11 +73,6 @@ def _to_make(asset: Asset) -> bool:
     return tto_id_of(asset) is None and (isinstance(asset, BrandProfile) or asset.kind in ANCHOR_TYPES)
 
 
-async def _workspace_assets(session: AsyncSession, model: type[AssetT], *, workspace_id: int) -> list[AssetT]:
-    query = select(model).where(col(model.workspace_id) == workspace_id)
-    return list((await session.execute(query)).scalars().all())
-
-
 # --- in the transaction of the change ---------------------------------------------------------------
 
 
@@ -108,8 +102,8 @@ async def on_account_changed(session: AsyncSession, *, workspace_id: int, key: s
     """TikTok One's ids belong to one account: a new one (connect, or another picked) forgets them
     and mirrors that account's assets afresh; until then campaigns fall back to the brand's name."""
     assets: list[Asset] = [
-        *await _workspace_assets(session, BrandProfile, workspace_id=workspace_id),
-        *await _workspace_assets(session, Anchor, workspace_id=workspace_id),
+        *await asset_queries.workspace_assets(session, BrandProfile, workspace_id=workspace_id),
+        *await asset_queries.workspace_assets(session, Anchor, workspace_id=workspace_id),
     ]
     for asset in assets:
         _set_tto_id(asset, None)
@@ -119,12 +113,8 @@ async def on_account_changed(session: AsyncSession, *, workspace_id: int, key: s
 @periodic("tto_assets_sync")
 async def queue_syncs(session: AsyncSession, now: dt.datetime, settings: Settings) -> int:
     """Every connected workspace's assets are mirrored again once an hour."""
-    query = select(TikTokConnection).where(
-        col(TikTokConnection.kind) == KIND,
-        col(TikTokConnection.status) == TikTokConnectionStatus.CONNECTED,
-    )
     queued = 0
-    for connection in (await session.execute(query)).scalars().all():
+    for connection in await connection_queries.connected(session, kind=KIND):
         queued += await queue_sync(
             session, workspace_id=connection.workspace_id, key=now.strftime("%Y-%m-%dT%H")
         )
@@ -172,7 +162,7 @@ async def mirror(
     profiles: list[tiktok_one.BrandProfile],
     anchors: list[tiktok_one.Anchor],
 ) -> None:
-    brands = await _workspace_assets(session, BrandProfile, workspace_id=workspace_id)
+    brands = await asset_queries.workspace_assets(session, BrandProfile, workspace_id=workspace_id)
     for profile in profiles:
         name = profile.brand_name.strip()[:100]
         if not name:
@@ -199,7 +189,7 @@ async def mirror(
         )
         session.add(brand)
         brands.append(brand)
-    for anchor in await _workspace_assets(session, Anchor, workspace_id=workspace_id):
+    for anchor in await asset_queries.workspace_assets(session, Anchor, workspace_id=workspace_id):
         if anchor.tto_anchor_id is None:
             match = next((a for a in anchors if _same(a.anchor_name, anchor.name)), None)
             if match is not None:

@@ -27,7 +27,6 @@ from typing import Any, TypeVar
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col, select
 
 from bot.jobs.registry import GiveUp, JobContext, JobRun, RetryLater, job_kind
 from bot.pacing import ChannelPacer
@@ -44,14 +43,13 @@ from bot.tiktok.urls import TikTokUrlError, canonical_url, clean_video_id
 from storage import connections as connection_queries
 from storage import jobs as job_queries
 from storage import outbox as outbox_queries
+from storage import projects as project_queries
 from storage import videos as video_queries
 from storage.models import (
-    AdsAccount,
     Anchor,
     BrandProfile,
     Job,
     LiteProject,
-    ProjectAdsAccount,
     TikTokConnectionKind,
     TikTokConnectionStatus,
     Video,
@@ -154,16 +152,6 @@ async def api_for(context: JobContext, *, workspace_id: int) -> TikTokOne:
 ACCOUNT_RATE = 5.0
 ACCOUNT_BURST = 5
 _account_pacer = ChannelPacer(ACCOUNT_RATE, ACCOUNT_BURST)
-
-
-async def _advertiser_ids(session: AsyncSession, *, project_id: int) -> list[str]:
-    query = (
-        select(AdsAccount.advertiser_id)
-        .join(ProjectAdsAccount, col(ProjectAdsAccount.ads_account_id) == col(AdsAccount.id))
-        .where(col(ProjectAdsAccount.project_id) == project_id)
-        .order_by(col(AdsAccount.advertiser_id))
-    )
-    return [str(advertiser) for advertiser in (await session.execute(query)).scalars().all()]
 
 
 # --- what the jobs share ------------------------------------------------------------------------------
@@ -300,7 +288,7 @@ async def run_create(run: JobRun) -> None:
             return
         brand = await session.get(BrandProfile, project.brand_id)
         anchor = await session.get(Anchor, project.anchor_id)
-        advertisers = await _advertiser_ids(session, project_id=project_id)
+        advertisers = await project_queries.project_advertiser_ids(session, project_id=project_id)
         sent_before = project.tto_create_sent_at is not None
         if not sent_before:
             project.tto_create_sent_at = utcnow()  # committed before the call goes out
@@ -367,7 +355,7 @@ async def run_update(run: JobRun) -> None:
     project = found.project
     assert project.id is not None
     async with run.context.sessions() as session:
-        advertisers = await _advertiser_ids(session, project_id=project.id)
+        advertisers = await project_queries.project_advertiser_ids(session, project_id=project.id)
     request = tiktok_one.CampaignUpdateRequest(
         tto_tcm_account_id=found.account,
         campaign_id=found.campaign_id,
@@ -587,11 +575,10 @@ async def receive_webhook(
     session: AsyncSession, *, settings: Settings, event: tiktok_one.TcmVideosWebhook
 ) -> int:
     """Videos linked to a campaign: each stored and alerted once; returns how many were new."""
-    query = select(LiteProject).where(col(LiteProject.tto_campaign_id) == event.campaign_id)
-    if event.tto_tcm_account_id:
-        query = query.where(col(LiteProject.tto_account_id) == event.tto_tcm_account_id)
     new = 0
-    for project in (await session.execute(query)).scalars().all():
+    for project in await project_queries.projects_of_campaign(
+        session, campaign_id=event.campaign_id, account_id=event.tto_tcm_account_id
+    ):
         for video_id in event.all_video_ids()[:200]:
             if await record_delivered(session, settings=settings, project=project, video_id=video_id):
                 new += 1
@@ -745,10 +732,7 @@ async def run_choices(run: JobRun) -> None:
         if project is None:
             return
         workspace_id = project.workspace_id
-        taken_query = select(LiteProject.tto_campaign_id).where(
-            col(LiteProject.workspace_id) == workspace_id, col(LiteProject.tto_campaign_id).is_not(None)
-        )
-        taken = set((await session.execute(taken_query)).scalars().all())
+        taken = await project_queries.campaign_ids_in_use(session, workspace_id=workspace_id)
     tto = await api_for(run.context, workspace_id=workspace_id)
     campaigns = await tto.call(tto.api.all_campaigns(account_id=account))
     choices = [

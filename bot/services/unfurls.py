@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col, select
 
 from bot.services import projects
 from bot.services.deliveries import is_plausible_token
 from bot.tiktok.urls import TikTokUrlError, parse_video_url
 from storage import projects as project_queries
+from storage import videos as video_queries
 from storage import workspaces as workspace_queries
 from storage.models import LiteProject, Video
 
@@ -74,14 +74,8 @@ async def previews(
             link = parse_video_url(url)
         except TikTokUrlError:
             continue
-        query = (
-            select(Video, LiteProject)
-            .join(LiteProject, col(LiteProject.id) == col(Video.project_id))
-            .where(col(Video.workspace_id) == workspace.id, col(Video.video_key) == link.key)
-            .order_by(col(Video.delivered_at).desc())
-            .limit(1)
-        )
-        row = (await session.execute(query)).first()
+        assert workspace.id is not None
+        row = await video_queries.newest_with_key(session, workspace_id=workspace.id, video_key=link.key)
         if row is not None:
-            found.append(VideoPreview(url, row[0], row[1]))
+            found.append(VideoPreview(url, *row))
     return found

@@ -20,10 +20,8 @@ import logging
 from functools import partial
 from typing import Any
 
-from sqlalchemy import delete
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col, select
 
 from bot.jobs.registry import GiveUp, JobContext, JobRun, RetryLater, job_kind, periodic
 from bot.services import listing
@@ -268,7 +266,8 @@ async def _merge(
         )
     existing.checked_at = now
     _apply_owner(session, existing, owner)
-    await session.execute(delete(Video).where(col(Video.id) == short.id))
+    assert short.id is not None
+    await video_queries.delete_video(session, video_id=short.id)
     if queued:
         await _alert(
             session, project, existing, f"video-delivered:{existing.id}:owner:{existing.creator_handle}"
@@ -346,11 +345,8 @@ async def queue_rechecks(session: AsyncSession, now: dt.datetime, settings: Sett
     """Look up afresh, once a day, every video whose authorization is running (removed? private?)."""
     if not settings.tiktok_oembed_url:
         return 0
-    query = select(Video).where(
-        col(Video.status) == VideoStatus.AUTHORIZED, col(Video.tiktok_video_id).is_not(None)
-    )
     queued = 0
-    for video in (await session.execute(query)).scalars().all():
+    for video in await video_queries.authorized_on_tiktok(session):
         queued += await queue_lookup(
             session,
             video=video,

@@ -20,7 +20,6 @@ import logging
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col, select
 
 from bot.jobs.registry import JobRun, RetryLater, job_kind, periodic
 from bot.services import connections
@@ -30,12 +29,11 @@ from bot.services.performance.sources import ADS, SOURCES, DailyFigure, Target
 from bot.settings import Settings
 from bot.tiktok.business_api import BusinessApiClient, BusinessApiUnavailable, TikTokApiError
 from bot.tiktok.urls import video_id_time
+from storage import connections as connection_queries
 from storage import metrics as metric_queries
+from storage import videos as video_queries
 from storage.models import (
     LiteProject,
-    TikTokConnection,
-    TikTokConnectionStatus,
-    Video,
     utcnow,
 )
 
@@ -76,12 +74,7 @@ async def connected_workspaces(session: AsyncSession, *, settings: Settings) -> 
     """Workspaces with a working TikTok connection; None: every workspace (a token in the settings)."""
     if settings.tiktok_business_access_token and not settings.oauth_enabled:
         return None
-    query = (
-        select(col(TikTokConnection.workspace_id))
-        .distinct()
-        .where(col(TikTokConnection.status) == TikTokConnectionStatus.CONNECTED)
-    )
-    return set((await session.execute(query)).scalars().all())
+    return {connection.workspace_id for connection in await connection_queries.connected(session)}
 
 
 @periodic("metrics_refresh")
@@ -111,13 +104,7 @@ async def _plan(run: JobRun, project_id: int) -> _Plan | None:
         project = await session.get(LiteProject, project_id)
         if project is None or project.archived_at is not None:
             return None
-        rows = (
-            await session.execute(
-                select(Video.id, Video.tiktok_video_id, Video.delivered_at).where(
-                    col(Video.project_id) == project_id, col(Video.tiktok_video_id).is_not(None)
-                )
-            )
-        ).all()
+        rows = await video_queries.tiktok_videos_of(session, project_id=project_id)
         videos = {str(item): int(video_id) for video_id, item, _ in rows}
         posted = {str(item): posted_at(str(item), delivered) for _, item, delivered in rows}
         if not videos:

@@ -7,9 +7,9 @@ other parts of the app (TikTok One campaigns, spark-code verification); collecti
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col, select
 
-from storage.models import AdsAccount, LiteProject, ProjectAdsAccount
+from storage import projects as project_queries
+from storage.models import LiteProject
 
 
 async def campaign_id_of(session: AsyncSession, *, project: LiteProject) -> str | None:
@@ -22,11 +22,6 @@ async def advertiser_ids_of(
 ) -> list[str]:
     """The project's Ads Manager accounts the workspace's token may read (all of them when the
     connection doesn't list its accounts, as a token set in the server's settings doesn't)."""
-    query = (
-        select(AdsAccount.advertiser_id)
-        .join(ProjectAdsAccount, col(ProjectAdsAccount.ads_account_id) == col(AdsAccount.id))
-        .where(col(ProjectAdsAccount.project_id) == project.id)
-        .order_by(col(AdsAccount.advertiser_id))
-    )
-    mine = list((await session.execute(query)).scalars().all())
+    assert project.id is not None
+    mine = await project_queries.project_advertiser_ids(session, project_id=project.id)
     return [advertiser for advertiser in mine if not connected or advertiser in connected]

@@ -13,7 +13,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col, select
 
 from bot.jobs.registry import periodic
 from bot.services.notices import NoticeKind, queue_notice
@@ -21,7 +20,8 @@ from bot.services.performance import sources as s
 from bot.services.performance.report import VideoFigures, project_performance
 from bot.settings import Settings
 from storage import metrics as metric_queries
-from storage.models import LiteProject, OutboxMessage
+from storage import outbox as outbox_queries
+from storage.models import LiteProject
 
 SEND_WEEKDAY = 0  # Monday
 SEND_FROM_HOUR = 9  # UTC
@@ -105,8 +105,7 @@ async def queue_weekly_now(session: AsyncSession, *, today: dt.date) -> int:
         assert project.id is not None
         key = f"performance-weekly:{project.id}:{week_start.isoformat()}"
         # the check runs hourly on Mondays: a project already done this week costs one lookup
-        done = select(OutboxMessage.id).where(col(OutboxMessage.dedup_key) == key).limit(1)
-        if (await session.execute(done)).first() is not None:
+        if await outbox_queries.has_outbox_message(session, dedup_key=key):
             continue
         if await weekly_summary(session, project=project, week_start=week_start) is None:
             continue
