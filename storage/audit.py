@@ -15,6 +15,7 @@ from storage.models import (
     LinkingRequest,
     Video,
 )
+from storage.prepared import Prepared
 
 
 def _project_history_filter(workspace_id: int, project_id: int) -> Any:
@@ -73,11 +74,12 @@ def add_audit_event(
 
 def insert_audit_event(connection: Connection, event: AuditEvent) -> int:
     """`add_audit_event` in a write unit (see `storage.writer`): `event` is written, not tracked; its id."""
-    result = connection.execute(_INSERT_AUDIT, {name: getattr(event, name) for name in _AUDIT_COLUMNS})
-    assert result.inserted_primary_key is not None
-    return int(result.inserted_primary_key[0])
+    return int(_INSERT_AUDIT.scalar(connection, {name: getattr(event, name) for name in _AUDIT_COLUMNS}))
 
 
-# built once: write units run it many times a second
-_INSERT_AUDIT = AuditEvent.__table__.insert()  # type: ignore[attr-defined]
+# compiled once: write units run it many times a second
 _AUDIT_COLUMNS = [column.name for column in AuditEvent.__table__.columns if column.name != "id"]  # type: ignore[attr-defined]
+_INSERT_AUDIT = Prepared(
+    AuditEvent.__table__.insert().returning(AuditEvent.__table__.c.id),  # type: ignore[attr-defined]
+    keys=_AUDIT_COLUMNS,
+)

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from storage.models import Job, JobState, OEmbedCache, utcnow
+from storage.prepared import Prepared
 from storage.sql import dialect_insert, insert_for
 
 
@@ -58,7 +59,7 @@ async def add_job(
 
 def insert_job(connection: Connection, job: NewJob) -> bool:
     """`add_job` in a write unit (see `storage.writer`)."""
-    return bool(connection.execute(_insert_job(connection.dialect.name), job.row()).rowcount)
+    return bool(_INSERT_JOB.rowcount(connection, job.row()))
 
 
 @functools.cache
@@ -67,6 +68,13 @@ def _insert_job(dialect: str) -> Any:
     entity a session would take the parameters for an ORM bulk insert."""
     table = Job.__table__  # type: ignore[attr-defined]
     return dialect_insert(dialect)(table).on_conflict_do_nothing(index_elements=["key"])
+
+
+# compiled once for write units, with every column `NewJob.row` gives
+_INSERT_JOB = Prepared(
+    lambda dialect: _insert_job(dialect.name),
+    keys=list(NewJob("", "", {}).row()),
+)
 
 
 def _due(now: dt.datetime) -> Any:

@@ -17,6 +17,7 @@ from storage.models import (
     OutboxStatus,
     utcnow,
 )
+from storage.prepared import Prepared
 from storage.sql import dialect_insert
 
 
@@ -53,12 +54,16 @@ def outbox_row(**message: Unpack[NewMessage]) -> dict[str, Any]:
 
 
 def insert_outbox_messages(connection: Connection, rows: Sequence[dict[str, Any]]) -> set[str]:
-    """In a write unit (see `storage.writer`): queue the `outbox_row`s, in one statement, but those
-    whose dedup key is taken; the keys queued."""
-    if not rows:
-        return set()
-    statement = _insert_outbox(connection.dialect.name).returning(OutboxMessage.__table__.c.dedup_key)  # type: ignore[attr-defined]
-    return set(connection.execute(statement, list(rows)).scalars())
+    """In a write unit (see `storage.writer`): queue the `outbox_row`s but those whose dedup key is
+    taken; the keys queued."""
+    # one statement a row: compiled once, where a multi-row INSERT would be compiled for each
+    # number of rows (and sqlite3 returns no rows from executemany)
+    queued = set()
+    for row in rows:
+        key = _INSERT_OUTBOX_ROW.scalar(connection, row)
+        if key is not None:
+            queued.add(key)
+    return queued
 
 
 async def touch_pending_outbox_message(session: AsyncSession, *, refresh_key: str) -> bool:
@@ -73,7 +78,7 @@ async def touch_pending_outbox_message(session: AsyncSession, *, refresh_key: st
 
 def touch_pending_in_unit(connection: Connection, *, refresh_key: str) -> bool:
     """`touch_pending_outbox_message` in a write unit (see `storage.writer`)."""
-    return bool(connection.execute(_TOUCH_PENDING, {"touched_key": refresh_key, "now": utcnow()}).rowcount)
+    return bool(_PREPARED_TOUCH.rowcount(connection, {"touched_key": refresh_key, "now": utcnow()}))
 
 
 # built once: write units run them many times a second, and building a statement costs more than
@@ -92,12 +97,22 @@ _TOUCH_PENDING = (
 )
 
 
+_PREPARED_TOUCH = Prepared(_TOUCH_PENDING)
+
+
 @functools.cache
 def _insert_outbox(dialect: str) -> Any:
     # the table, not the entity: with the entity a session would take a parameter list for an ORM
     # bulk insert
     table = OutboxMessage.__table__  # type: ignore[attr-defined]
     return dialect_insert(dialect)(table).on_conflict_do_nothing(index_elements=["dedup_key"])
+
+
+# compiled once for write units, with the columns every `outbox_row` has
+_INSERT_OUTBOX_ROW = Prepared(
+    lambda dialect: _insert_outbox(dialect.name).returning(OutboxMessage.__table__.c.dedup_key),  # type: ignore[attr-defined]
+    keys=list(outbox_row(workspace_id=0, dedup_key="", kind="", channel_id="", payload={})),
+)
 
 
 async def due_outbox_messages(

@@ -18,6 +18,7 @@ from storage.models import (
     Subscription,
     UserSettings,
 )
+from storage.prepared import Prepared
 
 
 async def subscriptions_for_project(
@@ -77,7 +78,7 @@ def delivery_recipients(
 ) -> Recipients:
     """Who hears of a delivery besides the project's channel, in one query."""
     params = {"workspace_id": workspace_id, "project_id": project_id, "owner": owner}
-    rows = connection.execute(_RECIPIENTS, params).all()
+    rows = _RECIPIENTS.rows(connection, params)
     users = {row.channel_id for row in rows if row.what == "dm"}
     return Recipients(
         subscriptions=[
@@ -113,4 +114,4 @@ def _recipients() -> Any:
     return union_all(subscriptions, wanting_dms)
 
 
-_RECIPIENTS = _recipients()
+_RECIPIENTS = Prepared(_recipients())

@@ -24,6 +24,7 @@ from storage.models import (
     VideoStatus,
     unit_row,
 )
+from storage.prepared import Prepared
 
 
 async def get_project(session: AsyncSession, *, workspace_id: int, project_id: int) -> LiteProject | None:
@@ -52,13 +53,15 @@ async def get_project_by_token(session: AsyncSession, *, invite_token: str) -> L
 
 def project_by_token(connection: Connection, *, invite_token: str) -> LiteProject | None:
     """`get_project_by_token` in a write unit (see `storage.writer`): a `LiteProject` no session tracks."""
-    row = connection.execute(_PROJECT_BY_TOKEN, {"invite_token": invite_token}).first()
-    return None if row is None else unit_row(LiteProject, row._mapping)
+    row = _PROJECT_BY_TOKEN.first(connection, {"invite_token": invite_token})
+    return None if row is None else unit_row(LiteProject, row._asdict())
 
 
-# built once: write units run it many times a second
-_PROJECT_BY_TOKEN = sa_select(*LiteProject.__table__.columns).where(  # type: ignore[attr-defined]
-    col(LiteProject.invite_token) == bindparam("invite_token")
+# compiled once: write units run it many times a second
+_PROJECT_BY_TOKEN = Prepared(
+    sa_select(*LiteProject.__table__.columns).where(  # type: ignore[attr-defined]
+        col(LiteProject.invite_token) == bindparam("invite_token")
+    )
 )
 
 

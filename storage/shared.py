@@ -25,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import col
 
 from storage.models import RateLimitCounter, SeenSlackRequest
+from storage.prepared import Prepared
 from storage.sql import dialect_insert
 from storage.writer import Writer
 
@@ -126,9 +127,9 @@ def remember_once(connection: Connection, *, key: str, keep_seconds: float, now:
     `keep_seconds` (Slack refuses requests that old anyway).
     """
     params = {"mark": key, "until": now + keep_seconds, "now": now}
-    first = connection.execute(_remember(connection.dialect.name), params).first() is not None
+    first = _REMEMBER.first(connection, params) is not None
     if first and hash(key) % SWEEP_EVERY == 0:
-        connection.execute(_FORGET_EXPIRED, {"now": now})
+        _PREPARED_FORGET.rowcount(connection, {"now": now})
     return first
 
 
@@ -149,3 +150,6 @@ def _remember(dialect: str) -> Any:
 
 
 _FORGET_EXPIRED = delete(SeenSlackRequest).where(col(SeenSlackRequest.expires_at) <= bindparam("now"))
+# compiled once: every Slack request runs the first, and now and then the second
+_REMEMBER = Prepared(lambda dialect: _remember(dialect.name))
+_PREPARED_FORGET = Prepared(_FORGET_EXPIRED)

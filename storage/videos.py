@@ -8,17 +8,17 @@ its unguessable invite token first and then ask by project.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Select, bindparam, delete, func, or_, select, text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from storage.models import LiteProject, ReviewState, SparkCheck, Video, VideoAdsAccount, VideoStatus
+from storage.prepared import Prepared
 from storage.sql import dialect_insert
 
 # the videos list's filters by review (review states, not VideoStatus values)
@@ -163,9 +163,9 @@ async def spark_code_in_use(
 def spark_code_used(connection: Connection, *, workspace_id: int, spark_code: str, video_key: str) -> bool:
     """`spark_code_in_use` in a write unit (see `storage.writer`)."""
     if connection.dialect.name == "postgresql":
-        connection.execute(SPARK_CODE_LOCK, {"key": _spark_code_lock_key(workspace_id, spark_code)})
+        _PREPARED_LOCK.rows(connection, {"key": _spark_code_lock_key(workspace_id, spark_code)})
     params = {"workspace_id": workspace_id, "spark_code": spark_code, "video_key": video_key}
-    return connection.execute(SPARK_CODE_USED, params).first() is not None
+    return _PREPARED_CODE_USED.first(connection, params) is not None
 
 
 def _spark_code_lock_key(workspace_id: int, spark_code: str) -> int:
@@ -188,19 +188,24 @@ SPARK_CODE_USED = (
 _VIDEO_COLUMNS = [column.name for column in Video.__table__.columns if column.name != "id"]  # type: ignore[attr-defined]
 
 
-@functools.cache
-def _insert_video(dialect: str) -> Any:
+_PREPARED_LOCK = Prepared(SPARK_CODE_LOCK)
+_PREPARED_CODE_USED = Prepared(SPARK_CODE_USED)
+
+
+def _insert_video(dialect: Dialect) -> Any:
     table = Video.__table__  # type: ignore[attr-defined]
-    statement = dialect_insert(dialect)(table).on_conflict_do_nothing(
+    statement = dialect_insert(dialect.name)(table).on_conflict_do_nothing(
         index_elements=["project_id", "video_key"]
     )
     return statement.returning(table.c.id)
 
 
+_INSERT_VIDEO = Prepared(_insert_video, keys=_VIDEO_COLUMNS)
+
+
 def insert_new_video(connection: Connection, *, video: Video) -> int | None:
     """Store `video` in a write unit; its id, or None when its project already has this video."""
-    values = {name: getattr(video, name) for name in _VIDEO_COLUMNS}
-    found = connection.execute(_insert_video(connection.dialect.name), values).scalar()
+    found = _INSERT_VIDEO.scalar(connection, {name: getattr(video, name) for name in _VIDEO_COLUMNS})
     return None if found is None else int(found)
 
 

@@ -131,16 +131,19 @@ class GroupCommitWriter(Writer):
         """In the writer's thread: every unit in its savepoint, one commit for all."""
         outcomes: list[tuple[bool, Any]] = []
         with self._sync.connect() as connection, connection.begin():
+            # the savepoints straight on the driver's connection, as the units' prepared statements
+            # run (see `storage.prepared`): begin_nested() would build and compile its SAVEPOINT
+            # anew each time. The savepoint is ours alone, the transaction SQLAlchemy's.
+            driver = connection.connection.dbapi_connection
+            assert driver is not None
             for unit in units:
-                # plain statements rather than begin_nested(), which builds and compiles its
-                # SAVEPOINT anew each time: the savepoint is ours alone, the transaction SQLAlchemy's
-                connection.exec_driver_sql("SAVEPOINT unit")
+                driver.execute("SAVEPOINT unit")
                 try:
                     outcomes.append((True, unit(connection)))
                 except Exception as exc:  # this unit's own error, for its own caller
-                    connection.exec_driver_sql("ROLLBACK TO SAVEPOINT unit")
+                    driver.execute("ROLLBACK TO SAVEPOINT unit")
                     outcomes.append((False, exc))
-                connection.exec_driver_sql("RELEASE SAVEPOINT unit")
+                driver.execute("RELEASE SAVEPOINT unit")
         self.batches += 1
         return outcomes
 

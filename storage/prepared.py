@@ -1,0 +1,147 @@
+"""Statements compiled once per database and run straight on a write unit's DBAPI cursor.
+
+In a write unit (see `storage.writer`) a Core statement run through `Connection.execute` costs
+about a hundred microseconds of Python on every call besides the database's own work: its cache
+key, an execution context, the parameters' and the result's processing. On SQLite that work runs
+in the writer's thread, which shares the interpreter lock with the event loop, and it is what bound
+a delivery. A `Prepared` statement does it once per database: the SQL string, the order of its
+parameters and their conversions, and each call is then one `cursor.execute`.
+
+The conversions are the dialect's own bind and result processors, so values are stored and read
+exactly as the ORM stores and reads them (enums by name, dates in SQLite's text form, JSON).
+What a prepared statement cannot be: one with an expanding `IN` parameter (its SQL depends on the
+values) or an INSERT whose columns have Python-side defaults (the caller passes every column).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import namedtuple
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql import Executable
+
+Build = Executable | Callable[[Dialect], Executable]
+_REQUIRED = object()
+
+
+@dataclass(frozen=True)
+class _Plan:
+    sql: str
+    # each positional parameter: its name, its conversion, and the value it has when not given
+    # (a literal the statement carries, e.g. a status it filters on)
+    binds: tuple[tuple[str, Callable[[Any], Any] | None, Any], ...]
+    # each result column's conversion (None: the driver's value as it is)
+    results: tuple[Callable[[Any], Any] | None, ...]
+    converts: bool  # any result column to convert
+    row: Any  # the named tuple the rows come back as
+
+
+class Prepared:
+    """One statement: `build` is a Core statement, or a function of the dialect that makes one
+    (for the dialect's own INSERT … ON CONFLICT). `keys`: for an INSERT, the columns given."""
+
+    def __init__(self, build: Build, *, keys: Sequence[str] | None = None) -> None:
+        self._build = build
+        self._keys = list(keys) if keys is not None else None
+        self._plans: dict[tuple[str, str], _Plan] = {}
+        self._lock = threading.Lock()
+
+    def rows(self, connection: Connection, params: Mapping[str, Any] | None = None) -> list[Any]:
+        """Every row, as named tuples of the statement's columns."""
+        plan = self._plan(connection.dialect)
+        cursor = self._execute(plan, connection, params)
+        return [self._row(plan, raw) for raw in cursor.fetchall()]
+
+    def first(self, connection: Connection, params: Mapping[str, Any] | None = None) -> Any:
+        """The first row (a named tuple), or None."""
+        plan = self._plan(connection.dialect)
+        raw = self._execute(plan, connection, params).fetchone()
+        return None if raw is None else self._row(plan, raw)
+
+    def scalar(self, connection: Connection, params: Mapping[str, Any] | None = None) -> Any:
+        """The first column of the first row, or None."""
+        row = self.first(connection, params)
+        return None if row is None else row[0]
+
+    def rowcount(self, connection: Connection, params: Mapping[str, Any] | None = None) -> int:
+        """Run it; the rows it changed."""
+        plan = self._plan(connection.dialect)
+        return int(self._execute(plan, connection, params).rowcount)
+
+    def sql(self, dialect: Dialect) -> str:
+        """The SQL it runs on `dialect`'s database (for tests and query plans)."""
+        return self._plan(dialect).sql
+
+    @staticmethod
+    def _execute(plan: _Plan, connection: Connection, params: Mapping[str, Any] | None) -> Any:
+        given = params or {}
+        values = []
+        for name, convert, default in plan.binds:
+            value = given.get(name, default)
+            if value is _REQUIRED:
+                raise KeyError(f"no value for the parameter {name!r}")
+            values.append(value if convert is None or value is None else convert(value))
+        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        dbapi = connection.dialect.loaded_dbapi
+        try:
+            cursor.execute(plan.sql, tuple(values))
+        except dbapi.Error as error:
+            # the driver's error as SQLAlchemy's (IntegrityError, OperationalError…), as
+            # `Connection.execute` raises it: callers catch those, whichever driver runs
+            raise DBAPIError.instance(
+                plan.sql, None, error, dbapi.Error, hide_parameters=True, dialect=connection.dialect
+            ) from error
+        return cursor
+
+    @staticmethod
+    def _row(plan: _Plan, raw: Sequence[Any]) -> Any:
+        if not plan.converts:
+            return plan.row._make(raw)
+        return plan.row._make(
+            value if convert is None or value is None else convert(value)
+            for convert, value in zip(plan.results, raw, strict=True)
+        )
+
+    def _plan(self, dialect: Dialect) -> _Plan:
+        key = (dialect.name, dialect.driver)
+        plan = self._plans.get(key)
+        if plan is None:
+            with self._lock:
+                plan = self._plans.get(key) or self._compile(dialect)
+                self._plans[key] = plan
+        return plan
+
+    def _compile(self, dialect: Dialect) -> _Plan:
+        statement = self._build if isinstance(self._build, Executable) else self._build(dialect)
+        compiled = statement.compile(dialect=dialect, column_keys=self._keys)  # type: ignore[attr-defined]
+        if getattr(compiled, "insert_prefetch", None):
+            names = [column.key for column in compiled.insert_prefetch]
+            raise ValueError(f"give every column to a prepared INSERT; missing {names}")
+        binds = []
+        for name in compiled.positiontup or ():
+            bind = compiled.binds[name]
+            if bind.expanding:
+                raise ValueError(f"{name!r} expands (IN): its SQL depends on its values")
+            if bind.callable is not None:
+                raise ValueError(f"{name!r} takes its value from a function at run time")
+            default = _REQUIRED if bind.required else bind.value
+            binds.append((name, bind.type.dialect_impl(dialect).bind_processor(dialect), default))
+        columns = list(
+            getattr(statement, "selected_columns", None) or getattr(statement, "exported_columns", None) or ()
+        )
+        results = tuple(
+            column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns
+        )
+        names = [column.key or f"column_{index}" for index, column in enumerate(columns)]
+        return _Plan(
+            sql=compiled.string,
+            binds=tuple(binds),
+            results=results,
+            converts=any(convert is not None for convert in results),
+            row=namedtuple("Row", names or ["value"], rename=True),
+        )

@@ -1,0 +1,156 @@
+"""Prepared statements: compiled once, run on the driver's cursor, values as the ORM has them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from functools import partial
+
+import pytest
+from sqlalchemy import bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlmodel import col
+
+from storage import videos as video_queries
+from storage.db import create_engine, create_sessionmaker
+from storage.models import (
+    LiteProject,
+    OutboxMessage,
+    OutboxStatus,
+    Video,
+    VideoSource,
+    VideoStatus,
+    unit_row,
+)
+from storage.prepared import Prepared
+from storage.writer import Writer, writer_for
+from tests.factories import make_project, make_video, rows
+
+VIDEO_BY_ID = Prepared(select(*Video.__table__.columns).where(col(Video.id) == bindparam("id")))  # type: ignore[attr-defined]
+PENDING_COUNT = Prepared(
+    select(col(OutboxMessage.id)).where(col(OutboxMessage.status) == OutboxStatus.PENDING)
+)
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(database_url)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def writer(engine: AsyncEngine) -> AsyncIterator[Writer]:
+    writer = writer_for(engine)
+    yield writer
+    await writer.close()
+
+
+@pytest.fixture
+def on_engine(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return create_sessionmaker(engine)
+
+
+def new_video(project: LiteProject, key: str, *, spark_code: str | None = None) -> Video:
+    now = dt.datetime(2026, 11, 26, 4, 30, 15, 123456, tzinfo=dt.UTC)
+    return unit_row(
+        Video,
+        dict(
+            workspace_id=project.workspace_id,
+            project_id=project.id,
+            video_key=key,
+            tiktok_video_id=key,
+            url=f"https://www.tiktok.com/@glow.maker/video/{key}",
+            needs_resolution=False,
+            creator_handle="glow.maker",
+            creator_email=None,
+            spark_code=spark_code,
+            source=VideoSource.INVITE_LINK,
+            status=VideoStatus.AUTHORIZED,
+            authorized_at=now,
+            delivered_at=now,
+        ),
+    )
+
+
+async def test_a_row_written_prepared_reads_back_through_the_orm_unchanged(
+    writer: Writer, on_engine: async_sessionmaker[AsyncSession]
+) -> None:
+    async with on_engine.begin() as session:
+        project = await make_project(session)
+    video = new_video(project, "7300000000000000001", spark_code="#abc123")
+
+    stored = await writer.run(partial(video_queries.insert_new_video, video=video))
+
+    [back] = await rows(on_engine, Video, col(Video.id) == stored)
+    assert back.status is VideoStatus.AUTHORIZED and back.source is VideoSource.INVITE_LINK
+    assert back.delivered_at == video.delivered_at and back.authorized_at == video.authorized_at
+    assert back.needs_resolution is False and back.spark_code == "#abc123" and back.creator_email is None
+    # and a second time it is a repeat: nothing stored, no id
+    assert await writer.run(partial(video_queries.insert_new_video, video=video)) is None
+
+
+async def test_a_row_the_orm_wrote_reads_back_prepared_as_the_orm_reads_it(
+    writer: Writer, on_engine: async_sessionmaker[AsyncSession]
+) -> None:
+    async with on_engine.begin() as session:
+        project = await make_project(session)
+        made = await make_video(session, project=project, spark_code="#xyz")
+        expected = {name: getattr(made, name) for name in Video.model_fields}
+
+    row = await writer.run(lambda connection: VIDEO_BY_ID.first(connection, {"id": made.id}))
+
+    assert row._asdict() == expected
+    assert isinstance(row.status, VideoStatus) and row.delivered_at.tzinfo is not None
+
+
+async def test_a_literal_the_statement_carries_is_sent_with_it(
+    writer: Writer, on_engine: async_sessionmaker[AsyncSession]
+) -> None:
+    assert await writer.run(lambda connection: PENDING_COUNT.rows(connection)) == []
+    assert await writer.run(lambda connection: PENDING_COUNT.first(connection)) is None
+
+
+async def test_the_drivers_errors_come_back_as_sqlalchemys(
+    writer: Writer, on_engine: async_sessionmaker[AsyncSession]
+) -> None:
+    async with on_engine.begin() as session:
+        project = await make_project(session)
+    duplicate = Prepared(
+        Video.__table__.insert().returning(Video.__table__.c.id),  # type: ignore[attr-defined]
+        keys=video_queries._VIDEO_COLUMNS,
+    )
+    video = new_video(project, "7300000000000000002")
+    values = {name: getattr(video, name) for name in video_queries._VIDEO_COLUMNS}
+
+    def twice(connection: Connection) -> None:
+        duplicate.scalar(connection, values)
+        duplicate.scalar(connection, values)  # the project already has this video: unique index
+
+    with pytest.raises(IntegrityError):
+        await writer.run(twice)
+    assert await rows(on_engine, Video) == []  # the unit's first insert was undone with it
+
+
+def test_a_parameter_left_out_is_refused_before_anything_runs() -> None:
+    class Refusing:
+        dialect = sqlite.dialect()
+
+    with pytest.raises(KeyError, match="'id'"):
+        VIDEO_BY_ID.first(Refusing(), {})  # type: ignore[arg-type]
+
+
+def test_what_cannot_be_compiled_once_is_refused() -> None:
+    expanding = Prepared(select(col(Video.id)).where(col(Video.id).in_(bindparam("ids", expanding=True))))
+    with pytest.raises(ValueError, match="expands"):
+        expanding.sql(sqlite.dialect())
+    with pytest.raises(ValueError, match="give every column"):
+        Prepared(OutboxMessage.__table__.insert(), keys=["dedup_key"]).sql(postgresql.dialect())  # type: ignore[attr-defined]
+
+
+def test_each_database_gets_its_own_sql() -> None:
+    assert "?" in VIDEO_BY_ID.sql(sqlite.dialect())
+    assert "$1" in VIDEO_BY_ID.sql(postgresql.asyncpg.dialect())  # type: ignore[attr-defined]
