@@ -153,4 +153,4 @@ def test_what_cannot_be_compiled_once_is_refused() -> None:
 
 def test_each_database_gets_its_own_sql() -> None:
     assert "?" in VIDEO_BY_ID.sql(sqlite.dialect())
-    assert "$1" in VIDEO_BY_ID.sql(postgresql.asyncpg.dialect())  # type: ignore[attr-defined]
+    assert "$1" in VIDEO_BY_ID.sql(postgresql.asyncpg.dialect())
