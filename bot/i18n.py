@@ -37,7 +37,8 @@ class Language:
     locale: Locale
     translations: gettext.NullTranslations
 
-    @property
+    # cached: every creator page shows it, and CLDR's lookup of it costs more than the page's text
+    @functools.cached_property
     def name(self) -> str:
         """The language's name in itself ("Português (Brasil)"), as a switcher shows it."""
         name = NATIVE_NAMES.get(self.tag) or self.locale.get_display_name(self.locale) or self.tag
@@ -47,7 +48,7 @@ class Language:
     def english_name(self) -> str:
         return self.locale.get_display_name("en") or self.tag
 
-    @property
+    @functools.cached_property
     def direction(self) -> str:
         return "rtl" if self.locale.text_direction == "rtl" else "ltr"
 
@@ -234,13 +235,17 @@ def switcher() -> list[Mapping[str, str]]:
 
     The links are query-only (`?lang=ja`), so they lead to the same page without repeating its path.
     """
-    here = current()
+    return _switcher(current().tag)
+
+
+@functools.cache
+def _switcher(here: str) -> list[Mapping[str, str]]:
     return [
         {
             "tag": lang.tag,
             "name": lang.name,
             "href": f"?lang={lang.tag}",
-            "current": "true" if lang.tag == here.tag else "",
+            "current": "true" if lang.tag == here else "",
         }
         for lang in languages().values()
     ]
