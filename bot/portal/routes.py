@@ -91,17 +91,12 @@ def add_routes(app: web.Application, *, rate_limit_storage: Storage) -> None:
         return await show_brief(request, sessions)
 
     async def deliver(request: web.Request) -> web.StreamResponse:
-        response = await receive_delivery(
+        return await receive_delivery(
             request,
             sessions,
             lookups=bool(settings.tiktok_oembed_url),
             server_token=settings.business_token_from_settings,
         )
-        if response.status == 200 and DISPATCHER_KEY in request.app:
-            request.app[DISPATCHER_KEY].wake()  # send the alert now rather than at the next poll
-        if response.status == 200 and JOBS_KEY in request.app:
-            request.app[JOBS_KEY].wake()  # look the video up now rather than at the next poll
-        return response
 
     # `.*` so that malformed tokens get the same generic page as unknown ones
     app.router.add_get("/i/{token:.*}", with_headers(show))
@@ -336,6 +331,10 @@ async def receive_delivery(
     except InvalidInput as exc:
         status, errors, message = 422, exc.errors, None
     else:
+        if DISPATCHER_KEY in request.app:
+            request.app[DISPATCHER_KEY].wake()  # send the alert now rather than at the next poll
+        if delivery.jobs_queued and JOBS_KEY in request.app:
+            request.app[JOBS_KEY].wake()  # look the video up now rather than at the next poll
         return received_page(delivery)
     # the brief again, with what was typed and why it was refused
     return await page_of(

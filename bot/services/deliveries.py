@@ -86,6 +86,9 @@ class Delivery:
     spark_code_added: bool = False  # a repeat delivery brought the spark code the first lacked
     # what TikTok said about the code sent before, for the creator (e.g. it unlocks another video)
     code_problem: str | None = None
+    # a job (a TikTok lookup or spark-code check) was queued with it: the job runner is woken for
+    # it, and only then (an idle wake-up is a database round of its own)
+    jobs_queued: bool = True
 
 
 def is_plausible_token(invite_token: str) -> bool:
@@ -321,14 +324,14 @@ def store_new_video(
         ),
     )
     # checked with TikTok API for Business when the workspace is connected (a job, never here)
-    spark_checks.queue_check_in_unit(connection, video=video, server_token=server_token)
+    jobs = spark_checks.queue_check_in_unit(connection, video=video, server_token=server_token)
     if lookups:
         # the alert waits for TikTok's answer (owner, title, short link resolved): see video_lookups
-        video_lookups.queue_lookup_in_unit(connection, video=video, alert=True)
+        jobs = video_lookups.queue_lookup_in_unit(connection, video=video, alert=True) or jobs
     else:
         # the alert, the reviewers' DMs and the card refresh
         queue_delivery_notices_in_unit(connection, project=project, video=video)
-    return Delivery(project=project, video=video, created=True)
+    return Delivery(project=project, video=video, created=True, jobs_queued=jobs)
 
 
 def _code_problem(video: Video) -> str | None:

@@ -32,6 +32,8 @@ def invisible_characters(value: str) -> list[str]:
 
     A zero-width joiner between two symbols is kept: it is how emoji such as 👩‍💻 are written.
     """
+    if value.isprintable():  # no Cc or Cf character is printable: most values end here, in C
+        return []
     found = []
     for index, ch in enumerate(value):
         category = unicodedata.category(ch)
