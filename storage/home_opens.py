@@ -1,11 +1,13 @@
-"""Who opened the app's Home tab, and when: keyword-only functions that take the session."""
+"""Who opened the app's Home tab, and when: keyword-only functions that take the session (or, for
+a write unit, its connection)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -27,9 +29,19 @@ async def record_home_open(
 async def home_opened_since(
     session: AsyncSession, *, workspace_id: int, user_id: str, since: dt.datetime
 ) -> bool:
-    query = select(col(HomeOpen.opened_at)).where(
-        col(HomeOpen.workspace_id) == workspace_id,
-        col(HomeOpen.user_id) == user_id,
-        col(HomeOpen.opened_at) >= since,
-    )
-    return (await session.execute(query)).first() is not None
+    values = {"workspace_id": workspace_id, "user_id": user_id, "since": since}
+    return (await session.execute(_OPENED_SINCE, values)).first() is not None
+
+
+def opened_since(connection: Connection, *, workspace_id: int, user_id: str, since: dt.datetime) -> bool:
+    """`home_opened_since` in a write unit (see `storage.writer`)."""
+    values = {"workspace_id": workspace_id, "user_id": user_id, "since": since}
+    return connection.execute(_OPENED_SINCE, values).first() is not None
+
+
+# built once: asked after every create, pause and edit
+_OPENED_SINCE = select(col(HomeOpen.opened_at)).where(
+    col(HomeOpen.workspace_id) == bindparam("workspace_id"),
+    col(HomeOpen.user_id) == bindparam("user_id"),
+    col(HomeOpen.opened_at) >= bindparam("since"),
+)

@@ -119,6 +119,26 @@ async def find_project_with_link_name(
     return (await session.execute(query)).scalars().first()
 
 
+def link_name_holder(connection: Connection, *, workspace_id: int, link_name: str) -> tuple[str, bool] | None:
+    """`find_project_with_link_name` in a write unit (see `storage.writer`): the name as that
+    project spells it, and whether it is archived; None when the name is free."""
+    row = connection.execute(
+        _LINK_NAME_HOLDER, {"workspace_id": workspace_id, "link_name": link_name.strip().lower()}
+    ).first()
+    return None if row is None else (row.link_name, row.archived_at is not None)
+
+
+# built once, as the create unit's other statements
+_LINK_NAME_HOLDER = (
+    sa_select(col(LiteProject.link_name), col(LiteProject.archived_at))
+    .where(
+        col(LiteProject.workspace_id) == bindparam("workspace_id"),
+        func.lower(col(LiteProject.link_name)) == bindparam("link_name"),
+    )
+    .limit(1)
+)
+
+
 def _project_scope(workspace_id: int, *, archived: bool, user_id: str | None) -> list[Any]:
     """Which projects a list shows: live or archived ones, and only `user_id`'s when given."""
     archived_at = col(LiteProject.archived_at)

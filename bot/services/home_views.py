@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.workspaces import Actor, workspace_id_of
@@ -31,3 +32,13 @@ async def may_be_open(session: AsyncSession, *, actor: Actor, now: dt.datetime |
     return await home_opens.home_opened_since(
         session, workspace_id=workspace_id, user_id=actor.user_id, since=since
     )
+
+
+def may_be_open_in_unit(
+    connection: Connection, *, workspace_id: int, user_id: str, now: dt.datetime | None = None
+) -> bool:
+    """`may_be_open` in a write unit (see `storage.writer`): a change that already runs one asks
+    there rather than in a session of its own. It reads the shared table, so an open recorded by
+    any replica counts."""
+    since = (now or utcnow()) - FRESH_FOR
+    return home_opens.opened_since(connection, workspace_id=workspace_id, user_id=user_id, since=since)

@@ -75,9 +75,21 @@ T = TypeVar("T")
 async def tiktok_one_account(session: AsyncSession, *, workspace_id: int) -> str | None:
     """The TikTok One account new projects are made in, or None (standalone workspace)."""
     connection = await connection_queries.get_connection(session, workspace_id=workspace_id, kind=KIND)
-    if connection is None or connection.status is not TikTokConnectionStatus.CONNECTED:
+    if connection is None:
         return None
-    return connection.account_ids[0] if connection.account_ids else None
+    return _new_projects_account(connection.status, connection.account_ids)
+
+
+def tiktok_one_account_in_unit(connection: Connection, *, workspace_id: int) -> str | None:
+    """`tiktok_one_account` in a write unit (the create's, see `storage.writer`)."""
+    found = connection_queries.connection_accounts(connection, workspace_id=workspace_id, kind=KIND)
+    return None if found is None else _new_projects_account(*found)
+
+
+def _new_projects_account(status: TikTokConnectionStatus, account_ids: list[str]) -> str | None:
+    if status is not TikTokConnectionStatus.CONNECTED:
+        return None
+    return account_ids[0] if account_ids else None
 
 
 def on_project_created_in_unit(connection: Connection, *, project: LiteProject) -> bool:
