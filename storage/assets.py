@@ -1,7 +1,6 @@
 """Queries about a workspace's reusable assets (brand profiles, Ads Manager accounts, anchors).
 
-Keyword-only functions that take the session (or, for a write unit, its connection); every one
-is scoped by workspace_id.
+Keyword-only functions that take the session; every one is scoped by workspace_id.
 """
 
 from __future__ import annotations
@@ -10,9 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy import bindparam, exists, func
-from sqlalchemy import select as sa_select
-from sqlalchemy.engine import Connection
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -141,42 +138,6 @@ async def list_anchors(session: AsyncSession, *, workspace_id: int) -> Sequence[
 async def get_anchor(session: AsyncSession, *, workspace_id: int, anchor_id: int) -> Anchor | None:
     query = select(Anchor).where(col(Anchor.workspace_id) == workspace_id, col(Anchor.id) == anchor_id)
     return (await session.execute(query)).scalar_one_or_none()
-
-
-def brand_exists(connection: Connection, *, workspace_id: int, brand_id: int) -> bool:
-    """`get_brand` found one, in a write unit (see `storage.writer`)."""
-    return bool(connection.execute(_BRAND_EXISTS, {"workspace_id": workspace_id, "id": brand_id}).scalar())
-
-
-def anchor_exists(connection: Connection, *, workspace_id: int, anchor_id: int) -> bool:
-    """`get_anchor` found one, in a write unit (see `storage.writer`)."""
-    return bool(connection.execute(_ANCHOR_EXISTS, {"workspace_id": workspace_id, "id": anchor_id}).scalar())
-
-
-def count_ads_accounts(connection: Connection, *, workspace_id: int, ids: Sequence[int]) -> int:
-    """How many of `ids` (distinct) are the workspace's ads accounts, in a write unit."""
-    return int(
-        connection.execute(_COUNT_ADS_ACCOUNTS, {"workspace_id": workspace_id, "ids": list(ids)}).scalar_one()
-    )
-
-
-# built once: the create's write unit runs them many times a second
-_BRAND_EXISTS = sa_select(
-    exists().where(
-        col(BrandProfile.workspace_id) == bindparam("workspace_id"), col(BrandProfile.id) == bindparam("id")
-    )
-)
-_ANCHOR_EXISTS = sa_select(
-    exists().where(col(Anchor.workspace_id) == bindparam("workspace_id"), col(Anchor.id) == bindparam("id"))
-)
-_COUNT_ADS_ACCOUNTS = (
-    sa_select(func.count())
-    .select_from(AdsAccount)
-    .where(
-        col(AdsAccount.workspace_id) == bindparam("workspace_id"),
-        col(AdsAccount.id).in_(bindparam("ids", expanding=True)),
-    )
-)
 
 
 async def find_anchor_by_name(session: AsyncSession, *, workspace_id: int, name: str) -> Anchor | None:

@@ -38,20 +38,6 @@ _STATUS = select(col(TikTokConnection.status)).where(
 )
 
 
-def connection_accounts(
-    connection: Connection, *, workspace_id: int, kind: TikTokConnectionKind
-) -> tuple[TikTokConnectionStatus, list[str]] | None:
-    """In a write unit: the status of the workspace's connection and the accounts it reaches."""
-    row = connection.execute(_ACCOUNTS, {"workspace_id": workspace_id, "kind": kind}).first()
-    return None if row is None else (TikTokConnectionStatus(row.status), list(row.account_ids or []))
-
-
-_ACCOUNTS = select(col(TikTokConnection.status), col(TikTokConnection.account_ids)).where(
-    col(TikTokConnection.workspace_id) == bindparam("workspace_id"),
-    col(TikTokConnection.kind) == bindparam("kind"),
-)
-
-
 async def list_connections(session: AsyncSession, *, workspace_id: int) -> Sequence[TikTokConnection]:
     query = (
         select(TikTokConnection)

@@ -1,5 +1,4 @@
-"""Who opened the app's Home tab, and when: keyword-only functions that take the session (or, for
-a write unit, its connection)."""
+"""Who opened the app's Home tab, and when: keyword-only functions that take the session."""
 
 from __future__ import annotations
 
@@ -7,7 +6,6 @@ import datetime as dt
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -31,12 +29,6 @@ async def home_opened_since(
 ) -> bool:
     values = {"workspace_id": workspace_id, "user_id": user_id, "since": since}
     return (await session.execute(_OPENED_SINCE, values)).first() is not None
-
-
-def opened_since(connection: Connection, *, workspace_id: int, user_id: str, since: dt.datetime) -> bool:
-    """`home_opened_since` in a write unit (see `storage.writer`)."""
-    values = {"workspace_id": workspace_id, "user_id": user_id, "since": since}
-    return connection.execute(_OPENED_SINCE, values).first() is not None
 
 
 # built once: asked after every create, pause and edit

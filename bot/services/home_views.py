@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.workspaces import Actor, workspace_id_of
@@ -28,17 +27,13 @@ async def record_open(session: AsyncSession, *, actor: Actor, now: dt.datetime |
 
 async def may_be_open(session: AsyncSession, *, actor: Actor, now: dt.datetime | None = None) -> bool:
     workspace_id = await workspace_id_of(session, actor)
-    since = (now or utcnow()) - FRESH_FOR
+    since = fresh_since(now)
     return await home_opens.home_opened_since(
         session, workspace_id=workspace_id, user_id=actor.user_id, since=since
     )
 
 
-def may_be_open_in_unit(
-    connection: Connection, *, workspace_id: int, user_id: str, now: dt.datetime | None = None
-) -> bool:
-    """`may_be_open` in a write unit (see `storage.writer`): a change that already runs one asks
-    there rather than in a session of its own. It reads the shared table, so an open recorded by
-    any replica counts."""
-    since = (now or utcnow()) - FRESH_FOR
-    return home_opens.opened_since(connection, workspace_id=workspace_id, user_id=user_id, since=since)
+def fresh_since(now: dt.datetime | None = None) -> dt.datetime:
+    """An App Home opened since then may be on screen: for a change that asks in its own write
+    unit rather than with `may_be_open` (the table is shared, so an open any replica recorded counts)."""
+    return (now or utcnow()) - FRESH_FOR

@@ -202,36 +202,33 @@ def create_in_unit(
         workspace_id = workspace.id
     assert workspace_id is not None
     problems = dict(errors)
-
-    # what is fixed at creation: each must be one of the workspace's own (an id of 0 matches none)
+    account_ids = sorted(set(draft.ads_accounts))
+    found = project_queries.create_checks(
+        connection,
+        workspace_id=workspace_id,
+        # what is fixed at creation: each must be one of the workspace's own (an id of 0 matches none)
+        brand_id=draft.brand or 0,
+        anchor_id=draft.anchor or 0,
+        ads_account_ids=account_ids,
+        link_name=values.get("link_name") or "",
+        user_id=actor.user_id,
+        home_opened_since=home_views.fresh_since(),
+    )
     fixed = {
-        "brand": (
-            asset_queries.brand_exists(connection, workspace_id=workspace_id, brand_id=draft.brand or 0),
-            "Choose one of your brand profiles.",
-        ),
+        "brand": (found.brand_found, "Choose one of your brand profiles."),
         "authorization_days": (
             draft.authorization_days in AUTHORIZATION_PERIODS,
             "Choose 7, 30, 60 or 365 days.",
         ),
-        "anchor": (
-            asset_queries.anchor_exists(connection, workspace_id=workspace_id, anchor_id=draft.anchor or 0),
-            "Choose one of your anchors.",
-        ),
+        "anchor": (found.anchor_found, "Choose one of your anchors."),
     }
     problems.update({name: problem for name, (chosen, problem) in fixed.items() if not chosen})
-    account_ids = sorted(set(draft.ads_accounts))
     if not account_ids:
         problems["ads_accounts"] = "Choose at least one TikTok Ads Manager account."
-    elif asset_queries.count_ads_accounts(connection, workspace_id=workspace_id, ids=account_ids) != len(
-        account_ids
-    ):
+    elif found.ads_accounts_found != len(account_ids):
         problems["ads_accounts"] = "One of these accounts no longer exists; choose again."
-    if "link_name" in values:
-        holder = project_queries.link_name_holder(
-            connection, workspace_id=workspace_id, link_name=values["link_name"]
-        )
-        if holder is not None:
-            problems["link_name"] = _name_taken(holder[0], archived=holder[1])
+    if "link_name" in values and found.name_holder is not None:
+        problems["link_name"] = _name_taken(found.name_holder, archived=found.name_holder_archived)
     if problems:
         raise InvalidInput(problems)
 
@@ -253,16 +250,13 @@ def create_in_unit(
             "channel_id": values["channel_id"],
             "creator_language": values["creator_language"],
             # made in TikTok One too when the workspace is connected (a job, queued with the project)
-            "tto_account_id": tiktok_one_sync.tiktok_one_account_in_unit(
-                connection, workspace_id=workspace_id
+            "tto_account_id": tiktok_one_sync.account_for_new_projects(
+                found.tiktok_one_status, found.tiktok_one_accounts
             ),
         },
     )
-    home_may_be_open = home_views.may_be_open_in_unit(
-        connection, workspace_id=workspace_id, user_id=actor.user_id
-    )
     store_new_project(connection, project=project, ads_account_ids=draft.ads_accounts)
-    return Created(project=project, home_may_be_open=home_may_be_open, workspace=workspace)
+    return Created(project=project, home_may_be_open=found.home_opened, workspace=workspace)
 
 
 def store_new_project(

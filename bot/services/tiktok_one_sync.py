@@ -77,16 +77,12 @@ async def tiktok_one_account(session: AsyncSession, *, workspace_id: int) -> str
     connection = await connection_queries.get_connection(session, workspace_id=workspace_id, kind=KIND)
     if connection is None:
         return None
-    return _new_projects_account(connection.status, connection.account_ids)
+    return account_for_new_projects(connection.status, connection.account_ids)
 
 
-def tiktok_one_account_in_unit(connection: Connection, *, workspace_id: int) -> str | None:
-    """`tiktok_one_account` in a write unit (the create's, see `storage.writer`)."""
-    found = connection_queries.connection_accounts(connection, workspace_id=workspace_id, kind=KIND)
-    return None if found is None else _new_projects_account(*found)
-
-
-def _new_projects_account(status: TikTokConnectionStatus, account_ids: list[str]) -> str | None:
+def account_for_new_projects(status: TikTokConnectionStatus | None, account_ids: list[str]) -> str | None:
+    """`tiktok_one_account` from the connection's status (None: no connection) and accounts, as
+    the create's write unit reads them."""
     if status is not TikTokConnectionStatus.CONNECTED:
         return None
     return account_ids[0] if account_ids else None

@@ -174,6 +174,31 @@ async def test_every_problem_of_a_draft_is_told_at_once_in_the_modals_order(
     assert len(await rows(sessions, AuditEvent)) == 1
 
 
+@pytest.mark.parametrize("through", ["writer", "session"])
+async def test_a_name_an_archived_project_holds_says_where_to_find_it(
+    sessions: async_sessionmaker[AsyncSession], writer: Writer, through: str
+) -> None:
+    valid, first = await create_through(writer, sessions)
+    async with sessions.begin() as session:
+        archived = await session.get(LiteProject, first.id)
+        assert archived is not None
+        archived.archived_at = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
+    draft = replace(valid, link_name="summer GLOW")
+
+    with pytest.raises(InvalidInput) as raised:
+        if through == "writer":
+            await projects.create(writer, sessions, actor=ALICE, draft=draft, today=TODAY)
+        else:
+            async with sessions.begin() as session:
+                await projects.create_project(session, actor=ALICE, draft=draft, today=TODAY)
+
+    assert raised.value.errors == {
+        "link_name": "There is already a project called “Summer glow” (archived: `/liteproject archived` "
+        "shows it) in this workspace, and names ignore case; choose another name, so each project can "
+        "be found by its name."
+    }
+
+
 async def test_create_tells_whether_the_actors_home_may_be_open(
     sessions: async_sessionmaker[AsyncSession], writer: Writer
 ) -> None:
