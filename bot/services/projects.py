@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import i18n
 from bot.services import home_views, listing, tiktok_one_sync
@@ -132,12 +132,7 @@ class Created:
 
 
 async def create(
-    writer: Writer,
-    sessions: async_sessionmaker[AsyncSession],
-    *,
-    actor: Actor,
-    draft: ProjectDraft,
-    today: dt.date | None = None,
+    writer: Writer, *, actor: Actor, draft: ProjectDraft, today: dt.date | None = None
 ) -> Created:
     """`create_project` for the Create modal: the pure checks here, then one write unit of the
     writer that reads what the checks need, checks and writes (committed with other requests' on

@@ -42,7 +42,7 @@ async def submit_create(
     )
     actor = Actor.from_context(context)
     try:
-        created = await projects.create(writer_of(context), sessions_of(context), actor=actor, draft=draft)
+        created = await projects.create(writer_of(context), actor=actor, draft=draft)
     except InvalidInput as invalid:
         await ack(response_action="errors", errors=invalid.errors)
         return

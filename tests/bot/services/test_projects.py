@@ -77,7 +77,7 @@ async def create_through(
     """A draft and the project `projects.create` made of it, as the Create modal makes one."""
     async with sessions.begin() as session:
         draft = await draft_with_assets(session)
-    created = await projects.create(writer, sessions, actor=ALICE, draft=draft, today=TODAY)
+    created = await projects.create(writer, actor=ALICE, draft=draft, today=TODAY)
     return draft, created.project
 
 
@@ -128,7 +128,7 @@ async def test_a_refused_create_of_a_workspace_never_seen_stores_nothing_not_eve
     draft = ProjectDraft(link_name="Summer glow", brand=1, authorization_days=30, anchor=1, ads_accounts=[1])
 
     with pytest.raises(InvalidInput) as raised:
-        await projects.create(writer, sessions, actor=newcomer, draft=draft, today=TODAY)
+        await projects.create(writer, actor=newcomer, draft=draft, today=TODAY)
 
     # the workspace row was made on first use, in the unit, and undone with it
     assert {"brand", "anchor", "ads_accounts"} <= set(raised.value.errors)
@@ -146,7 +146,7 @@ async def test_the_first_create_reads_the_workspace_and_later_ones_remember_it(
     assert known_workspace_id(writer.engine.sync_engine, ALICE) == workspace.id
 
     second = await projects.create(
-        writer, sessions, actor=ALICE, draft=replace(draft, link_name="Winter glow"), today=TODAY
+        writer, actor=ALICE, draft=replace(draft, link_name="Winter glow"), today=TODAY
     )
 
     assert second.workspace is None  # its id came from memory: the unit read no workspace
@@ -163,7 +163,7 @@ async def test_every_problem_of_a_draft_is_told_at_once_in_the_modals_order(
 
     with pytest.raises(InvalidInput) as raised:
         if through == "writer":
-            await projects.create(writer, sessions, actor=ALICE, draft=draft, today=TODAY)
+            await projects.create(writer, actor=ALICE, draft=draft, today=TODAY)
         else:
             async with sessions.begin() as session:
                 await projects.create_project(session, actor=ALICE, draft=draft, today=TODAY)
@@ -187,7 +187,7 @@ async def test_a_name_an_archived_project_holds_says_where_to_find_it(
 
     with pytest.raises(InvalidInput) as raised:
         if through == "writer":
-            await projects.create(writer, sessions, actor=ALICE, draft=draft, today=TODAY)
+            await projects.create(writer, actor=ALICE, draft=draft, today=TODAY)
         else:
             async with sessions.begin() as session:
                 await projects.create_project(session, actor=ALICE, draft=draft, today=TODAY)
@@ -204,13 +204,13 @@ async def test_create_tells_whether_the_actors_home_may_be_open(
 ) -> None:
     draft, _first = await create_through(writer, sessions)
     unseen = await projects.create(
-        writer, sessions, actor=ALICE, draft=replace(draft, link_name="Autumn glow"), today=TODAY
+        writer, actor=ALICE, draft=replace(draft, link_name="Autumn glow"), today=TODAY
     )
     async with sessions.begin() as session:
         await home_views.record_open(session, actor=ALICE)
 
     seen = await projects.create(
-        writer, sessions, actor=ALICE, draft=replace(draft, link_name="Winter glow"), today=TODAY
+        writer, actor=ALICE, draft=replace(draft, link_name="Winter glow"), today=TODAY
     )
 
     assert (unseen.home_may_be_open, seen.home_may_be_open) == (False, True)
