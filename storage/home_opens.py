@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -27,9 +27,13 @@ async def record_home_open(
 async def home_opened_since(
     session: AsyncSession, *, workspace_id: int, user_id: str, since: dt.datetime
 ) -> bool:
-    query = select(col(HomeOpen.opened_at)).where(
-        col(HomeOpen.workspace_id) == workspace_id,
-        col(HomeOpen.user_id) == user_id,
-        col(HomeOpen.opened_at) >= since,
-    )
-    return (await session.execute(query)).first() is not None
+    values = {"workspace_id": workspace_id, "user_id": user_id, "since": since}
+    return (await session.execute(_OPENED_SINCE, values)).first() is not None
+
+
+# built once: asked after every create, pause and edit
+_OPENED_SINCE = select(col(HomeOpen.opened_at)).where(
+    col(HomeOpen.workspace_id) == bindparam("workspace_id"),
+    col(HomeOpen.user_id) == bindparam("user_id"),
+    col(HomeOpen.opened_at) >= bindparam("since"),
+)

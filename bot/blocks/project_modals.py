@@ -290,31 +290,40 @@ def render_create_modal(choices: AssetChoices, *, channel_id: str | None) -> dic
 
 
 def render_created_view(project: LiteProject, invite_url: str) -> dict[str, Any]:
-    return View(
-        type="modal",
-        callback_id=f"{CREATE_CALLBACK}_done",
-        title="Lite project created",
-        close="Done",
-        blocks=[
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text=f":white_check_mark: *{escape(project.link_name)}* is ready. Its invite card is on its way "
-                    f"to <#{project.channel_id}>."
-                )
-            ),
-            SectionBlock(
-                text=MarkdownTextObject(text=f"*Invite link* — share it with creators:\n```{invite_url}```")
-            ),
-            ContextBlock(
-                elements=[
-                    MarkdownTextObject(
-                        text=f"`/liteproject link {escape(truncate(project.link_name, 60))}` shows it again with a "
+    """The Create modal's answer. Written as the dict slack_sdk's `View(...).to_dict()` gives: it is
+    on every create's path, and every field is bounded (a link name is at most 100 characters)."""
+    name = escape(project.link_name)
+
+    def mrkdwn(text: str) -> dict[str, Any]:
+        return {"type": "mrkdwn", "text": text}
+
+    return {
+        "type": "modal",
+        "callback_id": f"{CREATE_CALLBACK}_done",
+        "title": {"type": "plain_text", "text": "Lite project created", "emoji": True},
+        "close": {"type": "plain_text", "text": "Done", "emoji": True},
+        "blocks": [
+            {
+                "type": "section",
+                "text": mrkdwn(
+                    f":white_check_mark: *{name}* is ready. Its invite card is on its way to <#{project.channel_id}>."
+                ),
+            },
+            {
+                "type": "section",
+                "text": mrkdwn(f"*Invite link* — share it with creators:\n```{invite_url}```"),
+            },
+            {
+                "type": "context",
+                "elements": [
+                    mrkdwn(
+                        f"`/liteproject link {escape(truncate(project.link_name, 60))}` shows it again with a "
                         "ready-to-send invite message."
                     )
-                ]
-            ),
+                ],
+            },
         ],
-    ).to_dict()
+    }
 
 
 def render_manage_modal(form: ManageForm) -> dict[str, Any]:

@@ -158,10 +158,18 @@ async def publish_home(
     )
 
 
-async def refresh_home(client: AsyncWebClient, context: AsyncBoltContext, *, user_id: str) -> None:
-    """After a change: republish the person's App Home only if they may have it open."""
-    actor = Actor(team_id=context.team_id or "", user_id=user_id, enterprise_id=context.enterprise_id or "")
-    async with sessions_of(context)() as session:
-        if not await home_views.may_be_open(session, actor=actor):
-            return
-    await publish_home(client, context, user_id=user_id)
+async def refresh_home(
+    client: AsyncWebClient, context: AsyncBoltContext, *, user_id: str, may_be_open: bool | None = None
+) -> None:
+    """After a change: republish the person's App Home only if they may have it open.
+
+    `may_be_open`: already asked by the change's own write unit (a create), so no session is
+    opened for it; None asks here."""
+    if may_be_open is None:
+        actor = Actor(
+            team_id=context.team_id or "", user_id=user_id, enterprise_id=context.enterprise_id or ""
+        )
+        async with sessions_of(context)() as session:
+            may_be_open = await home_views.may_be_open(session, actor=actor)
+    if may_be_open:
+        await publish_home(client, context, user_id=user_id)

@@ -27,7 +27,13 @@ async def record_open(session: AsyncSession, *, actor: Actor, now: dt.datetime |
 
 async def may_be_open(session: AsyncSession, *, actor: Actor, now: dt.datetime | None = None) -> bool:
     workspace_id = await workspace_id_of(session, actor)
-    since = (now or utcnow()) - FRESH_FOR
+    since = fresh_since(now)
     return await home_opens.home_opened_since(
         session, workspace_id=workspace_id, user_id=actor.user_id, since=since
     )
+
+
+def fresh_since(now: dt.datetime | None = None) -> dt.datetime:
+    """An App Home opened since then may be on screen: for a change that asks in its own write
+    unit rather than with `may_be_open` (the table is shared, so an open any replica recorded counts)."""
+    return (now or utcnow()) - FRESH_FOR

@@ -16,25 +16,28 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import i18n
-from bot.services import listing, tiktok_one_sync
+from bot.services import home_views, listing, tiktok_one_sync
 from bot.services.audit import changed_only, record_event, record_event_in_unit
 from bot.services.errors import Conflict, InvalidInput, NotFound
 from bot.services.notices import NoticeKind, queue_card_refresh, queue_created_notices_in_unit, queue_notice
 from bot.services.permissions import may_manage, require_admin, require_manager
 from bot.services.validation import FieldError, clean_contact, clean_deadline, clean_text, is_channel_id
-from bot.services.workspaces import Actor, workspace_id_of
+from bot.services.workspaces import Actor, known_workspace_id, remember_workspace, workspace_id_of
 from storage import assets as asset_queries
 from storage import outbox as outbox_queries
 from storage import projects as project_queries
+from storage import workspaces as workspace_queries
 from storage.models import (
     AdsAccount,
     Anchor,
     AuthorizationPeriod,
     BrandProfile,
     LiteProject,
+    Workspace,
+    unit_row,
     utcnow,
 )
 from storage.projects import VideoCounts
@@ -118,21 +121,34 @@ def snapshot(project: LiteProject, ads_account_ids: Sequence[int]) -> dict[str, 
 # --- create -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Created:
+    """What a create made: the project (no session's), and whether the actor may have their App
+    Home open, asked in the same unit so the answer needs no session of its own."""
+
+    project: LiteProject
+    home_may_be_open: bool
+    workspace: Workspace | None  # the actor's as the unit read or made it; None if given its id
+
+
 async def create(
-    writer: Writer,
-    sessions: async_sessionmaker[AsyncSession],
-    *,
-    actor: Actor,
-    draft: ProjectDraft,
-    today: dt.date | None = None,
-) -> LiteProject:
-    """`create_project` for the Create modal: the checks on a session of their own, then one write
-    unit of the writer (committed with other requests' on SQLite). The project is no session's."""
-    async with sessions.begin() as session:  # begin: the workspace's row is made on first use
-        project = await _new_project(session, actor=actor, draft=draft, today=today)
-    await writer.run(partial(store_new_project, project=project, ads_account_ids=draft.ads_accounts))
-    listing.changed_now(writer.engine, workspace_id=project.workspace_id)
-    return project
+    writer: Writer, *, actor: Actor, draft: ProjectDraft, today: dt.date | None = None
+) -> Created:
+    """`create_project` for the Create modal: the pure checks here, then one write unit of the
+    writer that reads what the checks need, checks and writes (committed with other requests' on
+    SQLite; a refusal keeps nothing of it, the workspace row made on first use included)."""
+    bind = writer.engine.sync_engine  # what sessions of this engine remember workspaces by
+    errors: dict[str, str] = {}
+    values = _clean_editable(draft, errors, today=today or utcnow().date())
+    workspace_id = known_workspace_id(bind, actor)
+    unit = partial(
+        create_in_unit, actor=actor, workspace_id=workspace_id, draft=draft, values=values, errors=errors
+    )
+    created = await writer.run(unit)
+    if created.workspace is not None:  # committed now: later creates need not read it
+        remember_workspace(bind, actor, created.workspace)
+    listing.changed_now(writer.engine, workspace_id=created.project.workspace_id)
+    return created
 
 
 async def create_project(
@@ -140,64 +156,102 @@ async def create_project(
 ) -> LiteProject:
     """Create a project, with its ads accounts, audit event, card and notices, in the caller's
     transaction: the same checks and write unit as `create`. Bad fields: InvalidInput by field."""
-    new = await _new_project(session, actor=actor, draft=draft, today=today)
-    store = partial(store_new_project, project=new, ads_account_ids=draft.ads_accounts)
+    errors: dict[str, str] = {}
+    values = _clean_editable(draft, errors, today=today or utcnow().date())
+    workspace_id = await workspace_id_of(session, actor)
+    unit = partial(
+        create_in_unit, actor=actor, workspace_id=workspace_id, draft=draft, values=values, errors=errors
+    )
     connection = await session.connection()
     async with session.begin_nested():  # a refusal undoes what the unit wrote, as in the writer
-        await connection.run_sync(store)
-    listing.changed(session, workspace_id=new.workspace_id)
-    assert new.id is not None
-    project = await session.get(LiteProject, new.id)
+        created = await connection.run_sync(unit)
+    listing.changed(session, workspace_id=workspace_id)
+    project = await session.get(LiteProject, created.project.id)
     assert project is not None
     return project
 
 
-async def _new_project(
-    session: AsyncSession, *, actor: Actor, draft: ProjectDraft, today: dt.date | None
-) -> LiteProject:
-    """The project a draft makes, checked against the workspace (InvalidInput by field), not stored."""
-    workspace_id = await workspace_id_of(session, actor)
-    today = today or utcnow().date()
-    errors: dict[str, str] = {}
-    values = _clean_editable(draft, errors, today=today)
-
-    # what is fixed at creation: each must be one of the workspace's own (an id of 0 matches none)
-    brand = await asset_queries.get_brand(session, workspace_id=workspace_id, brand_id=draft.brand or 0)
-    anchor = await asset_queries.get_anchor(session, workspace_id=workspace_id, anchor_id=draft.anchor or 0)
+def create_in_unit(
+    connection: Connection,
+    *,
+    actor: Actor,
+    workspace_id: int | None,
+    draft: ProjectDraft,
+    values: Mapping[str, Any],
+    errors: Mapping[str, str],
+) -> Created:
+    """The write unit of a create (see `storage.writer`), and the one place of its rules: the
+    `draft`, whose editable fields are already cleaned into `values` (their problems in `errors`),
+    checked against the workspace (InvalidInput by field, with every problem of the draft), then
+    stored by `store_new_project`. `workspace_id` None: the actor's workspace is read, or made on
+    first use."""
+    workspace = (
+        workspace_queries.workspace_in_unit(
+            connection, team_id=actor.team_id, enterprise_id=actor.enterprise_id
+        )
+        if workspace_id is None
+        else None
+    )
+    if workspace is not None:
+        assert workspace.id is not None
+        workspace_id = workspace.id
+    assert workspace_id is not None
+    problems = dict(errors)
+    account_ids = sorted(set(draft.ads_accounts))
+    found = project_queries.create_checks(
+        connection,
+        workspace_id=workspace_id,
+        # what is fixed at creation: each must be one of the workspace's own (an id of 0 matches none)
+        brand_id=draft.brand or 0,
+        anchor_id=draft.anchor or 0,
+        ads_account_ids=account_ids,
+        link_name=values.get("link_name") or "",
+        user_id=actor.user_id,
+        home_opened_since=home_views.fresh_since(),
+    )
     fixed = {
-        "brand": (brand is not None, "Choose one of your brand profiles."),
+        "brand": (found.brand_found, "Choose one of your brand profiles."),
         "authorization_days": (
             draft.authorization_days in AUTHORIZATION_PERIODS,
             "Choose 7, 30, 60 or 365 days.",
         ),
-        "anchor": (anchor is not None, "Choose one of your anchors."),
+        "anchor": (found.anchor_found, "Choose one of your anchors."),
     }
-    errors.update({name: problem for name, (chosen, problem) in fixed.items() if not chosen})
-    await _check_accounts(session, workspace_id=workspace_id, ids=draft.ads_accounts, errors=errors)
-    if "link_name" in values:
-        await _check_name_free(session, workspace_id=workspace_id, name=values["link_name"], errors=errors)
-    if errors:
-        raise InvalidInput(errors)
-    assert brand is not None and anchor is not None and draft.authorization_days is not None
+    problems.update({name: problem for name, (chosen, problem) in fixed.items() if not chosen})
+    if not account_ids:
+        problems["ads_accounts"] = "Choose at least one TikTok Ads Manager account."
+    elif found.ads_accounts_found != len(account_ids):
+        problems["ads_accounts"] = "One of these accounts no longer exists; choose again."
+    if "link_name" in values and found.name_holder is not None:
+        problems["link_name"] = _name_taken(found.name_holder, archived=found.name_holder_archived)
+    if problems:
+        raise InvalidInput(problems)
 
-    return LiteProject(
-        workspace_id=workspace_id,
-        brand_id=brand.id,  # type: ignore[arg-type]
-        authorization_days=draft.authorization_days,
-        anchor_id=anchor.id,  # type: ignore[arg-type]
-        invite_token=new_invite_token(),
-        created_by=actor.user_id,
-        link_name=values["link_name"],
-        description=values["description"],
-        deliverable=values["deliverable"],
-        requirements=values["requirements"],
-        deadline=values["deadline"],
-        contact=values["contact"],
-        channel_id=values["channel_id"],
-        creator_language=values["creator_language"],
-        # made in TikTok One too when the workspace is connected (a job, queued with the project)
-        tto_account_id=await tiktok_one_sync.tiktok_one_account(session, workspace_id=workspace_id),
+    project = unit_row(
+        LiteProject,
+        {
+            "workspace_id": workspace_id,
+            "brand_id": draft.brand,
+            "authorization_days": draft.authorization_days,
+            "anchor_id": draft.anchor,
+            "invite_token": new_invite_token(),
+            "created_by": actor.user_id,
+            "link_name": values["link_name"],
+            "description": values["description"],
+            "deliverable": values["deliverable"],
+            "requirements": values["requirements"],
+            "deadline": values["deadline"],
+            "contact": values["contact"],
+            "channel_id": values["channel_id"],
+            "creator_language": values["creator_language"],
+            # made in TikTok One too when the workspace is connected (a job, queued with the project)
+            "tto_account_id": tiktok_one_sync.account_for_new_projects(
+                found.tiktok_one_status, found.tiktok_one_accounts
+            ),
+        },
     )
+    store_new_project(connection, project=project, ads_account_ids=draft.ads_accounts)
+    return Created(project=project, home_may_be_open=found.home_opened, workspace=workspace)
 
 
 def store_new_project(

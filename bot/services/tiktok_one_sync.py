@@ -75,9 +75,17 @@ T = TypeVar("T")
 async def tiktok_one_account(session: AsyncSession, *, workspace_id: int) -> str | None:
     """The TikTok One account new projects are made in, or None (standalone workspace)."""
     connection = await connection_queries.get_connection(session, workspace_id=workspace_id, kind=KIND)
-    if connection is None or connection.status is not TikTokConnectionStatus.CONNECTED:
+    if connection is None:
         return None
-    return connection.account_ids[0] if connection.account_ids else None
+    return account_for_new_projects(connection.status, connection.account_ids)
+
+
+def account_for_new_projects(status: TikTokConnectionStatus | None, account_ids: list[str]) -> str | None:
+    """`tiktok_one_account` from the connection's status (None: no connection) and accounts, as
+    the create's write unit reads them."""
+    if status is not TikTokConnectionStatus.CONNECTED:
+        return None
+    return account_ids[0] if account_ids else None
 
 
 def on_project_created_in_unit(connection: Connection, *, project: LiteProject) -> bool:

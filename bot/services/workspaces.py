@@ -96,6 +96,19 @@ async def workspace_of(session: AsyncSession, actor: Actor) -> Workspace:
     return created
 
 
+def known_workspace_id(bind: Any, actor: Actor) -> int | None:
+    """The id of the actor's workspace if its committed row is remembered for the database `bind`
+    (a session's `get_bind()`, an engine's `sync_engine`), else None: then a write unit reads it."""
+    known = _known.get(bind)
+    workspace = None if known is None else known.get((actor.enterprise_id, actor.team_id))
+    return None if workspace is None else workspace.id
+
+
+def remember_workspace(bind: Any, actor: Actor, workspace: Workspace) -> None:
+    """Remember the actor's workspace row, read or made by a write unit whose writes are committed."""
+    _known.setdefault(bind, {})[(actor.enterprise_id, actor.team_id)] = _detached(workspace)
+
+
 async def workspace_id_of(session: AsyncSession, actor: Actor) -> int:
     """The id of the actor's workspace, which every query is scoped by (the row is made on first use)."""
     workspace = await workspace_of(session, actor)

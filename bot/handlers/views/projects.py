@@ -42,13 +42,13 @@ async def submit_create(
     )
     actor = Actor.from_context(context)
     try:
-        project = await projects.create(writer_of(context), sessions_of(context), actor=actor, draft=draft)
+        created = await projects.create(writer_of(context), actor=actor, draft=draft)
     except InvalidInput as invalid:
         await ack(response_action="errors", errors=invalid.errors)
         return
-    url = projects.invite_url(settings_of(context).public_base_url, project)
-    await ack(response_action="update", view=render_created_view(project, url))
-    await refresh_home(client, context, user_id=actor.user_id)
+    url = projects.invite_url(settings_of(context).public_base_url, created.project)
+    await ack(response_action="update", view=render_created_view(created.project, url))
+    await refresh_home(client, context, user_id=actor.user_id, may_be_open=created.home_may_be_open)
 
 
 async def submit_manage(

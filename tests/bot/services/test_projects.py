@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from functools import partial
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.services import projects
+from bot.services import home_views, projects
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.projects import AmbiguousProject, ProjectDraft
-from bot.services.workspaces import Actor
-from storage.models import AuditEvent, LiteProject, OutboxMessage, ProjectAdsAccount
+from bot.services.workspaces import Actor, known_workspace_id
+from storage.models import AuditEvent, LiteProject, OutboxMessage, ProjectAdsAccount, Workspace
 from storage.writer import GroupCommitWriter, Writer, writer_for
 from tests.factories import make_ads_account, make_anchor, make_brand, make_project, make_workspace, rows
 from tests.harness.fake_slack import TEAM_ID
@@ -76,7 +77,8 @@ async def create_through(
     """A draft and the project `projects.create` made of it, as the Create modal makes one."""
     async with sessions.begin() as session:
         draft = await draft_with_assets(session)
-    return draft, await projects.create(writer, sessions, actor=ALICE, draft=draft, today=TODAY)
+    created = await projects.create(writer, actor=ALICE, draft=draft, today=TODAY)
+    return draft, created.project
 
 
 async def test_create_through_the_writer_commits_project_links_audit_and_card_at_once(
@@ -117,6 +119,101 @@ async def test_a_name_taken_after_the_check_is_the_same_inline_error_and_stores_
     assert [project.id for project in await rows(sessions, LiteProject)] == [first.id]
     assert len(await rows(sessions, AuditEvent)) == 1
     assert len(await rows(sessions, ProjectAdsAccount)) == 1
+
+
+async def test_a_refused_create_of_a_workspace_never_seen_stores_nothing_not_even_its_row(
+    sessions: async_sessionmaker[AsyncSession], writer: Writer
+) -> None:
+    newcomer = Actor(team_id="T0NEWCOMER", user_id="U0BOB0001")
+    draft = ProjectDraft(link_name="Summer glow", brand=1, authorization_days=30, anchor=1, ads_accounts=[1])
+
+    with pytest.raises(InvalidInput) as raised:
+        await projects.create(writer, actor=newcomer, draft=draft, today=TODAY)
+
+    # the workspace row was made on first use, in the unit, and undone with it
+    assert {"brand", "anchor", "ads_accounts"} <= set(raised.value.errors)
+    assert await rows(sessions, Workspace) == []
+    assert await rows(sessions, LiteProject) == []
+    assert known_workspace_id(writer.engine.sync_engine, newcomer) is None
+
+
+async def test_the_first_create_reads_the_workspace_and_later_ones_remember_it(
+    sessions: async_sessionmaker[AsyncSession], writer: Writer
+) -> None:
+    draft, first = await create_through(writer, sessions)
+    (workspace,) = await rows(sessions, Workspace)
+    assert first.workspace_id == workspace.id
+    assert known_workspace_id(writer.engine.sync_engine, ALICE) == workspace.id
+
+    second = await projects.create(
+        writer, actor=ALICE, draft=replace(draft, link_name="Winter glow"), today=TODAY
+    )
+
+    assert second.workspace is None  # its id came from memory: the unit read no workspace
+    assert second.project.workspace_id == workspace.id
+    assert len(await rows(sessions, LiteProject)) == 2
+
+
+@pytest.mark.parametrize("through", ["writer", "session"])
+async def test_every_problem_of_a_draft_is_told_at_once_in_the_modals_order(
+    sessions: async_sessionmaker[AsyncSession], writer: Writer, through: str
+) -> None:
+    valid, first = await create_through(writer, sessions)
+    draft = replace(valid, contact="someone", brand=999, ads_accounts=[], link_name="  SUMMER GLOW ")
+
+    with pytest.raises(InvalidInput) as raised:
+        if through == "writer":
+            await projects.create(writer, actor=ALICE, draft=draft, today=TODAY)
+        else:
+            async with sessions.begin() as session:
+                await projects.create_project(session, actor=ALICE, draft=draft, today=TODAY)
+
+    assert list(raised.value.errors) == ["contact", "brand", "ads_accounts", "link_name"]
+    assert "already a project called “Summer glow”" in raised.value.errors["link_name"]
+    assert [project.id for project in await rows(sessions, LiteProject)] == [first.id]
+    assert len(await rows(sessions, AuditEvent)) == 1
+
+
+@pytest.mark.parametrize("through", ["writer", "session"])
+async def test_a_name_an_archived_project_holds_says_where_to_find_it(
+    sessions: async_sessionmaker[AsyncSession], writer: Writer, through: str
+) -> None:
+    valid, first = await create_through(writer, sessions)
+    async with sessions.begin() as session:
+        archived = await session.get(LiteProject, first.id)
+        assert archived is not None
+        archived.archived_at = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
+    draft = replace(valid, link_name="summer GLOW")
+
+    with pytest.raises(InvalidInput) as raised:
+        if through == "writer":
+            await projects.create(writer, actor=ALICE, draft=draft, today=TODAY)
+        else:
+            async with sessions.begin() as session:
+                await projects.create_project(session, actor=ALICE, draft=draft, today=TODAY)
+
+    assert raised.value.errors == {
+        "link_name": "There is already a project called “Summer glow” (archived: `/liteproject archived` "
+        "shows it) in this workspace, and names ignore case; choose another name, so each project can "
+        "be found by its name."
+    }
+
+
+async def test_create_tells_whether_the_actors_home_may_be_open(
+    sessions: async_sessionmaker[AsyncSession], writer: Writer
+) -> None:
+    draft, _first = await create_through(writer, sessions)
+    unseen = await projects.create(
+        writer, actor=ALICE, draft=replace(draft, link_name="Autumn glow"), today=TODAY
+    )
+    async with sessions.begin() as session:
+        await home_views.record_open(session, actor=ALICE)
+
+    seen = await projects.create(
+        writer, actor=ALICE, draft=replace(draft, link_name="Winter glow"), today=TODAY
+    )
+
+    assert (unseen.home_may_be_open, seen.home_may_be_open) == (False, True)
 
 
 async def test_invite_tokens_are_long_random_and_unrelated_to_ids(

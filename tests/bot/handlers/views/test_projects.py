@@ -3,12 +3,14 @@ the creator language, through the real server."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 from typing import Any
 
 import pytest
 
+from bot.shedding import WORK_LIMIT_KEY
 from storage.models import AuditEvent, BrandProfile, LiteProject, OutboxMessage
 from tests.bot.handlers.helpers import (
     FUTURE_DEADLINE,
@@ -244,6 +246,39 @@ async def test_create_stores_the_project_and_posts_the_invite_card(
     async with server.sessions() as session:
         refreshed = await session.get(LiteProject, project.id)
     assert refreshed is not None and refreshed.card_ts == card_ts(server)
+
+
+async def work_done(server: RunningServer) -> None:
+    """Wait until every listener run, with its work after the ack, has finished."""
+    limit = server.runner.app[WORK_LIMIT_KEY]
+    while limit.in_progress:
+        await asyncio.sleep(0.01)
+
+
+async def test_a_create_by_someone_who_never_opened_home_publishes_nothing(
+    server: RunningServer, assets: dict[str, int]
+) -> None:
+    answer = await create_through_modal(server, assets)
+    await work_done(server)
+
+    assert answer.json["response_action"] == "update"
+    assert server.fake.of("views.publish") == []
+
+
+async def test_a_create_by_someone_who_opened_home_republishes_it_with_the_project(
+    server: RunningServer, assets: dict[str, int]
+) -> None:
+    await server.slack.event({"type": "app_home_opened", "user": USER_ID, "channel": "D0HOME", "tab": "home"})
+    (opened,) = await server.fake.wait_for("views.publish")
+    assert "Summer glow" not in text_of(opened.args["view"])
+
+    answer = await create_through_modal(server, assets)
+    await work_done(server)
+
+    assert answer.json["response_action"] == "update"
+    _opened_again, second = server.fake.of("views.publish")
+    assert second.args["user_id"] == USER_ID
+    assert "Summer glow" in text_of(second.args["view"])
 
 
 async def test_bad_create_input_points_at_each_field_and_stores_nothing(
