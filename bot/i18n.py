@@ -115,19 +115,27 @@ def parse_accept_language(header: str | None) -> list[str]:
     return [tag for _, _, tag in sorted(weighted)]
 
 
+# browsers send a few distinct headers, and every creator page negotiates one
+@functools.lru_cache(maxsize=512)
 def negotiate(header: str | None) -> Language | None:
     """The best language with a catalog for an Accept-Language header, by Babel's negotiation.
 
     A country we have no catalog for still gets its language ("pt-PT" reads pt-BR, "es-MX" reads
     es): each catalog also answers for its bare language code.
     """
-    available: dict[str, Language] = {}
-    for lang in languages().values():
-        identifier = str(lang.locale)
-        available.setdefault(identifier, lang)
-        available.setdefault(lang.locale.language, lang)
+    available = _negotiable()
     best = negotiate_locale(parse_accept_language(header), list(available), sep="_")
     return available.get(best) if best else None
+
+
+@functools.cache
+def _negotiable() -> dict[str, Language]:
+    """Each language by its locale identifier and by its bare language code."""
+    available: dict[str, Language] = {}
+    for lang in languages().values():
+        available.setdefault(str(lang.locale), lang)
+        available.setdefault(lang.locale.language, lang)
+    return available
 
 
 # --- the language of the page being rendered ---------------------------------------------------
@@ -212,8 +220,15 @@ def format_date(
 
 def format_moment(moment: dt.datetime, *, lang: Language | None = None) -> str:
     """A moment in UTC: the long date and the short time, joined by the language's own pattern."""
-    locale = (lang or current()).locale
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    moment = moment.astimezone(dt.UTC) if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    # a short time shows the minute at most: every moment of a minute reads the same, so a page
+    # a second formats each minute once
+    return _format_minute(lang or current(), moment.replace(second=0, microsecond=0))
+
+
+@functools.lru_cache(maxsize=1024)
+def _format_minute(lang: Language, moment: dt.datetime) -> str:
+    locale = lang.locale
     day = dates.format_date(moment.date(), format="long", locale=locale)
     time = dates.format_time(moment, format="short", tzinfo=dt.UTC, locale=locale)
     return str(locale.datetime_formats["medium"]).format(f"{time} UTC", day)

@@ -14,6 +14,7 @@ from storage.models import (
     AuditEvent,
     LinkingRequest,
     Video,
+    column_values,
 )
 from storage.prepared import Prepared
 
@@ -74,7 +75,7 @@ def add_audit_event(
 
 def insert_audit_event(connection: Connection, event: AuditEvent) -> int:
     """`add_audit_event` in a write unit (see `storage.writer`): `event` is written, not tracked; its id."""
-    return int(_INSERT_AUDIT.scalar(connection, {name: getattr(event, name) for name in _AUDIT_COLUMNS}))
+    return int(_INSERT_AUDIT.scalar(connection, column_values(event, _AUDIT_COLUMNS)))
 
 
 # compiled once: write units run it many times a second

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from pydantic_core import PydanticUndefined
@@ -623,6 +623,14 @@ def unit_row(model: type[M], values: Mapping[Any, Any]) -> M:
     for name, default, factory in _defaults(model):
         fields[name] = values[name] if name in values else factory() if factory else default
     return row
+
+
+def column_values(row: SQLModel, names: Sequence[str]) -> dict[str, Any]:
+    """The row's values of the columns `names`, for a write unit's INSERT: read from the row's own
+    dict (a `unit_row` has every field there), through the ORM's attribute only where it is not;
+    the attribute costs several times more, and a delivery reads some fifty."""
+    fields = row.__dict__
+    return {name: fields[name] if name in fields else getattr(row, name) for name in names}
 
 
 @functools.cache

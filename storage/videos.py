@@ -17,7 +17,15 @@ from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from storage.models import LiteProject, ReviewState, SparkCheck, Video, VideoAdsAccount, VideoStatus
+from storage.models import (
+    LiteProject,
+    ReviewState,
+    SparkCheck,
+    Video,
+    VideoAdsAccount,
+    VideoStatus,
+    column_values,
+)
 from storage.prepared import Prepared
 from storage.sql import dialect_insert
 
@@ -205,7 +213,7 @@ _INSERT_VIDEO = Prepared(_insert_video, keys=_VIDEO_COLUMNS)
 
 def insert_new_video(connection: Connection, *, video: Video) -> int | None:
     """Store `video` in a write unit; its id, or None when its project already has this video."""
-    found = _INSERT_VIDEO.scalar(connection, {name: getattr(video, name) for name in _VIDEO_COLUMNS})
+    found = _INSERT_VIDEO.scalar(connection, column_values(video, _VIDEO_COLUMNS))
     return None if found is None else int(found)
 
 
