@@ -54,7 +54,16 @@ def _gettext(message: str, /, **variables: Any) -> Markup:
     """`_()` and `gettext()` in the templates, as jinja2's newstyle gettext under autoescape: the
     translation is markup, the variables are escaped into it. Jinja2's own reaches the catalog
     through two context calls per message, which took a third of a page's rendering."""
-    return Markup(i18n.gettext_(message)) % variables
+    translated = _translation(i18n.current(), message)
+    if not variables and "%" not in translated:
+        return translated  # what `%` would make of it
+    return translated % variables
+
+
+@functools.lru_cache(maxsize=4096)
+def _translation(lang: i18n.Language, message: str) -> Markup:
+    """A message of the templates in `lang`, as markup (the templates' messages are few)."""
+    return Markup(lang.gettext(message))
 
 
 def _ngettext(singular: str, plural: str, num: int, /, **variables: Any) -> Markup:
