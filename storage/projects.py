@@ -29,6 +29,7 @@ from storage.models import (
     TikTokConnectionStatus,
     Video,
     VideoStatus,
+    column_values,
     unit_row,
 )
 from storage.prepared import Prepared
@@ -75,10 +76,7 @@ _PROJECT_BY_TOKEN = Prepared(
 def insert_project(connection: Connection, *, project: LiteProject) -> int:
     """Store a new `project` in a write unit (see `storage.writer`); its id. A taken name or token
     raises the unique index's IntegrityError."""
-    values = {name: getattr(project, name) for name in _PROJECT_COLUMNS}
-    key = connection.execute(_INSERT_PROJECT, values).inserted_primary_key
-    assert key is not None
-    return int(key[0])
+    return int(_INSERT_PROJECT.scalar(connection, column_values(project, _PROJECT_COLUMNS)))
 
 
 def insert_project_ads_accounts(
@@ -88,14 +86,20 @@ def insert_project_ads_accounts(
     links = [
         {"project_id": project_id, "ads_account_id": account} for account in sorted(set(ads_account_ids))
     ]
-    if links:
-        connection.execute(_INSERT_ADS_ACCOUNT_LINK, links)
+    for link in links:
+        _INSERT_ADS_ACCOUNT_LINK.rowcount(connection, link)
 
 
-# built once, as the unit's other statements
-_INSERT_PROJECT = LiteProject.__table__.insert()  # type: ignore[attr-defined]
+# compiled once, as the unit's other statements
 _PROJECT_COLUMNS = [column.name for column in LiteProject.__table__.columns if column.name != "id"]  # type: ignore[attr-defined]
-_INSERT_ADS_ACCOUNT_LINK = ProjectAdsAccount.__table__.insert()  # type: ignore[attr-defined]
+_INSERT_PROJECT = Prepared(
+    LiteProject.__table__.insert().returning(LiteProject.__table__.c.id),  # type: ignore[attr-defined]
+    keys=_PROJECT_COLUMNS,
+)
+_INSERT_ADS_ACCOUNT_LINK = Prepared(
+    ProjectAdsAccount.__table__.insert(),  # type: ignore[attr-defined]
+    keys=["project_id", "ads_account_id"],
+)
 
 
 async def find_projects_by_name(

@@ -18,6 +18,7 @@ from storage.models import (
     Subscription,
     TikTokConnection,
     Video,
+    unit_row,
 )
 
 Audited = (
@@ -67,8 +68,15 @@ def record_event(session: AsyncSession, target: Audited, **change: Unpack[Change
 
 
 def record_event_in_unit(connection: Connection, target: Audited, **change: Unpack[Change]) -> int:
-    """`record_event` in a write unit (see `storage.writer`); the event's id."""
-    return audit_queries.insert_audit_event(connection, audit_event(target, **change))
+    """`record_event` in a write unit (see `storage.writer`); the event's id. The row is built as
+    write units build theirs (`unit_row`): the model's constructor costs several times more."""
+    assert target.id is not None
+    values = {
+        "workspace_id": target.workspace_id,
+        "target_type": TARGET_TYPES[type(target)],
+        "target_id": target.id,
+    }
+    return audit_queries.insert_audit_event(connection, unit_row(AuditEvent, {**values, **change}))
 
 
 def audit_event(target: Audited, **change: Unpack[Change]) -> AuditEvent:
