@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -17,17 +16,10 @@ from sqlmodel import col
 
 from bot.services.notices import queue_card_refresh
 from storage import outbox as outbox_queries
-from storage.db import create_engine, create_sessionmaker
+from storage.db import create_sessionmaker
 from storage.migrate import upgrade
 from storage.models import OutboxMessage, utcnow
 from tests.factories import make_outbox_messages, make_project, make_workspace
-
-
-@pytest.fixture
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(database_url)
-    yield engine
-    await engine.dispose()
 
 
 async def test_refreshes_of_one_card_merge_and_other_cards_keep_their_own(engine: AsyncEngine) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
 from functools import partial
 
 import pytest
@@ -15,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlmodel import col
 
 from storage import videos as video_queries
-from storage.db import create_engine, create_sessionmaker
+from storage.db import create_sessionmaker
 from storage.models import (
     LiteProject,
     OutboxMessage,
@@ -26,27 +25,13 @@ from storage.models import (
     unit_row,
 )
 from storage.prepared import Prepared
-from storage.writer import Writer, writer_for
+from storage.writer import Writer
 from tests.factories import make_project, make_video, rows
 
 VIDEO_BY_ID = Prepared(select(*Video.__table__.columns).where(col(Video.id) == bindparam("id")))  # type: ignore[attr-defined]
 PENDING_COUNT = Prepared(
     select(col(OutboxMessage.id)).where(col(OutboxMessage.status) == OutboxStatus.PENDING)
 )
-
-
-@pytest.fixture
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(database_url)
-    yield engine
-    await engine.dispose()
-
-
-@pytest.fixture
-async def writer(engine: AsyncEngine) -> AsyncIterator[Writer]:
-    writer = writer_for(engine)
-    yield writer
-    await writer.close()
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import insert, select, text
@@ -11,25 +11,10 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.db import create_engine
 from storage.models import SeenSlackRequest
 from storage.writer import GroupCommitWriter, Writer, writer_for
 
 TABLE = SeenSlackRequest.__table__  # type: ignore[attr-defined]
-
-
-@pytest.fixture
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(database_url)
-    yield engine
-    await engine.dispose()
-
-
-@pytest.fixture
-async def writer(engine: AsyncEngine) -> AsyncIterator[Writer]:
-    writer = writer_for(engine)
-    yield writer
-    await writer.close()
 
 
 def mark(key: str, *, then_fail: bool = False) -> Callable[[Connection], str]:
