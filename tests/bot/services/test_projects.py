@@ -154,6 +154,17 @@ async def test_the_first_create_reads_the_workspace_and_later_ones_remember_it(
     assert len(await rows(sessions, LiteProject)) == 2
 
 
+async def create_refused(
+    writer: Writer, sessions: async_sessionmaker[AsyncSession], draft: projects.ProjectDraft, *, through: str
+) -> None:
+    """Create `draft` through the Create modal's writer path or a caller's session (both refuse it)."""
+    if through == "writer":
+        await projects.create(writer, actor=ALICE, draft=draft, today=TODAY)
+    else:
+        async with sessions.begin() as session:
+            await projects.create_project(session, actor=ALICE, draft=draft, today=TODAY)
+
+
 @pytest.mark.parametrize("through", ["writer", "session"])
 async def test_every_problem_of_a_draft_is_told_at_once_in_the_modals_order(
     sessions: async_sessionmaker[AsyncSession], writer: Writer, through: str
@@ -162,11 +173,7 @@ async def test_every_problem_of_a_draft_is_told_at_once_in_the_modals_order(
     draft = replace(valid, contact="someone", brand=999, ads_accounts=[], link_name="  SUMMER GLOW ")
 
     with pytest.raises(InvalidInput) as raised:
-        if through == "writer":
-            await projects.create(writer, actor=ALICE, draft=draft, today=TODAY)
-        else:
-            async with sessions.begin() as session:
-                await projects.create_project(session, actor=ALICE, draft=draft, today=TODAY)
+        await create_refused(writer, sessions, draft, through=through)
 
     assert list(raised.value.errors) == ["contact", "brand", "ads_accounts", "link_name"]
     assert "already a project called “Summer glow”" in raised.value.errors["link_name"]
@@ -186,11 +193,7 @@ async def test_a_name_an_archived_project_holds_says_where_to_find_it(
     draft = replace(valid, link_name="summer GLOW")
 
     with pytest.raises(InvalidInput) as raised:
-        if through == "writer":
-            await projects.create(writer, actor=ALICE, draft=draft, today=TODAY)
-        else:
-            async with sessions.begin() as session:
-                await projects.create_project(session, actor=ALICE, draft=draft, today=TODAY)
+        await create_refused(writer, sessions, draft, through=through)
 
     assert raised.value.errors == {
         "link_name": "There is already a project called “Summer glow” (archived: `/liteproject archived` "
