@@ -10,6 +10,7 @@ hook with `add_scrape_hook` or sets `JOB_QUEUE_DEPTH` itself with `set_job_queue
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -115,11 +116,28 @@ async def measure(
         elapsed = time.perf_counter() - started
         resource = request.match_info.route.resource
         route = resource.canonical if resource is not None else "unmatched"
-        REQUEST_SECONDS.labels(route=route, method=request.method).observe(elapsed)
-        REQUESTS.labels(route=route, method=request.method, status=str(status)).inc()
+        _request_seconds(route, request.method).observe(elapsed)
+        _requests(route, request.method, status).inc()
         surface = request.get(SURFACE)
         if surface is not None:
-            SLACK_SECONDS.labels(surface=surface).observe(elapsed)
+            _slack_seconds(surface).observe(elapsed)
+
+
+# each request's series, looked up once: `labels()` checks and joins its labels on every call.
+# Routes, methods, statuses and surfaces are few (a path that matches no route is "unmatched").
+@functools.lru_cache(maxsize=1024)
+def _request_seconds(route: str, method: str) -> Any:
+    return REQUEST_SECONDS.labels(route=route, method=method)
+
+
+@functools.lru_cache(maxsize=1024)
+def _requests(route: str, method: str, status: int) -> Any:
+    return REQUESTS.labels(route=route, method=method, status=str(status))
+
+
+@functools.lru_cache(maxsize=1024)
+def _slack_seconds(surface: str) -> Any:
+    return SLACK_SECONDS.labels(surface=surface)
 
 
 async def outbox_backlog(sessions: async_sessionmaker[AsyncSession]) -> None:
