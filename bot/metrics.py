@@ -185,6 +185,9 @@ class TimedQueuePool(AsyncAdaptedQueuePool):
         try:
             return super()._do_get()
         finally:
-            DB_WAIT_SECONDS.labels(backend=getattr(self._dialect, "name", "unknown")).observe(
-                time.perf_counter() - started
-            )
+            _db_wait_seconds(getattr(self._dialect, "name", "unknown")).observe(time.perf_counter() - started)
+
+
+@functools.lru_cache(maxsize=8)
+def _db_wait_seconds(backend: str) -> Any:
+    return DB_WAIT_SECONDS.labels(backend=backend)
