@@ -11,6 +11,7 @@ from typing import Any
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.oauth.async_callback_options import AsyncFailureArgs
 from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_bolt.request.async_request import AsyncBoltRequest
@@ -20,6 +21,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -166,23 +168,61 @@ def create_bolt_app(
         )
         patient_authorization(bolt)
 
-    admins = AdminCache()
+    bolt.middleware(
+        ProvideDependencies(
+            settings=settings,
+            sessions=sessions,
+            writer=writer,
+            installation_store=bolt.installation_store if settings.oauth_enabled else None,
+            work_limit=work_limit,
+            http=http,
+        )
+    )
+    handlers.register(bolt)
+    return bolt
 
-    @bolt.middleware
-    async def provide_dependencies(context, next):  # type: ignore[no-untyped-def]
-        context["settings"] = settings
-        context["sessions"] = sessions
-        context["writer"] = writer
-        if context.client is not None and context.user_id:
-            context["admin_check"] = admins.check_for(context.client, context.team_id or "", context.user_id)
-        context["installation_store"] = bolt.installation_store if settings.oauth_enabled else None
-        context["work_limit"] = work_limit
+
+class ProvideDependencies(AsyncMiddleware):
+    """Settings, sessions, the writer, the admin check and the work limit, into every context.
+
+    A middleware object rather than a function: Bolt calls a function middleware with arguments
+    it builds for each request (every payload shape parsed again), which cost more than this does.
+    """
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        sessions: async_sessionmaker[AsyncSession],
+        writer: Writer,
+        installation_store: AsyncInstallationStore | None,
+        work_limit: WorkLimit | None,
+        http: SharedHttp | None,
+    ) -> None:
+        self.settings = settings
+        self.sessions = sessions
+        self.writer = writer
+        self.installation_store = installation_store
+        self.work_limit = work_limit
+        self.http = http
+        self.admins = AdminCache()
+
+    async def async_process(
+        self, *, req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[BoltResponse]]
+    ) -> BoltResponse:
+        context = req.context
+        context["settings"] = self.settings
+        context["sessions"] = self.sessions
+        context["writer"] = self.writer
+        client, user_id = context.client, context.user_id
+        if client is not None and user_id:
+            context["admin_check"] = self.admins.check_for(client, context.team_id or "", user_id)
+        context["installation_store"] = self.installation_store
+        context["work_limit"] = self.work_limit
+        http = self.http
         if http is not None and http.session is not None and context.response_url:
             context["respond"] = PooledRespond(response_url=context.response_url, session=http.session)
         return await next()
-
-    handlers.register(bolt)
-    return bolt
 
 
 def create_web_app(

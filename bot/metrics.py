@@ -10,6 +10,7 @@ hook with `add_scrape_hook` or sets `JOB_QUEUE_DEPTH` itself with `set_job_queue
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -75,16 +76,38 @@ ScrapeHook = Callable[[async_sessionmaker[AsyncSession]], Awaitable[None]]
 SCRAPE_HOOKS_KEY = web.AppKey("metrics_scrape_hooks", list[ScrapeHook])
 
 
+# the payload types Slack sends; a body is named before its signature is checked, so any other
+# type is counted as "other" (a forged body must not add a series, which is memory kept for good)
+SLACK_KINDS = frozenset(
+    {
+        "block_actions",
+        "view_submission",
+        "view_closed",
+        "shortcut",
+        "message_action",
+        "interactive_message",
+        "dialog_submission",
+        "dialog_suggestion",
+        "dialog_cancellation",
+        "url_verification",
+        "app_rate_limited",
+        "workflow_step_edit",
+    }
+)
+
+
 def slack_surface(body: dict[str, Any]) -> str:
     """command, block_actions, view_submission, block_suggestion (options), event, …"""
     if body.get("command"):
         return "command"
-    kind = str(body.get("type") or "unknown")
+    kind = body.get("type")
+    if not kind:
+        return "unknown"
     if kind == "event_callback":
         return "event"
     if kind == "block_suggestion":
         return "options"
-    return kind
+    return kind if kind in SLACK_KINDS else "other"
 
 
 def set_job_queue_depth(kind: str, depth: int) -> None:
@@ -115,11 +138,28 @@ async def measure(
         elapsed = time.perf_counter() - started
         resource = request.match_info.route.resource
         route = resource.canonical if resource is not None else "unmatched"
-        REQUEST_SECONDS.labels(route=route, method=request.method).observe(elapsed)
-        REQUESTS.labels(route=route, method=request.method, status=str(status)).inc()
+        _request_seconds(route, request.method).observe(elapsed)
+        _requests(route, request.method, status).inc()
         surface = request.get(SURFACE)
         if surface is not None:
-            SLACK_SECONDS.labels(surface=surface).observe(elapsed)
+            _slack_seconds(surface).observe(elapsed)
+
+
+# each request's series, looked up once: `labels()` checks and joins its labels on every call.
+# Routes, methods, statuses and surfaces are few (a path that matches no route is "unmatched").
+@functools.lru_cache(maxsize=1024)
+def _request_seconds(route: str, method: str) -> Any:
+    return REQUEST_SECONDS.labels(route=route, method=method)
+
+
+@functools.lru_cache(maxsize=1024)
+def _requests(route: str, method: str, status: int) -> Any:
+    return REQUESTS.labels(route=route, method=method, status=str(status))
+
+
+@functools.lru_cache(maxsize=1024)
+def _slack_seconds(surface: str) -> Any:
+    return SLACK_SECONDS.labels(surface=surface)
 
 
 async def outbox_backlog(sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -167,6 +207,9 @@ class TimedQueuePool(AsyncAdaptedQueuePool):
         try:
             return super()._do_get()
         finally:
-            DB_WAIT_SECONDS.labels(backend=getattr(self._dialect, "name", "unknown")).observe(
-                time.perf_counter() - started
-            )
+            _db_wait_seconds(getattr(self._dialect, "name", "unknown")).observe(time.perf_counter() - started)
+
+
+@functools.lru_cache(maxsize=8)
+def _db_wait_seconds(backend: str) -> Any:
+    return DB_WAIT_SECONDS.labels(backend=backend)

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
@@ -20,12 +21,21 @@ from bot.services.validation import invisible_characters, invisible_message
 
 
 def register(app: AsyncApp) -> None:
-    app.middleware(refuse_invisible_text)
+    app.middleware(RefuseInvisibleText())
+
+
+class RefuseInvisibleText(AsyncMiddleware):
+    # a middleware object: Bolt would build every injectable argument for a function middleware,
+    # on every request, to hand it the body
+    async def async_process(
+        self, *, req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[BoltResponse]]
+    ) -> BoltResponse | None:
+        return await refuse_invisible_text(req.body, next)
 
 
 async def refuse_invisible_text(
-    body: dict[str, Any], next: Callable[[], Awaitable[BoltResponse]], request: AsyncBoltRequest
-) -> BoltResponse:
+    body: dict[str, Any], next: Callable[[], Awaitable[BoltResponse]]
+) -> BoltResponse | None:
     if body.get("type") == "view_submission":
         errors = _field_errors(body.get("view", {}).get("state", {}).get("values", {}))
         if errors:

@@ -78,7 +78,11 @@ _caches: weakref.WeakKeyDictionary[Engine, ListingCache] = weakref.WeakKeyDictio
 
 
 def cache_for(engine: Engine) -> ListingCache:
-    return _caches.setdefault(engine, ListingCache())
+    # looked up first: setdefault would build a cache and a weak reference on every call
+    cache = _caches.get(engine)
+    if cache is None:
+        cache = _caches.setdefault(engine, ListingCache())
+    return cache
 
 
 @event.listens_for(Session, "after_commit")

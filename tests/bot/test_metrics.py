@@ -106,3 +106,14 @@ async def test_durable_jobs_waiting_are_counted_by_kind_and_a_drained_kind_reads
         await session.execute(delete(Job).where(col(Job.kind) == "metrics_test_b"))
     samples = await scrape(server)
     assert value(samples, "liteproject_job_queue_depth", kind="metrics_test_b") == 0
+
+
+async def test_a_forged_slack_body_adds_no_series(server: RunningServer) -> None:
+    # the surface is read from the body before its signature is checked: a forged type must not
+    # grow the metrics (and the memory they keep)
+    answer = await server.slack.post('{"type": "forged-kind-1"}', "application/json", signature="v0=forged")
+    assert answer.status == 401
+    samples = await scrape(server)
+
+    assert not [key for key in samples if "forged" in str(key)]
+    assert value(samples, "liteproject_slack_request_seconds_count", surface="other") == 1

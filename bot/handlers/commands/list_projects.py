@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from slack_bolt.async_app import AsyncAck
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks.projects import render_project_list
@@ -21,13 +22,25 @@ PAGE_SIZE = 10
 async def list_projects(call: Invocation) -> None:
     actor = Actor.from_context(call.context)
 
-    async def read(session: AsyncSession) -> dict[str, Any]:
+    async def read(session: AsyncSession) -> str:
         page = await projects.list_projects(session, actor=actor, limit=PAGE_SIZE)
         # the ack is a new ephemeral message: there is nothing for it to replace
-        return {key: value for key, value in render_project_list(page).items() if key != "replace_original"}
+        message = {
+            key: value for key, value in render_project_list(page).items() if key != "replace_original"
+        }
+        return await ack_body(message)
 
-    message = await listing.cached_page(
+    body = await listing.cached_page(
         sessions_of(call.context), actor=actor, key=("project_list", 0, PAGE_SIZE), read=read
     )
-    # the listing rides on the ack: nothing is left queued behind the answer
-    await call.ack(**message)
+    # the listing rides on the ack: nothing is left queued behind the answer. Bolt answers a text
+    # that is a JSON object as that JSON (application/json), so the kept page is sent as it was
+    # encoded, byte for byte what `ack(**message)` sends, without encoding it again per command
+    await call.ack(body)
+
+
+async def ack_body(message: dict[str, Any]) -> str:
+    """The JSON Bolt answers for `ack(**message)`, made once for every command the page answers."""
+    ack = AsyncAck()
+    response = await ack(**message)
+    return response.body

@@ -12,14 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.dates as mdates
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
-
 from bot.services.performance.report import ProjectPerformance
 
 WIDTH_PX, HEIGHT_PX, DPI = 1200, 1350, 150
@@ -44,6 +36,16 @@ def _label(handle: str) -> str:
 
 def render_chart(performance: ProjectPerformance, *, top: int = 5) -> bytes:
     """The PNG bytes. Call it off the event loop (it is CPU work)."""
+    # matplotlib and numpy under it are ~65 MB of a server's memory: loaded by the first chart
+    # a job draws, not by every process at start (`short_number` and the blocks need neither)
+    import matplotlib
+
+    matplotlib.use("Agg")
+
+    import matplotlib.dates as mdates
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
     figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, facecolor=BACKGROUND)
     daily_axes, total_axes = figure.subplots(2, 1, gridspec_kw={"height_ratios": [3, 2], "hspace": 0.6})
     for axes in (daily_axes, total_axes):

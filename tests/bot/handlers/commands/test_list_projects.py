@@ -128,3 +128,19 @@ async def test_list_of_an_empty_workspace_says_how_to_start(server: RunningServe
     answer = await server.slack.command("list")
 
     assert "/liteproject create" in answer.json["text"]
+
+
+async def test_a_kept_page_is_answered_as_bolt_answers_the_first(server: RunningServer) -> None:
+    async with server.sessions.begin() as session:
+        await make_project(session, workspace=await make_workspace(session), link_name="Glow “week”")
+    first = await server.slack.command("list")  # read and kept
+    second = await server.slack.command("list")  # from the kept page
+
+    for answer in (first, second):
+        assert answer.status == 200
+        assert answer.headers["Content-Type"] == "application/json"
+        # the message's own fields, in the order Bolt writes them, as json.dumps writes them
+        assert list(answer.json) == ["text", "response_type", "blocks"]
+        assert answer.text == json.dumps(answer.json)
+        assert "Glow \\u201cweek\\u201d" in answer.text
+    assert second.text == first.text

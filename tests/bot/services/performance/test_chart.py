@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import struct
+import subprocess
+import sys
 
 from bench.sample_chart import sample
 from bot.services.performance.chart import HEIGHT_PX, WIDTH_PX, render_chart, short_number
@@ -36,3 +38,19 @@ def test_numbers_are_short() -> None:
         "2M",
         "3.2B",
     ]
+
+
+def test_the_server_loads_matplotlib_only_when_a_chart_is_drawn() -> None:
+    # a fresh interpreter: this test process may have loaded matplotlib already
+    script = (
+        "import sys\n"
+        "import bot.app\n"
+        "from bench.sample_chart import sample\n"
+        "from bot.services.performance.chart import render_chart\n"
+        "heavy = ('matplotlib', 'numpy')\n"
+        "assert not [name for name in heavy if name in sys.modules], 'loaded at start'\n"
+        "assert render_chart(sample())[:8] == b'\\x89PNG\\r\\n\\x1a\\n'\n"
+        "assert all(name in sys.modules for name in heavy)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
