@@ -223,12 +223,15 @@ def format_moment(moment: dt.datetime, *, lang: Language | None = None) -> str:
     moment = moment.astimezone(dt.UTC) if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
     # a short time shows the minute at most: every moment of a minute reads the same, so a page
     # a second formats each minute once
-    return _format_minute(lang or current(), moment.replace(second=0, microsecond=0))
+    return _format_minute((lang or current()).tag, moment.replace(second=0, microsecond=0))
 
 
 @functools.lru_cache(maxsize=1024)
-def _format_minute(lang: Language, moment: dt.datetime) -> str:
-    locale = lang.locale
+def _format_minute(tag: str, moment: dt.datetime) -> str:
+    """Keyed by the language's tag: hashing a `Language` hashes its locale, which costs more."""
+    chosen = language(tag)
+    assert chosen is not None
+    locale = chosen.locale
     day = dates.format_date(moment.date(), format="long", locale=locale)
     time = dates.format_time(moment, format="short", tzinfo=dt.UTC, locale=locale)
     return str(locale.datetime_formats["medium"]).format(f"{time} UTC", day)

@@ -54,15 +54,19 @@ def _gettext(message: str, /, **variables: Any) -> Markup:
     """`_()` and `gettext()` in the templates, as jinja2's newstyle gettext under autoescape: the
     translation is markup, the variables are escaped into it. Jinja2's own reaches the catalog
     through two context calls per message, which took a third of a page's rendering."""
-    translated = _translation(i18n.current(), message)
+    translated = _translation(i18n.current().tag, message)
     if not variables and "%" not in translated:
         return translated  # what `%` would make of it
     return translated % variables
 
 
 @functools.lru_cache(maxsize=4096)
-def _translation(lang: i18n.Language, message: str) -> Markup:
-    """A message of the templates in `lang`, as markup (the templates' messages are few)."""
+def _translation(tag: str, message: str) -> Markup:
+    """A message of the templates in the language `tag`, as markup (the templates' messages are
+    few). Keyed by the tag: hashing a `Language` hashes its locale, which costs more than the
+    lookup saves."""
+    lang = i18n.language(tag)
+    assert lang is not None
     return Markup(lang.gettext(message))
 
 
