@@ -85,7 +85,9 @@ class Prepared:
             value = given.get(name, default)
             if value is _REQUIRED:
                 raise KeyError(f"no value for the parameter {name!r}")
-            values.append(value if convert is None or value is None else convert(value))
+            # None goes through the conversion too: a JSON column stores it as JSON `null`, as
+            # SQLAlchemy's own INSERT does
+            values.append(value if convert is None else convert(value))
         cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         dbapi = connection.dialect.loaded_dbapi
         try:
@@ -103,7 +105,7 @@ class Prepared:
         if not plan.converts:
             return plan.row._make(raw)
         return plan.row._make(
-            value if convert is None or value is None else convert(value)
+            value if convert is None else convert(value)
             for convert, value in zip(plan.results, raw, strict=True)
         )
 

@@ -13,9 +13,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlmodel import col
 
+from storage import audit as audit_queries
 from storage import videos as video_queries
 from storage.db import create_sessionmaker
 from storage.models import (
+    AuditEvent,
     LiteProject,
     OutboxMessage,
     OutboxStatus,
@@ -139,3 +141,24 @@ def test_what_cannot_be_compiled_once_is_refused() -> None:
 def test_each_database_gets_its_own_sql() -> None:
     assert "?" in VIDEO_BY_ID.sql(sqlite.dialect())
     assert "$1" in VIDEO_BY_ID.sql(postgresql.asyncpg.dialect())
+
+
+async def test_none_is_stored_as_sqlalchemys_own_insert_stores_it(
+    writer: Writer, on_engine: async_sessionmaker[AsyncSession]
+) -> None:
+    async with on_engine.begin() as session:
+        project = await make_project(session)
+    event = dict(workspace_id=project.workspace_id, actor="creator:glow.maker", action="video.delivered")
+    event |= dict(target_type="video", target_id=1, before=None, after={"spark_code": False})
+
+    def both(connection: Connection) -> list[bool]:
+        prepared = audit_queries.insert_audit_event(connection, unit_row(AuditEvent, event))
+        core = connection.execute(
+            AuditEvent.__table__.insert().returning(AuditEvent.__table__.c.id),  # type: ignore[attr-defined]
+            {**event, "created_at": unit_row(AuditEvent, event).created_at},
+        ).scalar_one()
+        is_null = select(col(AuditEvent.before).is_(None)).where(col(AuditEvent.id) == bindparam("id"))
+        return [bool(connection.execute(is_null, {"id": id_}).scalar_one()) for id_ in (prepared, core)]
+
+    stored = await writer.run(both)
+    assert stored[0] == stored[1]  # a JSON column's None: JSON `null` both ways, not SQL NULL one way
