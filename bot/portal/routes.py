@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import partial
+from types import SimpleNamespace
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlencode
 
 import jinja2
 from aiohttp import web
 from limits.aio.storage import Storage
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -418,14 +421,79 @@ async def read_form(request: web.Request, *, max_fields: int = 20) -> dict[str, 
 
 
 def received_page(delivery: Delivery) -> web.Response:
-    video = delivery.video
-    i18n.prefer_default(delivery.project.creator_language)
-    return page(
-        "received.html",
-        project=delivery.project,
-        video=video,
+    """The answer to every delivery. Its HTML for one language and one shape (new or repeated, a
+    spark code or not, …) is rendered once, with a slot for each of the delivery's own values;
+    each answer puts those values in, escaped as the template escapes them, in one pass. Running
+    the template for every delivery was a third of the request's time under load."""
+    project, video = delivery.project, delivery.video
+    i18n.prefer_default(project.creator_language)
+    choice = i18n.current_choice()
+    shape = ReceivedShape(
+        language=choice.language.tag,
+        explicit=choice.explicit,
         created=delivery.created,
         spark_code_added=delivery.spark_code_added,
-        code_problem=delivery.code_problem,
-        delivered=i18n.format_moment(video.delivered_at),
+        code_problem=bool(delivery.code_problem),
+        needs_resolution=bool(video.needs_resolution),
+        spark_code=bool(video.spark_code),
     )
+    values = {
+        "link_name": project.link_name,
+        "invite_token": project.invite_token,
+        "url": video.url,
+        "creator_handle": video.creator_handle,
+        "creator_email": video.creator_email,
+        "spark_code": video.spark_code or "",
+        "code_problem": delivery.code_problem or "",
+        "delivered": i18n.format_moment(video.delivered_at),
+    }
+    body = _SLOT.sub(lambda slot: escape(values[slot.group(1)]), _received_skeleton(shape))
+    return web.Response(text=body, content_type="text/html", charset="utf-8")
+
+
+@dataclass(frozen=True)
+class ReceivedShape:
+    """What the received page's markup depends on, besides the delivery's own values."""
+
+    language: str
+    explicit: bool  # a language chosen on the page: its links keep `?lang=`
+    created: bool
+    spark_code_added: bool
+    code_problem: bool
+    needs_resolution: bool
+    spark_code: bool
+
+
+# a slot for one of a delivery's values in a rendered skeleton: no template or translation has a
+# NUL in it, and the slots are filled in one pass over the skeleton, so a value is never read as a
+# slot, whatever it holds
+_SLOT = re.compile("\x00([a-z_]+)\x00")
+
+
+@functools.lru_cache(maxsize=256)
+def _received_skeleton(shape: ReceivedShape) -> str:
+    """received.html for `shape`, rendered with slots for the values (under the current language
+    choice, which `shape` names)."""
+
+    def slot(name: str) -> str:
+        return f"\x00{name}\x00"
+
+    project = SimpleNamespace(link_name=slot("link_name"), invite_token=slot("invite_token"))
+    video = SimpleNamespace(
+        url=slot("url"),
+        needs_resolution=shape.needs_resolution,
+        creator_handle=slot("creator_handle"),
+        creator_email=slot("creator_email"),
+        spark_code=slot("spark_code") if shape.spark_code else None,
+    )
+    rendered = page(
+        "received.html",
+        project=project,
+        video=video,
+        created=shape.created,
+        spark_code_added=shape.spark_code_added,
+        code_problem=slot("code_problem") if shape.code_problem else None,
+        delivered=slot("delivered"),
+    )
+    assert rendered.text is not None
+    return rendered.text

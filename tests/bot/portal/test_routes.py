@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import datetime as dt
+import itertools
 import json
 import re
 import zlib
@@ -12,12 +15,14 @@ from typing import Any
 import aiohttp
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import configure_mappers
 from sqlmodel import col
 
-from bot.portal.routes import FORM_TOKENS_KEY
-from bot.services import projects
+from bot import i18n
+from bot.portal.routes import FORM_TOKENS_KEY, page, received_page
+from bot.services import deliveries, projects
 from bot.services.workspaces import Actor
-from storage.models import AuditEvent, LiteProject, Video
+from storage.models import AuditEvent, LiteProject, Video, unit_row
 from tests.factories import a_spark_code, make_brand, make_project, make_workspace
 from tests.harness.fake_slack import TEAM_ID, Call, check_blocks
 from tests.harness.server import RunningServer
@@ -442,3 +447,76 @@ async def test_too_many_deliveries_from_one_address_get_429_with_retry_after(ser
     assert "Too many requests" in page.text
     assert_security_headers(page)
     assert await stored_videos(server) == []
+
+
+# --- the received page, filled in from a skeleton ----------------------------------------------
+
+HOSTILE = "<b>Glow & “co”</b> '%(name)s' {{ x }} %s \\ ü"
+
+
+def a_delivery(
+    *, created: bool, spark_code_added: bool, problem: bool, short: bool, code: bool, text: str
+) -> deliveries.Delivery:
+    configure_mappers()
+    project = unit_row(
+        LiteProject,
+        dict(id=1, workspace_id=1, link_name=f"Summer {text}", invite_token="t" * 32, creator_language=""),
+    )
+    video = unit_row(
+        Video,
+        dict(
+            id=2,
+            workspace_id=1,
+            project_id=1,
+            video_key=VIDEO_ID,
+            url=f'{URL}&x="{text}"',
+            needs_resolution=short,
+            creator_handle=f"glow.{text}",
+            creator_email=f"a+{text}@example.com",
+            spark_code=f"{CODE}&<{text}>" if code else None,
+            delivered_at=dt.datetime(2026, 11, 26, 4, 30, 59, tzinfo=dt.UTC),
+        ),
+    )
+    return deliveries.Delivery(
+        project=project,
+        video=video,
+        created=created,
+        spark_code_added=spark_code_added,
+        code_problem=f"TikTok says: <{text}> & more" if problem else None,
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "ar", "ja", "pt-BR"])
+@pytest.mark.parametrize("explicit", [False, True])
+@pytest.mark.parametrize("text", ["plain", HOSTILE])
+def test_the_received_page_reads_exactly_as_the_template_renders_it(
+    language: str, explicit: bool, text: str
+) -> None:
+    chosen = i18n.language(language)
+    assert chosen is not None
+    # the language choice is set in a context of this test's own, as a request's is
+    contextvars.copy_context().run(compare_every_shape, chosen, explicit, text)
+
+
+def compare_every_shape(chosen: i18n.Language, explicit: bool, text: str) -> None:
+    fast: str | None = None
+    for flags in itertools.product([False, True], repeat=5):
+        created, added, problem, short, code = flags
+        delivery = a_delivery(
+            created=created, spark_code_added=added, problem=problem, short=short, code=code, text=text
+        )
+        i18n.set_choice(i18n.Choice(chosen, explicit=explicit, negotiated=False))
+        fast = received_page(delivery).text
+        expected = page(
+            "received.html",
+            project=delivery.project,
+            video=delivery.video,
+            created=created,
+            spark_code_added=added,
+            code_problem=delivery.code_problem,
+            delivered=i18n.format_moment(delivery.video.delivered_at),
+        ).text
+        assert fast == expected, flags
+        assert "\x00" not in (fast or "")
+    if text == HOSTILE:
+        assert "<b>Glow" not in (fast or "") and "&lt;b&gt;Glow &amp;" in (fast or "")
