@@ -32,9 +32,11 @@ _REQUIRED = object()
 @dataclass(frozen=True)
 class _Plan:
     sql: str
-    # each positional parameter: its name, its conversion, and the value it has when not given
-    # (a literal the statement carries, e.g. a status it filters on)
-    binds: tuple[tuple[str, Callable[[Any], Any] | None, Any], ...]
+    # each positional parameter: its name, its conversion, the value it has when not given (a
+    # literal the statement carries, e.g. a status it filters on), and what None converts to (a
+    # JSON column stores None as JSON `null`, as SQLAlchemy's own INSERT does; worked out once,
+    # as most of a new row's columns are None)
+    binds: tuple[tuple[str, Callable[[Any], Any] | None, Any, Any], ...]
     # each result column's conversion (None: the driver's value as it is)
     results: tuple[Callable[[Any], Any] | None, ...]
     converts: bool  # any result column to convert
@@ -81,13 +83,14 @@ class Prepared:
     def _execute(plan: _Plan, connection: Connection, params: Mapping[str, Any] | None) -> Any:
         given = params or {}
         values = []
-        for name, convert, default in plan.binds:
+        for name, convert, default, none in plan.binds:
             value = given.get(name, default)
-            if value is _REQUIRED:
+            if value is None:
+                values.append(none)
+            elif value is _REQUIRED:
                 raise KeyError(f"no value for the parameter {name!r}")
-            # None goes through the conversion too: a JSON column stores it as JSON `null`, as
-            # SQLAlchemy's own INSERT does
-            values.append(value if convert is None else convert(value))
+            else:
+                values.append(value if convert is None else convert(value))
         cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         dbapi = connection.dialect.loaded_dbapi
         try:
@@ -132,7 +135,8 @@ class Prepared:
             if bind.callable is not None:
                 raise ValueError(f"{name!r} takes its value from a function at run time")
             default = _REQUIRED if bind.required else bind.value
-            binds.append((name, bind.type.dialect_impl(dialect).bind_processor(dialect), default))
+            convert = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            binds.append((name, convert, default, None if convert is None else convert(None)))
         columns = list(
             getattr(statement, "selected_columns", None) or getattr(statement, "exported_columns", None) or ()
         )
