@@ -36,7 +36,7 @@ def _label(handle: str) -> str:
 
 def render_chart(performance: ProjectPerformance, *, top: int = 5) -> bytes:
     """The PNG bytes. Call it off the event loop (it is CPU work)."""
-    # matplotlib and numpy under it are ~65 MB of a server's memory: loaded by the first chart
+    # matplotlib and numpy under it are ~40 MB of a server's memory: loaded by the first chart
     # a job draws, not by every process at start (`short_number` and the blocks need neither)
     import matplotlib
 
