@@ -416,3 +416,37 @@ async def test_a_refused_delivery_queues_no_lookup(server: RunningServer, fake_t
     assert await rows(server.sessions, Job) == []
     assert await stored_videos(server) == []
     assert fake_tiktok.calls == []
+
+
+def count_wakes(server: RunningServer) -> list[int]:
+    """How often the job runner is woken from now on (it is still woken: this only counts)."""
+    runner = server.runner.app[JOBS_KEY]
+    woken = [0]
+    wake = runner.wake
+
+    def counted() -> None:
+        woken[0] += 1
+        wake()
+
+    runner.wake = counted  # type: ignore[method-assign]
+    return woken
+
+
+async def test_a_delivery_wakes_the_job_runner_only_when_it_queued_a_job(
+    server: RunningServer, fake_slack: FakeSlack, fake_tiktok: FakeTikTok, database_url: str
+) -> None:
+    fake_tiktok.add_video(ID, owner="glow.maker")
+    project = await new_project(server)
+    woken = count_wakes(server)
+    assert (await submit(server, project.invite_token, url=CANONICAL)).status == 200
+    assert woken == [1]  # its lookup: run now, not at the next poll
+    assert len(await rows(server.sessions, Job)) == 1
+
+    plain = await start_server(fake_slack, database_url)  # no lookups: a delivery queues no job
+    try:
+        other = await new_project(plain)
+        idle = count_wakes(plain)
+        assert (await submit(plain, other.invite_token, url=CANONICAL)).status == 200
+        assert idle == [0]
+    finally:
+        await plain.stop()
