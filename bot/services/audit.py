@@ -70,21 +70,20 @@ def record_event(session: AsyncSession, target: Audited, **change: Unpack[Change
 def record_event_in_unit(connection: Connection, target: Audited, **change: Unpack[Change]) -> int:
     """`record_event` in a write unit (see `storage.writer`); the event's id. The row is built as
     write units build theirs (`unit_row`): the model's constructor costs several times more."""
-    assert target.id is not None
-    values = {
-        "workspace_id": target.workspace_id,
-        "target_type": TARGET_TYPES[type(target)],
-        "target_id": target.id,
-    }
-    return audit_queries.insert_audit_event(connection, unit_row(AuditEvent, {**values, **change}))
+    return audit_queries.insert_audit_event(connection, unit_row(AuditEvent, event_values(target, **change)))
 
 
 def audit_event(target: Audited, **change: Unpack[Change]) -> AuditEvent:
-    """The one builder of an audit event's row, from the row it is about."""
+    """An audit event's row, from the row it is about, for a session."""
+    return AuditEvent(**event_values(target, **change))
+
+
+def event_values(target: Audited, **change: Unpack[Change]) -> dict[str, Any]:
+    """The one builder of an audit event's values: the changed row gives its workspace, type and id."""
     assert target.id is not None
-    return AuditEvent(
-        workspace_id=target.workspace_id,
-        target_type=TARGET_TYPES[type(target)],
-        target_id=target.id,
+    return {
+        "workspace_id": target.workspace_id,
+        "target_type": TARGET_TYPES[type(target)],
+        "target_id": target.id,
         **change,
-    )
+    }
