@@ -7,7 +7,7 @@ import functools
 from collections.abc import Sequence
 from typing import Any, NotRequired, TypedDict, Unpack
 
-from sqlalchemy import bindparam, func, update
+from sqlalchemy import bindparam, exists, func, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
@@ -58,12 +58,7 @@ def insert_outbox_messages(connection: Connection, rows: Sequence[dict[str, Any]
     taken; the keys queued."""
     # one statement a row: compiled once, where a multi-row INSERT would be compiled for each
     # number of rows (and sqlite3 returns no rows from executemany)
-    queued = set()
-    for row in rows:
-        key = _INSERT_OUTBOX_ROW.scalar(connection, row)
-        if key is not None:
-            queued.add(key)
-    return queued
+    return {row["dedup_key"] for row in rows if _INSERT_OUTBOX_ROW.rowcount(connection, row)}
 
 
 async def touch_pending_outbox_message(session: AsyncSession, *, refresh_key: str) -> bool:
@@ -77,27 +72,34 @@ async def touch_pending_outbox_message(session: AsyncSession, *, refresh_key: st
 
 
 def touch_pending_in_unit(connection: Connection, *, refresh_key: str) -> bool:
-    """`touch_pending_outbox_message` in a write unit (see `storage.writer`)."""
-    return bool(_PREPARED_TOUCH.rowcount(connection, {"touched_key": refresh_key, "now": utcnow()}))
+    """`touch_pending_outbox_message` in a write unit (see `storage.writer`).
+
+    On SQLite the unit's transaction already holds the database's write lock (the writer begins
+    IMMEDIATE), so no dispatcher can claim the message before it commits: finding it is enough.
+    Rewriting its row there re-wrote two index entries on every delivery."""
+    params = {"touched_key": refresh_key, "now": utcnow()}
+    if connection.dialect.name == "sqlite":
+        return bool(_PREPARED_PENDING_EXISTS.scalar(connection, params))
+    return bool(_PREPARED_TOUCH.rowcount(connection, params))
 
 
 # built once: write units run them many times a second, and building a statement costs more than
-# running it on SQLite
+# running it on SQLite. The message: queued, due, not yet claimed, with the refresh key;
+# ix_outbox_refresh finds it by an index range, whatever the size of the backlog
+_PENDING_REFRESH = (
+    col(OutboxMessage.refresh_key) == bindparam("touched_key"),
+    col(OutboxMessage.status) == OutboxStatus.PENDING,
+    col(OutboxMessage.in_flight_since).is_(None),
+    col(OutboxMessage.next_attempt_at) <= bindparam("now"),
+)
 _TOUCH_PENDING = (
     update(OutboxMessage)
-    .where(
-        # ix_outbox_refresh: an index range, whatever the size of the backlog
-        col(OutboxMessage.refresh_key) == bindparam("touched_key"),
-        col(OutboxMessage.status) == OutboxStatus.PENDING,
-        col(OutboxMessage.in_flight_since).is_(None),
-        col(OutboxMessage.next_attempt_at) <= bindparam("now"),
-    )
+    .where(*_PENDING_REFRESH)
     # keeps its place in the queue: moving it later could let a newer message overtake it
     .values(next_attempt_at=col(OutboxMessage.next_attempt_at))
 )
-
-
 _PREPARED_TOUCH = Prepared(_TOUCH_PENDING)
+_PREPARED_PENDING_EXISTS = Prepared(select(exists().where(*_PENDING_REFRESH)))
 
 
 @functools.cache
@@ -108,9 +110,10 @@ def _insert_outbox(dialect: str) -> Any:
     return dialect_insert(dialect)(table).on_conflict_do_nothing(index_elements=["dedup_key"])
 
 
-# compiled once for write units, with the columns every `outbox_row` has
+# compiled once for write units, with the columns every `outbox_row` has; whether a row was
+# queued is its row count (RETURNING would cost SQLite a second step of each statement)
 _INSERT_OUTBOX_ROW = Prepared(
-    lambda dialect: _insert_outbox(dialect.name).returning(OutboxMessage.__table__.c.dedup_key),  # type: ignore[attr-defined]
+    lambda dialect: _insert_outbox(dialect.name),
     keys=list(outbox_row(workspace_id=0, dedup_key="", kind="", channel_id="", payload={})),
 )
 

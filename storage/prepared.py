@@ -43,6 +43,13 @@ class _Plan:
     row: Any  # the named tuple the rows come back as
 
 
+def returning_id(statement: Any, column: Any, dialect: Dialect) -> Any:
+    """An INSERT for `Prepared.inserted_id`: `… RETURNING column`, but on SQLite, where the driver's
+    `lastrowid` is the new row's id. There RETURNING costs a second step of the statement, and
+    SQLite keeps the returned rows in memory until they are read."""
+    return statement if dialect.name == "sqlite" else statement.returning(column)
+
+
 class Prepared:
     """One statement: `build` is a Core statement, or a function of the dialect that makes one
     (for the dialect's own INSERT … ON CONFLICT). `keys`: for an INSERT, the columns given."""
@@ -74,6 +81,18 @@ class Prepared:
         """Run it; the rows it changed."""
         plan = self._plan(connection.dialect)
         return int(self._execute(plan, connection, params).rowcount)
+
+    def inserted_id(self, connection: Connection, params: Mapping[str, Any] | None = None) -> int | None:
+        """Run an INSERT of one row; the new row's id, or None when no row was inserted (ON CONFLICT
+        DO NOTHING). The id is the statement's RETURNING column where it has one (see
+        `returning_id`), else the driver's `lastrowid`."""
+        plan = self._plan(connection.dialect)
+        cursor = self._execute(plan, connection, params)
+        if plan.results:
+            raw = cursor.fetchone()
+            return None if raw is None else int(raw[0])
+        # lastrowid keeps the previous insert's id when this one inserted nothing
+        return int(cursor.lastrowid) if cursor.rowcount == 1 else None
 
     def sql(self, dialect: Dialect) -> str:
         """The SQL it runs on `dialect`'s database (for tests and query plans)."""

@@ -26,7 +26,7 @@ from storage.models import (
     VideoStatus,
     column_values,
 )
-from storage.prepared import Prepared
+from storage.prepared import Prepared, returning_id
 from storage.sql import dialect_insert
 
 # the videos list's filters by review (review states, not VideoStatus values)
@@ -205,7 +205,7 @@ def _insert_video(dialect: Dialect) -> Any:
     statement = dialect_insert(dialect.name)(table).on_conflict_do_nothing(
         index_elements=["project_id", "video_key"]
     )
-    return statement.returning(table.c.id)
+    return returning_id(statement, table.c.id, dialect)
 
 
 _INSERT_VIDEO = Prepared(_insert_video, keys=_VIDEO_COLUMNS)
@@ -213,8 +213,7 @@ _INSERT_VIDEO = Prepared(_insert_video, keys=_VIDEO_COLUMNS)
 
 def insert_new_video(connection: Connection, *, video: Video) -> int | None:
     """Store `video` in a write unit; its id, or None when its project already has this video."""
-    found = _INSERT_VIDEO.scalar(connection, column_values(video, _VIDEO_COLUMNS))
-    return None if found is None else int(found)
+    return _INSERT_VIDEO.inserted_id(connection, column_values(video, _VIDEO_COLUMNS))
 
 
 def _to_review(query: Select[Any]) -> Select[Any]:

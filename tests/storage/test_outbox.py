@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from functools import partial
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from storage import outbox as outbox_queries
 from storage.db import create_sessionmaker
 from storage.migrate import upgrade
 from storage.models import OutboxMessage, utcnow
+from storage.writer import Writer
 from tests.factories import make_outbox_messages, make_project, make_workspace
 
 
@@ -71,6 +73,32 @@ async def test_the_card_refresh_lookup_reads_an_index_not_the_whole_outbox(engin
 
     async with sessions() as session:
         assert (await session.execute(select(func.count()).select_from(OutboxMessage))).scalar_one() == 50
+
+
+async def test_a_write_unit_finds_a_queued_card_refresh_but_not_one_being_sent(
+    engine: AsyncEngine, writer: Writer
+) -> None:
+    sessions = create_sessionmaker(engine)
+    async with sessions.begin() as session:
+        workspace = await make_workspace(session)
+        project = await make_project(session, workspace=workspace, link_name="P1")
+        other = await make_project(session, workspace=workspace, link_name="P2")
+        assert await queue_card_refresh(session, project=project, reason="created")
+    key = f"project-card:{project.id}"
+
+    assert await writer.run(partial(outbox_queries.touch_pending_in_unit, refresh_key=key))
+    assert not await writer.run(
+        partial(outbox_queries.touch_pending_in_unit, refresh_key=f"project-card:{other.id}")
+    )
+    # claimed by the dispatcher (its lease in next_attempt_at): the unit queues a new refresh instead
+    async with sessions.begin() as session:
+        [queued] = (await session.execute(select(OutboxMessage))).scalars().all()
+        queued.in_flight_since = utcnow()
+        queued.next_attempt_at = utcnow() + dt.timedelta(minutes=1)
+    assert not await writer.run(partial(outbox_queries.touch_pending_in_unit, refresh_key=key))
+    async with sessions() as session:
+        [still] = (await session.execute(select(OutboxMessage))).scalars().all()
+    assert still.next_attempt_at == queued.next_attempt_at  # found, never moved
 
 
 def test_sqlite_upgrade_gives_card_refreshes_still_queued_their_key(tmp_path: Any) -> None:
