@@ -151,7 +151,9 @@ async def test_a_refused_signature_gets_bolts_own_answer_and_spends_no_mark(
 ) -> None:
     body = server.slack.command_body("list")
     stamp = int(time.time()) - (6 * 60 if problem == "stale" else 0)
-    signature = {"unsigned": "", "badly signed": sign(body, stamp, "wrong"), "stale": sign(body, stamp)}[problem]
+    signature = {"unsigned": "", "badly signed": sign(body, stamp, "wrong"), "stale": sign(body, stamp)}[
+        problem
+    ]
     before = await marks(server)
 
     answer = await server.slack.post(
