@@ -24,8 +24,9 @@ from bot.handlers.commands import (  # noqa: F401
     tiktok_one,
     videos,
 )
+from bot.handlers.commands.list_projects import AnswerKeptListing
 from bot.handlers.commands.liteproject import handle_liteproject
 
 
 def register(app: AsyncApp) -> None:
-    app.command(COMMAND)(handle_liteproject)
+    app.command(COMMAND, middleware=[AnswerKeptListing()])(handle_liteproject)
