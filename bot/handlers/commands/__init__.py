@@ -29,4 +29,6 @@ from bot.handlers.commands.liteproject import handle_liteproject
 
 
 def register(app: AsyncApp) -> None:
-    app.command(COMMAND, middleware=[AnswerKeptListing()])(handle_liteproject)
+    # a global middleware, so that it answers before Bolt tries any listener
+    app.middleware(AnswerKeptListing())
+    app.command(COMMAND)(handle_liteproject)

@@ -12,6 +12,7 @@ from slack_bolt.response import BoltResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks.projects import render_project_list
+from bot.blocks.text import COMMAND
 from bot.handlers.commands.registry import Invocation, find, split, subcommand
 from bot.handlers.common import sessions_of
 from bot.services import listing, projects
@@ -50,13 +51,16 @@ async def ack_body(message: dict[str, Any]) -> str:
 
 
 class AnswerKeptListing(AsyncMiddleware):
-    """`/liteproject list` answered from its kept page before its listener would run: the answer
-    is the ack and nothing comes after it, so the listener's run (a task, and Bolt's wait for its
-    ack, polled every 10 ms) is all overhead. Only a kept page is answered here; anything else,
+    """`/liteproject list` answered from its kept page before any listener is tried: the answer is
+    the ack and nothing comes after it, so matching the listener (Bolt builds every injectable
+    argument for its matcher) and running it (a task, guard's arguments, and Bolt's wait for the
+    ack, polled every 10 ms) was all overhead. Only a kept page is answered here; anything else,
     and every command while the work limit is full (it is told "busy" there), goes on to the
     listener as before.
 
-    A listener middleware of the `/liteproject` command, given as Bolt's own `middleware=` option.
+    The last of the app's global middleware (registered in bot/handlers/commands/__init__.py): the
+    signature, the replay marks, authorization, the app's dependencies and the invisible-text check
+    all ran before it.
     """
 
     async def async_process(
@@ -73,5 +77,7 @@ class AnswerKeptListing(AsyncMiddleware):
 
 
 def _lists(body: dict[str, Any]) -> bool:
+    if body.get("command") != COMMAND:
+        return False
     entry = find(split(body)[0])
     return entry is not None and entry.run is list_projects
