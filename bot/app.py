@@ -22,7 +22,6 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncServerErrorRetryHandler,
 )
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
-from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -47,7 +46,7 @@ from bot.keys import (
 from bot.notify.dispatcher import DispatcherConfig, OutboxDispatcher, TokenSource
 from bot.notify.scheduler import add_scheduler
 from bot.oauth import REDIRECT_PATH, bot_token_for, build_oauth_settings, not_installed_message
-from bot.replays import refuse_repeats
+from bot.replays import VerifyThenRefuseRepeats
 from bot.settings import Settings
 from bot.shedding import PAGE_LIMIT_KEY, WORK_LIMIT_KEY, PageLimit, WorkLimit, shed_creator_pages
 from bot.slack_auth import patient_authorization
@@ -159,12 +158,14 @@ def create_bolt_app(
             client=create_slack_client(settings),
             oauth_settings=build_oauth_settings(settings, engine),
             user_facing_authorize_error_message=not_installed_message(settings),
+            **verified_once(settings, writer),
         )
     else:
         bolt = GuardedAsyncApp(
             name="liteproject",
             signing_secret=settings.slack_signing_secret,
             client=create_slack_client(settings, settings.slack_bot_token),
+            **verified_once(settings, writer),
         )
         patient_authorization(bolt)
 
@@ -180,6 +181,16 @@ def create_bolt_app(
     )
     handlers.register(bolt)
     return bolt
+
+
+def verified_once(settings: Settings, writer: Writer) -> dict[str, Any]:
+    """Bolt's constructor options that put the replay marks right after Bolt's signature check, in
+    the same middleware: Bolt's own check is left out, as this one runs where it ran (the first
+    after Bolt's SSL check, before authorization) and answers what it refuses as it did."""
+    return {
+        "request_verification_enabled": False,
+        "before_authorize": VerifyThenRefuseRepeats(settings.slack_signing_secret or "", writer),
+    }
 
 
 class ProvideDependencies(AsyncMiddleware):
@@ -272,7 +283,7 @@ def create_web_app(
     )
     app[JOBS_KEY] = jobs
 
-    add_slack_routes(app, bolt, writer=writer, signing_secret=settings.slack_signing_secret or "")
+    add_slack_routes(app, bolt)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     # the creator pages' rate limits count in the database, so replicas share them
@@ -291,7 +302,7 @@ def create_web_app(
     return app
 
 
-def add_slack_routes(app: web.Application, bolt: AsyncApp, *, writer: Writer, signing_secret: str) -> None:
+def add_slack_routes(app: web.Application, bolt: AsyncApp) -> None:
     """Bolt's own aiohttp routes (`AsyncApp.web_app`): `POST /slack/events` and, in multi-workspace
     mode, the install pages, with what the app adds around them.
 
@@ -299,26 +310,22 @@ def add_slack_routes(app: web.Application, bolt: AsyncApp, *, writer: Writer, si
     needs a path prefix, and Bolt's handlers answer only their own full paths. Here this app's
     middlewares (metrics, shedding) and its body-size limit apply to them too.
     """
-    verifier = SignatureVerifier(signing_secret)
     for route in bolt.web_app(path=SLACK_EVENTS_PATH).router.routes():
         assert route.resource is not None
         path = route.resource.canonical
         handler: Handler = route.handler
         if route.method == "POST":
-            handler = _around_events(handler, writer=writer, verifier=verifier)
+            handler = _around_events(handler)
         elif path == REDIRECT_PATH and bolt.oauth_flow is not None:
             handler = _around_oauth_redirect(handler, bolt.oauth_flow)
         app.router.add_route(route.method, path, handler)
 
 
-def _around_events(handler: Handler, *, writer: Writer, verifier: SignatureVerifier) -> Handler:
-    """What the app adds around Bolt's `POST /slack/events`: a replay, or an event already
-    handled, is answered before Bolt runs it; the surface Bolt found is kept for the metrics."""
+def _around_events(handler: Handler) -> Handler:
+    """What the app adds around Bolt's `POST /slack/events`: the surface Bolt found is kept for the
+    metrics. (Replays are refused inside Bolt, right after its signature check: `verified_once`.)"""
 
     async def slack_events(request: web.Request) -> web.StreamResponse:
-        repeated = await refuse_repeats(request, writer, verifier)
-        if repeated is not None:
-            return repeated
         _surface.set(None)
         try:
             return await handler(request)

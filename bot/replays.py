@@ -1,21 +1,30 @@
-"""Refuse replayed Slack requests and handle each event once, across replicas.
+"""Check each Slack request's signature once, then refuse replays and handle each event once,
+across replicas.
 
 Bolt checks the signature and the timestamp (5 minutes), but a signed request captured on the
 way can be sent again within those 5 minutes, and Slack itself retries an event it thinks was not
 acked. Both are remembered in the shared database (`storage.shared.remember_once`), so the second
 copy is turned away whichever replica it reaches. Both marks are one write unit (`storage.writer`):
 on SQLite, the marks of many requests share one commit.
+
+`VerifyThenRefuseRepeats` takes the place of Bolt's own signature check (the app is built with
+`request_verification_enabled=False` and this as `before_authorize`, which Bolt runs where its check
+would have run): it is Bolt's check, run by Bolt's own middleware class, so a request it refuses
+gets Bolt's answer, and only then are the marks written. The signature is checked once.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from functools import partial
 
-from aiohttp import web
-from slack_sdk.signature import SignatureVerifier
+from slack_bolt.middleware.request_verification.async_request_verification import (
+    AsyncRequestVerification,
+)
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -29,21 +38,34 @@ log = logging.getLogger(__name__)
 SIGNATURE_MEMORY_SECONDS = 11 * 60
 # Slack retries an event up to 3 times over about an hour and a half
 EVENT_MEMORY_SECONDS = 3 * 3600
+ALREADY_RECEIVED = {"error": "this request was already received"}
 
 
-async def refuse_repeats(
-    request: web.Request, writer: Writer, verifier: SignatureVerifier
-) -> web.Response | None:
-    """None to go on; else the answer to a replay (401) or to an event already handled (200).
+class VerifyThenRefuseRepeats(AsyncRequestVerification):
+    """Bolt's signature check, then the replay and event marks of a correctly signed request.
 
     Only correctly signed requests are remembered: a forged one can't spend a real one's mark.
     """
-    body = (await request.read()).decode("utf-8", errors="replace")
-    timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
-    signature = request.headers.get("X-Slack-Signature", "")
-    if not verifier.is_valid(body, timestamp, signature):
-        return None  # Bolt answers it with its own 401
-    event_id = _event_id(body, request.content_type)
+
+    def __init__(self, signing_secret: str, writer: Writer) -> None:
+        super().__init__(signing_secret)
+        self.writer = writer
+
+    async def async_process(
+        self, *, req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[BoltResponse]]
+    ) -> BoltResponse:
+        async def signed() -> BoltResponse:
+            repeated = await refuse_repeats(req, self.writer)
+            return repeated if repeated is not None else await next()
+
+        # Bolt's own check: an unsigned, badly signed or stale request gets Bolt's own 401
+        return await super().async_process(req=req, resp=resp, next=signed)
+
+
+async def refuse_repeats(req: AsyncBoltRequest, writer: Writer) -> BoltResponse | None:
+    """None to go on; else the answer to a replay (401) or to an event already handled (200)."""
+    signature = req.headers.get("x-slack-signature", [""])[0]
+    event_id = _event_id(req)
     try:
         seen = await writer.run(
             partial(_remember, event_id=event_id, signature=signature[-64:], now=time.time())
@@ -56,10 +78,10 @@ async def refuse_repeats(
     if seen == "event":
         # acked again so Slack stops retrying, but not run twice
         log.info("event %s already handled; not running it again", event_id)
-        return web.Response(status=200)
+        return BoltResponse(status=200, body="")
     if seen == "signature":
         log.warning("refused a replayed Slack request (a signature seen before)")
-        return web.json_response({"error": "this request was already received"}, status=401)
+        return BoltResponse(status=401, body=ALREADY_RECEIVED)
     return None
 
 
@@ -74,13 +96,11 @@ def _remember(connection: Connection, *, event_id: str | None, signature: str, n
     return None
 
 
-def _event_id(body: str, content_type: str) -> str | None:
-    if content_type != "application/json":
+def _event_id(req: AsyncBoltRequest) -> str | None:
+    """An Events API envelope's id (Bolt parsed the body already); None for anything else."""
+    if req.content_type != "application/json":
         return None
-    try:
-        envelope = json.loads(body)
-    except ValueError:
-        return None
+    envelope = req.body
     if not isinstance(envelope, dict) or envelope.get("type") != "event_callback":
         return None
     event_id = envelope.get("event_id")

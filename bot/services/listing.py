@@ -111,8 +111,7 @@ async def cached_page(
         async with sessions() as session:
             return await read(session)
     cache = cache_for(engine)
-    # a page can show "today" (deadlines): yesterday's pages are not today's
-    full_key = (actor.enterprise_id, actor.team_id, dt.date.today(), key)
+    full_key = _full_key(actor, key)
     hit = cache.get(full_key)
     if hit is not None:
         return hit
@@ -122,3 +121,17 @@ async def cached_page(
         value = await read(session)
     cache.put(full_key, _Entry(workspace_id, version, value))
     return value
+
+
+def kept_page(sessions: async_sessionmaker[AsyncSession], *, actor: Actor, key: Hashable) -> Any | None:
+    """The page `cached_page` would answer from memory right now, or None when it would read one
+    (nothing kept, a change since, or a database with other writers): it never reads."""
+    engine = sessions.kw["bind"].sync_engine
+    if engine.dialect.name != "sqlite":
+        return None
+    return cache_for(engine).get(_full_key(actor, key))
+
+
+def _full_key(actor: Actor, key: Hashable) -> Hashable:
+    # a page can show "today" (deadlines): yesterday's pages are not today's
+    return (actor.enterprise_id, actor.team_id, dt.date.today(), key)

@@ -6,9 +6,12 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pytest
+from slack_sdk.signature import SignatureVerifier
+from sqlalchemy import func
 from sqlmodel import select
 
-from storage.models import LiteProject
+from storage.models import LiteProject, SeenSlackRequest
 from tests.factories import make_project
 from tests.harness.fake_slack import FakeSlack
 from tests.harness.server import RunningServer, start_server
@@ -49,7 +52,9 @@ async def test_a_replayed_pause_after_a_resume_is_refused_on_any_replica(
         ]
 
         assert paused.status == 200
-        assert [replay.status for replay in replays] == [401, 401]
+        assert [(replay.status, replay.json) for replay in replays] == [
+            (401, {"error": "this request was already received"})
+        ] * 2
         assert await is_active(first, project.id)
     finally:
         await asyncio.gather(first.stop(), second.stop())
@@ -133,3 +138,50 @@ async def test_request_signed_four_minutes_ago_is_accepted(server: RunningServer
     )
 
     assert answer.status == 200
+
+
+async def marks(server: RunningServer) -> int:
+    async with server.sessions() as session:
+        return int((await session.execute(select(func.count()).select_from(SeenSlackRequest))).scalar_one())
+
+
+@pytest.mark.parametrize("problem", ["unsigned", "badly signed", "stale"])
+async def test_a_refused_signature_gets_bolts_own_answer_and_spends_no_mark(
+    server: RunningServer, problem: str
+) -> None:
+    body = server.slack.command_body("list")
+    stamp = int(time.time()) - (6 * 60 if problem == "stale" else 0)
+    signature = {"unsigned": "", "badly signed": sign(body, stamp, "wrong"), "stale": sign(body, stamp)}[
+        problem
+    ]
+    before = await marks(server)
+
+    answer = await server.slack.post(
+        body, "application/x-www-form-urlencoded", timestamp=stamp, signature=signature
+    )
+
+    # what Bolt's RequestVerification middleware answers, word for word
+    assert (answer.status, answer.text) == (401, '{"error": "invalid request"}')
+    assert answer.headers["Content-Type"].startswith("application/json")
+    assert await marks(server) == before
+    assert server.fake.calls == []
+
+
+async def test_a_request_s_signature_is_checked_once(
+    server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checks: list[str] = []
+    check = SignatureVerifier.is_valid
+
+    def counted(self: SignatureVerifier, body: str | bytes, timestamp: str, signature: str) -> bool:
+        checks.append(signature)
+        return check(self, body, timestamp, signature)
+
+    monkeypatch.setattr(SignatureVerifier, "is_valid", counted)
+    before = await marks(server)
+
+    answer = await server.slack.command("help")
+
+    assert answer.status == 200
+    assert len(checks) == 1
+    assert await marks(server) == before + 1  # and it was remembered, once

@@ -24,8 +24,11 @@ from bot.handlers.commands import (  # noqa: F401
     tiktok_one,
     videos,
 )
+from bot.handlers.commands.list_projects import AnswerKeptListing
 from bot.handlers.commands.liteproject import handle_liteproject
 
 
 def register(app: AsyncApp) -> None:
+    # a global middleware, so that it answers before Bolt tries any listener
+    app.middleware(AnswerKeptListing())
     app.command(COMMAND)(handle_liteproject)

@@ -9,7 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.help import render_mistyped, render_start
 from bot.blocks.home import CREATE_FROM_HOME
-from bot.handlers.commands.registry import Invocation, find, suggest
+from bot.handlers.commands.registry import Invocation, find, split, suggest
 
 
 async def handle_liteproject(
@@ -19,7 +19,7 @@ async def handle_liteproject(
     client: AsyncWebClient,
     context: AsyncBoltContext,
 ) -> None:
-    name, _, args = (body.get("text") or "").strip().partition(" ")
+    name, args = split(body)
     if not name:
         await ack(**render_start(create_action_id=CREATE_FROM_HOME))
         return
@@ -30,7 +30,7 @@ async def handle_liteproject(
         return
     invocation = Invocation(
         name=entry.name,
-        args=args.strip(),
+        args=args,
         body=body,
         ack=ack,
         respond=respond,

@@ -101,6 +101,12 @@ def find(name: str) -> Subcommand | None:
     return SUBCOMMANDS.get(name.lower())
 
 
+def split(body: dict[str, Any]) -> tuple[str, str]:
+    """`/liteproject <name> <args>`: the subcommand's name as typed, and what follows it."""
+    name, _, args = (body.get("text") or "").strip().partition(" ")
+    return name, args.strip()
+
+
 def suggest(name: str) -> str | None:
     """The closest subcommand name to a mistyped one, if any is close enough."""
     matches = difflib.get_close_matches(name.lower(), list(SUBCOMMANDS), n=1, cutoff=0.6)

@@ -6,15 +6,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 
 from bot.app import ENGINE_KEY
 from bot.services import assets
 from bot.services.workspaces import Actor
+from bot.shedding import WORK_LIMIT_KEY, WorkLimit
 from tests.bot.handlers.helpers import text_of
 from tests.factories import make_delivery, make_project, make_workspace
-from tests.harness.fake_slack import TEAM_ID
-from tests.harness.server import RunningServer
+from tests.harness.fake_slack import TEAM_ID, FakeSlack
+from tests.harness.server import RunningServer, start_server
 from tests.harness.slack_requests import USER_ID
 
 
@@ -144,3 +146,51 @@ async def test_a_kept_page_is_answered_as_bolt_answers_the_first(server: Running
         assert answer.text == json.dumps(answer.json)
         assert "Glow \\u201cweek\\u201d" in answer.text
     assert second.text == first.text
+
+
+async def test_a_kept_page_is_answered_without_running_the_listener(
+    server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with server.sessions.begin() as session:
+        await make_project(session, workspace=await make_workspace(session), link_name="Glow week")
+    runs: list[object] = []
+    enter = WorkLimit.__aenter__
+
+    async def counted(self: WorkLimit) -> None:
+        runs.append(self)
+        await enter(self)
+
+    # every listener run takes a slot of the work limit (bot/handlers/errors.py: guard)
+    monkeypatch.setattr(WorkLimit, "__aenter__", counted)
+
+    first = await server.slack.command("list")  # read by the listener, and kept
+    kept = [await server.slack.command(text) for text in ("list", "projects", "  LIST  ")]
+
+    assert len(runs) == 1
+    assert [(answer.status, answer.text) for answer in kept] == [(200, first.text)] * 3
+    assert {answer.headers["Content-Type"] for answer in kept} == {"application/json"}
+    assert "Glow week" in first.text
+
+    # a change since: the listener reads the page again
+    await server.slack.command("pause Glow week")
+    await server.fake.wait_for("respond")
+    assert "Paused" in answer_text(await server.slack.command("list"))
+    assert len(runs) == 3
+
+
+async def test_a_kept_page_past_capacity_is_told_busy_like_any_command(
+    fake_slack: FakeSlack, database_url: str
+) -> None:
+    tiny = await start_server(fake_slack, database_url, slack_work_concurrency=1)
+    try:
+        async with tiny.sessions.begin() as session:
+            await make_project(session, workspace=await make_workspace(session), link_name="Glow week")
+        assert "Glow week" in answer_text(await tiny.slack.command("list"))  # kept
+
+        async with tiny.runner.app[WORK_LIMIT_KEY]:  # the one slot is taken by work in progress
+            busy = await tiny.slack.command("list")
+
+        assert "busy" in busy.json["text"]
+        assert "Glow week" in answer_text(await tiny.slack.command("list"))
+    finally:
+        await tiny.stop()
