@@ -5,7 +5,8 @@ about a hundred microseconds of Python on every call besides the database's own 
 key, an execution context, the parameters' and the result's processing. On SQLite that work runs
 in the writer's thread, which shares the interpreter lock with the event loop, and it is what bound
 a delivery. A `Prepared` statement does it once per database: the SQL string, the order of its
-parameters and their conversions, and each call is then one `cursor.execute`.
+parameters and their conversions, and each call is then one `cursor.execute` (on PostgreSQL one
+call of the asyncpg connection itself: see `_on_asyncpg`).
 
 The conversions are the dialect's own bind and result processors, so values are stored and read
 exactly as the ORM stores and reads them (enums by name, dates in SQLite's text form, JSON).
@@ -21,9 +22,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from asyncpg import Connection as _AsyncpgConnection
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Executable
+from sqlalchemy.util import await_
 
 Build = Executable | Callable[[Dialect], Executable]
 _REQUIRED = object()
@@ -41,6 +44,7 @@ class _Plan:
     results: tuple[Callable[[Any], Any] | None, ...]
     converts: bool  # any result column to convert
     row: Any  # the named tuple the rows come back as
+    asyncpg: bool  # run on the asyncpg connection itself (see `_on_asyncpg`)
 
 
 def returning_id(statement: Any, column: Any, dialect: Dialect) -> Any:
@@ -63,13 +67,19 @@ class Prepared:
     def rows(self, connection: Connection, params: Mapping[str, Any] | None = None) -> list[Any]:
         """Every row, as named tuples of the statement's columns."""
         plan = self._plan(connection.dialect)
-        cursor = self._execute(plan, connection, params)
-        return [self._row(plan, raw) for raw in cursor.fetchall()]
+        if plan.asyncpg:
+            raws = _on_asyncpg(plan, connection, params, _AsyncpgConnection.fetch)
+        else:
+            raws = _on_cursor(plan, connection, params).fetchall()
+        return [self._row(plan, raw) for raw in raws]
 
     def first(self, connection: Connection, params: Mapping[str, Any] | None = None) -> Any:
         """The first row (a named tuple), or None."""
         plan = self._plan(connection.dialect)
-        raw = self._execute(plan, connection, params).fetchone()
+        if plan.asyncpg:
+            raw = _on_asyncpg(plan, connection, params, _AsyncpgConnection.fetchrow)
+        else:
+            raw = _on_cursor(plan, connection, params).fetchone()
         return None if raw is None else self._row(plan, raw)
 
     def scalar(self, connection: Connection, params: Mapping[str, Any] | None = None) -> Any:
@@ -80,7 +90,12 @@ class Prepared:
     def rowcount(self, connection: Connection, params: Mapping[str, Any] | None = None) -> int:
         """Run it; the rows it changed."""
         plan = self._plan(connection.dialect)
-        return int(self._execute(plan, connection, params).rowcount)
+        if plan.asyncpg:
+            # the command's tag: "INSERT 0 1", "UPDATE 3", "DELETE 0"
+            status = _on_asyncpg(plan, connection, params, _AsyncpgConnection.execute)
+            count = status.rpartition(" ")[2]
+            return int(count) if count.isdigit() else -1
+        return int(_on_cursor(plan, connection, params).rowcount)
 
     def inserted_id(self, connection: Connection, params: Mapping[str, Any] | None = None) -> int | None:
         """Run an INSERT of one row; the new row's id, or None when no row was inserted (ON CONFLICT
@@ -97,30 +112,6 @@ class Prepared:
     def sql(self, dialect: Dialect) -> str:
         """The SQL it runs on `dialect`'s database (for tests and query plans)."""
         return self._plan(dialect).sql
-
-    @staticmethod
-    def _execute(plan: _Plan, connection: Connection, params: Mapping[str, Any] | None) -> Any:
-        given = params or {}
-        values = []
-        for name, convert, default, none in plan.binds:
-            value = given.get(name, default)
-            if value is None:
-                values.append(none)
-            elif value is _REQUIRED:
-                raise KeyError(f"no value for the parameter {name!r}")
-            else:
-                values.append(value if convert is None else convert(value))
-        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        dbapi = connection.dialect.loaded_dbapi
-        try:
-            cursor.execute(plan.sql, tuple(values))
-        except dbapi.Error as error:
-            # the driver's error as SQLAlchemy's (IntegrityError, OperationalError…), as
-            # `Connection.execute` raises it: callers catch those, whichever driver runs
-            raise DBAPIError.instance(
-                plan.sql, None, error, dbapi.Error, hide_parameters=True, dialect=connection.dialect
-            ) from error
-        return cursor
 
     @staticmethod
     def _row(plan: _Plan, raw: Sequence[Any]) -> Any:
@@ -169,4 +160,70 @@ class Prepared:
             results=results,
             converts=any(convert is not None for convert in results),
             row=namedtuple("Row", names or ["value"], rename=True),
+            asyncpg=dialect.driver == "asyncpg",
         )
+
+
+def _values(plan: _Plan, params: Mapping[str, Any] | None) -> tuple[Any, ...]:
+    given = params or {}
+    values = []
+    for name, convert, default, none in plan.binds:
+        value = given.get(name, default)
+        if value is None:
+            values.append(none)
+        elif value is _REQUIRED:
+            raise KeyError(f"no value for the parameter {name!r}")
+        else:
+            values.append(value if convert is None else convert(value))
+    return tuple(values)
+
+
+def _on_cursor(plan: _Plan, connection: Connection, params: Mapping[str, Any] | None) -> Any:
+    """Run it on a DBAPI cursor of the connection; the cursor, to fetch from."""
+    values = _values(plan, params)
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    dbapi = connection.dialect.loaded_dbapi
+    try:
+        cursor.execute(plan.sql, values)
+    except dbapi.Error as error:
+        raise _as_sqlalchemys(plan, connection, error) from error
+    return cursor
+
+
+def _on_asyncpg(
+    plan: _Plan, connection: Connection, params: Mapping[str, Any] | None, call: Callable[..., Any]
+) -> Any:
+    """Run it with `call` (fetch, fetchrow or execute) on the asyncpg connection under the
+    connection's DBAPI adapter; what `call` returns.
+
+    SQLAlchemy's adapted cursor costs each statement a lock, its own statement cache's checks and
+    a description built of the result's columns; here a statement is asyncpg's call alone, its
+    prepared statement kept in asyncpg's own cache (per connection, by SQL). The transaction
+    stays the adapter's: begun by it (lazily, as its cursor would), committed or rolled back by
+    SQLAlchemy. The unit runs in SQLAlchemy's greenlet, so awaiting here is `await_`.
+    """
+    values = _values(plan, params)
+    adapted = connection.connection.dbapi_connection
+    dbapi = connection.dialect.loaded_dbapi
+    try:
+        try:
+            if adapted._transaction is None:  # type: ignore[union-attr]
+                await_(adapted._start_transaction())  # type: ignore[union-attr]
+            return await_(call(adapted._connection, plan.sql, *values))  # type: ignore[union-attr]
+        except dbapi.Error:
+            raise
+        except Exception as error:
+            # asyncpg's error as the adapter's DBAPI error, as its cursor would raise it
+            adapted._handle_exception(error)  # type: ignore[union-attr]
+            raise
+    except dbapi.Error as error:
+        raise _as_sqlalchemys(plan, connection, error) from error
+
+
+def _as_sqlalchemys(plan: _Plan, connection: Connection, error: Exception) -> Exception:
+    # the driver's error as SQLAlchemy's (IntegrityError, OperationalError…), as
+    # `Connection.execute` raises it: callers catch those, whichever driver runs
+    dbapi = connection.dialect.loaded_dbapi
+    return DBAPIError.instance(
+        plan.sql, None, error, dbapi.Error, hide_parameters=True, dialect=connection.dialect
+    )

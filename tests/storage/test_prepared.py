@@ -162,3 +162,25 @@ async def test_none_is_stored_as_sqlalchemys_own_insert_stores_it(
 
     stored = await writer.run(both)
     assert stored[0] == stored[1]  # a JSON column's None: JSON `null` both ways, not SQL NULL one way
+
+
+async def test_the_rows_a_statement_changed_are_counted(
+    writer: Writer, on_engine: async_sessionmaker[AsyncSession]
+) -> None:
+    async with on_engine.begin() as session:
+        project = await make_project(session)
+    for key in ("7300000000000000003", "7300000000000000004"):
+        await writer.run(partial(video_queries.insert_new_video, video=new_video(project, key)))
+    rename = Prepared(
+        Video.__table__.update()  # type: ignore[attr-defined]
+        .where(Video.__table__.c.project_id == bindparam("project"))  # type: ignore[attr-defined]
+        .where(Video.__table__.c.creator_handle != bindparam("handle"))  # type: ignore[attr-defined]
+        .values(creator_handle=bindparam("handle"))
+    )
+
+    def twice(connection: Connection) -> list[int]:
+        given = {"project": project.id, "handle": "glow.maker.2"}
+        return [rename.rowcount(connection, given), rename.rowcount(connection, given)]
+
+    assert await writer.run(twice) == [2, 0]
+    assert {video.creator_handle for video in await rows(on_engine, Video)} == {"glow.maker.2"}
