@@ -236,6 +236,10 @@ class ProvideDependencies(AsyncMiddleware):
         return await next()
 
 
+# the modules whose write units the app runs: the SQLite writer's process imports them once
+WRITE_UNIT_MODULES = ("bot.services.deliveries", "bot.services.projects", "bot.replays", "storage.shared")
+
+
 def create_web_app(
     settings: Settings,
     *,
@@ -247,7 +251,7 @@ def create_web_app(
     sessions = create_sessionmaker(engine)
     work_limit = WorkLimit(settings.slack_work_concurrency)
     http = SharedHttp()
-    writer = writer_for(engine, on_commit=metrics.WRITE_UNITS_PER_COMMIT.observe)
+    writer = writer_for(engine, on_commit=metrics.WRITE_UNITS_PER_COMMIT.observe, preload=WRITE_UNIT_MODULES)
     bolt = create_bolt_app(settings, sessions, engine, work_limit=work_limit, http=http, writer=writer)
     dispatcher_client = create_dispatcher_client(settings)
     http.clients = (bolt.client, dispatcher_client)

@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import URL, Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.util import greenlet_spawn
@@ -137,37 +137,58 @@ class GroupCommitWriter(Writer):
 
     def _commit(self, units: list[Unit[Any]]) -> list[tuple[bool, Any]]:
         """In the writer's thread: every unit in its savepoint, one commit for all."""
-        outcomes: list[tuple[bool, Any]] = []
-        with self._sync.connect() as connection, connection.begin():
-            # the savepoints straight on the driver's connection, as the units' prepared statements
-            # run (see `storage.prepared`): begin_nested() would build and compile its SAVEPOINT
-            # anew each time. The savepoint is ours alone, the transaction SQLAlchemy's.
-            driver = connection.connection.dbapi_connection
-            assert driver is not None
-            for unit in units:
-                driver.execute("SAVEPOINT unit")
-                try:
-                    outcomes.append((True, unit(connection)))
-                except Exception as exc:  # this unit's own error, for its own caller
-                    driver.execute("ROLLBACK TO SAVEPOINT unit")
-                    outcomes.append((False, exc))
-                driver.execute("RELEASE SAVEPOINT unit")
+        outcomes = run_batch(self._sync, units)
         self.batches += 1
         return outcomes
 
 
-def writer_for(engine: AsyncEngine, *, on_commit: Callable[[int], None] | None = None) -> Writer:
-    """The group-committing writer for an SQLite file, ordinary transactions otherwise."""
+def run_batch(sync: Engine, units: list[Unit[Any]]) -> list[tuple[bool, Any]]:
+    """Every unit in its savepoint, one commit for all; each unit's (ok, result or error)."""
+    outcomes: list[tuple[bool, Any]] = []
+    with sync.connect() as connection, connection.begin():
+        # the savepoints straight on the driver's connection, as the units' prepared statements
+        # run (see `storage.prepared`): begin_nested() would build and compile its SAVEPOINT
+        # anew each time. The savepoint is ours alone, the transaction SQLAlchemy's.
+        driver = connection.connection.dbapi_connection
+        assert driver is not None
+        for unit in units:
+            driver.execute("SAVEPOINT unit")
+            try:
+                outcomes.append((True, unit(connection)))
+            except Exception as exc:  # this unit's own error, for its own caller
+                driver.execute("ROLLBACK TO SAVEPOINT unit")
+                outcomes.append((False, exc))
+            driver.execute("RELEASE SAVEPOINT unit")
+    return outcomes
+
+
+def writer_for(
+    engine: AsyncEngine,
+    *,
+    on_commit: Callable[[int], None] | None = None,
+    preload: Sequence[str] = (),
+) -> Writer:
+    """The group-committing writer for an SQLite file (its batches in a process of their own where
+    the platform forks one: see `storage.process_writer`), ordinary transactions otherwise.
+    `preload`: the modules of the units it will run, imported once before its process starts."""
     url = engine.url
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        from storage.process_writer import ProcessWriter, can_fork_writer
+
+        if can_fork_writer():
+            return ProcessWriter(engine, on_commit=on_commit, preload=preload)
         return GroupCommitWriter(engine, on_commit=on_commit)
     return Writer(engine)
 
 
 def _sync_engine(engine: AsyncEngine) -> Engine:
-    """The same database through the standard sqlite3 driver, for the writer's thread alone."""
+    return sync_engine(engine.url)
+
+
+def sync_engine(url: URL) -> Engine:
+    """The same database through the standard sqlite3 driver, for the writer alone."""
     sync = create_engine(
-        engine.url.set(drivername="sqlite"),
+        url.set(drivername="sqlite"),
         hide_parameters=True,
         # one connection, used by one thread at a time (the writer's), kept open
         poolclass=StaticPool,

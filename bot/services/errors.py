@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class DomainError(Exception):
     """Something the person asked for can't be done; `message` says why and what to do instead."""
@@ -11,6 +13,18 @@ class DomainError(Exception):
         self.message = message
         # the same sentence as Slack mrkdwn (mentions), already escaped; `message` is plain text
         self.markup = markup
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # rebuilt from its attributes, whatever its own constructor takes: an error raised in the
+        # SQLite writer's process crosses back to the request pickled (see storage.process_writer)
+        return (_rebuilt, (type(self), self.args, self.__dict__))
+
+
+def _rebuilt(cls: type[DomainError], args: tuple[Any, ...], state: dict[str, Any]) -> DomainError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class NotFound(DomainError):
