@@ -102,10 +102,10 @@ class Prepared:
         DO NOTHING). The id is the statement's RETURNING column where it has one (see
         `returning_id`), else the driver's `lastrowid`."""
         plan = self._plan(connection.dialect)
-        cursor = self._execute(plan, connection, params)
         if plan.results:
-            raw = cursor.fetchone()
-            return None if raw is None else int(raw[0])
+            found = self.scalar(connection, params)
+            return None if found is None else int(found)
+        cursor = _on_cursor(plan, connection, params)
         # lastrowid keeps the previous insert's id when this one inserted nothing
         return int(cursor.lastrowid) if cursor.rowcount == 1 else None
 
