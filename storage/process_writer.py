@@ -28,7 +28,7 @@ import logging
 import multiprocessing
 import pickle
 import signal
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection as Pipe
 from typing import Any
 
@@ -62,7 +62,7 @@ class ProcessWriter(GroupCommitWriter):
         engine: AsyncEngine,
         *,
         max_batch: int = MAX_BATCH,
-        on_commit: Any = None,
+        on_commit: Callable[[int], None] | None = None,
         preload: Sequence[str] = (),
     ) -> None:
         super().__init__(engine, max_batch=max_batch, on_commit=on_commit)
