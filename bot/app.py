@@ -247,7 +247,9 @@ def create_web_app(
     job_config: JobRunnerConfig | None = None,
 ) -> web.Application:
     # the pool times each wait for a connection (liteproject_db_wait_seconds)
-    engine = create_engine(settings.database_url, poolclass=metrics.TimedQueuePool)
+    engine = create_engine(
+        settings.database_url, poolclass=metrics.TimedQueuePool, pool_size=settings.database_pool_size
+    )
     sessions = create_sessionmaker(engine)
     work_limit = WorkLimit(settings.slack_work_concurrency)
     http = SharedHttp()

@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     # past these, Slack commands get "busy, try again" and creator pages a 503 (see bot/shedding.py)
     slack_work_concurrency: int = Field(default=64, ge=1, le=10_000)
     creator_page_concurrency: int = Field(default=128, ge=1, le=10_000)
+    # PostgreSQL connections this process keeps open (SQLite has one); see storage/db.py
+    database_pool_size: int = Field(default=40, ge=1, le=1_000)
     # TikTok API for Business: its host; a long-term advertiser token for single-workspace installs;
     # the developer app (id and secret) that lets any workspace connect from App Home
     tiktok_business_api_url: str = "https://business-api.tiktok.com"

@@ -75,14 +75,15 @@ def add_audit_event(
 
 def insert_audit_event(connection: Connection, event: AuditEvent) -> int:
     """`add_audit_event` in a write unit (see `storage.writer`): `event` is written, not tracked; its id."""
-    found = _INSERT_AUDIT.inserted_id(connection, column_values(event, _AUDIT_COLUMNS))
+    found = _INSERT_AUDIT.inserted_id(connection, column_values(event, AUDIT_COLUMNS))
     assert found is not None  # a plain INSERT: its row is always written
     return found
 
 
 # compiled once: write units run it many times a second
-_AUDIT_COLUMNS = [column.name for column in AuditEvent.__table__.columns if column.name != "id"]  # type: ignore[attr-defined]
+# (the columns a write unit gives: all but the id)
+AUDIT_COLUMNS = [column.name for column in AuditEvent.__table__.columns if column.name != "id"]  # type: ignore[attr-defined]
 _INSERT_AUDIT = Prepared(
     lambda dialect: returning_id(AuditEvent.__table__.insert(), AuditEvent.__table__.c.id, dialect),  # type: ignore[attr-defined]
-    keys=_AUDIT_COLUMNS,
+    keys=AUDIT_COLUMNS,
 )

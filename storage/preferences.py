@@ -79,14 +79,29 @@ def delivery_recipients(
     """Who hears of a delivery besides the project's channel, in one query."""
     params = {"workspace_id": workspace_id, "project_id": project_id, "owner": owner}
     rows = _RECIPIENTS.rows(connection, params)
-    users = {row.channel_id for row in rows if row.what == "dm"}
-    return Recipients(
-        subscriptions=[
-            SubscriptionRow(row.channel_id, row.project_id, row.events or [], row.creator_handle)
+    return recipients_of(
+        [
+            (row.channel_id, row.project_id, row.events, row.creator_handle)
             for row in rows
             if row.what == "subscription"
         ],
-        dm_users=([owner] if owner in users else []) + sorted(users - {owner}),
+        [row.channel_id for row in rows if row.what == "dm"],
+        owner=owner,
+    )
+
+
+def recipients_of(
+    subscriptions: Sequence[tuple[Any, ...]], users: Sequence[str], *, owner: str
+) -> Recipients:
+    """`Recipients` of the rows read: each subscription's (channel, project, events, creator handle),
+    and the users who want direct messages (the owner first, then the others by id)."""
+    wanting = set(users)
+    return Recipients(
+        subscriptions=[
+            SubscriptionRow(channel_id, project_id, events or [], creator_handle)
+            for channel_id, project_id, events, creator_handle in subscriptions
+        ],
+        dm_users=([owner] if owner in wanting else []) + sorted(wanting - {owner}),
     )
 
 

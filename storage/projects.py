@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, delete, exists, func, or_
+from sqlalchemy import JSON, and_, bindparam, case, delete, exists, func, or_, type_coerce
 from sqlalchemy import select as sa_select
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -24,14 +24,17 @@ from storage.models import (
     ProjectManager,
     ReviewState,
     SparkCheck,
+    Subscription,
     TikTokConnection,
     TikTokConnectionKind,
     TikTokConnectionStatus,
+    UserSettings,
     Video,
     VideoStatus,
     column_values,
     unit_row,
 )
+from storage.preferences import Recipients, recipients_of
 from storage.prepared import Prepared
 
 
@@ -65,7 +68,64 @@ def project_by_token(connection: Connection, *, invite_token: str) -> LiteProjec
     return None if row is None else unit_row(LiteProject, row._asdict())
 
 
-# compiled once: write units run it many times a second
+def project_and_recipients_by_token(
+    connection: Connection, *, invite_token: str
+) -> tuple[LiteProject, Recipients] | None:
+    """`project_by_token` and the project's `delivery_recipients`, in one query (one round trip of a
+    delivery's, on PostgreSQL, instead of two)."""
+    row = _PROJECT_AND_RECIPIENTS.first(connection, {"invite_token": invite_token})
+    if row is None:
+        return None
+    fields = row._asdict()
+    subscriptions, users = fields.pop("recipient_subscriptions"), fields.pop("recipient_dms")
+    project = unit_row(LiteProject, fields)
+    return project, recipients_of(
+        [tuple(subscription) for subscription in subscriptions or ()], users or [], owner=project.created_by
+    )
+
+
+def _project_and_recipients(dialect: Dialect) -> Any:
+    """The project's row with its recipients as two JSON arrays, aggregated by each database's
+    own functions (SQLite's aggregate of no rows is `[]`, PostgreSQL's NULL)."""
+    projects = LiteProject.__table__  # type: ignore[attr-defined]
+    sqlite = dialect.name == "sqlite"
+    aggregate, array = (
+        (func.json_group_array, func.json_array) if sqlite else (func.json_agg, func.json_build_array)
+    )
+    # SQLite keeps JSON as text: json() makes the array hold the list, not a string of it
+    events = func.json(col(Subscription.events)) if sqlite else col(Subscription.events)
+    subscriptions = sa_select(
+        aggregate(
+            array(
+                col(Subscription.channel_id),
+                col(Subscription.project_id),
+                events,
+                col(Subscription.creator_handle),
+            )
+        )
+    ).where(
+        col(Subscription.workspace_id) == projects.c.workspace_id,
+        or_(col(Subscription.project_id).is_(None), col(Subscription.project_id) == projects.c.id),
+    )
+    managers = (
+        sa_select(col(ProjectManager.user_id))
+        .where(col(ProjectManager.project_id) == projects.c.id)
+        .correlate(projects)  # two levels down: not found by itself
+    )
+    wanting_dms = sa_select(aggregate(col(UserSettings.user_id))).where(
+        col(UserSettings.workspace_id) == projects.c.workspace_id,
+        col(UserSettings.action_dms).is_(True),
+        or_(col(UserSettings.user_id) == projects.c.created_by, col(UserSettings.user_id).in_(managers)),
+    )
+    return sa_select(
+        *projects.columns,
+        type_coerce(subscriptions.scalar_subquery(), JSON).label("recipient_subscriptions"),
+        type_coerce(wanting_dms.scalar_subquery(), JSON).label("recipient_dms"),
+    ).where(projects.c.invite_token == bindparam("invite_token"))
+
+
+# compiled once: write units run them many times a second
+_PROJECT_AND_RECIPIENTS = Prepared(_project_and_recipients)
 _PROJECT_BY_TOKEN = Prepared(
     sa_select(*LiteProject.__table__.columns).where(  # type: ignore[attr-defined]
         col(LiteProject.invite_token) == bindparam("invite_token")

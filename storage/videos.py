@@ -17,7 +17,9 @@ from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from storage import audit as audit_queries
 from storage.models import (
+    AuditEvent,
     LiteProject,
     ReviewState,
     SparkCheck,
@@ -209,11 +211,56 @@ def _insert_video(dialect: Dialect) -> Any:
 
 
 _INSERT_VIDEO = Prepared(_insert_video, keys=_VIDEO_COLUMNS)
+_EVENT_COLUMNS = [name for name in audit_queries.AUDIT_COLUMNS if name != "target_id"]
+
+
+def _insert_video_with_event() -> Any:
+    """PostgreSQL: `WITH new_video AS (INSERT … ON CONFLICT DO NOTHING RETURNING id) INSERT INTO
+    audit_events … SELECT … FROM new_video`: a repeat inserts neither row."""
+    videos, events = Video.__table__, AuditEvent.__table__  # type: ignore[attr-defined]
+    new_video = (
+        dialect_insert("postgresql")(videos)
+        .values({name: bindparam(name, type_=videos.c[name].type) for name in _VIDEO_COLUMNS})
+        .on_conflict_do_nothing(index_elements=["project_id", "video_key"])
+        .returning(videos.c.id)
+        .cte("new_video")
+    )
+    names = audit_queries.AUDIT_COLUMNS
+    chosen = [
+        new_video.c.id if name == "target_id" else bindparam(f"event_{name}", type_=events.c[name].type)
+        for name in names
+    ]
+    return (
+        events.insert()
+        .from_select(names, select(*chosen), include_defaults=False)
+        .returning(events.c.target_id)
+        .add_cte(new_video)
+    )
+
+
+_INSERT_VIDEO_WITH_EVENT = Prepared(_insert_video_with_event())
 
 
 def insert_new_video(connection: Connection, *, video: Video) -> int | None:
     """Store `video` in a write unit; its id, or None when its project already has this video."""
     return _INSERT_VIDEO.inserted_id(connection, column_values(video, _VIDEO_COLUMNS))
+
+
+def insert_new_video_with_event(connection: Connection, *, video: Video, event: AuditEvent) -> int | None:
+    """`insert_new_video`, and when the video is new its audit `event`, about it (its `target_id`
+    is the new id). On PostgreSQL one statement, where two cost a round trip each."""
+    if connection.dialect.name != "postgresql":
+        video_id = insert_new_video(connection, video=video)
+        if video_id is not None:
+            event.target_id = video_id
+            audit_queries.insert_audit_event(connection, event)
+        return video_id
+    params = column_values(video, _VIDEO_COLUMNS)
+    params.update({f"event_{name}": value for name, value in column_values(event, _EVENT_COLUMNS).items()})
+    video_id = _INSERT_VIDEO_WITH_EVENT.inserted_id(connection, params)
+    if video_id is not None:
+        event.target_id = video_id
+    return video_id
 
 
 def _to_review(query: Select[Any]) -> Select[Any]:

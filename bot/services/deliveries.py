@@ -270,9 +270,10 @@ def store_new_video(
     """
     if not is_plausible_token(invite_token):
         raise NotFound(NOT_FOUND_MESSAGE)
-    project = project_queries.project_by_token(connection, invite_token=invite_token)
-    if project is None:
+    found = project_queries.project_and_recipients_by_token(connection, invite_token=invite_token)
+    if found is None:
         raise NotFound(NOT_FOUND_MESSAGE)
+    project, recipients = found
     require_accepting(project)
     fields = _clean_fields(url, creator_handle, creator_email, spark_code)
     assert project.id is not None
@@ -296,33 +297,31 @@ def store_new_video(
             delivered_at=now,
         ),
     )
-    # stored first (a repeat stores nothing), then checked: the unit's savepoint undoes a refusal
-    video.id = video_queries.insert_new_video(connection, video=video)
+    event = unit_row(
+        AuditEvent,
+        dict(
+            workspace_id=project.workspace_id,
+            actor=f"creator:{fields.handle}",
+            action="video.delivered",
+            target_type="video",
+            target_id=0,  # the video's id, given when both are stored
+            after={
+                "project_id": project.id,
+                "url": video.url,
+                "needs_resolution": video.needs_resolution,
+                "spark_code": video.spark_code is not None,
+            },
+        ),
+    )
+    # stored first, with its event (a repeat stores neither), then checked: the unit's savepoint
+    # undoes a refusal
+    video.id = video_queries.insert_new_video_with_event(connection, video=video, event=event)
     if video.id is None:
         return None
     if fields.spark_code is not None and video_queries.spark_code_used(
         connection, workspace_id=project.workspace_id, spark_code=fields.spark_code, video_key=video.video_key
     ):
         raise InvalidInput({"spark_code": SPARK_CODE_TAKEN})
-    audit_queries.insert_audit_event(
-        connection,
-        unit_row(
-            AuditEvent,
-            dict(
-                workspace_id=project.workspace_id,
-                actor=f"creator:{fields.handle}",
-                action="video.delivered",
-                target_type="video",
-                target_id=video.id,
-                after={
-                    "project_id": project.id,
-                    "url": video.url,
-                    "needs_resolution": video.needs_resolution,
-                    "spark_code": video.spark_code is not None,
-                },
-            ),
-        ),
-    )
     # checked with TikTok API for Business when the workspace is connected (a job, never here)
     jobs = spark_checks.queue_check_in_unit(connection, video=video, server_token=server_token)
     if lookups:
@@ -330,7 +329,7 @@ def store_new_video(
         jobs = video_lookups.queue_lookup_in_unit(connection, video=video, alert=True) or jobs
     else:
         # the alert, the reviewers' DMs and the card refresh
-        queue_delivery_notices_in_unit(connection, project=project, video=video)
+        queue_delivery_notices_in_unit(connection, project=project, video=video, recipients=recipients)
     return Delivery(project=project, video=video, created=True, jobs_queued=jobs)
 
 

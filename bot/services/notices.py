@@ -19,6 +19,7 @@ from storage import alerts as alert_queries
 from storage import outbox as outbox_queries
 from storage import preferences as preference_queries
 from storage.models import LiteProject, Video
+from storage.preferences import Recipients
 
 
 class NoticeKind(str, enum.Enum):
@@ -167,20 +168,27 @@ async def queue_card_refresh(session: AsyncSession, *, project: LiteProject, rea
     )
 
 
-def queue_delivery_notices_in_unit(connection: Connection, *, project: LiteProject, video: Video) -> bool:
+def queue_delivery_notices_in_unit(
+    connection: Connection, *, project: LiteProject, video: Video, recipients: Recipients | None = None
+) -> bool:
     """A new video's alert (to the project's channel and its subscribers), a DM to each of the people
     who review deliveries (the owner and the project's managers) who wants them, and the card refresh,
     each once by its key, in a write unit (see `storage.writer`): the same rows as `queue_notice`,
     `queue_action_dm` and `queue_card_refresh` write, from one read and two writes.
 
+    `recipients`: the project's, when the caller read them with the project (else they are read here).
     True when the alert is new (False: it was queued before). The caller marks the listings stale.
     """
     assert project.id is not None and video.id is not None
     kind = NoticeKind.VIDEO_DELIVERED
     key = f"video-delivered:{video.id}"
     data = {"project_id": project.id, "video_id": video.id}
-    found = preference_queries.delivery_recipients(
-        connection, workspace_id=project.workspace_id, project_id=project.id, owner=project.created_by
+    found = (
+        recipients
+        if recipients is not None
+        else preference_queries.delivery_recipients(
+            connection, workspace_id=project.workspace_id, project_id=project.id, owner=project.created_by
+        )
     )
     channels = subscribed_channels(
         found.subscriptions, project=project, event=EVENT_OF_KIND[kind], creator_handle=video.creator_handle

@@ -28,6 +28,7 @@ def test_defaults_follow_the_runtime_contract(monkeypatch: pytest.MonkeyPatch) -
     assert settings.slack_api_url == "https://slack.com/api/"
     assert settings.oauth_enabled is False
     assert settings.linking_requests_enabled is False
+    assert settings.database_pool_size == 40
 
 
 def test_urls_are_normalised(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -77,6 +78,7 @@ def test_oauth_mode_without_a_bot_token(monkeypatch: pytest.MonkeyPatch) -> None
         ("PUBLIC_BASE_URL", "lite.example.com", "PUBLIC_BASE_URL is invalid"),
         ("DATABASE_URL", "postgresql://u@h/db", "DATABASE_URL is invalid"),
         ("PORT", "0", "PORT is invalid"),
+        ("DATABASE_POOL_SIZE", "0", "DATABASE_POOL_SIZE is invalid"),
     ],
 )
 def test_invalid_values_name_the_setting(

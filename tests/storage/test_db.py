@@ -29,3 +29,14 @@ async def test_a_pooled_connection_the_server_closed_while_idle_is_replaced_unse
     finally:
         await engine.dispose()
         await other.dispose()
+
+
+def test_postgresql_keeps_the_pool_size_it_is_given_and_sqlite_one_connection() -> None:
+    # engines open no connection until one is asked for: no server is needed here
+    sized = create_engine("postgresql+asyncpg://postgres@127.0.0.1:5432/test", pool_size=7)
+    default = create_engine("postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+    sqlite = create_engine("sqlite+aiosqlite:///unused.db", pool_size=7)
+
+    assert sized.sync_engine.pool.size() == 7  # type: ignore[attr-defined]
+    assert default.sync_engine.pool.size() == storage.db.POOL_SIZE == 40  # type: ignore[attr-defined]
+    assert sqlite.sync_engine.pool.size() == 1  # type: ignore[attr-defined]

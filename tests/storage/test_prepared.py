@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import partial
+from typing import Any
 
 import pytest
 from sqlalchemy import bindparam, select
@@ -14,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlmodel import col
 
 from storage import audit as audit_queries
+from storage import preferences as preference_queries
+from storage import projects as project_queries
 from storage import videos as video_queries
 from storage.db import create_sessionmaker
 from storage.models import (
@@ -21,11 +24,16 @@ from storage.models import (
     LiteProject,
     OutboxMessage,
     OutboxStatus,
+    ProjectManager,
+    Subscription,
+    UserSettings,
     Video,
     VideoSource,
     VideoStatus,
+    Workspace,
     unit_row,
 )
+from storage.preferences import Recipients
 from storage.prepared import Prepared
 from storage.writer import Writer
 from tests.factories import make_project, make_video, rows
@@ -184,3 +192,121 @@ async def test_the_rows_a_statement_changed_are_counted(
 
     assert await writer.run(twice) == [2, 0]
     assert {video.creator_handle for video in await rows(on_engine, Video)} == {"glow.maker.2"}
+
+
+async def test_a_project_comes_with_its_delivery_recipients_as_read_on_their_own(
+    writer: Writer, on_engine: async_sessionmaker[AsyncSession]
+) -> None:
+    async with on_engine.begin() as session:
+        project = await make_project(session, created_by="U0OWNER")
+        other = await make_project(session, workspace=await session.get(Workspace, project.workspace_id))
+        assert project.id is not None and other.id is not None
+        session.add_all(
+            [
+                # to every project of the workspace, to this one (for one creator), to another one
+                Subscription(
+                    workspace_id=project.workspace_id,
+                    channel_id="C0ALL",
+                    events=["delivered"],
+                    created_by="U1",
+                ),
+                Subscription(
+                    workspace_id=project.workspace_id,
+                    channel_id="C0THIS",
+                    project_id=project.id,
+                    events=["delivered", "paused"],
+                    creator_handle="glow.maker",
+                    created_by="U1",
+                ),
+                Subscription(
+                    workspace_id=project.workspace_id,
+                    channel_id="C0OTHER",
+                    project_id=other.id,
+                    created_by="U1",
+                ),
+                ProjectManager(project_id=project.id, user_id="U0MANAGER"),
+                ProjectManager(project_id=other.id, user_id="U0ELSEWHERE"),
+                UserSettings(workspace_id=project.workspace_id, user_id="U0MANAGER", action_dms=True),
+                UserSettings(workspace_id=project.workspace_id, user_id="U0OWNER", action_dms=True),
+                UserSettings(workspace_id=project.workspace_id, user_id="U0ELSEWHERE", action_dms=True),
+            ]
+        )
+    project_id = project.id
+    assert project_id is not None
+
+    def both(connection: Connection) -> tuple[Any, Recipients]:
+        found = project_queries.project_and_recipients_by_token(connection, invite_token=project.invite_token)
+        alone = preference_queries.delivery_recipients(
+            connection, workspace_id=project.workspace_id, project_id=project_id, owner=project.created_by
+        )
+        return found, alone
+
+    found, alone = await writer.run(both)
+
+    assert found is not None
+    read, recipients = found
+    assert (read.id, read.invite_token, read.link_name) == (
+        project.id,
+        project.invite_token,
+        project.link_name,
+    )
+    assert recipients == alone
+    assert sorted(
+        (row.channel_id, row.project_id, row.events, row.creator_handle) for row in recipients.subscriptions
+    ) == [
+        ("C0ALL", None, ["delivered"], None),
+        ("C0THIS", project.id, ["delivered", "paused"], "glow.maker"),
+    ]
+    assert recipients.dm_users == ["U0OWNER", "U0MANAGER"]
+
+
+async def test_a_project_nobody_listens_to_has_no_recipients_and_a_wrong_token_no_project(
+    writer: Writer, on_engine: async_sessionmaker[AsyncSession]
+) -> None:
+    async with on_engine.begin() as session:
+        project = await make_project(session)
+
+    found = await writer.run(
+        partial(project_queries.project_and_recipients_by_token, invite_token=project.invite_token)
+    )
+    missing = await writer.run(
+        partial(project_queries.project_and_recipients_by_token, invite_token="x" * 32)
+    )
+
+    assert found is not None and found[1] == Recipients(subscriptions=[], dm_users=[])
+    assert missing is None
+
+
+def _delivered_event(project: LiteProject) -> AuditEvent:
+    return unit_row(
+        AuditEvent,
+        dict(
+            workspace_id=project.workspace_id,
+            actor="creator:glow.maker",
+            action="video.delivered",
+            target_type="video",
+            target_id=0,
+            after={"project_id": project.id, "spark_code": False},
+        ),
+    )
+
+
+async def test_a_new_video_is_stored_with_its_event_and_a_repeat_stores_neither(
+    writer: Writer, on_engine: async_sessionmaker[AsyncSession]
+) -> None:
+    async with on_engine.begin() as session:
+        project = await make_project(session)
+    video, event = new_video(project, "7300000000000000007"), _delivered_event(project)
+
+    stored = await writer.run(partial(video_queries.insert_new_video_with_event, video=video, event=event))
+    again = await writer.run(
+        partial(video_queries.insert_new_video_with_event, video=video, event=_delivered_event(project))
+    )
+
+    assert stored is not None
+    assert again is None
+    [back] = await rows(on_engine, Video, col(Video.project_id) == project.id)
+    assert back.id == stored and back.status is VideoStatus.AUTHORIZED
+    [logged] = await rows(on_engine, AuditEvent, col(AuditEvent.action) == "video.delivered")
+    assert (logged.target_type, logged.target_id, logged.actor) == ("video", stored, "creator:glow.maker")
+    assert logged.after == {"project_id": project.id, "spark_code": False} and logged.before is None
