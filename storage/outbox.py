@@ -76,11 +76,15 @@ def touch_pending_in_unit(connection: Connection, *, refresh_key: str) -> bool:
 
     On SQLite the unit's transaction already holds the database's write lock (the writer begins
     IMMEDIATE), so no dispatcher can claim the message before it commits: finding it is enough.
-    Rewriting its row there re-wrote two index entries on every delivery."""
+    Rewriting its row there re-wrote two index entries on every delivery. On PostgreSQL the row is
+    locked (`FOR UPDATE`) rather than rewritten: the dispatcher claims with `SKIP LOCKED`, so it
+    passes the message by until the unit commits, as it would a row the no-op UPDATE locked, without
+    a new version of the row and of its index entries on every delivery. (A claim in progress makes
+    the lock wait for it; the claimed row then no longer matches, and the caller queues a new one.)"""
     params = {"touched_key": refresh_key, "now": utcnow()}
     if connection.dialect.name == "sqlite":
         return bool(_PREPARED_PENDING_EXISTS.scalar(connection, params))
-    return bool(_PREPARED_TOUCH.rowcount(connection, params))
+    return bool(_PREPARED_LOCK_PENDING.rows(connection, params))
 
 
 # built once: write units run them many times a second, and building a statement costs more than
@@ -98,8 +102,8 @@ _TOUCH_PENDING = (
     # keeps its place in the queue: moving it later could let a newer message overtake it
     .values(next_attempt_at=col(OutboxMessage.next_attempt_at))
 )
-_PREPARED_TOUCH = Prepared(_TOUCH_PENDING)
 _PREPARED_PENDING_EXISTS = Prepared(select(exists().where(*_PENDING_REFRESH)))
+_PREPARED_LOCK_PENDING = Prepared(select(col(OutboxMessage.id)).where(*_PENDING_REFRESH).with_for_update())
 
 
 @functools.cache

@@ -166,3 +166,26 @@ async def test_a_row_being_claimed_by_another_replica_is_skipped(
 
     assert [row.dedup_key for row in claimed] == ["claim-2"]
     assert first.dedup_key == "claim-1"
+
+
+@pytest.mark.backends("postgres")
+async def test_a_card_refresh_a_write_unit_found_is_not_claimed_before_the_unit_commits(
+    engine: AsyncEngine,
+) -> None:
+    sessions = create_sessionmaker(engine)
+    async with sessions.begin() as session:
+        project = await make_project(session)
+        assert await queue_card_refresh(session, project=project, reason="created")
+    key, later = f"project-card:{project.id}", utcnow() + dt.timedelta(hours=1)
+
+    async with engine.begin() as unit:
+        found = await unit.run_sync(partial(outbox_queries.touch_pending_in_unit, refresh_key=key))
+        async with sessions.begin() as dispatcher:
+            # a hang guard: the dispatcher skips the locked row rather than waiting for it
+            while_open = await asyncio.wait_for(outbox_queries.due_outbox_messages(dispatcher, now=later), 20)
+    async with sessions.begin() as dispatcher:
+        after_commit = await outbox_queries.due_outbox_messages(dispatcher, now=later)
+
+    assert found is True
+    assert while_open == []  # the change the unit makes goes into the card the refresh renders
+    assert [row.refresh_key for row in after_commit] == [key]
