@@ -26,6 +26,8 @@ def ratios(results: dict[str, Any]) -> dict[str, float | None]:
         "delivery_pg_one_vs_bare_aiohttp": ratio(
             (pg.get("one_replica") or {}).get("rps"), rps("baseline_aiohttp")
         ),
+        # the goal for PostgreSQL: against the SQLite figure of the same run
+        "delivery_pg_one_vs_sqlite": ratio((pg.get("one_replica") or {}).get("rps"), rps("delivery_sqlite")),
         "delivery_pg_two_vs_one": pg.get("scaling"),
     }
 
@@ -55,6 +57,11 @@ def goals(results: dict[str, Any], ratio_of: dict[str, float | None]) -> list[di
             lambda v: v >= 0.08,
         ),
         ("delivery (SQLite) p99 < 100 ms", delivery.get("p99_ms"), lambda v: v < 100),
+        (
+            "delivery (PostgreSQL, 1 replica) ≥ 0.5× SQLite",
+            ratio_of["delivery_pg_one_vs_sqlite"],
+            lambda v: v >= 0.5,
+        ),
         ("two PG replicas ≥ 1.6× one", ratio_of["delivery_pg_two_vs_one"], lambda v: v >= 1.6),
         ("RSS growth 1k→100k < 50 MB", growth.get("rss_growth_mb"), lambda v: v < 50),
         (
@@ -131,7 +138,11 @@ def table(results: dict[str, Any]) -> str:
     if "skipped" in pg or "error" in pg:
         add("delivery PostgreSQL", pg)
     elif pg:
-        add("delivery PG 1 replica", pg.get("one_replica"))
+        add(
+            "delivery PG 1 replica",
+            pg.get("one_replica"),
+            f"{_cell(ratio_of.get('delivery_pg_one_vs_sqlite'))}× SQLite",
+        )
         add("delivery PG 2 replicas", pg.get("two_replicas"), f"{_cell(pg.get('scaling'))}× one replica")
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
