@@ -53,12 +53,32 @@ def outbox_row(**message: Unpack[NewMessage]) -> dict[str, Any]:
     }
 
 
-def insert_outbox_messages(connection: Connection, rows: Sequence[dict[str, Any]]) -> set[str]:
+def insert_outbox_messages(
+    connection: Connection, rows: Sequence[dict[str, Any]], *, refresh: dict[str, Any] | None = None
+) -> set[str]:
     """In a write unit (see `storage.writer`): queue the `outbox_row`s but those whose dedup key is
-    taken; the keys queued."""
+    taken, then `refresh`, a card refresh's row, unless a queued refresh with its `refresh_key` is
+    found (`touch_pending_in_unit`); the keys queued."""
     # one statement a row: compiled once, where a multi-row INSERT would be compiled for each
     # number of rows (and sqlite3 returns no rows from executemany)
-    return {row["dedup_key"] for row in rows if _INSERT_OUTBOX_ROW.rowcount(connection, row)}
+    queued: set[str] = set()
+    touched: bool | None = None  # None: not looked for yet
+    for index, row in enumerate(rows):
+        if index == 0 and refresh is not None and connection.dialect.name == "postgresql":
+            # looked for (and locked) in the first row's statement: a round trip less
+            params = {**row, "touched_key": refresh["refresh_key"], "now": utcnow()}
+            inserted, found = _INSERT_OUTBOX_ROW_TOUCHING.first(connection, params)
+            touched = bool(found)
+        else:
+            inserted = _INSERT_OUTBOX_ROW.rowcount(connection, row)
+        if inserted:
+            queued.add(row["dedup_key"])
+    if refresh is not None:
+        if touched is None:
+            touched = touch_pending_in_unit(connection, refresh_key=refresh["refresh_key"])
+        if not touched and _INSERT_OUTBOX_ROW.rowcount(connection, refresh):
+            queued.add(refresh["dedup_key"])
+    return queued
 
 
 async def touch_pending_outbox_message(session: AsyncSession, *, refresh_key: str) -> bool:
@@ -103,7 +123,8 @@ _TOUCH_PENDING = (
     .values(next_attempt_at=col(OutboxMessage.next_attempt_at))
 )
 _PREPARED_PENDING_EXISTS = Prepared(select(exists().where(*_PENDING_REFRESH)))
-_PREPARED_LOCK_PENDING = Prepared(select(col(OutboxMessage.id)).where(*_PENDING_REFRESH).with_for_update())
+_PENDING_LOCKED = select(col(OutboxMessage.id)).where(*_PENDING_REFRESH).with_for_update()
+_PREPARED_LOCK_PENDING = Prepared(_PENDING_LOCKED)
 
 
 @functools.cache
@@ -116,10 +137,29 @@ def _insert_outbox(dialect: str) -> Any:
 
 # compiled once for write units, with the columns every `outbox_row` has; whether a row was
 # queued is its row count (RETURNING would cost SQLite a second step of each statement)
-_INSERT_OUTBOX_ROW = Prepared(
-    lambda dialect: _insert_outbox(dialect.name),
-    keys=list(outbox_row(workspace_id=0, dedup_key="", kind="", channel_id="", payload={})),
-)
+_OUTBOX_KEYS = list(outbox_row(workspace_id=0, dedup_key="", kind="", channel_id="", payload={}))
+_INSERT_OUTBOX_ROW = Prepared(lambda dialect: _insert_outbox(dialect.name), keys=_OUTBOX_KEYS)
+
+
+def _insert_outbox_row_touching() -> Any:
+    """PostgreSQL: `WITH touched AS (SELECT … FOR UPDATE), inserted AS (INSERT … ON CONFLICT DO
+    NOTHING RETURNING 1) SELECT` how many of each: `touch_pending_in_unit` riding along with a row."""
+    table = OutboxMessage.__table__  # type: ignore[attr-defined]
+    inserted = (
+        dialect_insert("postgresql")(table)
+        .values({key: bindparam(key, type_=table.c[key].type) for key in _OUTBOX_KEYS})
+        .on_conflict_do_nothing(index_elements=["dedup_key"])
+        .returning(table.c.id)
+        .cte("inserted")
+    )
+    touched = _PENDING_LOCKED.cte("touched")
+    return select(
+        select(func.count()).select_from(inserted).scalar_subquery().label("inserted"),
+        select(func.count()).select_from(touched).scalar_subquery().label("touched"),
+    )
+
+
+_INSERT_OUTBOX_ROW_TOUCHING = Prepared(_insert_outbox_row_touching())
 
 
 async def due_outbox_messages(

@@ -174,7 +174,8 @@ def queue_delivery_notices_in_unit(
     """A new video's alert (to the project's channel and its subscribers), a DM to each of the people
     who review deliveries (the owner and the project's managers) who wants them, and the card refresh,
     each once by its key, in a write unit (see `storage.writer`): the same rows as `queue_notice`,
-    `queue_action_dm` and `queue_card_refresh` write, from one read and two writes.
+    `queue_action_dm` and `queue_card_refresh` write, from the recipients (read here unless given)
+    and an INSERT a row, the card refresh's lookup riding along with the first on PostgreSQL.
 
     `recipients`: the project's, when the caller read them with the project (else they are read here).
     True when the alert is new (False: it was queued before). The caller marks the listings stale.
@@ -207,8 +208,8 @@ def queue_delivery_notices_in_unit(
         )
         for user_id in found.dm_users
     ]
-    card = _card_refresh_in_unit(connection, project=project, reason=f"video-{video.id}")
-    queued = outbox_queries.insert_outbox_messages(connection, [*alerts, *dms, *card])
+    card = _card_refresh_row(project, reason=f"video-{video.id}")
+    queued = outbox_queries.insert_outbox_messages(connection, [*alerts, *dms], refresh=card)
     return any(alert["dedup_key"] in queued for alert in alerts)
 
 
@@ -225,29 +226,29 @@ def queue_created_notices_in_unit(connection: Connection, *, project: LiteProjec
     channels = subscribed_channels(
         found.subscriptions, project=project, event=EVENT_OF_KIND[kind], creator_handle=None
     )
-    card = _card_refresh_in_unit(connection, project=project, reason=reason)
     notices = [
         _row(project, kind, f"{key}:{channel}", channel, {"project_id": project.id, "primary": False})
         for channel in channels
     ]
-    outbox_queries.insert_outbox_messages(connection, [*card, *notices])
+    outbox_queries.insert_outbox_messages(
+        connection, notices, refresh=_card_refresh_row(project, reason=reason)
+    )
 
 
-def _card_refresh_in_unit(
-    connection: Connection, *, project: LiteProject, reason: str
-) -> list[dict[str, Any]]:
-    """`queue_card_refresh`'s row in a write unit: none when a queued refresh was touched instead."""
+def _card_refresh_row(project: LiteProject, *, reason: str) -> dict[str, Any]:
+    """`queue_card_refresh`'s row, for a write unit: queued unless a queued refresh is found (see
+    `storage.outbox.insert_outbox_messages`)."""
     assert project.id is not None
-    refresh_key = card_refresh_key(project.id)
-    if outbox_queries.touch_pending_in_unit(connection, refresh_key=refresh_key):
-        return []
     payload = {"project_id": project.id, "primary": True}
     dedup_key = f"project-card:{project.id}:{reason}"
-    return [
-        _row(
-            project, NoticeKind.PROJECT_CARD, dedup_key, project.channel_id, payload, refresh_key=refresh_key
-        )
-    ]
+    return _row(
+        project,
+        NoticeKind.PROJECT_CARD,
+        dedup_key,
+        project.channel_id,
+        payload,
+        refresh_key=card_refresh_key(project.id),
+    )
 
 
 def _row(

@@ -189,3 +189,91 @@ async def test_a_card_refresh_a_write_unit_found_is_not_claimed_before_the_unit_
     assert found is True
     assert while_open == []  # the change the unit makes goes into the card the refresh renders
     assert [row.refresh_key for row in after_commit] == [key]
+
+
+def _card_row(workspace_id: int, project_id: int, reason: str) -> dict[str, Any]:
+    return outbox_queries.outbox_row(
+        workspace_id=workspace_id,
+        dedup_key=f"project-card:{project_id}:{reason}",
+        kind="project_card",
+        channel_id="C0PROJECTS",
+        payload={"project_id": project_id, "primary": True},
+        refresh_key=f"project-card:{project_id}",
+    )
+
+
+def _alert_row(workspace_id: int, n: int) -> dict[str, Any]:
+    return outbox_queries.outbox_row(
+        workspace_id=workspace_id,
+        dedup_key=f"video-delivered:{n}",
+        kind="video_delivered",
+        channel_id="C0PROJECTS",
+        payload={"video_id": n},
+    )
+
+
+async def test_rows_are_queued_with_a_card_refresh_only_when_none_is_queued_yet(
+    engine: AsyncEngine, writer: Writer
+) -> None:
+    sessions = create_sessionmaker(engine)
+    async with sessions.begin() as session:
+        project = await make_project(session)
+    workspace_id, project_id = project.workspace_id, project.id
+    assert project_id is not None
+
+    def queue(connection: Any, alerts: list[int], reason: str) -> set[str]:
+        rows = [_alert_row(workspace_id, n) for n in alerts]
+        return outbox_queries.insert_outbox_messages(
+            connection, rows, refresh=_card_row(workspace_id, project_id, reason)
+        )
+
+    first = await writer.run(partial(queue, alerts=[1, 2], reason="video-1"))
+    second = await writer.run(partial(queue, alerts=[3], reason="video-3"))
+    repeat = await writer.run(partial(queue, alerts=[3], reason="video-3b"))
+    alone = await writer.run(partial(queue, alerts=[], reason="paused"))
+
+    assert first == {"video-delivered:1", "video-delivered:2", f"project-card:{project_id}:video-1"}
+    assert second == {"video-delivered:3"}  # the card's refresh was queued already
+    assert repeat == set()
+    assert alone == set()
+    async with sessions() as session:
+        keys = (
+            await session.execute(select(col(OutboxMessage.dedup_key)).order_by(col(OutboxMessage.id)))
+        ).all()
+    # the card after the alerts: it is posted after them
+    assert [key for (key,) in keys] == [
+        "video-delivered:1",
+        "video-delivered:2",
+        f"project-card:{project_id}:video-1",
+        "video-delivered:3",
+    ]
+
+
+@pytest.mark.backends("postgres")
+async def test_a_card_refresh_found_with_the_first_row_is_not_claimed_before_the_unit_commits(
+    engine: AsyncEngine,
+) -> None:
+    sessions = create_sessionmaker(engine)
+    async with sessions.begin() as session:
+        project = await make_project(session)
+        assert await queue_card_refresh(session, project=project, reason="created")
+    assert project.id is not None
+    later = utcnow() + dt.timedelta(hours=1)
+    rows = [_alert_row(project.workspace_id, 1)]
+    card = _card_row(project.workspace_id, project.id, "video-1")
+
+    async with engine.begin() as unit:
+        queued = await unit.run_sync(
+            lambda connection: outbox_queries.insert_outbox_messages(connection, rows, refresh=card)
+        )
+        async with sessions.begin() as dispatcher:
+            while_open = await asyncio.wait_for(outbox_queries.due_outbox_messages(dispatcher, now=later), 20)
+    async with sessions.begin() as dispatcher:
+        after_commit = await outbox_queries.due_outbox_messages(dispatcher, now=later)
+
+    assert queued == {"video-delivered:1"}
+    assert while_open == []  # the card's queued refresh is locked; the new alert is not committed
+    assert sorted(row.dedup_key for row in after_commit) == [
+        f"project-card:{project.id}:created",
+        "video-delivered:1",
+    ]
