@@ -168,29 +168,6 @@ async def test_a_row_being_claimed_by_another_replica_is_skipped(
     assert first.dedup_key == "claim-1"
 
 
-@pytest.mark.backends("postgres")
-async def test_a_card_refresh_a_write_unit_found_is_not_claimed_before_the_unit_commits(
-    engine: AsyncEngine,
-) -> None:
-    sessions = create_sessionmaker(engine)
-    async with sessions.begin() as session:
-        project = await make_project(session)
-        assert await queue_card_refresh(session, project=project, reason="created")
-    key, later = f"project-card:{project.id}", utcnow() + dt.timedelta(hours=1)
-
-    async with engine.begin() as unit:
-        found = await unit.run_sync(partial(outbox_queries.touch_pending_in_unit, refresh_key=key))
-        async with sessions.begin() as dispatcher:
-            # a hang guard: the dispatcher skips the locked row rather than waiting for it
-            while_open = await asyncio.wait_for(outbox_queries.due_outbox_messages(dispatcher, now=later), 20)
-    async with sessions.begin() as dispatcher:
-        after_commit = await outbox_queries.due_outbox_messages(dispatcher, now=later)
-
-    assert found is True
-    assert while_open == []  # the change the unit makes goes into the card the refresh renders
-    assert [row.refresh_key for row in after_commit] == [key]
-
-
 def _card_row(workspace_id: int, project_id: int, reason: str) -> dict[str, Any]:
     return outbox_queries.outbox_row(
         workspace_id=workspace_id,
@@ -250,16 +227,17 @@ async def test_rows_are_queued_with_a_card_refresh_only_when_none_is_queued_yet(
 
 
 @pytest.mark.backends("postgres")
-async def test_a_card_refresh_found_with_the_first_row_is_not_claimed_before_the_unit_commits(
-    engine: AsyncEngine,
+@pytest.mark.parametrize("with_a_row", [False, True], ids=["alone", "with-the-first-outbox-row"])
+async def test_a_card_refresh_a_write_unit_found_is_not_claimed_before_the_unit_commits(
+    engine: AsyncEngine, with_a_row: bool
 ) -> None:
     sessions = create_sessionmaker(engine)
     async with sessions.begin() as session:
         project = await make_project(session)
         assert await queue_card_refresh(session, project=project, reason="created")
     assert project.id is not None
-    later = utcnow() + dt.timedelta(hours=1)
-    rows = [_alert_row(project.workspace_id, 1)]
+    key, later = f"project-card:{project.id}", utcnow() + dt.timedelta(hours=1)
+    rows = [_alert_row(project.workspace_id, 1)] if with_a_row else []
     card = _card_row(project.workspace_id, project.id, "video-1")
 
     async with engine.begin() as unit:
@@ -267,13 +245,14 @@ async def test_a_card_refresh_found_with_the_first_row_is_not_claimed_before_the
             lambda connection: outbox_queries.insert_outbox_messages(connection, rows, refresh=card)
         )
         async with sessions.begin() as dispatcher:
+            # a hang guard: the dispatcher skips the locked row rather than waiting for it
             while_open = await asyncio.wait_for(outbox_queries.due_outbox_messages(dispatcher, now=later), 20)
     async with sessions.begin() as dispatcher:
         after_commit = await outbox_queries.due_outbox_messages(dispatcher, now=later)
 
-    assert queued == {"video-delivered:1"}
-    assert while_open == []  # the card's queued refresh is locked; the new alert is not committed
-    assert sorted(row.dedup_key for row in after_commit) == [
-        f"project-card:{project.id}:created",
-        "video-delivered:1",
-    ]
+    # the refresh was found, so no second one was queued; the unit's own row waits for its commit
+    assert queued == {row["dedup_key"] for row in rows}
+    assert while_open == []  # the change the unit makes goes into the card the refresh renders
+    assert sorted(row.dedup_key for row in after_commit) == sorted(
+        [f"{key}:created", *(row["dedup_key"] for row in rows)]
+    )
