@@ -143,7 +143,7 @@ _INSERT_OUTBOX_ROW = Prepared(lambda dialect: _insert_outbox(dialect.name), keys
 
 def _insert_outbox_row_touching() -> Any:
     """PostgreSQL: `WITH touched AS (SELECT … FOR UPDATE), inserted AS (INSERT … ON CONFLICT DO
-    NOTHING RETURNING 1) SELECT` how many of each: `touch_pending_in_unit` riding along with a row."""
+    NOTHING RETURNING id) SELECT` how many of each: `touch_pending_in_unit` riding along with a row."""
     table = OutboxMessage.__table__  # type: ignore[attr-defined]
     inserted = (
         dialect_insert("postgresql")(table)

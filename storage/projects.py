@@ -62,17 +62,12 @@ async def get_project_by_token(session: AsyncSession, *, invite_token: str) -> L
     return (await session.execute(query)).scalar_one_or_none()
 
 
-def project_by_token(connection: Connection, *, invite_token: str) -> LiteProject | None:
-    """`get_project_by_token` in a write unit (see `storage.writer`): a `LiteProject` no session tracks."""
-    row = _PROJECT_BY_TOKEN.first(connection, {"invite_token": invite_token})
-    return None if row is None else unit_row(LiteProject, row._asdict())
-
-
 def project_and_recipients_by_token(
     connection: Connection, *, invite_token: str
 ) -> tuple[LiteProject, Recipients] | None:
-    """`project_by_token` and the project's `delivery_recipients`, in one query (one round trip of a
-    delivery's, on PostgreSQL, instead of two)."""
+    """`get_project_by_token` in a write unit (see `storage.writer`: a `LiteProject` no session
+    tracks), with the project's `delivery_recipients`, in one query (on PostgreSQL one round trip
+    of a delivery's, instead of two)."""
     row = _PROJECT_AND_RECIPIENTS.first(connection, {"invite_token": invite_token})
     if row is None:
         return None
@@ -126,11 +121,6 @@ def _project_and_recipients(dialect: Dialect) -> Any:
 
 # compiled once: write units run them many times a second
 _PROJECT_AND_RECIPIENTS = Prepared(_project_and_recipients)
-_PROJECT_BY_TOKEN = Prepared(
-    sa_select(*LiteProject.__table__.columns).where(  # type: ignore[attr-defined]
-        col(LiteProject.invite_token) == bindparam("invite_token")
-    )
-)
 
 
 def insert_project(connection: Connection, *, project: LiteProject) -> int:

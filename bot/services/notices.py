@@ -175,7 +175,7 @@ def queue_delivery_notices_in_unit(
     who review deliveries (the owner and the project's managers) who wants them, and the card refresh,
     each once by its key, in a write unit (see `storage.writer`): the same rows as `queue_notice`,
     `queue_action_dm` and `queue_card_refresh` write, from the recipients (read here unless given)
-    and an INSERT a row, the card refresh's lookup riding along with the first on PostgreSQL.
+    and one INSERT a row, the card refresh's lookup riding along with the first on PostgreSQL.
 
     `recipients`: the project's, when the caller read them with the project (else they are read here).
     True when the alert is new (False: it was queued before). The caller marks the listings stale.

@@ -38,7 +38,8 @@ def mark_then_refuse(connection: Connection, *, key: str) -> None:
 
 
 def project_of(connection: Connection, *, token: str) -> LiteProject | None:
-    return project_queries.project_by_token(connection, invite_token=token)
+    found = project_queries.project_and_recipients_by_token(connection, invite_token=token)
+    return None if found is None else found[0]
 
 
 def end_the_process(connection: Connection) -> None:
