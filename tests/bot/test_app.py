@@ -7,8 +7,9 @@ from pathlib import Path
 
 import aiohttp
 
+from bot.app import ENGINE_KEY, create_web_app
 from tests.harness.fake_slack import FakeSlack
-from tests.harness.server import FAST_JOBS, RunningServer, start_server
+from tests.harness.server import FAST_JOBS, RunningServer, make_settings, start_server
 
 
 async def test_healthz_and_readyz_answer_200(server: RunningServer) -> None:
@@ -44,3 +45,18 @@ async def test_url_verification_echoes_the_challenge(server: RunningServer) -> N
 
     assert answer.status == 200
     assert answer.json == {"challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}
+
+
+async def test_the_app_keeps_as_many_postgresql_connections_as_its_setting_says() -> None:
+    # built, not started: the engine opens no connection until one is asked for
+    settings = make_settings(
+        database_url="postgresql+asyncpg://postgres@127.0.0.1:5432/test",
+        slack_api_url="http://127.0.0.1:9/api/",
+        port=3000,
+        database_pool_size=7,
+    )
+    app = create_web_app(settings)
+    try:
+        assert app[ENGINE_KEY].sync_engine.pool.size() == 7  # type: ignore[attr-defined]
+    finally:
+        await app[ENGINE_KEY].dispose()
