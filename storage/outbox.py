@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Sequence
-from typing import Any, NotRequired, TypedDict, Unpack
+from typing import Any, NamedTuple, NotRequired, TypedDict, Unpack, cast
 
 from sqlalchemy import bindparam, exists, func, update
 from sqlalchemy.engine import Connection
@@ -18,7 +18,7 @@ from storage.models import (
     utcnow,
 )
 from storage.prepared import Prepared
-from storage.sql import dialect_insert
+from storage.sql import dialect_insert, in_chunks
 
 
 class NewMessage(TypedDict):
@@ -162,18 +162,67 @@ def _insert_outbox_row_touching() -> Any:
 _INSERT_OUTBOX_ROW_TOUCHING = Prepared(_insert_outbox_row_touching())
 
 
+class DueMessage(NamedTuple):
+    """What the dispatcher claims a due row by: the row itself is read when its turn comes."""
+
+    id: int
+    channel_id: str
+    dedup_key: str
+
+
 async def due_outbox_messages(
     session: AsyncSession, *, now: dt.datetime, limit: int = 50
-) -> Sequence[OutboxMessage]:
+) -> list[DueMessage]:
+    """The oldest due rows; on PostgreSQL, those no other replica holds locked."""
+    # columns, not rows: the claim reads two fields of each of up to `batch_size` rows, and
+    # building the ORM's objects (their JSON payloads parsed) cost the event loop for nothing
     query = (
-        select(OutboxMessage)
+        select(col(OutboxMessage.id), col(OutboxMessage.channel_id), col(OutboxMessage.dedup_key))
         .where(col(OutboxMessage.status) == OutboxStatus.PENDING, col(OutboxMessage.next_attempt_at) <= now)
         .order_by(col(OutboxMessage.id))
         .limit(limit)
     )
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    return (await session.execute(query)).scalars().all()
+    rows = (await session.execute(query)).all()
+    return [DueMessage(cast(int, message_id), channel, key) for message_id, channel, key in rows]
+
+
+async def _update_by_ids(session: AsyncSession, ids: Sequence[int], *where: Any, **values: Any) -> None:
+    # A digest of a busy minute holds hundreds or thousands of rows: each step of its send is a
+    # statement per chunk of them, not a round trip per row (on SQLite a round trip holds the one
+    # connection, and so every delivery's commit, for as long as a busy event loop takes to come
+    # back to it)
+    for chunk in in_chunks(ids):
+        query = update(OutboxMessage).where(col(OutboxMessage.id).in_(chunk), *where).values(**values)
+        # nothing of these rows is loaded in the session: there is nothing to synchronize
+        await session.execute(query, execution_options={"synchronize_session": False})
+
+
+async def lease_outbox_messages(session: AsyncSession, *, ids: Sequence[int], until: dt.datetime) -> None:
+    """Claim rows until `until`: no dispatcher takes them again before (unless they are released)."""
+    await _update_by_ids(session, ids, next_attempt_at=until)
+
+
+async def release_outbox_messages(session: AsyncSession, *, ids: Sequence[int], at: dt.datetime) -> None:
+    """Hand claimed rows that are still queued back, due at `at`."""
+    await _update_by_ids(session, ids, col(OutboxMessage.status) == OutboxStatus.PENDING, next_attempt_at=at)
+
+
+async def mark_in_flight(session: AsyncSession, *, ids: Sequence[int], now: dt.datetime) -> None:
+    """Before a send: the rows may reach Slack from here on (a row already in flight keeps its time)."""
+    await _update_by_ids(session, ids, in_flight_since=func.coalesce(col(OutboxMessage.in_flight_since), now))
+
+
+async def clear_in_flight(session: AsyncSession, *, ids: Sequence[int]) -> None:
+    """Slack refused the send before posting anything (a 429): the rows are not in doubt."""
+    await _update_by_ids(session, ids, in_flight_since=None)
+
+
+async def mark_outbox_sent(
+    session: AsyncSession, *, ids: Sequence[int], now: dt.datetime, slack_ts: str | None
+) -> None:
+    await _update_by_ids(session, ids, status=OutboxStatus.SENT, sent_at=now, slack_ts=slack_ts)
 
 
 async def outbox_counts(session: AsyncSession, *, workspace_id: int) -> dict[str, int]:
@@ -230,15 +279,26 @@ async def count_recent_individual_sends(
     return int((await session.execute(query)).scalar_one())
 
 
-async def pending_in_digest(session: AsyncSession, *, digest_key: str) -> Sequence[OutboxMessage]:
+class DigestMember(NamedTuple):
+    """A row of a digest: what renders it and what marks it sent."""
+
+    id: int
+    channel_id: str
+    payload: dict[str, Any]
+
+
+async def pending_in_digest(session: AsyncSession, *, digest_key: str) -> list[DigestMember]:
+    """The digest's unsent rows, oldest first (columns, not ORM rows: a busy minute's digest has
+    thousands)."""
     query = (
-        select(OutboxMessage)
+        select(col(OutboxMessage.id), col(OutboxMessage.channel_id), col(OutboxMessage.payload))
         .where(col(OutboxMessage.digest_key) == digest_key, col(OutboxMessage.status) == OutboxStatus.PENDING)
         .order_by(col(OutboxMessage.id))
     )
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    return (await session.execute(query)).scalars().all()
+    rows = (await session.execute(query)).all()
+    return [DigestMember(cast(int, message_id), channel, payload) for message_id, channel, payload in rows]
 
 
 async def has_outbox_message(session: AsyncSession, *, dedup_key: str) -> bool:

@@ -1,13 +1,21 @@
 """What differs between SQLite and PostgreSQL, in one place: the dialect's INSERT (which knows
-ON CONFLICT on both) and how each reports a unique-constraint violation."""
+ON CONFLICT on both), how each reports a unique-constraint violation, and the bound parameters a
+statement may carry."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+
+T = TypeVar("T")
+
+# values bound in one `IN (…)`: far under SQLite's limit on a statement's parameters (32,766) and
+# asyncpg's (32,767), which a list of a busy minute's rows (a digest's) can reach
+IN_LIST_SIZE = 1_000
 
 
 def is_unique_violation(error: IntegrityError) -> bool:
@@ -26,3 +34,9 @@ def dialect_insert(dialect: str) -> Any:
 def insert_for(session: AsyncSession) -> Any:
     """The INSERT of the session's database, for ON CONFLICT DO NOTHING / DO UPDATE."""
     return dialect_insert(session.get_bind().dialect.name)
+
+
+def in_chunks(values: Sequence[T], size: int = IN_LIST_SIZE) -> Iterator[list[T]]:
+    """`values` in lists of at most `size`, one `IN (…)` each: a statement per chunk, not per value."""
+    for start in range(0, len(values), size):
+        yield list(values[start : start + size])

@@ -29,7 +29,7 @@ from storage.models import (
     column_values,
 )
 from storage.prepared import Prepared, returning_id
-from storage.sql import dialect_insert
+from storage.sql import dialect_insert, in_chunks
 
 # the videos list's filters by review (review states, not VideoStatus values)
 REJECTED = "rejected"
@@ -269,6 +269,27 @@ def _to_review(query: Select[Any]) -> Select[Any]:
         col(Video.review_state) == ReviewState.UNREVIEWED,
         col(Video.status).in_([VideoStatus.DELIVERED, VideoStatus.AUTHORIZED]),
     )
+
+
+async def videos_by_ids(session: AsyncSession, *, ids: Sequence[int]) -> dict[int, Video]:
+    """The videos of `ids` that exist, by id (a statement per chunk of ids, not a lookup each)."""
+    found: dict[int, Video] = {}
+    for chunk in in_chunks(ids):
+        for video in (await session.execute(select(Video).where(col(Video.id).in_(chunk)))).scalars():
+            assert video.id is not None
+            found[video.id] = video
+    return found
+
+
+async def existing_video_ids(session: AsyncSession, *, ids: Sequence[int]) -> set[int]:
+    """Those of `ids` whose video exists (a statement per chunk of ids, not a lookup each)."""
+    found: set[int] = set()
+    for chunk in in_chunks(ids):
+        query = select(col(Video.id)).where(col(Video.id).in_(chunk))
+        found.update(
+            video_id for video_id in (await session.execute(query)).scalars() if video_id is not None
+        )
+    return found
 
 
 async def placements_of(session: AsyncSession, *, video_ids: Sequence[int]) -> Sequence[VideoAdsAccount]:

@@ -191,9 +191,10 @@ class OutboxDispatcher:
                 if count >= self.pacer.budget(row.channel_id, horizon):
                     continue  # its turn comes in a later round; claiming it now would outlive the lease
                 taken[row.channel_id] = count + 1
-                row.next_attempt_at = lease
-                assert row.id is not None
                 claimed.append((row.id, row.channel_id))
+            await outbox_queries.lease_outbox_messages(
+                session, ids=[message_id for message_id, _ in claimed], until=lease
+            )
         return claimed
 
     async def _drain_channel(self, channel: str, ids: list[int]) -> None:
@@ -217,10 +218,9 @@ class OutboxDispatcher:
 
     async def _release(self, ids: list[int], delay: float) -> None:
         async with self._transaction() as session:
-            for message_id in ids:
-                message = await session.get(OutboxMessage, message_id)
-                if message is not None and message.status == OutboxStatus.PENDING:
-                    message.next_attempt_at = utcnow() + dt.timedelta(seconds=delay)
+            await outbox_queries.release_outbox_messages(
+                session, ids=ids, at=utcnow() + dt.timedelta(seconds=delay)
+            )
 
     async def _deliver(self, message_id: int, channel: str) -> None:
         async with self._transaction() as session:
@@ -230,16 +230,16 @@ class OutboxDispatcher:
             if await self._hold_for_digest(session, message):
                 return
             if message.digest_key is not None:
-                group = list(await outbox_queries.pending_in_digest(session, digest_key=message.digest_key))
+                group = await outbox_queries.pending_in_digest(session, digest_key=message.digest_key)
                 if not group or group[0].id != message.id:
                     return  # the digest's first row sends it for all; this one is marked sent then
                 outgoing = await render_digest(session, group, self.settings)
+                group_ids = [row.id for row in group]
             else:
-                group = [message]
                 outgoing = await render_outbox_message(session, message, self.settings)
+                group_ids = [message_id]
             in_doubt = message.in_flight_since
             dedup_key = message.digest_key or message.dedup_key
-            group_ids = [row.id for row in group if row.id is not None]
             workspace = await session.get(Workspace, message.workspace_id) if self.tokens else None
 
         if outgoing.skip:
@@ -383,27 +383,15 @@ class OutboxDispatcher:
 
     async def _mark_in_flight(self, ids: list[int]) -> None:
         async with self._transaction() as session:
-            for message_id in ids:
-                message = await session.get(OutboxMessage, message_id)
-                if message is not None:
-                    message.in_flight_since = message.in_flight_since or utcnow()
+            await outbox_queries.mark_in_flight(session, ids=ids, now=utcnow())
 
     async def _clear_in_flight(self, ids: list[int]) -> None:
         async with self._transaction() as session:
-            for message_id in ids:
-                message = await session.get(OutboxMessage, message_id)
-                if message is not None:
-                    message.in_flight_since = None
+            await outbox_queries.clear_in_flight(session, ids=ids)
 
     async def _record_sent(self, ids: list[int], outgoing: Outgoing, ts: str | None) -> None:
         async with self._transaction() as session:
-            for message_id in ids:
-                message = await session.get(OutboxMessage, message_id)
-                if message is None:
-                    continue
-                message.status = OutboxStatus.SENT
-                message.sent_at = utcnow()
-                message.slack_ts = ts
+            await outbox_queries.mark_outbox_sent(session, ids=ids, now=utcnow(), slack_ts=ts)
             if ts and outgoing.remember_card_of is not None and not outgoing.update_ts:
                 project = await session.get(LiteProject, outgoing.remember_card_of)
                 if project is not None:

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks.connections import render_reconnect_dm, render_tiktok_one_choices
-from bot.blocks.digests import render_delivery_digest
+from bot.blocks.digests import SHOWN, deliveries_per_project, render_delivery_digest
 from bot.blocks.linking import render_requests_message, render_requests_sent
 from bot.blocks.performance import render_weekly
 from bot.blocks.projects import (
@@ -33,8 +33,11 @@ from bot.services.notices import EVENT_OF_KIND, NoticeKind
 from bot.services.performance import weekly
 from bot.services.subscriptions import broadcast_events
 from bot.settings import Settings
+from storage import projects as project_queries
+from storage import videos as video_queries
 from storage.linking import request_videos
-from storage.models import LinkingRequest, LiteProject, OutboxMessage, Video
+from storage.models import LinkingRequest, LiteProject, OutboxMessage
+from storage.outbox import DigestMember
 
 
 @dataclass
@@ -184,17 +187,32 @@ async def in_card_thread(
     return Outgoing(channel=message.channel_id, thread_ts=project.card_ts, reply_broadcast=shown, **body)
 
 
-async def render_digest(session: AsyncSession, rows: Sequence[OutboxMessage], settings: Settings) -> Outgoing:
+async def render_digest(session: AsyncSession, rows: Sequence[DigestMember], settings: Settings) -> Outgoing:
     """One message for deliveries folded together because the channel had many in a short time."""
-    items: list[tuple[LiteProject, Video]] = []
-    for row in rows:
-        video = await session.get(Video, row.payload.get("video_id"))
-        project = await session.get(LiteProject, row.payload.get("project_id"))
-        if video is not None and project is not None:
-            items.append((project, video))
-    if not items:
+    pairs = [(row.payload.get("project_id"), row.payload.get("video_id")) for row in rows]
+    # A busy minute's digest has thousands of rows, and the message lists the first `SHOWN`:
+    # those are the videos read whole; the others are only counted, a query per chunk of them
+    existing = await video_queries.existing_video_ids(
+        session, ids=[video_id for _, video_id in pairs if isinstance(video_id, int)]
+    )
+    projects = await project_queries.projects_by_ids(
+        session, ids=list({project_id for project_id, _ in pairs if isinstance(project_id, int)})
+    )
+    kept = [
+        (project_id, video_id)
+        for project_id, video_id in pairs
+        if project_id in projects and video_id in existing
+    ]
+    if not kept:
         return Outgoing(channel=rows[0].channel_id, skip=True)
-    return Outgoing(channel=rows[0].channel_id, **render_delivery_digest(items))
+    shown = kept[:SHOWN]
+    videos = await video_queries.videos_by_ids(session, ids=[video_id for _, video_id in shown])
+    items = [(projects[project_id], videos[video_id]) for project_id, video_id in shown if video_id in videos]
+    per_project = deliveries_per_project(projects[project_id] for project_id, _ in kept)
+    return Outgoing(
+        channel=rows[0].channel_id,
+        **render_delivery_digest(items, count=len(kept), per_project=per_project),
+    )
 
 
 async def render_weekly_performance(
