@@ -27,6 +27,7 @@ from storage.models import (
     VideoAdsAccount,
     VideoStatus,
     column_values,
+    unit_row,
 )
 from storage.prepared import Prepared, returning_id
 from storage.sql import dialect_insert, in_chunks
@@ -41,6 +42,12 @@ CODE_PROBLEMS = "code_problems"  # a spark code TikTok refused, too short, or as
 async def get_video_by_key(session: AsyncSession, *, project_id: int, video_key: str) -> Video | None:
     query = select(Video).where(col(Video.project_id) == project_id, col(Video.video_key) == video_key)
     return (await session.execute(query)).scalar_one_or_none()
+
+
+def video_by_key(connection: Connection, *, project_id: int, video_key: str) -> Video | None:
+    """`get_video_by_key` in a write unit (see `storage.writer`: a `Video` no session tracks)."""
+    row = _PREPARED_VIDEO_BY_KEY.first(connection, {"project_id": project_id, "video_key": video_key})
+    return None if row is None else unit_row(Video, row._asdict())
 
 
 async def get_video(session: AsyncSession, *, workspace_id: int, video_id: int) -> Video | None:
@@ -200,6 +207,11 @@ _VIDEO_COLUMNS = [column.name for column in Video.__table__.columns if column.na
 
 _PREPARED_LOCK = Prepared(SPARK_CODE_LOCK)
 _PREPARED_CODE_USED = Prepared(SPARK_CODE_USED)
+_PREPARED_VIDEO_BY_KEY = Prepared(
+    select(Video.__table__).where(  # type: ignore[attr-defined]
+        col(Video.project_id) == bindparam("project_id"), col(Video.video_key) == bindparam("video_key")
+    )
+)
 
 
 def _insert_video(dialect: Dialect) -> Any:

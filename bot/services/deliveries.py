@@ -209,7 +209,8 @@ async def deliver(
     with other deliveries' on SQLite); the same video again takes a transaction of its own."""
     delivery = await writer.run(partial(store_new_video, now=utcnow(), **submitted))
     if delivery is not None:
-        listing.changed_now(writer.engine, workspace_id=delivery.project.workspace_id)
+        if delivery.created:
+            listing.changed_now(writer.engine, workspace_id=delivery.project.workspace_id)
         return delivery
     async with sessions.begin() as session:
         return await deliver_video(session, **submitted)
@@ -233,7 +234,8 @@ async def deliver_video(
         async with session.begin_nested():  # a refusal undoes what the unit wrote, as in the writer
             delivery = await connection.run_sync(store)
         if delivery is not None:
-            listing.changed(session, workspace_id=delivery.project.workspace_id)
+            if delivery.created:
+                listing.changed(session, workspace_id=delivery.project.workspace_id)
             return delivery
         project = await _project_by_token(session, submitted["invite_token"])
         fields = _clean_fields(
@@ -265,8 +267,9 @@ def store_new_video(
 ) -> Delivery | None:
     """The write unit of a delivery (see `storage.writer`): the checks of `deliver_video`, then a new
     video with its audit event, its spark-code check and either its lookup job or its alert, DMs and
-    card refresh. None, with nothing written, when the project already has this video: a repeat,
-    which `deliver_video` handles on a session. The caller marks the listings stale.
+    card refresh. A repeat writes nothing: the stored video (`created=False`) when it changes
+    nothing, else None, for `deliver_video` to handle on a session. The caller marks the listings
+    stale when a video was created.
     """
     if not is_plausible_token(invite_token):
         raise NotFound(NOT_FOUND_MESSAGE)
@@ -317,6 +320,13 @@ def store_new_video(
     # undoes a refusal
     video.id = video_queries.insert_new_video_with_event(connection, video=video, event=event)
     if video.id is None:
+        # A repeat. The same creator sending it again with nothing new (a refresh, a second tap)
+        # is answered here from the stored video. Anything it changes is `deliver_video`'s, on a
+        # session: on SQLite that transaction holds the pooled connection, and so every other
+        # delivery's commit, for as long as its round trips take on a busy event loop.
+        stored = video_queries.video_by_key(connection, project_id=project.id, video_key=video.video_key)
+        if stored is not None and _changes_nothing(stored, fields):
+            return Delivery(project=project, video=stored, created=False, code_problem=_code_problem(stored))
         return None
     if fields.spark_code is not None and video_queries.spark_code_used(
         connection, workspace_id=project.workspace_id, spark_code=fields.spark_code, video_key=video.video_key
@@ -331,6 +341,11 @@ def store_new_video(
         # the alert, the reviewers' DMs and the card refresh
         queue_delivery_notices_in_unit(connection, project=project, video=video, recipients=recipients)
     return Delivery(project=project, video=video, created=True, jobs_queued=jobs)
+
+
+def _changes_nothing(video: Video, fields: _Fields) -> bool:
+    """A repeat delivery of `video` by its own creator that brings no new spark code."""
+    return video.creator_handle == fields.handle and fields.spark_code in (None, video.spark_code)
 
 
 def _code_problem(video: Video) -> str | None:
@@ -384,7 +399,7 @@ async def _repeat_delivery(
             "This video was already delivered to this project by another creator. "
             "If it's yours, contact the brand using the details on this page."
         )
-    if fields.spark_code is None or fields.spark_code == video.spark_code:
+    if _changes_nothing(video, fields):
         return Delivery(project=project, video=video, created=False, code_problem=_code_problem(video))
     if video.spark_code is not None and not spark_checks.may_replace_code(video):
         return Delivery(project=project, video=video, created=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from functools import partial
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from bot.services import deliveries
 from bot.services.deliveries import ProjectPaused, VideoOfAnotherCreator
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.workspaces import Actor
+from storage.db import create_engine
 from storage.models import (
     AuditEvent,
     LiteProject,
@@ -22,7 +24,9 @@ from storage.models import (
     Video,
     VideoSource,
     VideoStatus,
+    utcnow,
 )
+from storage.writer import writer_for
 from tests.factories import count, new_project, rows
 from tests.harness.fake_slack import TEAM_ID
 from tests.harness.slack_requests import USER_ID
@@ -135,6 +139,35 @@ async def test_the_same_video_from_the_same_creator_is_already_received(
     assert await count(sessions, Video) == 1
     assert await count(sessions, AuditEvent) == 1
     assert [row.kind for row in await rows(sessions, OutboxMessage)].count("video_delivered") == 1
+
+
+async def test_the_invite_pages_write_unit_answers_a_repeat_that_changes_nothing_itself(
+    sessions: async_sessionmaker[AsyncSession], database_url: str
+) -> None:
+    project = await new_project(sessions)
+    first = await deliver(sessions, project, spark_code=None)
+    engine = create_engine(database_url)
+    writer = writer_for(engine)  # as the invite page runs it: group-committed on an SQLite file
+    values = {"invite_token": project.invite_token, "url": URL, "creator_email": "maker@example.com"}
+
+    def unit(**fields: Any) -> Any:
+        return writer.run(partial(deliveries.store_new_video, now=utcnow(), **{**values, **fields}))
+
+    try:
+        same = await unit(creator_handle="Glow.Maker", spark_code=None)
+        with_a_code = await unit(creator_handle="@glow.maker", spark_code=CODE)
+        someone_else = await unit(
+            url=f"https://www.tiktok.com/embed/v2/{VIDEO_ID}", creator_handle="someone.else", spark_code=None
+        )
+    finally:
+        await writer.close()
+        await engine.dispose()
+
+    # the stored video, from the unit; what a repeat changes goes to `deliver_video`'s session
+    assert same is not None and same.created is False and same.video.id == first.video.id
+    assert (same.video.creator_handle, same.video.status) == ("glow.maker", VideoStatus.DELIVERED)
+    assert with_a_code is None and someone_else is None
+    assert await count(sessions, Video) == 1 and await count(sessions, AuditEvent) == 1
 
 
 async def test_a_repeat_delivery_adds_a_spark_code_the_first_lacked(
