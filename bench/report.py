@@ -134,6 +134,9 @@ def table(results: dict[str, Any]) -> str:
         results.get("delivery_sqlite"),
         f"{_cell(ratio_of.get('delivery_sqlite_vs_bare_aiohttp'))}× bare aiohttp",
     )
+    repeats = (results.get("delivery_sqlite") or {}).get("repeats")
+    if repeats:
+        add("  the same, repeats", repeats, "the same videos sent again")
     pg = results.get("delivery_pg") or {}
     if "skipped" in pg or "error" in pg:
         add("delivery PostgreSQL", pg)

@@ -91,6 +91,8 @@ def test_quick_benchmark_runs_and_writes_results(tmp_path: Path) -> None:
     assert not failed
     for name in ("baseline_aiohttp", "baseline_bolt", "slash_list", "create", "delivery_sqlite"):
         assert results[name]["requests"] > 0 and results[name]["errors"] == 0, (name, results[name])
+    repeats = results["delivery_sqlite"]["repeats"]
+    assert repeats["requests"] > 0 and repeats["errors"] == repeats["non_2xx"] == 0, repeats
     assert "skipped" in results["delivery_pg"]
     assert results["notifications"]["posted"] == results["notifications"]["rows"]
     assert results["notifications"]["rate_limited_429"] == 0
