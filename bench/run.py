@@ -41,7 +41,7 @@ CHANNELS = 20
 PROJECTS = 200
 CREATES_PER_SECOND = 3_000  # more submissions than the server answers, so none is sent twice
 LISTS_PER_SECOND = 6_000  # likewise for `list` (bare Bolt acks 2,000-4,500 a second here)
-DELIVERIES_PER_SECOND = 6_000  # likewise for deliveries (2,000 a second on SQLite here)
+DELIVERIES_PER_SECOND = 6_000  # likewise for deliveries (2,000-2,600 a second on SQLite here)
 REPEATED_VIDEOS = 400  # videos the repeat figure sends again and again
 
 
@@ -317,9 +317,8 @@ class Bench:
                 self.stop(one)
             pair = [self.server(url, fake, open_limits=True), self.server(url, fake, open_limits=True)]
             try:
-                double = self.delivery(
-                    url, seeded, pair, first=1_000_000
-                )  # other videos than the first run's
+                # other videos than the first figure's
+                double = self.delivery(url, seeded, pair, first=1_000_000)
             finally:
                 self.stop(*pair)
             return {
