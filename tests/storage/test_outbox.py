@@ -19,7 +19,8 @@ from bot.services.notices import queue_card_refresh
 from storage import outbox as outbox_queries
 from storage.db import create_sessionmaker
 from storage.migrate import upgrade
-from storage.models import OutboxMessage, utcnow
+from storage.models import OutboxMessage, OutboxStatus, utcnow
+from storage.sql import IN_LIST_SIZE
 from storage.writer import Writer
 from tests.factories import make_outbox_messages, make_project, make_workspace
 
@@ -99,6 +100,44 @@ async def test_a_write_unit_finds_a_queued_card_refresh_but_not_one_being_sent(
     async with sessions() as session:
         [still] = (await session.execute(select(OutboxMessage))).scalars().all()
     assert still.next_attempt_at == queued.next_attempt_at  # found, never moved
+
+
+async def test_a_digests_rows_are_marked_in_flight_then_sent_past_one_in_list(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as session:
+        workspace = await make_workspace(session)
+        await make_outbox_messages(
+            session, workspace=workspace, count=IN_LIST_SIZE + 2, key="digest", channel_id="C0PROJECTS"
+        )
+        await make_outbox_messages(
+            session, workspace=workspace, count=1, key="other", channel_id="C0PROJECTS"
+        )
+        query = select(col(OutboxMessage.id)).where(col(OutboxMessage.dedup_key).startswith("digest:"))
+        ids = [
+            message_id for message_id in (await session.execute(query)).scalars() if message_id is not None
+        ]
+    earlier, now = utcnow() - dt.timedelta(minutes=5), utcnow()
+
+    async with sessions.begin() as session:
+        await outbox_queries.mark_in_flight(session, ids=ids[:1], now=earlier)
+    async with sessions.begin() as session:
+        await outbox_queries.mark_in_flight(session, ids=ids, now=now)
+        await outbox_queries.mark_outbox_sent(session, ids=ids, now=now, slack_ts="1700000000.000100")
+
+    async with sessions() as session:
+        messages = (
+            (await session.execute(select(OutboxMessage).order_by(col(OutboxMessage.id)))).scalars().all()
+        )
+    digest = [message for message in messages if message.dedup_key.startswith("digest:")]
+    assert len(digest) == IN_LIST_SIZE + 2
+    assert {(message.status, message.slack_ts) for message in digest} == {
+        (OutboxStatus.SENT, "1700000000.000100")
+    }
+    # a row already in flight keeps the time its send began
+    assert digest[0].in_flight_since == earlier and {m.in_flight_since for m in digest[1:]} == {now}
+    [other] = [message for message in messages if message.dedup_key == "other:0"]
+    assert (other.status, other.in_flight_since) == (OutboxStatus.PENDING, None)
 
 
 def test_sqlite_upgrade_gives_card_refreshes_still_queued_their_key(tmp_path: Any) -> None:

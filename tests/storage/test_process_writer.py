@@ -4,6 +4,7 @@ unit that can't cross runs in the writer's thread; a lost process is replaced.""
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 from collections.abc import AsyncIterator
 from functools import partial
@@ -40,6 +41,10 @@ def mark_then_refuse(connection: Connection, *, key: str) -> None:
 def project_of(connection: Connection, *, token: str) -> LiteProject | None:
     found = project_queries.project_and_recipients_by_token(connection, invite_token=token)
     return None if found is None else found[0]
+
+
+def frozen_objects(connection: Connection) -> int:
+    return gc.get_freeze_count()
 
 
 def end_the_process(connection: Connection) -> None:
@@ -98,6 +103,15 @@ async def test_a_row_comes_back_with_its_columns_and_no_session(
     assert isinstance(found, LiteProject)
     assert {name: getattr(found, name) for name in LiteProject.model_fields} == expected
     assert inspect(found).transient  # as a unit builds it: no session tracks it
+
+
+async def test_the_writers_process_keeps_its_long_lived_heap_out_of_the_collectors_way(
+    writer: ProcessWriter,
+) -> None:
+    await writer.run(partial(mark, key="first"))  # its first batch, after which it freezes again
+
+    # what it inherited and made at start-up is never rescanned by a full collection mid-batch
+    assert await writer.run(frozen_objects) > 10_000
 
 
 async def test_a_unit_that_cant_cross_runs_in_the_writers_thread(
