@@ -36,7 +36,6 @@ from storage.models import (
 )
 from storage.preferences import Recipients, recipients_of
 from storage.prepared import Prepared
-from storage.sql import in_chunks
 
 
 async def get_project(session: AsyncSession, *, workspace_id: int, project_id: int) -> LiteProject | None:
@@ -325,17 +324,6 @@ async def list_projects(
         .limit(limit)
     )
     return (await session.execute(query)).scalars().all()
-
-
-async def projects_by_ids(session: AsyncSession, *, ids: Sequence[int]) -> dict[int, LiteProject]:
-    """The projects of `ids` that exist, by id (a statement per chunk of ids, not a lookup each)."""
-    found: dict[int, LiteProject] = {}
-    for chunk in in_chunks(ids):
-        query = select(LiteProject).where(col(LiteProject.id).in_(chunk))
-        for project in (await session.execute(query)).scalars():
-            assert project.id is not None
-            found[project.id] = project
-    return found
 
 
 async def project_ids_with_state(session: AsyncSession, *, workspace_id: int, active: bool) -> list[int]:

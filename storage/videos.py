@@ -283,16 +283,6 @@ def _to_review(query: Select[Any]) -> Select[Any]:
     )
 
 
-async def videos_by_ids(session: AsyncSession, *, ids: Sequence[int]) -> dict[int, Video]:
-    """The videos of `ids` that exist, by id (a statement per chunk of ids, not a lookup each)."""
-    found: dict[int, Video] = {}
-    for chunk in in_chunks(ids):
-        for video in (await session.execute(select(Video).where(col(Video.id).in_(chunk)))).scalars():
-            assert video.id is not None
-            found[video.id] = video
-    return found
-
-
 async def existing_video_ids(session: AsyncSession, *, ids: Sequence[int]) -> set[int]:
     """Those of `ids` whose video exists (a statement per chunk of ids, not a lookup each)."""
     found: set[int] = set()

@@ -33,11 +33,11 @@ from bot.services.notices import EVENT_OF_KIND, NoticeKind
 from bot.services.performance import weekly
 from bot.services.subscriptions import broadcast_events
 from bot.settings import Settings
-from storage import projects as project_queries
 from storage import videos as video_queries
 from storage.linking import request_videos
-from storage.models import LinkingRequest, LiteProject, OutboxMessage
+from storage.models import LinkingRequest, LiteProject, OutboxMessage, Video
 from storage.outbox import DigestMember
+from storage.sql import rows_by_ids
 
 
 @dataclass
@@ -195,8 +195,8 @@ async def render_digest(session: AsyncSession, rows: Sequence[DigestMember], set
     existing = await video_queries.existing_video_ids(
         session, ids=[video_id for _, video_id in pairs if isinstance(video_id, int)]
     )
-    projects = await project_queries.projects_by_ids(
-        session, ids=list({project_id for project_id, _ in pairs if isinstance(project_id, int)})
+    projects = await rows_by_ids(
+        session, LiteProject, ids=list({project_id for project_id, _ in pairs if isinstance(project_id, int)})
     )
     kept = [
         (project_id, video_id)
@@ -206,7 +206,7 @@ async def render_digest(session: AsyncSession, rows: Sequence[DigestMember], set
     if not kept:
         return Outgoing(channel=rows[0].channel_id, skip=True)
     shown = kept[:SHOWN]
-    videos = await video_queries.videos_by_ids(session, ids=[video_id for _, video_id in shown])
+    videos = await rows_by_ids(session, Video, ids=[video_id for _, video_id in shown])
     items = [(projects[project_id], videos[video_id]) for project_id, video_id in shown if video_id in videos]
     per_project = deliveries_per_project(projects[project_id] for project_id, _ in kept)
     return Outgoing(
