@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sqlalchemy.engine import Connection
@@ -168,31 +169,34 @@ async def queue_card_refresh(session: AsyncSession, *, project: LiteProject, rea
     )
 
 
-def queue_delivery_notices_in_unit(
-    connection: Connection, *, project: LiteProject, video: Video, recipients: Recipients | None = None
-) -> bool:
-    """A new video's alert (to the project's channel and its subscribers), a DM to each of the people
-    who review deliveries (the owner and the project's managers) who wants them, and the card refresh,
-    each once by its key, in a write unit (see `storage.writer`): the same rows as `queue_notice`,
-    `queue_action_dm` and `queue_card_refresh` write, from the recipients (read here unless given)
-    and one INSERT a row, the card refresh's lookup riding along with the first on PostgreSQL.
+@dataclass(frozen=True)
+class DeliveryNotices:
+    """The outbox rows of a new video's notices: its alerts, the reviewers' DMs and the card refresh
+    (queued unless a queued refresh is found: see `storage.outbox.insert_outbox_messages`)."""
 
-    `recipients`: the project's, when the caller read them with the project (else they are read here).
-    True when the alert is new (False: it was queued before). The caller marks the listings stale.
-    """
+    alerts: list[dict[str, Any]]
+    dms: list[dict[str, Any]]
+    card: dict[str, Any]
+
+    def alert_queued(self, queued: Iterable[str]) -> bool:
+        """Whether an alert is among the `queued` dedup keys (False: it was queued before)."""
+        keys = set(queued)
+        return any(alert["dedup_key"] in keys for alert in self.alerts)
+
+
+def delivery_notices(project: LiteProject, video: Video, recipients: Recipients) -> DeliveryNotices:
+    """A new video's alert (to the project's channel and its subscribers), a DM to each of the people
+    who review deliveries (the owner and the project's managers) who wants them, and the card
+    refresh: the same rows as `queue_notice`, `queue_action_dm` and `queue_card_refresh` write."""
     assert project.id is not None and video.id is not None
     kind = NoticeKind.VIDEO_DELIVERED
     key = f"video-delivered:{video.id}"
     data = {"project_id": project.id, "video_id": video.id}
-    found = (
-        recipients
-        if recipients is not None
-        else preference_queries.delivery_recipients(
-            connection, workspace_id=project.workspace_id, project_id=project.id, owner=project.created_by
-        )
-    )
     channels = subscribed_channels(
-        found.subscriptions, project=project, event=EVENT_OF_KIND[kind], creator_handle=video.creator_handle
+        recipients.subscriptions,
+        project=project,
+        event=EVENT_OF_KIND[kind],
+        creator_handle=video.creator_handle,
     )
     alerts = [_row(project, kind, key, project.channel_id, {**data, "primary": True})]
     alerts += [
@@ -206,11 +210,34 @@ def queue_delivery_notices_in_unit(
             user_id,
             {"project_id": project.id, "primary": False, "dm": True, **data},
         )
-        for user_id in found.dm_users
+        for user_id in recipients.dm_users
     ]
-    card = _card_refresh_row(project, reason=f"video-{video.id}")
-    queued = outbox_queries.insert_outbox_messages(connection, [*alerts, *dms], refresh=card)
-    return any(alert["dedup_key"] in queued for alert in alerts)
+    return DeliveryNotices(alerts, dms, _card_refresh_row(project, reason=f"video-{video.id}"))
+
+
+def queue_delivery_notices_in_unit(
+    connection: Connection, *, project: LiteProject, video: Video, recipients: Recipients | None = None
+) -> bool:
+    """The `delivery_notices` of a new video, each once by its key, in a write unit (see
+    `storage.writer`), one INSERT a row, the card refresh's lookup riding along with the first on
+    PostgreSQL.
+
+    `recipients`: the project's, when the caller read them with the project (else they are read here).
+    True when the alert is new (False: it was queued before). The caller marks the listings stale.
+    """
+    assert project.id is not None
+    found = (
+        recipients
+        if recipients is not None
+        else preference_queries.delivery_recipients(
+            connection, workspace_id=project.workspace_id, project_id=project.id, owner=project.created_by
+        )
+    )
+    notices = delivery_notices(project, video, found)
+    queued = outbox_queries.insert_outbox_messages(
+        connection, [*notices.alerts, *notices.dms], refresh=notices.card
+    )
+    return notices.alert_queued(queued)
 
 
 def queue_created_notices_in_unit(connection: Connection, *, project: LiteProject, reason: str) -> None:
