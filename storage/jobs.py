@@ -71,10 +71,8 @@ def _insert_job(dialect: str) -> Any:
 
 
 # compiled once for write units, with every column `NewJob.row` gives
-_INSERT_JOB = Prepared(
-    lambda dialect: _insert_job(dialect.name),
-    keys=list(NewJob("", "", {}).row()),
-)
+JOB_KEYS = list(NewJob("", "", {}).row())
+_INSERT_JOB = Prepared(lambda dialect: _insert_job(dialect.name), keys=JOB_KEYS)
 
 
 def _due(now: dt.datetime) -> Any:

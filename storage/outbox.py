@@ -123,8 +123,8 @@ _TOUCH_PENDING = (
     .values(next_attempt_at=col(OutboxMessage.next_attempt_at))
 )
 _PREPARED_PENDING_EXISTS = Prepared(select(exists().where(*_PENDING_REFRESH)))
-_PENDING_LOCKED = select(col(OutboxMessage.id)).where(*_PENDING_REFRESH).with_for_update()
-_PREPARED_LOCK_PENDING = Prepared(_PENDING_LOCKED)
+PENDING_REFRESH_LOCKED = select(col(OutboxMessage.id)).where(*_PENDING_REFRESH).with_for_update()
+_PREPARED_LOCK_PENDING = Prepared(PENDING_REFRESH_LOCKED)
 
 
 @functools.cache
@@ -137,8 +137,8 @@ def _insert_outbox(dialect: str) -> Any:
 
 # compiled once for write units, with the columns every `outbox_row` has; whether a row was
 # queued is its row count (RETURNING would cost SQLite a second step of each statement)
-_OUTBOX_KEYS = list(outbox_row(workspace_id=0, dedup_key="", kind="", channel_id="", payload={}))
-_INSERT_OUTBOX_ROW = Prepared(lambda dialect: _insert_outbox(dialect.name), keys=_OUTBOX_KEYS)
+OUTBOX_KEYS = list(outbox_row(workspace_id=0, dedup_key="", kind="", channel_id="", payload={}))
+_INSERT_OUTBOX_ROW = Prepared(lambda dialect: _insert_outbox(dialect.name), keys=OUTBOX_KEYS)
 
 
 def _insert_outbox_row_touching() -> Any:
@@ -147,12 +147,12 @@ def _insert_outbox_row_touching() -> Any:
     table = OutboxMessage.__table__  # type: ignore[attr-defined]
     inserted = (
         dialect_insert("postgresql")(table)
-        .values({key: bindparam(key, type_=table.c[key].type) for key in _OUTBOX_KEYS})
+        .values({key: bindparam(key, type_=table.c[key].type) for key in OUTBOX_KEYS})
         .on_conflict_do_nothing(index_elements=["dedup_key"])
         .returning(table.c.id)
         .cte("inserted")
     )
-    touched = _PENDING_LOCKED.cte("touched")
+    touched = PENDING_REFRESH_LOCKED.cte("touched")
     return select(
         select(func.count()).select_from(inserted).scalar_subquery().label("inserted"),
         select(func.count()).select_from(touched).scalar_subquery().label("touched"),

@@ -64,20 +64,24 @@ class Prepared:
         self._plans: dict[tuple[str, str], _Plan] = {}
         self._lock = threading.Lock()
 
-    def rows(self, connection: Connection, params: Mapping[str, Any] | None = None) -> list[Any]:
-        """Every row, as named tuples of the statement's columns."""
+    def rows(
+        self, connection: Connection, params: Mapping[str, Any] | None = None, *, autocommit: bool = False
+    ) -> list[Any]:
+        """Every row, as named tuples of the statement's columns. `autocommit`: see `_on_asyncpg`."""
         plan = self._plan(connection.dialect)
         if plan.asyncpg:
-            raws = _on_asyncpg(plan, connection, params, _AsyncpgConnection.fetch)
+            raws = _on_asyncpg(plan, connection, params, _AsyncpgConnection.fetch, autocommit=autocommit)
         else:
             raws = _on_cursor(plan, connection, params).fetchall()
         return [self._row(plan, raw) for raw in raws]
 
-    def first(self, connection: Connection, params: Mapping[str, Any] | None = None) -> Any:
-        """The first row (a named tuple), or None."""
+    def first(
+        self, connection: Connection, params: Mapping[str, Any] | None = None, *, autocommit: bool = False
+    ) -> Any:
+        """The first row (a named tuple), or None. `autocommit`: see `_on_asyncpg`."""
         plan = self._plan(connection.dialect)
         if plan.asyncpg:
-            raw = _on_asyncpg(plan, connection, params, _AsyncpgConnection.fetchrow)
+            raw = _on_asyncpg(plan, connection, params, _AsyncpgConnection.fetchrow, autocommit=autocommit)
         else:
             raw = _on_cursor(plan, connection, params).fetchone()
         return None if raw is None else self._row(plan, raw)
@@ -191,10 +195,21 @@ def _on_cursor(plan: _Plan, connection: Connection, params: Mapping[str, Any] | 
 
 
 def _on_asyncpg(
-    plan: _Plan, connection: Connection, params: Mapping[str, Any] | None, call: Callable[..., Any]
+    plan: _Plan,
+    connection: Connection,
+    params: Mapping[str, Any] | None,
+    call: Callable[..., Any],
+    *,
+    autocommit: bool = False,
 ) -> Any:
     """Run it with `call` (fetch, fetchrow or execute) on the asyncpg connection under the
     connection's DBAPI adapter; what `call` returns.
+
+    `autocommit`: the caller's word that the statement stands alone (atomic by itself, and no
+    transaction is wanted around it: e.g. the writer's unit of a delivery, see
+    `bot.services.deliveries`): unless the adapter began one already, it runs in the database's own
+    transaction of one statement, with no BEGIN and COMMIT (two round trips less). SQLAlchemy's
+    transaction can't tell: a session's is begun lazily, by the first statement through a cursor.
 
     SQLAlchemy's adapted cursor costs each statement a lock, its own statement cache's checks and
     a description built of the result's columns; here a statement is asyncpg's call alone, its
@@ -207,7 +222,7 @@ def _on_asyncpg(
     dbapi = connection.dialect.loaded_dbapi
     try:
         try:
-            if adapted._transaction is None:  # type: ignore[union-attr]
+            if adapted._transaction is None and not autocommit:  # type: ignore[union-attr]
                 await_(adapted._start_transaction())  # type: ignore[union-attr]
             return await_(call(adapted._connection, plan.sql, *values))  # type: ignore[union-attr]
         except dbapi.Error:

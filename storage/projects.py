@@ -69,9 +69,26 @@ def project_and_recipients_by_token(
     tracks), with the project's `delivery_recipients`, in one query (on PostgreSQL one round trip
     of a delivery's, instead of two)."""
     row = _PROJECT_AND_RECIPIENTS.first(connection, {"invite_token": invite_token})
+    return None if row is None else _project_and_recipients_of(row._asdict())
+
+
+def project_recipients_and_video_id(
+    connection: Connection, *, invite_token: str, autocommit: bool = False
+) -> tuple[LiteProject, Recipients, int] | None:
+    """PostgreSQL: `project_and_recipients_by_token` with the id a new video will take (from its
+    sequence, so the rows about it can be written with it in one statement); `autocommit`: see
+    `storage.prepared`. A delivery that stores nothing leaves a gap in the ids."""
+    params = {"invite_token": invite_token}
+    row = _PROJECT_RECIPIENTS_AND_VIDEO_ID.first(connection, params, autocommit=autocommit)
     if row is None:
         return None
     fields = row._asdict()
+    video_id = int(fields.pop("new_video_id"))
+    project, recipients = _project_and_recipients_of(fields)
+    return project, recipients, video_id
+
+
+def _project_and_recipients_of(fields: dict[str, Any]) -> tuple[LiteProject, Recipients]:
     subscriptions, users = fields.pop("recipient_subscriptions"), fields.pop("recipient_dms")
     project = unit_row(LiteProject, fields)
     return project, recipients_of(
@@ -121,6 +138,11 @@ def _project_and_recipients(dialect: Dialect) -> Any:
 
 # compiled once: write units run them many times a second
 _PROJECT_AND_RECIPIENTS = Prepared(_project_and_recipients)
+_PROJECT_RECIPIENTS_AND_VIDEO_ID = Prepared(
+    lambda dialect: _project_and_recipients(dialect).add_columns(
+        func.nextval(Video.__tablename__ + "_id_seq").label("new_video_id")
+    )
+)
 
 
 def insert_project(connection: Connection, *, project: LiteProject) -> int:

@@ -9,18 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Select, bindparam, delete, func, or_, select, text
+from sqlalchemy import ARRAY, JSON, Select, Text, bindparam, cast, delete, exists, func, or_, select, text
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from storage import audit as audit_queries
+from storage import jobs as job_queries
+from storage import outbox as outbox_queries
 from storage.models import (
     AuditEvent,
+    Job,
     LiteProject,
+    OutboxMessage,
     ReviewState,
     SparkCheck,
     Video,
@@ -28,6 +33,7 @@ from storage.models import (
     VideoStatus,
     column_values,
     unit_row,
+    utcnow,
 )
 from storage.prepared import Prepared, returning_id
 from storage.sql import dialect_insert, in_chunks
@@ -44,9 +50,13 @@ async def get_video_by_key(session: AsyncSession, *, project_id: int, video_key:
     return (await session.execute(query)).scalar_one_or_none()
 
 
-def video_by_key(connection: Connection, *, project_id: int, video_key: str) -> Video | None:
-    """`get_video_by_key` in a write unit (see `storage.writer`: a `Video` no session tracks)."""
-    row = _PREPARED_VIDEO_BY_KEY.first(connection, {"project_id": project_id, "video_key": video_key})
+def video_by_key(
+    connection: Connection, *, project_id: int, video_key: str, autocommit: bool = False
+) -> Video | None:
+    """`get_video_by_key` in a write unit (see `storage.writer`: a `Video` no session tracks);
+    `autocommit`: see `storage.prepared`."""
+    params = {"project_id": project_id, "video_key": video_key}
+    row = _PREPARED_VIDEO_BY_KEY.first(connection, params, autocommit=autocommit)
     return None if row is None else unit_row(Video, row._asdict())
 
 
@@ -251,6 +261,177 @@ def _insert_video_with_event() -> Any:
 
 
 _INSERT_VIDEO_WITH_EVENT = Prepared(_insert_video_with_event())
+
+
+# the columns of the outbox's and the jobs' rows that differ from row to row of one delivery, sent
+# as arrays (one text array each) and unnested: one statement, whatever the number of rows
+_MESSAGE_ARRAYS = ("dedup_key", "channel_id", "kind", "event", "refresh_key", "payload")
+_JOB_ARRAYS = ("kind", "key", "payload")
+
+
+def _unnested(prefix: str, names: Sequence[str]) -> Any:
+    arrays = [bindparam(f"{prefix}_{name}", type_=ARRAY(Text)) for name in names]
+    return func.unnest(*arrays).table_valued(*names).render_derived(name=prefix)
+
+
+def _from_arrays(table: Any, rows: Any, prefix: str, columns: Sequence[str]) -> list[Any]:
+    """The select list of the `columns` of an INSERT … SELECT into `table`: those of the unnested
+    arrays `rows` (cast to the column's type), the others one value for all rows."""
+    chosen: list[Any] = []
+    for name in columns:
+        if name in rows.c:
+            # text into a text column as it is: its length checked by the column, not cut by a cast
+            json_column = isinstance(table.c[name].type, JSON)
+            chosen.append(cast(rows.c[name], JSON) if json_column else rows.c[name])
+        elif name == "workspace_id":  # the video's own
+            chosen.append(bindparam("workspace_id", type_=table.c[name].type))
+        else:
+            chosen.append(bindparam(f"{prefix}_{name}", type_=table.c[name].type))
+    return chosen
+
+
+def _insert_delivery() -> Any:
+    """PostgreSQL: `WITH new_video AS (INSERT … ON CONFLICT DO NOTHING RETURNING id), event AS
+    (INSERT …), touched AS (SELECT … FOR UPDATE), messages AS (INSERT … SELECT … FROM new_video,
+    unnest(…)), new_jobs AS (…) SELECT` what was written: see `insert_delivery`."""
+    videos, events = Video.__table__, AuditEvent.__table__  # type: ignore[attr-defined]
+    outbox, jobs = OutboxMessage.__table__, Job.__table__  # type: ignore[attr-defined]
+    new_video = (
+        dialect_insert("postgresql")(videos)
+        .values({name: bindparam(name, type_=videos.c[name].type) for name in ["id", *_VIDEO_COLUMNS]})
+        .on_conflict_do_nothing(index_elements=["project_id", "video_key"])
+        .returning(videos.c.id)
+        .cte("new_video")
+    )
+    names = audit_queries.AUDIT_COLUMNS
+    event = (
+        events.insert()
+        .from_select(
+            names,
+            select(
+                *[
+                    new_video.c.id
+                    if name == "target_id"
+                    else bindparam(f"event_{name}", type_=events.c[name].type)
+                    for name in names
+                ]
+            ),
+            include_defaults=False,
+        )
+        .cte("event")
+    )
+    touched = outbox_queries.PENDING_REFRESH_LOCKED.cte("touched")
+    message_columns = list(outbox_queries.OUTBOX_KEYS)
+    message_rows = _unnested("message", _MESSAGE_ARRAYS)
+    messages = (
+        dialect_insert("postgresql")(outbox)
+        .from_select(
+            message_columns,
+            select(*_from_arrays(outbox, message_rows, "message", message_columns))
+            .select_from(new_video)
+            # the card refresh's row only when no queued refresh was found (and locked)
+            .where(or_(message_rows.c.refresh_key.is_(None), ~exists(select(touched.c.id)))),
+            include_defaults=False,
+        )
+        .on_conflict_do_nothing(index_elements=["dedup_key"])
+        .returning(outbox.c.dedup_key)
+        .cte("messages")
+    )
+    job_columns = list(job_queries.JOB_KEYS)
+    new_jobs = (
+        dialect_insert("postgresql")(jobs)
+        .from_select(
+            job_columns,
+            select(*_from_arrays(jobs, _unnested("job", _JOB_ARRAYS), "job", job_columns)).select_from(
+                new_video
+            ),
+            include_defaults=False,
+        )
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(jobs.c.id)
+        .cte("new_jobs")
+    )
+    return select(
+        select(new_video.c.id).scalar_subquery().label("video_id"),
+        select(func.array_agg(messages.c.dedup_key)).scalar_subquery().label("queued"),
+        select(func.count()).select_from(new_jobs).scalar_subquery().label("jobs"),
+    ).add_cte(event)
+
+
+_INSERT_DELIVERY = Prepared(_insert_delivery())
+
+
+class DeliveryRows(NamedTuple):
+    """What `insert_delivery` wrote besides the video: the outbox rows' keys and the jobs queued."""
+
+    queued: set[str]
+    jobs: int
+
+
+def insert_delivery(
+    connection: Connection,
+    *,
+    video: Video,
+    event: AuditEvent,
+    messages: Sequence[dict[str, Any]] = (),
+    refresh: dict[str, Any] | None = None,
+    jobs: Sequence[dict[str, Any]] = (),
+    autocommit: bool = False,
+) -> DeliveryRows | None:
+    """PostgreSQL, in a write unit: a new `video` (its id given: see
+    `storage.projects.project_recipients_and_video_id`), its audit `event`, the `outbox_row`s of
+    `messages` but those whose dedup key is taken, the card `refresh` unless a queued one is found
+    (and locked, as `touch_pending_in_unit` does), and the `NewJob.row`s of `jobs` but those whose
+    key is taken: one statement, a row fewer round trips than a statement a row, and with
+    `autocommit` (see `storage.prepared`) a transaction of its own, without BEGIN and COMMIT. None when the project already has
+    this video: then nothing is written."""
+    assert video.id is not None
+    params = column_values(video, ["id", *_VIDEO_COLUMNS])
+    params.update({f"event_{name}": value for name, value in column_values(event, _EVENT_COLUMNS).items()})
+    rows = [*messages, *([refresh] if refresh is not None else [])]
+    params.update(_arrays("message", rows, _MESSAGE_ARRAYS, outbox_queries.OUTBOX_KEYS, video.workspace_id))
+    params.update(_arrays("job", jobs, _JOB_ARRAYS, job_queries.JOB_KEYS, video.workspace_id))
+    # a key no row has when there is no card to refresh
+    params.update(touched_key=refresh["refresh_key"] if refresh is not None else "", now=utcnow())
+    written = _INSERT_DELIVERY.first(connection, params, autocommit=autocommit)
+    if written.video_id is None:
+        return None
+    return DeliveryRows(set(written.queued or ()), int(written.jobs))
+
+
+def _arrays(
+    prefix: str, rows: Sequence[dict[str, Any]], names: Sequence[str], keys: Sequence[str], workspace_id: int
+) -> dict[str, Any]:
+    """The parameters of `_from_arrays`: a text array of each column in `names` (JSON as its text),
+    one value of each other column, which every row must share (but the times of their making)."""
+    params: dict[str, Any] = {f"{prefix}_{name}": [_as_text(row[name]) for row in rows] for name in names}
+    # with no rows, any values of the right types: nothing is inserted
+    shared = rows[0] if rows else _SHAPES[prefix]()
+    for key in keys:
+        if key in names or key == "workspace_id":
+            continue
+        values = {row[key] for row in rows} or {shared[key]}
+        if len(values) > 1 and not all(isinstance(value, dt.datetime) for value in values):
+            raise ValueError(f"the rows differ in {key!r}: it isn't sent as an array")
+        # a time each row took when it was made, microseconds apart: the first of them for all
+        params[f"{prefix}_{key}"] = min(values)
+    if any(row["workspace_id"] != workspace_id for row in rows):
+        raise ValueError("every row of a delivery is of the video's workspace")
+    return params
+
+
+_SHAPES = {
+    "message": lambda: outbox_queries.outbox_row(
+        workspace_id=0, dedup_key="", kind="", channel_id="", payload={}
+    ),
+    "job": lambda: job_queries.NewJob("", "", {}).row(),
+}
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value)  # a payload, as the JSON type serializes it
 
 
 def insert_new_video(connection: Connection, *, video: Video) -> int | None:

@@ -21,6 +21,7 @@ from bot.services import listing, spark_checks, video_lookups
 from bot.services.errors import Conflict, InvalidInput, NotFound
 from bot.services.notices import (
     NoticeKind,
+    delivery_notices,
     queue_card_refresh,
     queue_delivery_notices_in_unit,
     queue_notice,
@@ -206,8 +207,9 @@ async def deliver(
     writer: Writer, sessions: async_sessionmaker[AsyncSession], **submitted: Unpack[Submitted]
 ) -> Delivery:
     """`deliver_video` for the invite page: a new video is one write unit of the writer (committed
-    with other deliveries' on SQLite); the same video again takes a transaction of its own."""
-    delivery = await writer.run(partial(store_new_video, now=utcnow(), **submitted))
+    with other deliveries' on SQLite, statements that each commit alone on PostgreSQL when it has no
+    spark code); the same video again takes a transaction of its own."""
+    delivery = await writer.run(partial(store_new_video, now=utcnow(), autocommit=True, **submitted))
     if delivery is not None:
         if delivery.created:
             listing.changed_now(writer.engine, workspace_id=delivery.project.workspace_id)
@@ -264,21 +266,106 @@ def store_new_video(
     now: dt.datetime,
     lookups: bool = False,
     server_token: bool = False,
+    autocommit: bool = False,
 ) -> Delivery | None:
     """The write unit of a delivery (see `storage.writer`): the checks of `deliver_video`, then a new
     video with its audit event, its spark-code check and either its lookup job or its alert, DMs and
     card refresh. A repeat writes nothing: the stored video (`created=False`) when it changes
     nothing, else None, for `deliver_video` to handle on a session. The caller marks the listings
-    stale when a video was created.
+    stale when a video was created. `autocommit`: the writer runs it, not a session (see
+    `_store_at_once`).
     """
     if not is_plausible_token(invite_token):
         raise NotFound(NOT_FOUND_MESSAGE)
+    if connection.dialect.name == "postgresql" and not (spark_code or "").strip():
+        return _store_at_once(
+            connection,
+            invite_token=invite_token,
+            url=url,
+            creator_handle=creator_handle,
+            creator_email=creator_email,
+            now=now,
+            lookups=lookups,
+            autocommit=autocommit,
+        )
     found = project_queries.project_and_recipients_by_token(connection, invite_token=invite_token)
     if found is None:
         raise NotFound(NOT_FOUND_MESSAGE)
     project, recipients = found
     require_accepting(project)
     fields = _clean_fields(url, creator_handle, creator_email, spark_code)
+    video, event = _new_video(project, fields, now)
+    # stored first, with its event (a repeat stores neither), then checked: the unit's savepoint
+    # undoes a refusal
+    video.id = video_queries.insert_new_video_with_event(connection, video=video, event=event)
+    if video.id is None:
+        return _answer_repeat(connection, project, video.video_key, fields)
+    if fields.spark_code is not None and video_queries.spark_code_used(
+        connection, workspace_id=project.workspace_id, spark_code=fields.spark_code, video_key=video.video_key
+    ):
+        raise InvalidInput({"spark_code": SPARK_CODE_TAKEN})
+    # checked with TikTok API for Business when the workspace is connected (a job, never here)
+    jobs = spark_checks.queue_check_in_unit(connection, video=video, server_token=server_token)
+    if lookups:
+        # the alert waits for TikTok's answer (owner, title, short link resolved): see video_lookups
+        jobs = video_lookups.queue_lookup_in_unit(connection, video=video, alert=True) or jobs
+    else:
+        # the alert, the reviewers' DMs and the card refresh
+        queue_delivery_notices_in_unit(connection, project=project, video=video, recipients=recipients)
+    return Delivery(project=project, video=video, created=True, jobs_queued=jobs)
+
+
+def _store_at_once(
+    connection: Connection,
+    *,
+    invite_token: str,
+    url: str | None,
+    creator_handle: str | None,
+    creator_email: str | None,
+    now: dt.datetime,
+    lookups: bool,
+    autocommit: bool,
+) -> Delivery | None:
+    """`store_new_video` on PostgreSQL of a video without a spark code: nothing is checked once it
+    is stored, so the video, its event and its lookup job or its alert, DMs and card refresh are
+    one statement (`insert_delivery`) after the project's read: two round trips, where the unit's
+    transaction took six (BEGIN, the read, the video, a row each for the notices, COMMIT). With
+    `autocommit` (the writer's unit, not a session's) each is a transaction of its own."""
+    found = project_queries.project_recipients_and_video_id(
+        connection, invite_token=invite_token, autocommit=autocommit
+    )
+    if found is None:
+        raise NotFound(NOT_FOUND_MESSAGE)
+    project, recipients, video_id = found
+    require_accepting(project)
+    fields = _clean_fields(url, creator_handle, creator_email, None)
+    video, event = _new_video(project, fields, now)
+    video.id = video_id
+    if lookups:
+        # the alert waits for TikTok's answer (owner, title, short link resolved): see video_lookups
+        jobs = [video_lookups.lookup_job(video, alert=True).row()]
+        written = video_queries.insert_delivery(
+            connection, video=video, event=event, jobs=jobs, autocommit=autocommit
+        )
+    else:
+        notices = delivery_notices(project, video, recipients)
+        written = video_queries.insert_delivery(
+            connection,
+            video=video,
+            event=event,
+            messages=[*notices.alerts, *notices.dms],
+            refresh=notices.card,
+            autocommit=autocommit,
+        )
+    if written is None:
+        video.id = None
+        return _answer_repeat(connection, project, video.video_key, fields, autocommit=autocommit)
+    event.target_id = video_id
+    return Delivery(project=project, video=video, created=True, jobs_queued=written.jobs > 0)
+
+
+def _new_video(project: LiteProject, fields: _Fields, now: dt.datetime) -> tuple[Video, AuditEvent]:
+    """A delivered video's row and its `video.delivered` event (its `target_id` given once stored)."""
     assert project.id is not None
     video = unit_row(
         Video,
@@ -316,31 +403,23 @@ def store_new_video(
             },
         ),
     )
-    # stored first, with its event (a repeat stores neither), then checked: the unit's savepoint
-    # undoes a refusal
-    video.id = video_queries.insert_new_video_with_event(connection, video=video, event=event)
-    if video.id is None:
-        # A repeat. The same creator sending it again with nothing new (a refresh, a second tap)
-        # is answered here from the stored video. Anything it changes is `deliver_video`'s, on a
-        # session: on SQLite that transaction holds the pooled connection, and so every other
-        # delivery's commit, for as long as its round trips take on a busy event loop.
-        stored = video_queries.video_by_key(connection, project_id=project.id, video_key=video.video_key)
-        if stored is not None and _changes_nothing(stored, fields):
-            return Delivery(project=project, video=stored, created=False, code_problem=_code_problem(stored))
-        return None
-    if fields.spark_code is not None and video_queries.spark_code_used(
-        connection, workspace_id=project.workspace_id, spark_code=fields.spark_code, video_key=video.video_key
-    ):
-        raise InvalidInput({"spark_code": SPARK_CODE_TAKEN})
-    # checked with TikTok API for Business when the workspace is connected (a job, never here)
-    jobs = spark_checks.queue_check_in_unit(connection, video=video, server_token=server_token)
-    if lookups:
-        # the alert waits for TikTok's answer (owner, title, short link resolved): see video_lookups
-        jobs = video_lookups.queue_lookup_in_unit(connection, video=video, alert=True) or jobs
-    else:
-        # the alert, the reviewers' DMs and the card refresh
-        queue_delivery_notices_in_unit(connection, project=project, video=video, recipients=recipients)
-    return Delivery(project=project, video=video, created=True, jobs_queued=jobs)
+    return video, event
+
+
+def _answer_repeat(
+    connection: Connection, project: LiteProject, video_key: str, fields: _Fields, *, autocommit: bool = False
+) -> Delivery | None:
+    """A repeat: the same creator sending it again with nothing new (a refresh, a second tap) is
+    answered here from the stored video. Anything it changes is `deliver_video`'s, on a session
+    (None): on SQLite that transaction holds the pooled connection, and so every other delivery's
+    commit, for as long as its round trips take on a busy event loop."""
+    assert project.id is not None
+    stored = video_queries.video_by_key(
+        connection, project_id=project.id, video_key=video_key, autocommit=autocommit
+    )
+    if stored is not None and _changes_nothing(stored, fields):
+        return Delivery(project=project, video=stored, created=False, code_problem=_code_problem(stored))
+    return None
 
 
 def _changes_nothing(video: Video, fields: _Fields) -> bool:

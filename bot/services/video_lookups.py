@@ -23,16 +23,18 @@ from typing import Any
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.jobs import enqueue_in_unit
 from bot.jobs.registry import GiveUp, JobContext, JobRun, RetryLater, job_kind, periodic
 from bot.services import listing
 from bot.services.audit import record_event
-from bot.services.job_rows import payload_id, queue_about, queue_about_in_unit, video_and_project
+from bot.services.job_rows import job_about, payload_id, queue_about, video_and_project
 from bot.services.notices import NoticeKind, queue_card_refresh, queue_delivery_notices_in_unit, queue_notice
 from bot.settings import Settings
 from bot.tiktok.oembed import OEmbedAnswer, OEmbedClient, OEmbedUnavailable
 from bot.tiktok.urls import HANDLE, TikTokUrlError, canonical_url, clean_video_id
 from storage import jobs as job_queries
 from storage import videos as video_queries
+from storage.jobs import NewJob
 from storage.models import Job, LiteProject, OwnerCheck, ReviewState, Video, VideoStatus, utcnow
 
 log = logging.getLogger(__name__)
@@ -51,11 +53,14 @@ async def queue_lookup(
     )
 
 
+def lookup_job(video: Video, *, alert: bool) -> NewJob:
+    """A stored video's first lookup (`queue_lookup`'s job in a write unit)."""
+    return job_about(video, kind=LOOKUP, key=f"oembed:{video.id}", alert=alert, fresh=False)
+
+
 def queue_lookup_in_unit(connection: Connection, *, video: Video, alert: bool) -> bool:
     """`queue_lookup` in a write unit (see `storage.writer`)."""
-    return queue_about_in_unit(
-        connection, video, kind=LOOKUP, key=f"oembed:{video.id}", alert=alert, fresh=False
-    )
+    return enqueue_in_unit(connection, lookup_job(video, alert=alert))
 
 
 async def queue_delivery_notices(session: AsyncSession, *, project: LiteProject, video: Video) -> bool:

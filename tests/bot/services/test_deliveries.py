@@ -8,8 +8,8 @@ from functools import partial
 from typing import Any
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import event, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.services import deliveries
 from bot.services.deliveries import ProjectPaused, VideoOfAnotherCreator
@@ -18,9 +18,12 @@ from bot.services.workspaces import Actor
 from storage.db import create_engine
 from storage.models import (
     AuditEvent,
+    Job,
     LiteProject,
     OutboxMessage,
     ReviewState,
+    Subscription,
+    UserSettings,
     Video,
     VideoSource,
     VideoStatus,
@@ -117,6 +120,170 @@ async def test_an_embed_link_gets_the_canonical_address_with_the_creators_handle
     delivery = await deliver(sessions, project, url=f"https://www.tiktok.com/embed/v2/{VIDEO_ID}")
 
     assert delivery.video.url == f"https://www.tiktok.com/@glow.maker/video/{VIDEO_ID}"
+
+
+# --- through the writer, as the invite page delivers -----------------------------------------------
+
+
+async def deliver_through_the_writer(
+    sessions: async_sessionmaker[AsyncSession],
+    engine: AsyncEngine,
+    project: LiteProject,
+    videos: list[str],
+    *,
+    lookups: bool = False,
+) -> list[deliveries.Delivery]:
+    """Each video delivered without a spark code by `deliveries.deliver`, as the invite page does."""
+    writer = writer_for(engine)
+    try:
+        return [
+            await deliveries.deliver(
+                writer,
+                sessions,
+                invite_token=project.invite_token,
+                url=f"https://www.tiktok.com/@glow.maker/video/{video_id}",
+                creator_handle="@glow.maker",
+                creator_email="maker@example.com",
+                spark_code="",
+                lookups=lookups,
+            )
+            for video_id in videos
+        ]
+    finally:
+        await writer.close()
+
+
+async def test_deliveries_without_a_code_queue_alerts_and_dms_and_one_card_refresh(
+    sessions: async_sessionmaker[AsyncSession], database_url: str
+) -> None:
+    project = await new_project(sessions, created_by="U0OWNER")
+    async with sessions.begin() as session:
+        session.add_all(
+            [
+                Subscription(
+                    workspace_id=project.workspace_id,
+                    channel_id="C0ALL",
+                    events=["delivered"],
+                    created_by="U1",
+                ),
+                UserSettings(workspace_id=project.workspace_id, user_id="U0OWNER", action_dms=True),
+            ]
+        )
+    engine = create_engine(database_url)
+    try:
+        made = await deliver_through_the_writer(sessions, engine, project, [VIDEO_ID, OTHER_VIDEO])
+    finally:
+        await engine.dispose()
+
+    assert [delivery.created for delivery in made] == [True, True]
+    videos = {video.id: video for video in await rows(sessions, Video)}
+    assert set(videos) == {delivery.video.id for delivery in made}
+    assert all(v.status == VideoStatus.DELIVERED and v.spark_code is None for v in videos.values())
+    events = await rows(sessions, AuditEvent)
+    assert sorted((e.action, e.target_id) for e in events) == sorted(("video.delivered", i) for i in videos)
+    assert all(e.after == {**(e.after or {}), "project_id": project.id, "spark_code": False} for e in events)
+    outbox = {row.dedup_key: row for row in await rows(sessions, OutboxMessage)}
+    for video_id in videos:
+        alert = outbox.pop(f"video-delivered:{video_id}")
+        assert (alert.channel_id, alert.payload) == (
+            project.channel_id,
+            {"project_id": project.id, "video_id": video_id, "primary": True},
+        )
+        assert outbox.pop(f"video-delivered:{video_id}:C0ALL").payload["primary"] is False
+        dm = outbox.pop(f"video-delivered:{video_id}:dm:U0OWNER")
+        assert (dm.channel_id, dm.payload["dm"]) == ("U0OWNER", True)
+    # the second delivery found the first one's card refresh still queued: one refresh shows both
+    [card] = outbox.values()
+    assert (card.kind, card.refresh_key) == ("project_card", f"project-card:{project.id}")
+    assert card.dedup_key == f"project-card:{project.id}:video-{made[0].video.id}"
+
+
+async def test_a_delivery_that_waits_for_tiktok_queues_its_lookup_and_no_notice(
+    sessions: async_sessionmaker[AsyncSession], database_url: str
+) -> None:
+    project = await new_project(sessions)
+    engine = create_engine(database_url)
+    try:
+        [delivery] = await deliver_through_the_writer(sessions, engine, project, [VIDEO_ID], lookups=True)
+    finally:
+        await engine.dispose()
+
+    assert delivery.created is True and delivery.jobs_queued is True
+    [job] = await rows(sessions, Job)
+    assert (job.kind, job.key, job.workspace_id) == (
+        "oembed_lookup",
+        f"oembed:{delivery.video.id}",
+        project.workspace_id,
+    )
+    assert job.payload == {"video_id": delivery.video.id, "alert": True, "fresh": False}
+    assert await count(sessions, AuditEvent) == 1
+    assert await count(sessions, OutboxMessage) == 0
+
+
+async def test_a_delivery_without_a_code_on_a_session_rolled_back_leaves_nothing(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    project = await new_project(sessions)
+
+    class Undo(Exception):
+        pass
+
+    # the session's transaction is begun by its first statement: the unit's must be in it
+    with pytest.raises(Undo):
+        async with sessions.begin() as session:
+            await deliveries.deliver_video(
+                session,
+                invite_token=project.invite_token,
+                url=URL,
+                creator_handle="glow.maker",
+                creator_email="maker@example.com",
+                spark_code=None,
+            )
+            raise Undo
+
+    assert await count(sessions, Video) == 0
+    assert await count(sessions, AuditEvent) == 0 and await count(sessions, OutboxMessage) == 0
+
+
+@pytest.mark.backends("postgres")
+async def test_on_postgresql_a_delivery_without_a_code_is_two_statements_and_no_transaction_block(
+    sessions: async_sessionmaker[AsyncSession], database_url: str
+) -> None:
+    project = await new_project(sessions)
+    statements: list[str] = []
+    engine = create_engine(database_url)
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def log_statements(dbapi_connection: Any, record: Any) -> None:
+        dbapi_connection.driver_connection.add_query_logger(lambda query: statements.append(query.query))
+
+    async def sent() -> list[str]:
+        # asyncpg hands each query to its loggers in a callback of the loop's next turn
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        found = list(statements)
+        statements.clear()
+        return found
+
+    try:
+        await deliver_through_the_writer(sessions, engine, project, [VIDEO_ID])  # connects, learns types
+        await sent()
+        [new] = await deliver_through_the_writer(sessions, engine, project, [OTHER_VIDEO])
+        sent_for_the_new_one = await sent()
+        [repeat] = await deliver_through_the_writer(sessions, engine, project, [OTHER_VIDEO])
+        sent_for_the_repeat = await sent()
+    finally:
+        await engine.dispose()
+
+    assert new.created is True and repeat.created is False and repeat.video.id == new.video.id
+    # the project's read (with the new video's id), then every row in one statement
+    assert len(sent_for_the_new_one) == 2, sent_for_the_new_one
+    assert "nextval" in sent_for_the_new_one[0] and "new_video" in sent_for_the_new_one[1]
+    # a repeat that changes nothing: the same two, and the stored video read
+    assert len(sent_for_the_repeat) == 3, sent_for_the_repeat
+    for statement in [*sent_for_the_new_one, *sent_for_the_repeat]:
+        assert not statement.strip().upper().startswith(("BEGIN", "COMMIT", "SAVEPOINT")), statement
+    assert await count(sessions, Video) == 2 and await count(sessions, AuditEvent) == 2
 
 
 # --- the same video again -----------------------------------------------------------------------
