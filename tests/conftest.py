@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from aiohttp import web_app
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -177,6 +178,16 @@ async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncS
     engine = create_engine(database_url)
     yield create_sessionmaker(engine)
     await engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def forget_served_apps() -> Iterator[None]:
+    """aiohttp keeps each handler's middleware chain in a cache of its own (up to 1,024, keyed by
+    the handler and so by its application): a server per test would otherwise keep every test's
+    application alive, with its engine, Bolt app and caches, for the rest of the run (the suite's
+    memory past 900 MB, and collections of it long enough to miss Slack's 3 s ack)."""
+    yield
+    web_app._cached_build_middleware.cache_clear()
 
 
 @pytest.fixture
