@@ -28,6 +28,7 @@ from storage.models import (
     OutboxMessage,
     ReviewState,
     SparkCheck,
+    UTCDateTime,
     Video,
     VideoAdsAccount,
     VideoStatus,
@@ -266,7 +267,8 @@ _INSERT_VIDEO_WITH_EVENT = Prepared(_insert_video_with_event())
 # the columns of the outbox's and the jobs' rows that differ from row to row of one delivery, sent
 # as arrays (one text array each) and unnested: one statement, whatever the number of rows
 _MESSAGE_ARRAYS = ("dedup_key", "channel_id", "kind", "event", "refresh_key", "payload")
-_JOB_ARRAYS = ("kind", "key", "payload")
+# (a job's time to run may be later than now: its own, each)
+_JOB_ARRAYS = ("kind", "key", "payload", "next_attempt_at")
 
 
 def _unnested(prefix: str, names: Sequence[str]) -> Any:
@@ -280,9 +282,10 @@ def _from_arrays(table: Any, rows: Any, prefix: str, columns: Sequence[str]) -> 
     chosen: list[Any] = []
     for name in columns:
         if name in rows.c:
-            # text into a text column as it is: its length checked by the column, not cut by a cast
-            json_column = isinstance(table.c[name].type, JSON)
-            chosen.append(cast(rows.c[name], JSON) if json_column else rows.c[name])
+            # text into a text column as it is: its length checked by the column, not cut by a cast;
+            # JSON and times cast from their text
+            typed = isinstance(table.c[name].type, JSON | UTCDateTime)
+            chosen.append(cast(rows.c[name], table.c[name].type) if typed else rows.c[name])
         elif name == "workspace_id":  # the video's own
             chosen.append(bindparam("workspace_id", type_=table.c[name].type))
         else:
@@ -402,8 +405,9 @@ def insert_delivery(
 def _arrays(
     prefix: str, rows: Sequence[dict[str, Any]], names: Sequence[str], keys: Sequence[str], workspace_id: int
 ) -> dict[str, Any]:
-    """The parameters of `_from_arrays`: a text array of each column in `names` (JSON as its text),
-    one value of each other column, which every row must share (but the times of their making)."""
+    """The parameters of `_from_arrays`: a text array of each column in `names` (JSON and times as
+    their text), one value of each other column, which every row must share (but the times of their
+    making, microseconds apart: the first is taken)."""
     params: dict[str, Any] = {f"{prefix}_{name}": [_as_text(row[name]) for row in rows] for name in names}
     # with no rows, any values of the right types: nothing is inserted
     shared = rows[0] if rows else _SHAPES[prefix]()
@@ -431,6 +435,8 @@ _SHAPES = {
 def _as_text(value: Any) -> str | None:
     if value is None or isinstance(value, str):
         return value
+    if isinstance(value, dt.datetime):
+        return value.isoformat()  # with its offset: PostgreSQL reads it back to the same instant
     return json.dumps(value)  # a payload, as the JSON type serializes it
 
 
