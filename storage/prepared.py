@@ -64,13 +64,11 @@ class Prepared:
         self._plans: dict[tuple[str, str], _Plan] = {}
         self._lock = threading.Lock()
 
-    def rows(
-        self, connection: Connection, params: Mapping[str, Any] | None = None, *, autocommit: bool = False
-    ) -> list[Any]:
-        """Every row, as named tuples of the statement's columns. `autocommit`: see `_on_asyncpg`."""
+    def rows(self, connection: Connection, params: Mapping[str, Any] | None = None) -> list[Any]:
+        """Every row, as named tuples of the statement's columns."""
         plan = self._plan(connection.dialect)
         if plan.asyncpg:
-            raws = _on_asyncpg(plan, connection, params, _AsyncpgConnection.fetch, autocommit=autocommit)
+            raws = _on_asyncpg(plan, connection, params, _AsyncpgConnection.fetch)
         else:
             raws = _on_cursor(plan, connection, params).fetchall()
         return [self._row(plan, raw) for raw in raws]

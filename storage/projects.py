@@ -138,6 +138,8 @@ def _project_and_recipients(dialect: Dialect) -> Any:
 
 # compiled once: write units run them many times a second
 _PROJECT_AND_RECIPIENTS = Prepared(_project_and_recipients)
+# the next id of the videos' serial column, from its sequence (`<table>_id_seq`, as PostgreSQL
+# names a serial's)
 _PROJECT_RECIPIENTS_AND_VIDEO_ID = Prepared(
     lambda dialect: _project_and_recipients(dialect).add_columns(
         func.nextval(Video.__tablename__ + "_id_seq").label("new_video_id")

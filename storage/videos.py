@@ -385,9 +385,9 @@ def insert_delivery(
     `storage.projects.project_recipients_and_video_id`), its audit `event`, the `outbox_row`s of
     `messages` but those whose dedup key is taken, the card `refresh` unless a queued one is found
     (and locked, as `touch_pending_in_unit` does), and the `NewJob.row`s of `jobs` but those whose
-    key is taken: one statement, a row fewer round trips than a statement a row, and with
-    `autocommit` (see `storage.prepared`) a transaction of its own, without BEGIN and COMMIT. None when the project already has
-    this video: then nothing is written."""
+    key is taken. One statement, however many rows (one round trip, where a statement a row took
+    one each); with `autocommit` (see `storage.prepared`) a transaction of its own, without BEGIN
+    and COMMIT. None when the project already has this video: then nothing is written."""
     assert video.id is not None
     params = column_values(video, ["id", *_VIDEO_COLUMNS])
     params.update({f"event_{name}": value for name, value in column_values(event, _EVENT_COLUMNS).items()})

@@ -329,7 +329,9 @@ def _store_at_once(
     """`store_new_video` on PostgreSQL of a video without a spark code: nothing is checked once it
     is stored, so the video, its event and its lookup job or its alert, DMs and card refresh are
     one statement (`insert_delivery`) after the project's read: two round trips, where the unit's
-    transaction took six (BEGIN, the read, the video, a row each for the notices, COMMIT). With
+    transaction took five or six and one more for each DM or subscribed channel (BEGIN, the read,
+    the video, the alert with the lookup of a queued card refresh, the refresh when none was
+    found, a row each for the other notices, COMMIT). With
     `autocommit` (the writer's unit, not a session's) each is a transaction of its own."""
     found = project_queries.project_recipients_and_video_id(
         connection, invite_token=invite_token, autocommit=autocommit
