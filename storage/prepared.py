@@ -64,11 +64,13 @@ class Prepared:
         self._plans: dict[tuple[str, str], _Plan] = {}
         self._lock = threading.Lock()
 
-    def rows(self, connection: Connection, params: Mapping[str, Any] | None = None) -> list[Any]:
-        """Every row, as named tuples of the statement's columns."""
+    def rows(
+        self, connection: Connection, params: Mapping[str, Any] | None = None, *, autocommit: bool = False
+    ) -> list[Any]:
+        """Every row, as named tuples of the statement's columns. `autocommit`: see `_on_asyncpg`."""
         plan = self._plan(connection.dialect)
         if plan.asyncpg:
-            raws = _on_asyncpg(plan, connection, params, _AsyncpgConnection.fetch)
+            raws = _on_asyncpg(plan, connection, params, _AsyncpgConnection.fetch, autocommit=autocommit)
         else:
             raws = _on_cursor(plan, connection, params).fetchall()
         return [self._row(plan, raw) for raw in raws]
@@ -98,6 +100,17 @@ class Prepared:
             count = status.rpartition(" ")[2]
             return int(count) if count.isdigit() else -1
         return int(_on_cursor(plan, connection, params).rowcount)
+
+    def many(self, connection: Connection, params: Sequence[Mapping[str, Any]]) -> None:
+        """PostgreSQL: run it once for each of `params`, all in one round trip (asyncpg's
+        `executemany`: its executions are sent at once and synced once). They are one transaction:
+        the one already open, else one of their own (no BEGIN or COMMIT) in which each execution sees
+        the rows of the ones before it; if one fails, none is kept."""
+        plan = self._plan(connection.dialect)
+        if not plan.asyncpg:
+            raise NotImplementedError("many() runs on asyncpg's connection")
+        values = [_values(plan, each) for each in params]
+        _on_asyncpg_many(plan, connection, values)
 
     def inserted_id(self, connection: Connection, params: Mapping[str, Any] | None = None) -> int | None:
         """Run an INSERT of one row; the new row's id, or None when no row was inserted (ON CONFLICT
@@ -227,6 +240,23 @@ def _on_asyncpg(
             raise
         except Exception as error:
             # asyncpg's error as the adapter's DBAPI error, as its cursor would raise it
+            adapted._handle_exception(error)  # type: ignore[union-attr]
+            raise
+    except dbapi.Error as error:
+        raise _as_sqlalchemys(plan, connection, error) from error
+
+
+def _on_asyncpg_many(plan: _Plan, connection: Connection, values: list[tuple[Any, ...]]) -> None:
+    """`Prepared.many` on the asyncpg connection under the connection's DBAPI adapter; its errors
+    as `_on_asyncpg`'s."""
+    adapted = connection.connection.dbapi_connection
+    dbapi = connection.dialect.loaded_dbapi
+    try:
+        try:
+            await_(adapted._connection.executemany(plan.sql, values))  # type: ignore[union-attr]
+        except dbapi.Error:
+            raise
+        except Exception as error:
             adapted._handle_exception(error)  # type: ignore[union-attr]
             raise
     except dbapi.Error as error:

@@ -20,6 +20,7 @@ shared with it (no sessions, no awaits), only the connection and its own argumen
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -43,11 +44,26 @@ Unit = Callable[[Connection], T]
 MAX_BATCH = 64
 
 
+# a unit of a batch, `unit(connection, items=[…])`: every item handed over while the previous batch
+# was written; each item's (ok, result or error), in their order
+BatchUnit = Callable[..., list[tuple[bool, Any]]]
+
+
 class Writer:
     """Runs write units; see the module's note. `engine` is the application's engine."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        self._batchers: dict[BatchUnit, _Batcher] = {}
+
+    async def run_batched(self, unit: BatchUnit, item: Any) -> Any:
+        """PostgreSQL: `item`'s outcome from `unit`, run on the items handed over while its previous
+        batch was written (at most `MAX_BATCH`): a round trip serves a batch, where `run` costs
+        one per unit. One batch of a unit at a time; the unit's own statements say what is atomic."""
+        batcher = self._batchers.get(unit)
+        if batcher is None:
+            batcher = self._batchers[unit] = _Batcher(self, unit)
+        return await batcher.run(item)
 
     async def run(self, unit: Unit[T]) -> T:
         # the whole transaction in one of SQLAlchemy's greenlets, on the engine's synchronous face:
@@ -61,7 +77,61 @@ class Writer:
             return unit(connection)
 
     async def close(self) -> None:
-        """Nothing of its own to release: the application's engine is disposed by its owner."""
+        """Write what was handed over in batches; the application's engine is disposed by its owner."""
+        for batcher in self._batchers.values():
+            await batcher.close()
+
+
+class _Batcher:
+    """`Writer.run_batched` of one unit: the items waiting when a batch ends make the next one."""
+
+    def __init__(self, writer: Writer, unit: BatchUnit, *, max_batch: int = MAX_BATCH) -> None:
+        self.writer = writer
+        self.unit = unit
+        self.max_batch = max_batch
+        self._pending: list[tuple[Any, asyncio.Future[Any]]] = []
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._closed = False
+
+    async def run(self, item: Any) -> Any:
+        if self._closed:
+            raise RuntimeError("the writer is closed")
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._write(), name="write-batches")
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._pending.append((item, future))
+        self._wake.set()
+        return await future
+
+    async def close(self) -> None:
+        self._closed = True
+        if self._task is not None:
+            self._wake.set()
+            await self._task
+
+    async def _write(self) -> None:
+        while True:
+            while self._pending:
+                batch = self._pending[: self.max_batch]
+                del self._pending[: self.max_batch]
+                items = [item for item, _ in batch]
+                try:
+                    outcomes = await self.writer.run(functools.partial(self.unit, items=items))
+                except Exception as exc:  # the batch's own failure (its connection, its read)
+                    log.warning("a write batch of %d failed: %s", len(batch), exc.__class__.__name__)
+                    outcomes = [(False, exc)] * len(batch)
+                for (_, future), (ok, value) in zip(batch, outcomes, strict=True):
+                    if future.done():  # its caller went away; what was written stands
+                        continue
+                    if ok:
+                        future.set_result(value)
+                    else:
+                        future.set_exception(value)
+            if self._closed:
+                return
+            await self._wake.wait()
+            self._wake.clear()
 
 
 class GroupCommitWriter(Writer):

@@ -119,3 +119,48 @@ async def test_closing_commits_what_was_handed_over_and_refuses_more(engine: Asy
     if isinstance(writer, GroupCommitWriter):
         with pytest.raises(RuntimeError):
             await writer.run(mark("too late"))
+
+
+# --- batches (PostgreSQL's writer) ---------------------------------------------------------------
+
+
+def mark_all(connection: Connection, *, items: list[str]) -> list[tuple[bool, object]]:
+    """A batch unit: every key in one statement; a key ending in "!" refused alone."""
+    kept = [key for key in items if not key.endswith("!")]
+    connection.execute(insert(TABLE), [{"key": key, "expires_at": float(len(items))} for key in kept])
+    return [
+        (False, ValueError(key)) if key.endswith("!") else (True, f"{key} of {len(items)}") for key in items
+    ]
+
+
+@pytest.mark.backends("postgres")
+async def test_items_handed_over_while_a_batch_is_written_make_the_next_batch(engine: AsyncEngine) -> None:
+    writer = writer_for(engine)
+    try:
+        first = asyncio.ensure_future(writer.run_batched(mark_all, "first"))
+        await asyncio.sleep(0)  # its batch is under way: the others wait for it, together
+        rest = [asyncio.ensure_future(writer.run_batched(mark_all, f"k{n}")) for n in range(9)]
+        refused = asyncio.ensure_future(writer.run_batched(mark_all, "bad!"))
+        assert await first == "first of 1"
+        assert [await answer for answer in rest] == [f"k{n} of 10" for n in range(9)]
+        with pytest.raises(ValueError, match="bad!"):
+            await refused
+    finally:
+        await writer.close()
+
+    assert await stored_keys(engine) == {"first", *(f"k{n}" for n in range(9))}
+
+
+@pytest.mark.backends("postgres")
+async def test_closing_writes_the_batches_handed_over_and_refuses_more(engine: AsyncEngine) -> None:
+    writer = writer_for(engine)
+    pending = [asyncio.ensure_future(writer.run_batched(mark_all, f"late{n}")) for n in range(5)]
+    await asyncio.sleep(0)
+
+    await writer.close()
+
+    answers = [await answer for answer in pending]
+    assert [answer.split(" of ")[0] for answer in answers] == [f"late{n}" for n in range(5)]
+    assert await stored_keys(engine) == {f"late{n}" for n in range(5)}
+    with pytest.raises(RuntimeError):
+        await writer.run_batched(mark_all, "too late")
