@@ -8,7 +8,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, and_, bindparam, case, delete, exists, func, or_, type_coerce
+from sqlalchemy import (
+    ARRAY,
+    JSON,
+    Integer,
+    String,
+    and_,
+    any_,
+    bindparam,
+    case,
+    delete,
+    exists,
+    func,
+    or_,
+    type_coerce,
+)
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -88,6 +102,23 @@ def project_recipients_and_video_id(
     return project, recipients, video_id
 
 
+def projects_recipients_and_video_ids(
+    connection: Connection, *, invite_tokens: Sequence[str], count: int
+) -> tuple[dict[str, tuple[LiteProject, Recipients]], list[int]]:
+    """PostgreSQL: `project_recipients_and_video_id` for a batch of deliveries, as a statement of
+    its own (no BEGIN or COMMIT): the projects of the `invite_tokens` (by token; an unknown one is
+    missing) and `count` new videos' ids."""
+    params = {"invite_tokens": list(invite_tokens), "count": count}
+    found: dict[str, tuple[LiteProject, Recipients]] = {}
+    ids: list[int] = []
+    for row in _PROJECTS_RECIPIENTS_AND_VIDEO_IDS.rows(connection, params, autocommit=True):
+        fields = row._asdict()
+        ids = [int(video_id) for video_id in fields.pop("new_video_ids")]
+        project, recipients = _project_and_recipients_of(fields)
+        found[project.invite_token] = (project, recipients)
+    return found, ids
+
+
 def _project_and_recipients_of(fields: dict[str, Any]) -> tuple[LiteProject, Recipients]:
     subscriptions, users = fields.pop("recipient_subscriptions"), fields.pop("recipient_dms")
     project = unit_row(LiteProject, fields)
@@ -96,9 +127,10 @@ def _project_and_recipients_of(fields: dict[str, Any]) -> tuple[LiteProject, Rec
     )
 
 
-def _project_and_recipients(dialect: Dialect) -> Any:
+def _project_and_recipients(dialect: Dialect, *, by_tokens: bool = False) -> Any:
     """The project's row with its recipients as two JSON arrays, aggregated by each database's
-    own functions (SQLite's aggregate of no rows is `[]`, PostgreSQL's NULL)."""
+    own functions (SQLite's aggregate of no rows is `[]`, PostgreSQL's NULL); `by_tokens`: the
+    projects of an array of tokens (PostgreSQL)."""
     projects = LiteProject.__table__  # type: ignore[attr-defined]
     sqlite = dialect.name == "sqlite"
     aggregate, array = (
@@ -133,16 +165,30 @@ def _project_and_recipients(dialect: Dialect) -> Any:
         *projects.columns,
         type_coerce(subscriptions.scalar_subquery(), JSON).label("recipient_subscriptions"),
         type_coerce(wanting_dms.scalar_subquery(), JSON).label("recipient_dms"),
-    ).where(projects.c.invite_token == bindparam("invite_token"))
+    ).where(
+        projects.c.invite_token == any_(bindparam("invite_tokens", type_=ARRAY(String)))
+        if by_tokens
+        else projects.c.invite_token == bindparam("invite_token")
+    )
 
 
 # compiled once: write units run them many times a second
 _PROJECT_AND_RECIPIENTS = Prepared(_project_and_recipients)
 # the next id of the videos' serial column, from its sequence (`<table>_id_seq`, as PostgreSQL
 # names a serial's)
+VIDEO_ID_SEQUENCE = Video.__tablename__ + "_id_seq"
 _PROJECT_RECIPIENTS_AND_VIDEO_ID = Prepared(
     lambda dialect: _project_and_recipients(dialect).add_columns(
-        func.nextval(Video.__tablename__ + "_id_seq").label("new_video_id")
+        func.nextval(VIDEO_ID_SEQUENCE).label("new_video_id")
+    )
+)
+# (the ids' subquery is evaluated once for the statement, not once a row)
+_PROJECTS_RECIPIENTS_AND_VIDEO_IDS = Prepared(
+    lambda dialect: _project_and_recipients(dialect, by_tokens=True).add_columns(
+        sa_select(func.array_agg(func.nextval(VIDEO_ID_SEQUENCE)))
+        .select_from(func.generate_series(1, bindparam("count", type_=Integer)))
+        .scalar_subquery()
+        .label("new_video_ids")
     )
 )
 

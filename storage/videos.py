@@ -13,7 +13,22 @@ import json
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import ARRAY, JSON, Select, Text, bindparam, cast, delete, exists, func, or_, select, text
+from sqlalchemy import (
+    ARRAY,
+    JSON,
+    Integer,
+    Select,
+    Text,
+    any_,
+    bindparam,
+    cast,
+    delete,
+    exists,
+    func,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -372,22 +387,39 @@ class DeliveryRows(NamedTuple):
 
 
 def insert_delivery(
-    connection: Connection,
+    connection: Connection, params: dict[str, Any], *, autocommit: bool = False
+) -> DeliveryRows | None:
+    """PostgreSQL, in a write unit: a new video (its id given: see
+    `storage.projects.project_recipients_and_video_id`), its audit event, its outbox rows but those
+    whose dedup key is taken, its card refresh unless a queued one is found (and locked, as
+    `touch_pending_in_unit` does), and its jobs but those whose key is taken, from their
+    `delivery_params`. One statement, however many rows (one round trip, where a statement a row
+    took one each); with `autocommit` (see `storage.prepared`) a transaction of its own, without
+    BEGIN and COMMIT. None when the project already has this video: then nothing is written."""
+    written = _INSERT_DELIVERY.first(connection, params, autocommit=autocommit)
+    if written.video_id is None:
+        return None
+    return DeliveryRows(set(written.queued or ()), int(written.jobs))
+
+
+def insert_deliveries(connection: Connection, deliveries: Sequence[dict[str, Any]]) -> None:
+    """PostgreSQL: `insert_delivery` of each of a batch's `delivery_params`, in one round trip and
+    one transaction of their own (`Prepared.many`): each sees the rows of those before it (a card
+    refresh queued by one is found by the next), and if one fails none is kept. Which videos were
+    new: `stored_video_ids`."""
+    _INSERT_DELIVERY.many(connection, deliveries)
+
+
+def delivery_params(
     *,
     video: Video,
     event: AuditEvent,
     messages: Sequence[dict[str, Any]] = (),
     refresh: dict[str, Any] | None = None,
     jobs: Sequence[dict[str, Any]] = (),
-    autocommit: bool = False,
-) -> DeliveryRows | None:
-    """PostgreSQL, in a write unit: a new `video` (its id given: see
-    `storage.projects.project_recipients_and_video_id`), its audit `event`, the `outbox_row`s of
-    `messages` but those whose dedup key is taken, the card `refresh` unless a queued one is found
-    (and locked, as `touch_pending_in_unit` does), and the `NewJob.row`s of `jobs` but those whose
-    key is taken. One statement, however many rows (one round trip, where a statement a row took
-    one each); with `autocommit` (see `storage.prepared`) a transaction of its own, without BEGIN
-    and COMMIT. None when the project already has this video: then nothing is written."""
+) -> dict[str, Any]:
+    """The parameters of `insert_delivery`'s statement: the `video`, its `event`, the `outbox_row`s
+    of its `messages`, its card `refresh` and the `NewJob.row`s of its `jobs`."""
     assert video.id is not None
     params = column_values(video, ["id", *_VIDEO_COLUMNS])
     params.update({f"event_{name}": value for name, value in column_values(event, _EVENT_COLUMNS).items()})
@@ -396,10 +428,17 @@ def insert_delivery(
     params.update(_arrays("job", jobs, _JOB_ARRAYS, job_queries.JOB_KEYS, video.workspace_id))
     # a key no row has when there is no card to refresh
     params.update(touched_key=refresh["refresh_key"] if refresh is not None else "", now=utcnow())
-    written = _INSERT_DELIVERY.first(connection, params, autocommit=autocommit)
-    if written.video_id is None:
-        return None
-    return DeliveryRows(set(written.queued or ()), int(written.jobs))
+    return params
+
+
+def stored_video_ids(connection: Connection, *, ids: Sequence[int]) -> set[int]:
+    """PostgreSQL, in a write unit: those of `ids` that are videos (a statement of its own)."""
+    return {row.id for row in _STORED_VIDEO_IDS.rows(connection, {"ids": list(ids)}, autocommit=True)}
+
+
+_STORED_VIDEO_IDS = Prepared(
+    select(col(Video.id)).where(col(Video.id) == any_(bindparam("ids", type_=ARRAY(Integer))))
+)
 
 
 def _arrays(

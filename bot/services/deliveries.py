@@ -8,13 +8,15 @@ its audit event, the new-video alert and the card refresh in the caller's one tr
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import NotRequired, TypedDict, TypeVar, Unpack
+from typing import Any, NotRequired, TypedDict, TypeVar, Unpack
 
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services import listing, spark_checks, video_lookups
@@ -46,7 +48,10 @@ from storage.models import (
     unit_row,
     utcnow,
 )
+from storage.preferences import Recipients
 from storage.writer import Writer
+
+log = logging.getLogger(__name__)
 
 # invite tokens are secrets.token_urlsafe(24): 32 URL-safe characters; allow some slack
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -209,7 +214,10 @@ async def deliver(
     """`deliver_video` for the invite page: a new video is one write unit of the writer (committed
     with other deliveries' on SQLite, statements that each commit alone on PostgreSQL when it has no
     spark code); the same video again takes a transaction of its own."""
-    delivery = await writer.run(partial(store_new_video, now=utcnow(), autocommit=True, **submitted))
+    if writer.engine.dialect.name == "postgresql" and not (submitted["spark_code"] or "").strip():
+        delivery = await writer.run_batched(store_new_videos, {**submitted, "now": utcnow()})
+    else:
+        delivery = await writer.run(partial(store_new_video, now=utcnow(), autocommit=True, **submitted))
     if delivery is not None:
         if delivery.created:
             listing.changed_now(writer.engine, workspace_id=delivery.project.workspace_id)
@@ -331,39 +339,134 @@ def _store_at_once(
     one statement (`insert_delivery`) after the project's read: two round trips, where the unit's
     transaction took five or six and one more for each DM or subscribed channel (BEGIN, the read,
     the video, the alert with the lookup of a queued card refresh, the refresh when none was
-    found, a row each for the other notices, COMMIT). With
-    `autocommit` (the writer's unit, not a session's) each is a transaction of its own."""
+    found, a row each for the other notices, COMMIT). With `autocommit` (the writer's unit, not a
+    session's) each is a transaction of its own. The invite page's deliveries are batched further:
+    see `store_new_videos`."""
     found = project_queries.project_recipients_and_video_id(
         connection, invite_token=invite_token, autocommit=autocommit
     )
     if found is None:
         raise NotFound(NOT_FOUND_MESSAGE)
-    project, recipients, video_id = found
+    ready = _ready_at_once(*found, url, creator_handle, creator_email, now=now, lookups=lookups)
+    if video_queries.insert_delivery(connection, ready.params, autocommit=autocommit) is None:
+        return _answer_repeat(
+            connection, ready.project, ready.video.video_key, ready.fields, autocommit=autocommit
+        )
+    return ready.delivery()
+
+
+def store_new_videos(connection: Connection, *, items: list[dict[str, Any]]) -> list[tuple[bool, Any]]:
+    """PostgreSQL: the writer's batch (`Writer.run_batched`) of the invite page's deliveries without
+    a spark code (each item `Submitted` with its `now`); each one's (ok, `store_new_video`'s answer
+    or error). One read for all (their projects and an id each), one round trip for all their
+    writes (`insert_deliveries`, one transaction of its own), one for which videos were new; a
+    repeat's stored video is read. If their writes fail, none is kept and each is stored again on
+    its own."""
+    if len(items) == 1:  # two round trips, where a batch's three serve any number
+        return [_outcome(partial(store_new_video, connection, **items[0], autocommit=True))]
+    outcomes: list[tuple[bool, Any]] = [(False, RuntimeError("not handled"))] * len(items)
+    tokens = sorted({item["invite_token"] for item in items if is_plausible_token(item["invite_token"])})
+    projects, ids = project_queries.projects_recipients_and_video_ids(
+        connection, invite_tokens=tokens, count=len(items)
+    )
+    ready: list[tuple[int, _AtOnce]] = []
+    for index, item in enumerate(items):
+        try:
+            found = projects.get(item["invite_token"])
+            if found is None:
+                raise NotFound(NOT_FOUND_MESSAGE)
+            fields = (item["url"], item["creator_handle"], item["creator_email"])
+            ready.append(
+                (
+                    index,
+                    _ready_at_once(
+                        *found, ids[index], *fields, now=item["now"], lookups=item.get("lookups", False)
+                    ),
+                )
+            )
+        except Exception as exc:  # this delivery's own refusal, for its own caller
+            outcomes[index] = (False, exc)
+    if not ready:
+        return outcomes
+    # in the order of their projects and videos: two replicas' batches lock a project's queued card
+    # refresh and a video's key in the same order, and so never wait for each other in a circle
+    in_order = sorted(
+        (each for _, each in ready), key=lambda each: (each.project.id or 0, each.video.video_key)
+    )
+    try:
+        video_queries.insert_deliveries(connection, [each.params for each in in_order])
+    except DBAPIError as exc:
+        log.warning(
+            "a batch of %d deliveries failed (%s): each is stored on its own",
+            len(ready),
+            exc.__class__.__name__,
+        )
+        for index, _ in ready:
+            outcomes[index] = _outcome(partial(store_new_video, connection, **items[index], autocommit=True))
+        return outcomes
+    stored = video_queries.stored_video_ids(
+        connection, ids=[each.video.id for _, each in ready if each.video.id]
+    )
+    for index, each in ready:
+        if each.video.id in stored:
+            outcomes[index] = (True, each.delivery())
+        else:  # the project had it already (or an earlier delivery of this batch)
+            repeat = partial(
+                _answer_repeat, connection, each.project, each.video.video_key, each.fields, autocommit=True
+            )
+            outcomes[index] = _outcome(repeat)
+    return outcomes
+
+
+def _outcome(call: Callable[[], Any]) -> tuple[bool, Any]:
+    try:
+        return True, call()
+    except Exception as exc:  # its own error, for its own caller
+        return False, exc
+
+
+@dataclass(frozen=True)
+class _AtOnce:
+    """A delivery checked and ready to be written in one statement (`insert_delivery`)."""
+
+    project: LiteProject
+    video: Video
+    fields: _Fields
+    params: dict[str, Any]
+    jobs: bool
+
+    def delivery(self) -> Delivery:
+        return Delivery(project=self.project, video=self.video, created=True, jobs_queued=self.jobs)
+
+
+def _ready_at_once(
+    project: LiteProject,
+    recipients: Recipients,
+    video_id: int,
+    url: str | None,
+    creator_handle: str | None,
+    creator_email: str | None,
+    *,
+    now: dt.datetime,
+    lookups: bool,
+) -> _AtOnce:
+    """The checks of a delivery without a spark code, and the rows it writes: with `lookups` its
+    lookup job (the alert waits for TikTok's answer: owner, title, short link resolved), else its
+    alert, DMs and card refresh."""
     require_accepting(project)
     fields = _clean_fields(url, creator_handle, creator_email, None)
     video, event = _new_video(project, fields, now)
     video.id = video_id
+    event.target_id = video_id
     if lookups:
-        # the alert waits for TikTok's answer (owner, title, short link resolved): see video_lookups
         jobs = [video_lookups.lookup_job(video, alert=True).row()]
-        written = video_queries.insert_delivery(
-            connection, video=video, event=event, jobs=jobs, autocommit=autocommit
-        )
+        params = video_queries.delivery_params(video=video, event=event, jobs=jobs)
     else:
         notices = delivery_notices(project, video, recipients)
-        written = video_queries.insert_delivery(
-            connection,
-            video=video,
-            event=event,
-            messages=[*notices.alerts, *notices.dms],
-            refresh=notices.card,
-            autocommit=autocommit,
+        params = video_queries.delivery_params(
+            video=video, event=event, messages=[*notices.alerts, *notices.dms], refresh=notices.card
         )
-    if written is None:
-        video.id = None
-        return _answer_repeat(connection, project, video.video_key, fields, autocommit=autocommit)
-    event.target_id = video_id
-    return Delivery(project=project, video=video, created=True, jobs_queued=written.jobs > 0)
+    return _AtOnce(project, video, fields, params, jobs=lookups)
 
 
 def _new_video(project: LiteProject, fields: _Fields, now: dt.datetime) -> tuple[Video, AuditEvent]:

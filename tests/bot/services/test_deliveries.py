@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
 
 import pytest
 from sqlalchemy import event, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.services import deliveries
 from bot.services.deliveries import ProjectPaused, VideoOfAnotherCreator
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.workspaces import Actor
+from storage import videos as video_queries
 from storage.db import create_engine
 from storage.models import (
     AuditEvent,
@@ -250,20 +253,8 @@ async def test_on_postgresql_a_delivery_without_a_code_is_two_statements_and_no_
     sessions: async_sessionmaker[AsyncSession], database_url: str
 ) -> None:
     project = await new_project(sessions)
-    statements: list[str] = []
     engine = create_engine(database_url)
-
-    @event.listens_for(engine.sync_engine, "connect")
-    def log_statements(dbapi_connection: Any, record: Any) -> None:
-        dbapi_connection.driver_connection.add_query_logger(lambda query: statements.append(query.query))
-
-    async def sent() -> list[str]:
-        # asyncpg hands each query to its loggers in a callback of the loop's next turn
-        await asyncio.sleep(0)
-        await asyncio.sleep(0)
-        found = list(statements)
-        statements.clear()
-        return found
+    sent = log_statements(engine)
 
     try:
         await deliver_through_the_writer(sessions, engine, project, [VIDEO_ID])  # connects, learns types
@@ -284,6 +275,128 @@ async def test_on_postgresql_a_delivery_without_a_code_is_two_statements_and_no_
     for statement in [*sent_for_the_new_one, *sent_for_the_repeat]:
         assert not statement.strip().upper().startswith(("BEGIN", "COMMIT", "SAVEPOINT")), statement
     assert await count(sessions, Video) == 2 and await count(sessions, AuditEvent) == 2
+
+
+def log_statements(engine: AsyncEngine) -> Callable[[], Awaitable[list[str]]]:
+    """The statements sent on `engine`'s connections since the last call (asyncpg's query log)."""
+    statements: list[str] = []
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def on_connect(dbapi_connection: Any, record: Any) -> None:
+        dbapi_connection.driver_connection.add_query_logger(lambda query: statements.append(query.query))
+
+    async def sent() -> list[str]:
+        # asyncpg hands each query to its loggers in a callback of the loop's next turn
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        found = list(statements)
+        statements.clear()
+        return found
+
+    return sent
+
+
+@pytest.mark.backends("postgres")
+async def test_on_postgresql_deliveries_handed_over_together_are_written_in_one_batch(
+    sessions: async_sessionmaker[AsyncSession], database_url: str
+) -> None:
+    project = await new_project(sessions, created_by="U0OWNER")
+    paused = await new_project(sessions, active=False)
+    async with sessions.begin() as session:
+        session.add(UserSettings(workspace_id=project.workspace_id, user_id="U0OWNER", action_dms=True))
+    engine = create_engine(database_url)
+    sent = log_statements(engine)
+    writer = writer_for(engine)
+
+    def deliver_one(token: str, video_id: str, url: str | None = None) -> Any:
+        return deliveries.deliver(
+            writer,
+            sessions,
+            invite_token=token,
+            url=url or f"https://www.tiktok.com/@glow.maker/video/{video_id}",
+            creator_handle="@glow.maker",
+            creator_email="maker@example.com",
+            spark_code="",
+        )
+
+    try:
+        warm_up = ["7301234567890000000", "7301234567890000097"]  # connects, learns types
+        await asyncio.gather(*(deliver_one(project.invite_token, video_id) for video_id in warm_up))
+        await sent()
+        videos = [f"73012345678900000{n:02d}" for n in range(1, 9)]
+        answers = await asyncio.gather(
+            *(deliver_one(project.invite_token, video_id) for video_id in videos),
+            deliver_one(project.invite_token, videos[0]),  # the same video twice in one batch
+            deliver_one(paused.invite_token, "7301234567890000099"),
+            deliver_one(project.invite_token, "", url="https://www.youtube.com/watch?v=x"),
+            deliver_one("a" * 43, "7301234567890000098"),  # a token of the right shape, unknown
+            return_exceptions=True,
+        )
+        statements = await sent()
+    finally:
+        await writer.close()
+        await engine.dispose()
+
+    created, twice, on_paused, bad_url, unknown = answers[:8], answers[8], *answers[9:]
+    assert all(isinstance(d, deliveries.Delivery) and d.created is True for d in created)
+    assert isinstance(twice, deliveries.Delivery) and isinstance(created[0], deliveries.Delivery)
+    assert twice.created is False and twice.video.id == created[0].video.id
+    assert isinstance(on_paused, ProjectPaused) and isinstance(unknown, NotFound)
+    assert isinstance(bad_url, InvalidInput) and "url" in bad_url.errors
+    # the projects and the ids, every write, which videos were new, and the repeat's stored video
+    assert len(statements) == 4, statements
+    assert "ANY" in statements[0] and "new_video" in statements[1] and "ANY" in statements[2]
+    assert not any(s.strip().upper().startswith(("BEGIN", "COMMIT")) for s in statements)
+    stored = await rows(sessions, Video)
+    assert sorted(video.video_key for video in stored) == sorted([*warm_up, *videos])
+    assert {video.project_id for video in stored} == {project.id}
+    assert await count(sessions, AuditEvent) == 10
+    outbox = await rows(sessions, OutboxMessage)
+    for video in stored:
+        keys = {row.dedup_key for row in outbox if row.payload.get("video_id") == video.id}
+        assert keys == {f"video-delivered:{video.id}", f"video-delivered:{video.id}:dm:U0OWNER"}
+    # each delivery of the batch found the card refresh queued before it: one refresh for all
+    assert [row.kind for row in outbox].count("project_card") == 1
+
+
+@pytest.mark.backends("postgres")
+async def test_a_batch_whose_writes_fail_is_stored_one_delivery_at_a_time(
+    sessions: async_sessionmaker[AsyncSession], database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = await new_project(sessions)
+    batches: list[int] = []
+
+    def lost(connection: Any, params: Any) -> None:
+        # as when a project is deleted between the batch's read and its writes
+        batches.append(len(params))
+        raise DBAPIError("INSERT", None, Exception("the connection was lost"))
+
+    monkeypatch.setattr(video_queries, "insert_deliveries", lost)
+    engine = create_engine(database_url)
+    writer = writer_for(engine)
+    try:
+        made = await asyncio.gather(
+            *(
+                deliveries.deliver(
+                    writer,
+                    sessions,
+                    invite_token=project.invite_token,
+                    url=f"https://www.tiktok.com/@glow.maker/video/{video_id}",
+                    creator_handle="@glow.maker",
+                    creator_email="maker@example.com",
+                    spark_code="",
+                )
+                for video_id in (VIDEO_ID, OTHER_VIDEO)
+            )
+        )
+    finally:
+        await writer.close()
+        await engine.dispose()
+
+    assert batches == [2]  # handed over together, their writes failed together
+    assert [delivery.created for delivery in made] == [True, True]
+    assert await count(sessions, Video) == 2 and await count(sessions, AuditEvent) == 2
+    assert [row.kind for row in await rows(sessions, OutboxMessage)].count("video_delivered") == 2
 
 
 # --- the same video again -----------------------------------------------------------------------
