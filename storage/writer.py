@@ -11,7 +11,10 @@ its writes are committed (or raises the unit's own error, with nothing of it kep
   statement is several hops between the event loop and the database thread, and the one pooled
   connection is queued for by every request; here a whole batch is one hop and one commit.
 - Anywhere else (`Writer`: PostgreSQL, an in-memory SQLite) a unit is an ordinary pooled
-  transaction: PostgreSQL takes concurrent writers itself.
+  transaction: PostgreSQL takes concurrent writers itself. There a request whose writes batch well
+  (the invite page's delivery) can go in a batch unit instead (`Writer.run_batched`): the requests
+  handed over while the previous batch was written, written by one unit, a round trip serving them
+  all where each request's own unit costs its own.
 
 The unit runs in the writer's thread on SQLite: it must not touch the event loop or anything
 shared with it (no sessions, no awaits), only the connection and its own arguments.
