@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import threading
 from collections import namedtuple
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -229,31 +230,27 @@ def _on_asyncpg(
     SQLAlchemy. The unit runs in SQLAlchemy's greenlet, so awaiting here is `await_`.
     """
     values = _values(plan, params)
-    adapted = connection.connection.dbapi_connection
-    dbapi = connection.dialect.loaded_dbapi
-    try:
-        try:
-            if adapted._transaction is None and not autocommit:  # type: ignore[union-attr]
-                await_(adapted._start_transaction())  # type: ignore[union-attr]
-            return await_(call(adapted._connection, plan.sql, *values))  # type: ignore[union-attr]
-        except dbapi.Error:
-            raise
-        except Exception as error:
-            # asyncpg's error as the adapter's DBAPI error, as its cursor would raise it
-            adapted._handle_exception(error)  # type: ignore[union-attr]
-            raise
-    except dbapi.Error as error:
-        raise _as_sqlalchemys(plan, connection, error) from error
+    with _asyncpg_errors(plan, connection) as adapted:
+        if adapted._transaction is None and not autocommit:
+            await_(adapted._start_transaction())
+        return await_(call(adapted._connection, plan.sql, *values))
 
 
 def _on_asyncpg_many(plan: _Plan, connection: Connection, values: list[tuple[Any, ...]]) -> None:
-    """`Prepared.many` on the asyncpg connection under the connection's DBAPI adapter; its errors
-    as `_on_asyncpg`'s."""
+    """`Prepared.many` on the asyncpg connection under the connection's DBAPI adapter."""
+    with _asyncpg_errors(plan, connection) as adapted:
+        await_(adapted._connection.executemany(plan.sql, values))
+
+
+@contextmanager
+def _asyncpg_errors(plan: _Plan, connection: Connection) -> Iterator[Any]:
+    """The connection's DBAPI adapter, for a call on its asyncpg connection: asyncpg's errors
+    become the adapter's DBAPI errors, as its cursor would raise them, and those SQLAlchemy's."""
     adapted = connection.connection.dbapi_connection
     dbapi = connection.dialect.loaded_dbapi
     try:
         try:
-            await_(adapted._connection.executemany(plan.sql, values))  # type: ignore[union-attr]
+            yield adapted
         except dbapi.Error:
             raise
         except Exception as error:

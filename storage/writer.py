@@ -25,9 +25,9 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, Connection
@@ -65,7 +65,11 @@ class Writer:
         one per unit. One batch of a unit at a time; the unit's own statements say what is atomic."""
         batcher = self._batchers.get(unit)
         if batcher is None:
-            batcher = self._batchers[unit] = _Batcher(self, unit)
+
+            async def write(items: list[Any]) -> Outcomes:
+                return await self.run(functools.partial(unit, items=items))
+
+            batcher = self._batchers[unit] = _Batcher(write, name="write-batches")
         return await batcher.run(item)
 
     async def run(self, unit: Unit[T]) -> T:
@@ -85,13 +89,20 @@ class Writer:
             await batcher.close()
 
 
-class _Batcher:
-    """`Writer.run_batched` of one unit: the items waiting when a batch ends make the next one."""
+Outcomes = list[tuple[bool, Any]]
 
-    def __init__(self, writer: Writer, unit: BatchUnit, *, max_batch: int = MAX_BATCH) -> None:
-        self.writer = writer
-        self.unit = unit
+
+class _Batcher:
+    """The items handed over while a batch is written make the next one (at most `max_batch`):
+    `write(items)` writes a batch and gives each item's (ok, result or error), in their order; if
+    it raises, every item of the batch gets its error. One batch at a time."""
+
+    def __init__(
+        self, write: Callable[[list[Any]], Awaitable[Outcomes]], *, max_batch: int = MAX_BATCH, name: str
+    ) -> None:
+        self.write = write
         self.max_batch = max_batch
+        self.name = name
         self._pending: list[tuple[Any, asyncio.Future[Any]]] = []
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -101,13 +112,14 @@ class _Batcher:
         if self._closed:
             raise RuntimeError("the writer is closed")
         if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._write(), name="write-batches")
+            self._task = asyncio.get_running_loop().create_task(self._write(), name=self.name)
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._pending.append((item, future))
         self._wake.set()
         return await future
 
     async def close(self) -> None:
+        """Write what was handed over, then stop."""
         self._closed = True
         if self._task is not None:
             self._wake.set()
@@ -118,14 +130,13 @@ class _Batcher:
             while self._pending:
                 batch = self._pending[: self.max_batch]
                 del self._pending[: self.max_batch]
-                items = [item for item, _ in batch]
                 try:
-                    outcomes = await self.writer.run(functools.partial(self.unit, items=items))
-                except Exception as exc:  # the batch's own failure (its connection, its read)
+                    outcomes = await self.write([item for item, _ in batch])
+                except Exception as exc:  # the batch's own failure: nothing of it was kept
                     log.warning("a write batch of %d failed: %s", len(batch), exc.__class__.__name__)
                     outcomes = [(False, exc)] * len(batch)
                 for (_, future), (ok, value) in zip(batch, outcomes, strict=True):
-                    if future.done():  # its caller went away; what was written stands
+                    if future.done():  # its caller went away; the write stands, as a commit would
                         continue
                     if ok:
                         future.set_result(value)
@@ -151,62 +162,29 @@ class GroupCommitWriter(Writer):
         self.max_batch = max_batch
         self.on_commit = on_commit  # told how many units each commit carried (for /metrics)
         self.batches = 0  # committed transactions (the tests check that units share them)
-        self._pending: list[tuple[Unit[Any], asyncio.Future[Any]]] = []
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-        self._closed = False
+        self._units = _Batcher(self._write_units, max_batch=max_batch, name="sqlite-writer")
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
         self._sync = _sync_engine(engine)
 
     async def run(self, unit: Unit[T]) -> T:
-        if self._closed:
-            raise RuntimeError("the writer is closed")
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._write(), name="sqlite-writer")
-        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._pending.append((unit, future))
-        self._wake.set()
-        return await future
+        return cast(T, await self._units.run(unit))
 
     async def close(self) -> None:
         """Commit what was handed over, then stop."""
-        self._closed = True
-        if self._task is not None:
-            self._wake.set()
-            await self._task
+        await super().close()  # batches of batch units first: they hand this writer their units
+        await self._units.close()
         self._thread.shutdown(wait=True)
         self._sync.dispose()
 
-    async def _write(self) -> None:
-        loop = asyncio.get_running_loop()
-        while True:
-            while self._pending:
-                batch = self._pending[: self.max_batch]
-                del self._pending[: self.max_batch]
-                units = [unit for unit, _ in batch]
-                try:
-                    # the pooled connection is held idle meanwhile: nothing of this process waits in
-                    # SQLite's busy handler (which sleeps in growing steps) for the batch, or the
-                    # batch for it; the pool queues them instead
-                    async with self.engine.connect():
-                        outcomes = await loop.run_in_executor(self._thread, self._commit, units)
-                except Exception as exc:  # BEGIN or COMMIT failed: nothing of the batch was kept
-                    log.warning("a write batch of %d failed: %s", len(batch), exc.__class__.__name__)
-                    outcomes = [(False, exc)] * len(batch)
-                else:
-                    if self.on_commit is not None:
-                        self.on_commit(len(batch))
-                for (_, future), (ok, value) in zip(batch, outcomes, strict=True):
-                    if future.done():  # its caller went away; the write stands, as a commit would
-                        continue
-                    if ok:
-                        future.set_result(value)
-                    else:
-                        future.set_exception(value)
-            if self._closed:
-                return
-            await self._wake.wait()
-            self._wake.clear()
+    async def _write_units(self, units: list[Unit[Any]]) -> Outcomes:
+        # the pooled connection is held idle meanwhile: nothing of this process waits in SQLite's
+        # busy handler (which sleeps in growing steps) for the batch, or the batch for it; the
+        # pool queues them instead. If BEGIN or COMMIT fails, nothing of the batch was kept.
+        async with self.engine.connect():
+            outcomes = await asyncio.get_running_loop().run_in_executor(self._thread, self._commit, units)
+        if self.on_commit is not None:
+            self.on_commit(len(units))
+        return outcomes
 
     def _commit(self, units: list[Unit[Any]]) -> list[tuple[bool, Any]]:
         """In the writer's thread: every unit in its savepoint, one commit for all."""

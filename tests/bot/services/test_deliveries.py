@@ -32,7 +32,7 @@ from storage.models import (
     VideoStatus,
     utcnow,
 )
-from storage.writer import writer_for
+from storage.writer import Writer, writer_for
 from tests.factories import count, new_project, rows
 from tests.harness.fake_slack import TEAM_ID
 from tests.harness.slack_requests import USER_ID
@@ -128,6 +128,28 @@ async def test_an_embed_link_gets_the_canonical_address_with_the_creators_handle
 # --- through the writer, as the invite page delivers -----------------------------------------------
 
 
+def deliver_without_a_code(
+    writer: Writer,
+    sessions: async_sessionmaker[AsyncSession],
+    token: str,
+    video_id: str,
+    *,
+    url: str | None = None,
+    lookups: bool = False,
+) -> Awaitable[deliveries.Delivery]:
+    """`deliveries.deliver`, as the invite page calls it, of a video without a spark code."""
+    return deliveries.deliver(
+        writer,
+        sessions,
+        invite_token=token,
+        url=url or f"https://www.tiktok.com/@glow.maker/video/{video_id}",
+        creator_handle="@glow.maker",
+        creator_email="maker@example.com",
+        spark_code="",
+        lookups=lookups,
+    )
+
+
 async def deliver_through_the_writer(
     sessions: async_sessionmaker[AsyncSession],
     engine: AsyncEngine,
@@ -136,20 +158,11 @@ async def deliver_through_the_writer(
     *,
     lookups: bool = False,
 ) -> list[deliveries.Delivery]:
-    """Each video delivered without a spark code by `deliveries.deliver`, as the invite page does."""
+    """Each video delivered in turn by a writer of its own on `engine`."""
     writer = writer_for(engine)
     try:
         return [
-            await deliveries.deliver(
-                writer,
-                sessions,
-                invite_token=project.invite_token,
-                url=f"https://www.tiktok.com/@glow.maker/video/{video_id}",
-                creator_handle="@glow.maker",
-                creator_email="maker@example.com",
-                spark_code="",
-                lookups=lookups,
-            )
+            await deliver_without_a_code(writer, sessions, project.invite_token, video_id, lookups=lookups)
             for video_id in videos
         ]
     finally:
@@ -308,16 +321,8 @@ async def test_on_postgresql_deliveries_handed_over_together_are_written_in_one_
     sent = log_statements(engine)
     writer = writer_for(engine)
 
-    def deliver_one(token: str, video_id: str, url: str | None = None) -> Any:
-        return deliveries.deliver(
-            writer,
-            sessions,
-            invite_token=token,
-            url=url or f"https://www.tiktok.com/@glow.maker/video/{video_id}",
-            creator_handle="@glow.maker",
-            creator_email="maker@example.com",
-            spark_code="",
-        )
+    def deliver_one(token: str, video_id: str, url: str | None = None) -> Awaitable[deliveries.Delivery]:
+        return deliver_without_a_code(writer, sessions, token, video_id, url=url)
 
     try:
         warm_up = ["7301234567890000000", "7301234567890000097"]  # connects, learns types
@@ -377,15 +382,7 @@ async def test_a_batch_whose_writes_fail_is_stored_one_delivery_at_a_time(
     try:
         made = await asyncio.gather(
             *(
-                deliveries.deliver(
-                    writer,
-                    sessions,
-                    invite_token=project.invite_token,
-                    url=f"https://www.tiktok.com/@glow.maker/video/{video_id}",
-                    creator_handle="@glow.maker",
-                    creator_email="maker@example.com",
-                    spark_code="",
-                )
+                deliver_without_a_code(writer, sessions, project.invite_token, video_id)
                 for video_id in (VIDEO_ID, OTHER_VIDEO)
             )
         )
