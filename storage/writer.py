@@ -47,9 +47,11 @@ Unit = Callable[[Connection], T]
 MAX_BATCH = 64
 
 
+# each item's (ok, result or error) of a batch, in their order
+Outcomes = list[tuple[bool, Any]]
 # a unit of a batch, `unit(connection, items=[…])`: every item handed over while the previous batch
-# was written; each item's (ok, result or error), in their order
-BatchUnit = Callable[..., list[tuple[bool, Any]]]
+# was written; their `Outcomes`
+BatchUnit = Callable[..., Outcomes]
 
 
 class Writer:
@@ -87,9 +89,6 @@ class Writer:
         """Write what was handed over in batches; the application's engine is disposed by its owner."""
         for batcher in self._batchers.values():
             await batcher.close()
-
-
-Outcomes = list[tuple[bool, Any]]
 
 
 class _Batcher:
@@ -132,7 +131,7 @@ class _Batcher:
                 del self._pending[: self.max_batch]
                 try:
                     outcomes = await self.write([item for item, _ in batch])
-                except Exception as exc:  # the batch's own failure: nothing of it was kept
+                except Exception as exc:  # the batch's own (SQLite's: BEGIN or COMMIT, nothing kept)
                     log.warning("a write batch of %d failed: %s", len(batch), exc.__class__.__name__)
                     outcomes = [(False, exc)] * len(batch)
                 for (_, future), (ok, value) in zip(batch, outcomes, strict=True):
