@@ -86,32 +86,17 @@ def project_and_recipients_by_token(
     return None if row is None else _project_and_recipients_of(row._asdict())
 
 
-def project_recipients_and_video_id(
-    connection: Connection, *, invite_token: str, autocommit: bool = False
-) -> tuple[LiteProject, Recipients, int] | None:
-    """PostgreSQL: `project_and_recipients_by_token` with the id a new video will take (from its
-    sequence, so the rows about it can be written with it in one statement); `autocommit`: see
-    `storage.prepared`. A delivery that stores nothing leaves a gap in the ids."""
-    params = {"invite_token": invite_token}
-    row = _PROJECT_RECIPIENTS_AND_VIDEO_ID.first(connection, params, autocommit=autocommit)
-    if row is None:
-        return None
-    fields = row._asdict()
-    video_id = int(fields.pop("new_video_id"))
-    project, recipients = _project_and_recipients_of(fields)
-    return project, recipients, video_id
-
-
 def projects_recipients_and_video_ids(
-    connection: Connection, *, invite_tokens: Sequence[str], count: int
+    connection: Connection, *, invite_tokens: Sequence[str], count: int, autocommit: bool = False
 ) -> tuple[dict[str, tuple[LiteProject, Recipients]], list[int]]:
-    """PostgreSQL: `project_recipients_and_video_id` for a batch of deliveries, as a statement of
-    its own (no BEGIN or COMMIT): the projects of the `invite_tokens` (by token; an unknown one is
-    missing) and `count` new videos' ids."""
+    """PostgreSQL: `project_and_recipients_by_token` of each of `invite_tokens` (by token; an
+    unknown one is missing), and the ids `count` new videos will take (from their sequence, so the
+    rows about each can be written with it in one statement; one that stores nothing leaves a gap).
+    `autocommit`: see `storage.prepared`."""
     params = {"invite_tokens": list(invite_tokens), "count": count}
     found: dict[str, tuple[LiteProject, Recipients]] = {}
     ids: list[int] = []
-    for row in _PROJECTS_RECIPIENTS_AND_VIDEO_IDS.rows(connection, params, autocommit=True):
+    for row in _PROJECTS_RECIPIENTS_AND_VIDEO_IDS.rows(connection, params, autocommit=autocommit):
         fields = row._asdict()
         ids = [int(video_id) for video_id in fields.pop("new_video_ids")]
         project, recipients = _project_and_recipients_of(fields)
@@ -177,11 +162,6 @@ _PROJECT_AND_RECIPIENTS = Prepared(_project_and_recipients)
 # the next id of the videos' serial column, from its sequence (`<table>_id_seq`, as PostgreSQL
 # names a serial's)
 VIDEO_ID_SEQUENCE = Video.__tablename__ + "_id_seq"
-_PROJECT_RECIPIENTS_AND_VIDEO_ID = Prepared(
-    lambda dialect: _project_and_recipients(dialect).add_columns(
-        func.nextval(VIDEO_ID_SEQUENCE).label("new_video_id")
-    )
-)
 # (the ids' subquery is evaluated once for the statement, not once a row)
 _PROJECTS_RECIPIENTS_AND_VIDEO_IDS = Prepared(
     lambda dialect: _project_and_recipients(dialect, by_tokens=True).add_columns(

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import (
     ARRAY,
@@ -311,7 +311,7 @@ def _from_arrays(table: Any, rows: Any, prefix: str, columns: Sequence[str]) -> 
 def _insert_delivery() -> Any:
     """PostgreSQL: `WITH new_video AS (INSERT … ON CONFLICT DO NOTHING RETURNING id), event AS
     (INSERT …), touched AS (SELECT … FOR UPDATE), messages AS (INSERT … SELECT … FROM new_video,
-    unnest(…)), new_jobs AS (…) SELECT` what was written: see `insert_delivery`."""
+    unnest(…)), new_jobs AS (…) SELECT id FROM new_video`: see `insert_delivery`."""
     videos, events = Video.__table__, AuditEvent.__table__  # type: ignore[attr-defined]
     outbox, jobs = OutboxMessage.__table__, Job.__table__  # type: ignore[attr-defined]
     new_video = (
@@ -352,7 +352,6 @@ def _insert_delivery() -> Any:
             include_defaults=False,
         )
         .on_conflict_do_nothing(index_elements=["dedup_key"])
-        .returning(outbox.c.dedup_key)
         .cte("messages")
     )
     job_columns = list(job_queries.JOB_KEYS)
@@ -366,40 +365,25 @@ def _insert_delivery() -> Any:
             include_defaults=False,
         )
         .on_conflict_do_nothing(index_elements=["key"])
-        .returning(jobs.c.id)
         .cte("new_jobs")
     )
-    return select(
-        select(new_video.c.id).scalar_subquery().label("video_id"),
-        select(func.array_agg(messages.c.dedup_key)).scalar_subquery().label("queued"),
-        select(func.count()).select_from(new_jobs).scalar_subquery().label("jobs"),
-    ).add_cte(event)
+    # the other statements run whether or not the SELECT reads them (PostgreSQL runs every
+    # data-modifying WITH), and write nothing for a repeat (they select from new_video)
+    return select(new_video.c.id).add_cte(event, messages, new_jobs)
 
 
 _INSERT_DELIVERY = Prepared(_insert_delivery())
 
 
-class DeliveryRows(NamedTuple):
-    """What `insert_delivery` wrote besides the video: the outbox rows' keys and the jobs queued."""
-
-    queued: set[str]
-    jobs: int
-
-
-def insert_delivery(
-    connection: Connection, params: dict[str, Any], *, autocommit: bool = False
-) -> DeliveryRows | None:
+def insert_delivery(connection: Connection, params: dict[str, Any], *, autocommit: bool = False) -> bool:
     """PostgreSQL, in a write unit: a new video (its id given: see
-    `storage.projects.project_recipients_and_video_id`), its audit event, its outbox rows but those
-    whose dedup key is taken, its card refresh unless a queued one is found (and locked, as
+    `storage.projects.projects_recipients_and_video_ids`), its audit event, its outbox rows but
+    those whose dedup key is taken, its card refresh unless a queued one is found (and locked, as
     `touch_pending_in_unit` does), and its jobs but those whose key is taken, from their
     `delivery_params`. One statement, however many rows (one round trip, where a statement a row
     took one each); with `autocommit` (see `storage.prepared`) a transaction of its own, without
-    BEGIN and COMMIT. None when the project already has this video: then nothing is written."""
-    written = _INSERT_DELIVERY.first(connection, params, autocommit=autocommit)
-    if written.video_id is None:
-        return None
-    return DeliveryRows(set(written.queued or ()), int(written.jobs))
+    BEGIN and COMMIT. False when the project already has this video: then nothing is written."""
+    return _INSERT_DELIVERY.first(connection, params, autocommit=autocommit) is not None
 
 
 def insert_deliveries(connection: Connection, deliveries: Sequence[dict[str, Any]]) -> None:

@@ -342,13 +342,16 @@ def _store_at_once(
     found, a row each for the other notices, COMMIT). With `autocommit` (the writer's unit, not a
     session's) each is a transaction of its own. The invite page's deliveries are batched further:
     see `store_new_videos`."""
-    found = project_queries.project_recipients_and_video_id(
-        connection, invite_token=invite_token, autocommit=autocommit
+    projects, ids = project_queries.projects_recipients_and_video_ids(
+        connection, invite_tokens=[invite_token], count=1, autocommit=autocommit
     )
-    if found is None:
+    if invite_token not in projects:
         raise NotFound(NOT_FOUND_MESSAGE)
-    ready = _ready_at_once(*found, url, creator_handle, creator_email, now=now, lookups=lookups)
-    if video_queries.insert_delivery(connection, ready.params, autocommit=autocommit) is None:
+    project, recipients = projects[invite_token]
+    ready = _ready_at_once(
+        project, recipients, ids[0], url, creator_handle, creator_email, now=now, lookups=lookups
+    )
+    if not video_queries.insert_delivery(connection, ready.params, autocommit=autocommit):
         return _answer_repeat(
             connection, ready.project, ready.video.video_key, ready.fields, autocommit=autocommit
         )
@@ -367,7 +370,7 @@ def store_new_videos(connection: Connection, *, items: list[dict[str, Any]]) -> 
     outcomes: list[tuple[bool, Any]] = [(False, RuntimeError("not handled"))] * len(items)
     tokens = sorted({item["invite_token"] for item in items if is_plausible_token(item["invite_token"])})
     projects, ids = project_queries.projects_recipients_and_video_ids(
-        connection, invite_tokens=tokens, count=len(items)
+        connection, invite_tokens=tokens, count=len(items), autocommit=True
     )
     ready: list[tuple[int, _AtOnce]] = []
     for index, item in enumerate(items):
